@@ -1,0 +1,75 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["remove-cell"]
+# # Master client report
+#
+# One notebook, every client: `nbreport run` executes it once per client with that client's
+# parameters and exports it to a branded HTML page without any code. Each cell below is one
+# library call; the Markdown cells are the report's headings and fixed text.
+#
+# To work on it by hand, set `client_id` in the next cell and run all cells. Cells tagged
+# `remove-cell` (like this one) never reach a client.
+
+# %% tags=["parameters"]
+# Filled in for each client by `nbreport run`; these defaults let an analyst run it by hand.
+client_id = "northwind-outfitters"
+period = ""  # e.g. "2026-10"; empty: the period in the client's params file
+params = {}  # the validated parameters, injected by `nbreport run`
+project_dir = ".."  # the project folder, relative to this notebook
+data_dir = ""  # empty: <project_dir>/data
+
+# %%
+from nbreport.report import open_report, run_summary, sections
+
+report = open_report(client_id, params=params, period=period or None,
+                     project_dir=project_dir, data_dir=data_dir or None)
+
+# %% [markdown]
+# ## Executive summary
+
+# %%
+sections.executive_summary(report)
+
+# %% [markdown]
+# ## Performance against targets
+#
+# Each KPI for the period against its target, the previous period and the same period last year.
+
+# %%
+sections.scorecard(report)
+
+# %% [markdown]
+# ## Trends
+
+# %%
+sections.trends(report)
+
+# %% [markdown]
+# ## Campaigns
+#
+# Where the media budget went this period, campaign by campaign.
+
+# %%
+sections.campaigns(report)
+
+# %% [markdown]
+# ## Data sources
+#
+# Every number in this report comes from the files below.
+
+# %%
+sections.data_sources(report)
+
+# %%
+run_summary(report)

@@ -1,0 +1,5 @@
+"""``python -m nbreport`` is the ``nbreport`` command."""
+
+from nbreport.cli import main
+
+main()

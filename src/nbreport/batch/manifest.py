@@ -1,0 +1,42 @@
+"""``outputs/<period>/manifest.json``: the record of every client's latest run for a period."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from nbreport import __version__
+from nbreport.batch.results import ClientResult
+from nbreport.render.files import write_atomic
+
+MANIFEST = "manifest.json"
+
+
+def read_manifest(period_dir: Path) -> dict[str, Any]:
+    path = period_dir / MANIFEST
+    if not path.exists():
+        return {"clients": {}}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def update_manifest(period_dir: Path, period_label: str, results: list[ClientResult]) -> dict[str, Any]:
+    """Record ``results``; clients not in this run keep their previous entry."""
+    manifest = read_manifest(period_dir)
+    clients = manifest.get("clients", {})
+    for result in results:
+        clients[result.client_id] = result.to_dict()
+    manifest.update({
+        "period": period_dir.name,
+        "period_label": period_label,
+        "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "nbreport_version": __version__,
+        "clients": dict(sorted(clients.items())),
+    })
+    write_atomic(period_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return manifest
+
+
+def manifest_results(manifest: dict[str, Any]) -> list[ClientResult]:
+    return [ClientResult.from_dict(entry) for entry in manifest.get("clients", {}).values()]

@@ -1,0 +1,184 @@
+"""The ``nbreport`` command line: parses, builds one :class:`Settings`, calls the library.
+
+Exit codes: 0 all good, 1 some reports failed, 2 usage or parameter errors.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from nbreport import __version__
+from nbreport.errors import EXIT_OK, EXIT_USAGE, NbreportError, ParamsError
+from nbreport.settings import Settings
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=".", show_default=True, help="The project folder (params/, data/, notebooks/...).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(__version__, prog_name="nbreport")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path, verbose: int) -> None:
+    """Client reports from one parameterised Jupyter notebook."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    ctx.obj = Settings.for_project(project_dir)
+
+
+@cli.command()
+@click.argument("clients", nargs=-1)
+@click.option("--all", "run_all", is_flag=True, help="Run every client in params/.")
+@click.option("--period", help="Report this period instead of the one in the params files "
+              "(2026-10, 2026-Q3, last-month...).")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="Override a parameter for this run, e.g. --set budget.amount=30000.")
+@click.option("--cell-timeout", type=float, help="Seconds a notebook cell may run (default 600).")
+@pass_settings
+def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str | None,
+        assignments: tuple[str, ...], cell_timeout: float | None) -> None:
+    """Produce the reports of CLIENTS (or --all) and the period's index page."""
+    from dataclasses import replace
+
+    from nbreport.batch import run_batch
+
+    if bool(clients) == run_all:
+        raise click.UsageError("name one or more clients, or pass --all")
+    if cell_timeout is not None:
+        settings = replace(settings, cell_timeout=cell_timeout)
+    outcome = run_batch(settings, clients or None, overrides=_overrides(period, assignments),
+                        on_result=_print_result)
+    for page in outcome.index_pages:
+        click.echo(f"index: {_display_path(page)}")
+    sys.exit(outcome.exit_code)
+
+
+@cli.command()
+@click.argument("clients", nargs=-1)
+@click.option("--period", help="Validate as if this period were reported.")
+@pass_settings
+def validate(settings: Settings, clients: tuple[str, ...], period: str | None) -> None:
+    """Check the params of CLIENTS (all when none are named) without running anything."""
+    from nbreport.batch import plan
+
+    tasks, invalid = plan(settings, clients or None, _overrides(period, ()))
+    for task in tasks:
+        click.echo(f"ok       {task.client_id} ({task.params.period.label})")
+    for result in invalid:
+        click.echo(f"invalid  {result.client_id}", err=True)
+        click.echo(_indent(result.error.message if result.error else ""), err=True)
+    sys.exit(EXIT_USAGE if invalid else EXIT_OK)
+
+
+@cli.command(name="list")
+@pass_settings
+def list_clients(settings: Settings) -> None:
+    """List the clients in params/ with their name and period."""
+    from nbreport.params import client_files, load_client_params
+
+    for client_id in client_files(settings.params_dir):
+        try:
+            params = load_client_params(client_id, settings.params_dir)
+            click.echo(f"{client_id:<28} {params.client.name:<32} {params.period.label}")
+        except ParamsError:
+            click.echo(f"{client_id:<28} (invalid parameters: nbreport validate {client_id})")
+
+
+@cli.command(name="new-client")
+@click.argument("client_id")
+@click.option("--name", help="Display name (default: from the id).")
+@click.option("--force", is_flag=True, help="Replace an existing params file.")
+@pass_settings
+def new_client(settings: Settings, client_id: str, name: str | None, force: bool) -> None:
+    """Write a commented params/CLIENT_ID.yaml to start from."""
+    from nbreport.params.scaffold import scaffold_client
+
+    path = scaffold_client(settings.params_dir, client_id, name, force=force)
+    click.echo(f"created {_display_path(path)}; put the client's files in data/{client_id}/")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of a params file (for editor completion and validation)."""
+    from nbreport.params import ClientParams
+
+    document = ClientParams.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "nbreport client parameters"
+    click.echo(json.dumps(document, indent=2))
+
+
+@cli.command()
+def metrics() -> None:
+    """List the metric names a KPI can use."""
+    from nbreport.metrics.definitions import METRICS
+
+    for name, metric in METRICS.items():
+        click.echo(f"{name:<26} {metric.label:<34} {metric.unit:<9} {metric.direction}")
+
+
+@cli.command(name="demo-data")
+@click.option("--force", is_flag=True, help="Regenerate even when the data is up to date.")
+@pass_settings
+def demo_data(settings: Settings, force: bool) -> None:
+    """Generate the demo clients' data under data/ (deterministic; skipped when up to date)."""
+    from nbreport.demo import generate_demo_data
+
+    written = generate_demo_data(settings.data_dir, force=force)
+    click.echo(f"demo data: {'generated ' + ', '.join(written) if written else 'up to date'}")
+
+
+def _overrides(period: str | None, assignments: tuple[str, ...]) -> dict[str, Any]:
+    from nbreport.params import parse_override
+
+    overrides = dict(parse_override(text) for text in assignments)
+    if period:
+        overrides["period"] = period
+    return overrides
+
+
+def _print_result(result: Any) -> None:
+    mark = {"ok": "ok     ", "failed": "FAILED ", "invalid": "INVALID"}[result.status]
+    timing = f"{result.duration_s:6.1f} s" if result.duration_s is not None else " " * 8
+    click.echo(f"{mark} {timing}  {result.client_id}")
+    if result.error:
+        click.echo(_indent(result.error.message), err=True)
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def main() -> None:
+    """Entry point: runs the CLI and maps nbreport errors to their exit codes."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except NbreportError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""The errors nbreport raises on purpose.
+
+One root class, :class:`NbreportError`; each subclass carries the data a user
+needs to act on it and the exit code the command line maps it to (the click
+``exit_code`` pattern). Messages name the file, key, row or column at fault and
+say how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+__all__ = [
+    "EXIT_OK",
+    "EXIT_REPORTS_FAILED",
+    "EXIT_USAGE",
+    "NbreportError",
+    "ParamsError",
+    "ParamsIssue",
+    "DataError",
+    "ReportError",
+    "ConfigError",
+]
+
+EXIT_OK = 0
+EXIT_REPORTS_FAILED = 1
+EXIT_USAGE = 2
+
+
+class NbreportError(Exception):
+    """Root of every error nbreport raises deliberately."""
+
+    exit_code: ClassVar[int] = EXIT_REPORTS_FAILED
+
+
+class ConfigError(NbreportError):
+    """The project layout or the command line is wrong (no params folder, bad option)."""
+
+    exit_code: ClassVar[int] = EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class ParamsIssue:
+    """One problem in a parameter file.
+
+    Attributes
+    ----------
+    key:
+        Dotted path of the key at fault, e.g. ``kpis[2].target``.
+    message:
+        What is wrong and what was expected.
+    line:
+        1-based line in ``source`` where the key is, when known.
+    source:
+        The file (or ``command line``) the offending value came from.
+    """
+
+    key: str
+    message: str
+    line: int | None = None
+    source: str | None = None
+
+    def __str__(self) -> str:
+        where = self.source or ""
+        if self.line is not None:
+            where = f"{where}, line {self.line}" if where else f"line {self.line}"
+        prefix = f"{where}: " if where else ""
+        return f"{prefix}{self.key}: {self.message}"
+
+
+class ParamsError(NbreportError):
+    """A client's parameters are missing, malformed or invalid.
+
+    Carries the file and every issue found, so that one run reports all of
+    them instead of one per attempt.
+    """
+
+    exit_code: ClassVar[int] = EXIT_USAGE
+
+    def __init__(self, path: str, issues: list[ParamsIssue]) -> None:
+        self.path = path
+        self.issues = issues
+        lines = [f"{path}: invalid parameters ({len(issues)} problem{'s' * (len(issues) != 1)})"]
+        lines += [f"  - {issue}" for issue in issues]
+        super().__init__("\n".join(lines))
+
+
+class DataError(NbreportError):
+    """A data source cannot be read or fails a check.
+
+    Parameters
+    ----------
+    message:
+        What is wrong and how to fix it.
+    source:
+        Name of the source in the params file.
+    path:
+        File (relative to the data root) or query at fault.
+    row, column:
+        Where in the file, when known (row is 1-based and counts the header as row 1).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        path: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.source = source
+        self.path = path
+        self.row = row
+        self.column = column
+        self.reason = message
+        where = [part for part in (
+            f"source '{source}'" if source else None,
+            path,
+            f"row {row}" if row is not None else None,
+            f"column '{column}'" if column else None,
+        ) if part]
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class ReportError(NbreportError):
+    """Executing or exporting one client's report failed.
+
+    Attributes mirror papermill's ``PapermillExecutionError`` so that the
+    manifest can say which cell failed and why.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cell_index: int | None = None,
+        ename: str | None = None,
+        evalue: str | None = None,
+    ) -> None:
+        self.cell_index = cell_index
+        self.ename = ename
+        self.evalue = evalue
+        super().__init__(message)

@@ -1,0 +1,88 @@
+"""Numbers, money and changes written the way the client reads them (currency and locale)."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+
+from babel import Locale
+from babel.numbers import format_currency, format_decimal, format_percent
+
+NOT_AVAILABLE = "n/a"
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value)))
+
+
+@functools.cache
+def _currency_pattern(locale: str, cents: bool) -> str:
+    """The locale's own currency pattern (symbol before or after), with or without cents."""
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
+    return pattern if cents else re.sub(r"\.0+", "", pattern)
+
+
+@functools.cache
+def _percent_pattern(locale: str) -> str:
+    """The locale's own percent pattern (``12,3 %`` in German) with one decimal."""
+    pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+    return pattern.replace("0%", "0.0%").replace("0\u00a0%", "0.0\u00a0%").replace("0 %", "0.0 %")
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats values for one client.
+
+    Parameters
+    ----------
+    currency:
+        ISO 4217 code, e.g. ``EUR``.
+    locale:
+        Babel locale, e.g. ``de_DE`` (``1.234,50 €``) or ``en_US`` (``$1,234.50``).
+    """
+
+    currency: str = "USD"
+    locale: str = "en_US"
+
+    def value(self, value: float | None, unit: str) -> str:
+        """A metric value in its unit: count, currency, percent (a share), multiple or number."""
+        if _missing(value):
+            return NOT_AVAILABLE
+        assert value is not None
+        if unit == "count":
+            return format_decimal(round(value), format="#,##0", locale=self.locale)
+        if unit == "currency":
+            return self.money(value)
+        if unit == "percent":
+            return format_percent(value, format=_percent_pattern(self.locale), locale=self.locale)
+        if unit == "multiple":
+            return format_decimal(value, format="#,##0.00", locale=self.locale) + "\u00d7"
+        return format_decimal(value, format="#,##0.##", locale=self.locale)
+
+    def money(self, value: float | None, *, cents: bool | None = None) -> str:
+        """Money; whole units from 1,000 up unless ``cents`` says otherwise."""
+        if _missing(value):
+            return NOT_AVAILABLE
+        assert value is not None
+        show_cents = abs(value) < 1000 if cents is None else cents
+        pattern = _currency_pattern(self.locale, show_cents)
+        return format_currency(value, self.currency, format=pattern, locale=self.locale,
+                               currency_digits=False)
+
+    def change(self, value: float | None) -> str:
+        """A relative change with its sign: ``+12.3%``, ``-4.0%``."""
+        if _missing(value):
+            return NOT_AVAILABLE
+        assert value is not None
+        text = format_percent(abs(value), format=_percent_pattern(self.locale), locale=self.locale)
+        return ("+" if value > 0 else "\u2212" if value < 0 else "\u00b1") + text
+
+    def difference(self, value: float | None, unit: str) -> str:
+        """An absolute difference with its sign, in the metric's unit."""
+        if _missing(value):
+            return NOT_AVAILABLE
+        assert value is not None
+        text = self.value(abs(value), unit)
+        return ("+" if value > 0 else "\u2212" if value < 0 else "\u00b1") + text

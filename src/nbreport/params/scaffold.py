@@ -1,0 +1,67 @@
+"""``nbreport new-client``: a commented params file to start a client from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbreport.errors import ConfigError
+from nbreport.strict_model import SLUG_HELP, SLUG_RE
+
+TEMPLATE = """\
+# Parameters of {name}'s report. Values here override params/_defaults.yaml;
+# `nbreport validate {client_id}` checks this file, `nbreport schema` prints every key.
+
+client:
+  id: {client_id}             # must match the file name
+  name: "{name}"
+  industry: ""                # shown on the cover, e.g. "Online shop"
+  currency: USD               # ISO 4217 code
+  locale: en_US               # how numbers are written: en_GB, de_DE, fr_FR...
+  # country: US               # public holidays for forecasts
+
+period: last-month            # 2026-10, 2026-Q3, 2026-W42, 2026-10-01..2026-10-15, last-month...
+
+# Files live in data/{client_id}/ ; paths below are relative to that folder.
+sources:
+  - name: google-ads
+    kind: ads                 # ads | web | orders | crm | survey | support | accounts | usage
+    path: google-ads.csv
+    # mapping:                # export column -> canonical column, when the names differ
+    #   rename: {{"Day": date, "Campaign": campaign, "Impr.": impressions, "Cost": spend}}
+    #   date_format: "%d/%m/%Y"
+
+kpis:                         # `nbreport metrics` lists the metric names
+  - metric: spend
+    target: 10000
+    direction: lower
+  - metric: conversions
+    target: 250
+    headline: true
+  - metric: cpa
+    target: 40
+    headline: true
+
+budget:
+  amount: 10000               # planned media spend for the period
+
+# branding:                   # defaults come from params/_defaults.yaml
+#   logo: templates/brand/logo.png
+#   primary_color: "#1f3a5f"
+
+report:
+  feedback: reports@example.com
+"""
+
+
+def scaffold_client(params_dir: Path, client_id: str, name: str | None = None, *,
+                    force: bool = False) -> Path:
+    """Write ``params/<client_id>.yaml`` from the commented template; returns its path."""
+    if not SLUG_RE.match(client_id):
+        raise ConfigError(f"client id '{client_id}' must be {SLUG_HELP}")
+    path = params_dir / f"{client_id}.yaml"
+    if path.exists() and not force:
+        raise ConfigError(f"{params_dir.name}/{path.name} already exists; pass --force to replace it")
+    display = (name or client_id.replace("-", " ").title()).replace('"', "'")
+    params_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(TEMPLATE.format(client_id=client_id, name=display), encoding="utf-8")
+    return path

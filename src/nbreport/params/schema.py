@@ -1,0 +1,219 @@
+"""The typed schema of a client's parameter file.
+
+Every domain owns the models of its own settings (``sources.spec``,
+``metrics.spec``...); this module composes them into :class:`ClientParams`.
+``nbreport schema`` prints the JSON Schema generated from it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from nbreport.metrics.definitions import METRICS, SummedMetric, summed_inputs
+from nbreport.metrics.spec import BudgetSpec, KpiSpec, StatusThresholds
+from nbreport.params.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
+from nbreport.sources.spec import SourceSpec
+from nbreport.strict_model import HexColor, Slug, StrictModel, pattern_text
+
+
+def _parse_period(value: Any) -> Period:
+    try:
+        return Period.parse(value)
+    except PeriodParseError as exc:
+        raise ValueError(str(exc)) from None
+
+
+PeriodField = Annotated[
+    Period,
+    BeforeValidator(_parse_period),
+    PlainSerializer(lambda period: period.key if period.kind != "custom"
+                    else f"{period.start}..{period.end}", return_type=str),
+    WithJsonSchema({
+        "description": f"The reporting period: {PERIOD_FORMATS_HELP}.",
+        "anyOf": [
+            {"type": "string", "examples": ["2026-10", "2026-Q3", "2026-W42", "last-month"]},
+            {"type": "object", "required": ["start", "end"], "additionalProperties": False,
+             "properties": {"start": {"type": "string", "format": "date"},
+                            "end": {"type": "string", "format": "date"}}},
+        ],
+    }),
+]
+
+_WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"']+$")
+_FONT_STACK = re.compile(r"^[A-Za-z0-9 ,'\"_-]+$")
+_EMAIL = re.compile(r"^[^@\s<>\"':]+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
+
+
+class ClientInfo(StrictModel):
+    """Who the client is.
+
+    Attributes
+    ----------
+    id:
+        A slug, also the name of the params file and of the client's output folder.
+    name:
+        Display name on the report.
+    industry:
+        Free text shown on the cover (e.g. "Online shop").
+    currency:
+        ISO 4217 code of the client's money, e.g. ``EUR``.
+    locale:
+        How numbers and money are written, e.g. ``en_GB`` or ``de_DE``.
+    country:
+        ISO 3166 alpha-2 code; used for public holidays in forecasts.
+    """
+
+    id: Slug
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    industry: str | None = None
+    currency: pattern_text(r"^[A-Z]{3}$", "an ISO 4217 code in capitals, e.g. 'EUR'") = "USD"  # type: ignore[valid-type]
+    locale: pattern_text(r"^[a-z]{2,3}(?:_[A-Z]{2})?$", "a locale such as 'en_GB'") = "en_US"  # type: ignore[valid-type]
+    country: pattern_text(r"^[A-Z]{2}$", "an ISO 3166 code in capitals, e.g. 'DE'") | None = None  # type: ignore[valid-type]
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from babel import Locale, UnknownLocaleError  # small import, only when validating
+
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"unknown locale '{value}'; use a code such as en_US, en_GB, de_DE")
+        return value
+
+
+class Branding(StrictModel):
+    """How the report looks: the agency's or the client's brand (white-label).
+
+    Attributes
+    ----------
+    agency_name:
+        Shown on the cover and in the footer.
+    logo:
+        Image file relative to the project folder (PNG, JPEG or SVG); embedded in the report.
+    primary_color, accent_color:
+        CSS colours ``#rrggbb`` for headings and highlights.
+    font_family:
+        A CSS font stack of system fonts (nothing is downloaded).
+    """
+
+    agency_name: str = "nbreport"
+    logo: str | None = None
+    primary_color: HexColor = "#1f3a5f"
+    accent_color: HexColor = "#e07a1f"
+    font_family: str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+    @field_validator("font_family")
+    @classmethod
+    def _css_font_stack(cls, value: str) -> str:
+        if not _FONT_STACK.match(value):
+            raise ValueError("must be a CSS font stack: font names separated by commas, "
+                             "e.g. \"'Segoe UI', Roboto, Arial, sans-serif\"")
+        return value
+
+    @field_validator("logo")
+    @classmethod
+    def _image_file(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().endswith((".png", ".jpg", ".jpeg", ".svg")):
+            raise ValueError("the logo must be a .png, .jpg, .jpeg or .svg file")
+        if value is not None and (value.startswith("/") or ".." in value.split("/")):
+            raise ValueError("the logo path must be relative to the project folder, without '..'")
+        return value
+
+
+class ReportOptions(StrictModel):
+    """What the report says around the numbers.
+
+    Attributes
+    ----------
+    title:
+        Report title on the cover.
+    confidentiality:
+        Footer line.
+    feedback:
+        A URL or e-mail address where the client sends feedback.
+    """
+
+    title: str = "Performance report"
+    confidentiality: str = "Confidential: prepared for the client named on the cover."
+    feedback: str | None = None
+
+    @field_validator("feedback")
+    @classmethod
+    def _url_or_email(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if _WEB_ADDRESS.match(value) or _EMAIL.match(value):
+            return value
+        raise ValueError("must be a web address starting with https:// or an e-mail address")
+
+
+class ClientParams(StrictModel):
+    """Everything one client's report needs; built from ``params/_defaults.yaml``,
+    the client's file and command-line overrides, in that order."""
+
+    client: ClientInfo
+    period: PeriodField
+    as_of: date | None = Field(
+        default=None,
+        description="Report the period up to this day (month-to-date); targets are pro-rated.",
+    )
+    sources: Annotated[list[SourceSpec], Field(min_length=1)]
+    kpis: Annotated[list[KpiSpec], Field(min_length=1)]
+    status: StatusThresholds = Field(default_factory=StatusThresholds)
+    budget: BudgetSpec | None = None
+    branding: Branding = Field(default_factory=Branding)
+    report: ReportOptions = Field(default_factory=ReportOptions)
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_source_names(cls, sources: list[SourceSpec]) -> list[SourceSpec]:
+        names = [source.name for source in sources]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(duplicates)}")
+        return sources
+
+    @model_validator(mode="after")
+    def _kpis_have_data(self) -> ClientParams:
+        kinds = {source.kind for source in self.sources}
+        by_name = {source.name: source for source in self.sources}
+        for position, kpi in enumerate(self.kpis):
+            if kpi.source is not None and kpi.source not in by_name:
+                raise ValueError(
+                    f"kpis[{position}].source: no source named '{kpi.source}' "
+                    f"(sources: {', '.join(by_name)})"
+                )
+            for needed in summed_inputs(kpi.metric):
+                metric = METRICS[needed]
+                assert isinstance(metric, SummedMetric)
+                able = [p.kind for p in metric.providers]
+                if not kinds.intersection(able):
+                    raise ValueError(
+                        f"kpis[{position}] '{kpi.metric}' needs '{needed}', which comes from "
+                        f"{' or '.join(able)} data, and this client has no such source"
+                    )
+        return self
+
+    @model_validator(mode="after")
+    def _as_of_inside_period(self) -> ClientParams:
+        if self.as_of is not None and not self.period.start <= self.as_of:
+            raise ValueError(f"as_of {self.as_of} is before the period starts ({self.period.start})")
+        return self
+
+    @property
+    def report_period(self) -> Period:
+        """The period actually reported: up to ``as_of`` when it falls inside the period."""
+        return self.period.to_date(self.as_of)
+

@@ -1,0 +1,1 @@
+"""Executing the master notebook (papermill), exporting it (nbconvert) and the index pages."""

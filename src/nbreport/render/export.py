@@ -1,0 +1,113 @@
+"""Export an executed notebook to the client's HTML report with nbconvert.
+
+The client view is decided here, once, instead of being left to template
+flags that change between nbconvert versions: the preprocessor drops every
+input, the parameters cells, streams (library log output), errors, widget
+views and plain-text reprs, keeps only HTML and images, renders Markdown
+itself (sanitised, with stable heading ids) and collects the table of
+contents. The template then lays out what is left.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert.preprocessors import Preprocessor
+
+from nbreport.render.sanitize import sanitize_markdown_html
+
+HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell",
+                         "papermill-error-cell-tag"})
+CLIENT_MIMETYPES = ("text/html", "image/svg+xml", "image/png", "image/jpeg")
+TEMPLATE_NAME = "nbreport"
+_HEADING = re.compile(r"<h([1-4])>(.*?)</h\1>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+class ClientViewPreprocessor(Preprocessor):
+    """Reduce a notebook to what a client may see and collect the table of contents."""
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        kept, toc, used_ids = [], [], set()
+        for cell in nb.cells:
+            if HIDDEN_TAGS.intersection(cell.metadata.get("tags", [])) or cell.cell_type == "raw":
+                continue
+            if cell.cell_type == "markdown":
+                html, headings = _markdown_with_ids(cell.source, used_ids)
+                cell.metadata = {"nbreport_html": html}
+                toc.extend(headings)
+            elif cell.cell_type == "code":
+                cell.outputs = [out for out in map(_client_output, cell.outputs) if out is not None]
+                if not cell.outputs:
+                    continue
+                cell.source = ""  # code never reaches the template, whatever it does
+                cell.metadata = {}
+            kept.append(cell)
+        nb.cells = kept
+        nb.metadata = nbformat.NotebookNode({"language_info": {"name": "python"}})
+        resources.setdefault("nbreport", {})["toc"] = toc
+        return nb, resources
+
+
+def _client_output(output: Any) -> Any | None:
+    if output.get("output_type") not in ("display_data", "execute_result"):
+        return None  # streams are library log noise; errors never reach a client
+    data = {mime: value for mime, value in output.get("data", {}).items() if mime in CLIENT_MIMETYPES}
+    if not data:
+        return None
+    return nbformat.v4.new_output("display_data", data=data, metadata=output.get("metadata", {}))
+
+
+def _markdown_with_ids(source: str, used_ids: set[str]) -> tuple[str, list[dict[str, Any]]]:
+    html = sanitize_markdown_html(_markdown()(source))
+    headings: list[dict[str, Any]] = []
+
+    def add_id(match: re.Match[str]) -> str:
+        level, inner = int(match[1]), match[2]
+        text = _TAGS.sub("", inner).strip()
+        anchor = _unique_id(text, used_ids)
+        if level == 2:
+            headings.append({"id": anchor, "text": text})
+        return f'<h{level} id="{anchor}">{inner}</h{level}>'
+
+    return _HEADING.sub(add_id, html), headings
+
+
+def _unique_id(text: str, used: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+    anchor, n = base, 2
+    while anchor in used:
+        anchor, n = f"{base}-{n}", n + 1
+    used.add(anchor)
+    return anchor
+
+
+@functools.cache
+def _markdown() -> Any:
+    import mistune
+
+    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+
+
+@functools.cache
+def _exporter(template_dir: str) -> Any:
+    """One configured exporter per template folder: building it compiles the template."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[template_dir],
+                            exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    exporter.display_data_priority = list(CLIENT_MIMETYPES)
+    exporter.register_preprocessor(ClientViewPreprocessor(), enabled=True)
+    return exporter
+
+
+def export_html(notebook: Any, meta: dict[str, Any], template_dir: Path) -> str:
+    """The client HTML for an executed notebook; ``meta`` comes from :func:`report_meta`."""
+    copy = nbformat.from_dict(notebook)  # the executed notebook on disk keeps its outputs
+    body, _ = _exporter(str(template_dir)).from_notebook_node(copy, resources={"nbreport": dict(meta)})
+    return body

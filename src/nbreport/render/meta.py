@@ -1,0 +1,58 @@
+"""What the HTML template needs beyond the notebook: branding, names, dates (plain values)."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from nbreport import __version__
+from nbreport.errors import ParamsError, ParamsIssue
+from nbreport.params import ClientParams, params_hash
+
+
+def report_meta(params: ClientParams, project_dir: Path, *, generated: datetime | None = None) -> dict[str, Any]:
+    """Template resources for one report; the logo is embedded as a data URI."""
+    branding = params.branding
+    when = generated or datetime.now(timezone.utc)
+    return {
+        "client_id": params.client.id,
+        "client_name": params.client.name,
+        "industry": params.client.industry or "",
+        "title": params.report.title,
+        "period_key": params.period.key,
+        "period_label": params.report_period.label,
+        "period_is_partial": params.report_period != params.period,
+        "generated": when.strftime("%d %B %Y"),
+        "generated_iso": when.isoformat(timespec="seconds"),
+        "agency_name": branding.agency_name,
+        "logo": logo_data_uri(branding.logo, project_dir) if branding.logo else None,
+        "primary_color": branding.primary_color,
+        "accent_color": branding.accent_color,
+        "font_family": branding.font_family,
+        "confidentiality": params.report.confidentiality,
+        "feedback": feedback_link(params.report.feedback),
+        "language": params.client.locale.split("_")[0],
+        "params_hash": params_hash(params),
+        "version": __version__,
+    }
+
+
+def logo_data_uri(logo: str, project_dir: Path) -> str:
+    """The logo file (relative to the project) as a ``data:`` URI, so the report needs no other file."""
+    path = (project_dir / logo).resolve()
+    if not path.is_relative_to(project_dir.resolve()) or not path.is_file():
+        raise ParamsError("branding.logo", [ParamsIssue(
+            "branding.logo", f"'{logo}' is not a file inside the project folder")])
+    mime = mimetypes.guess_type(path.name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def feedback_link(feedback: str | None) -> dict[str, str] | None:
+    """``{"href", "text"}`` for the validated feedback URL or e-mail address."""
+    if not feedback:
+        return None
+    href = feedback if feedback.startswith(("https://", "http://")) else f"mailto:{feedback}"
+    return {"href": href, "text": feedback}

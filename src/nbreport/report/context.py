@@ -1,0 +1,135 @@
+"""The report object the master notebook works with: one client, one period, its data.
+
+``open_report`` is the first library call of the master notebook. It
+validates the parameters again (the kernel trusts nothing it is given),
+loads the client's data through the data layer, and hands back a
+:class:`Report` whose numbers each section reads. Heavy results are computed
+once, on first use.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nbreport.charts.theme import ChartTheme
+from nbreport.errors import ParamsError, ParamsIssue
+from nbreport.formatting import Formatter
+from nbreport.metrics.daily import daily_metrics
+from nbreport.metrics.definitions import METRICS
+from nbreport.metrics.kpis import KpiResult, scorecard
+from nbreport.metrics.spec import KpiSpec
+from nbreport.params import ClientParams, Period, load_client_params, params_from_plain, params_hash
+from nbreport.sources.loader import ClientData, client_data_dir, load_sources
+
+HEADLINE_COUNT = 4
+
+
+class Report:
+    """One client's report for one period.
+
+    Attributes
+    ----------
+    params:
+        The validated parameters.
+    data:
+        The client's data in the canonical model, with provenance.
+    period:
+        The full reporting period; ``reported`` is the part up to ``as_of``.
+    fmt:
+        Formats numbers and money in the client's currency and locale.
+    theme:
+        Chart colours from the client's branding.
+    """
+
+    def __init__(self, params: ClientParams, data: ClientData, *, project_dir: Path) -> None:
+        self.params = params
+        self.data = data
+        self.project_dir = project_dir
+        self.period: Period = params.period
+        self.reported: Period = params.report_period
+        self.fmt = Formatter(params.client.currency, params.client.locale)
+        self.theme = ChartTheme(primary=params.branding.primary_color,
+                                accent=params.branding.accent_color)
+
+    @property
+    def client_id(self) -> str:
+        return self.params.client.id
+
+    @functools.cached_property
+    def params_hash(self) -> str:
+        return params_hash(self.params)
+
+    @functools.cached_property
+    def daily(self) -> pd.DataFrame:
+        """Daily sums of every metric the KPIs need (see :func:`nbreport.metrics.daily_metrics`)."""
+        return daily_metrics(self.data, [kpi.metric for kpi in self.params.kpis],
+                             source_for=self._sources_for_kpis())
+
+    @functools.cached_property
+    def kpis(self) -> list[KpiResult]:
+        """The scorecard: every KPI against previous period, last year and target."""
+        return scorecard(self.daily, list(self.params.kpis), self.period, self.reported,
+                         self.params.status)
+
+    @property
+    def headline_kpis(self) -> list[KpiResult]:
+        """KPIs marked ``headline`` in params, else the first few."""
+        flagged = [result for kpi, result in zip(self.params.kpis, self.kpis) if kpi.headline]
+        return flagged or self.kpis[:HEADLINE_COUNT]
+
+    def kpi_spec(self, metric: str) -> KpiSpec | None:
+        return next((kpi for kpi in self.params.kpis if kpi.metric == metric), None)
+
+    def _sources_for_kpis(self) -> dict[str, str]:
+        chosen: dict[str, str] = {}
+        for kpi in self.params.kpis:
+            if kpi.source:
+                metric = METRICS[kpi.metric]
+                names = getattr(metric, "inputs", (kpi.metric,))
+                chosen.update({name: kpi.source for name in names})
+        return chosen
+
+    def __repr__(self) -> str:
+        return f"<Report {self.client_id} {self.period.key}>"
+
+
+def open_report(
+    client_id: str,
+    *,
+    params: dict[str, Any] | None = None,
+    period: str | None = None,
+    project_dir: str | Path = ".",
+    data_dir: str | Path | None = None,
+) -> Report:
+    """Validate the parameters, load the client's data and return the :class:`Report`.
+
+    Parameters
+    ----------
+    client_id:
+        The client whose report this is.
+    params:
+        Validated parameters as plain values (``nbreport run`` injects them); when empty,
+        ``params/<client_id>.yaml`` is read, so the notebook also runs by hand in JupyterLab.
+    period:
+        Overrides the period of the params file when reading it (e.g. ``"2026-10"``).
+    project_dir:
+        The project folder holding ``params/`` and ``data/``.
+    data_dir:
+        Where client data folders live; defaults to ``<project_dir>/data``.
+    """
+    project = Path(project_dir).resolve()
+    if params:
+        client_params = params_from_plain(params, source=f"parameters of {client_id}")
+    else:
+        overrides = {"period": period} if period else None
+        client_params = load_client_params(client_id, project / "params", overrides=overrides)
+    if client_params.client.id != client_id:
+        raise ParamsError(f"parameters of {client_id}", [ParamsIssue(
+            "client.id", f"is '{client_params.client.id}', not the client being run ('{client_id}')")])
+    root = Path(data_dir) if data_dir else project / "data"
+    data = load_sources(list(client_params.sources), client_data_dir(root, client_id))
+    return Report(client_params, data, project_dir=project)

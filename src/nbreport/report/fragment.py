@@ -1,0 +1,54 @@
+"""HTML fragments: what each report cell displays.
+
+Fragments are rendered from small Jinja templates with autoescaping on, so
+every data value (campaign names, client names, commentary) is escaped unless
+a template deliberately marks it safe. A fragment shows as HTML in JupyterLab
+and in the exported report, and as one short line of text anywhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+
+class Fragment:
+    """A piece of report HTML with a plain-text stand-in."""
+
+    def __init__(self, html: str, text: str) -> None:
+        self.html = html
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.html
+
+
+@functools.cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("nbreport.report", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, text: str, **context: Any) -> Fragment:
+    """Render ``templates/<template>`` with ``context`` into a :class:`Fragment`."""
+    html = _environment().get_template(template).render(**context)
+    return Fragment(html, text)
+
+
+def trusted(html: str) -> Markup:
+    """Mark HTML that nbreport itself built (e.g. an ``<img>`` of a chart) as safe to insert."""
+    return Markup(html)

@@ -1,0 +1,84 @@
+"""Executive summary tiles and the KPI scorecard."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from nbreport.metrics.kpis import KpiResult
+from nbreport.report.context import Report
+from nbreport.report.fragment import Fragment, render
+
+STATUS_WORDS = {"green": "On target", "amber": "Close to target", "red": "Off target", "none": "No target"}
+
+
+def executive_summary(report: Report) -> Fragment:
+    """Headline KPI tiles with change arrows and status, and one sentence on the period."""
+    tiles = [_tile(report, result) for result in report.headline_kpis]
+    return render("executive_summary.html.j2", f"Executive summary: {len(tiles)} headline KPIs",
+                  tiles=tiles, sentence=_summary_sentence(report))
+
+
+def scorecard(report: Report) -> Fragment:
+    """Every KPI: actual, target, attainment, status, change on last period and last year."""
+    rows = [{
+        "label": r.label,
+        "actual": report.fmt.value(r.actual, r.unit),
+        "target": report.fmt.value(r.target, r.unit),
+        "attainment": report.fmt.value(r.attainment, "percent"),
+        "status": r.status,
+        "status_word": STATUS_WORDS[r.status],
+        "previous": report.fmt.value(r.previous, r.unit),
+        "change": report.fmt.change(r.change_pct),
+        "change_trend": _trend(r, r.change_pct),
+        "yoy": report.fmt.change(r.yoy_pct),
+        "yoy_trend": _trend(r, r.yoy_pct),
+    } for r in report.kpis]
+    return render("scorecard.html.j2", f"Scorecard: {len(rows)} KPIs", rows=rows,
+                  period=report.reported.label, previous=report.period.previous().label,
+                  partial=report.reported != report.period)
+
+
+def _tile(report: Report, result: KpiResult) -> dict[str, Any]:
+    return {
+        "label": result.label,
+        "value": report.fmt.value(result.actual, result.unit),
+        "change": report.fmt.change(result.change_pct),
+        "trend": _trend(result, result.change_pct),
+        "arrow": _arrow(result.change_pct),
+        "status": result.status,
+        "status_word": STATUS_WORDS[result.status],
+        "target": report.fmt.value(result.target, result.unit),
+    }
+
+
+def _arrow(change: float) -> str:
+    if math.isnan(change) or change == 0:
+        return "\u25ac"
+    return "\u25b2" if change > 0 else "\u25bc"
+
+
+def _trend(result: KpiResult, change: float) -> str:
+    """``good``/``bad``/``flat`` for a change, given which direction is better."""
+    if math.isnan(change) or abs(change) < 0.005 or result.direction == "neutral":
+        return "flat"
+    better = change > 0 if result.direction == "higher" else change < 0
+    return "good" if better else "bad"
+
+
+def _summary_sentence(report: Report) -> str:
+    with_target = [r for r in report.kpis if r.status != "none"]
+    on_target = sum(r.status == "green" for r in with_target)
+    parts = []
+    if with_target:
+        parts.append(f"{on_target} of {len(with_target)} KPIs with a target are on target "
+                     f"in {report.reported.label}.")
+    movers = sorted((r for r in report.kpis if not math.isnan(r.change_pct)),
+                    key=lambda r: abs(r.change_pct), reverse=True)
+    if movers:
+        top = movers[0]
+        direction = "up" if top.change_pct > 0 else "down"
+        parts.append(f"The biggest move: {top.label} {direction} "
+                     f"{report.fmt.change(abs(top.change_pct)).lstrip('+')} on "
+                     f"{report.period.previous().label}.")
+    return " ".join(parts)

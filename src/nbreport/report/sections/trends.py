@@ -1,0 +1,66 @@
+"""Month-by-month trend charts of the headline KPIs."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from nbreport.charts.embed import figure_html
+from nbreport.charts.trend import monthly_bars
+from nbreport.metrics.daily import metric_value
+from nbreport.metrics.kpis import KpiResult, relative_change
+from nbreport.report.context import Report
+from nbreport.report.fragment import Fragment, render, trusted
+
+MONTHS_SHOWN = 13
+CHARTS = 2
+
+
+def monthly_values(report: Report, metric: str, months: int = MONTHS_SHOWN) -> pd.Series:
+    """The metric for each of the last ``months`` calendar months up to the reported period."""
+    end = pd.Timestamp(report.reported.end)
+    start = (end - pd.DateOffset(months=months - 1)).to_period("M").to_timestamp()
+    daily = report.daily.loc[start:end]  # type: ignore[misc]
+    monthly = daily.groupby(daily.index.to_period("M").to_timestamp()).sum()
+    values = metric_value(monthly, metric)
+    return values if isinstance(values, pd.Series) else pd.Series(dtype="float64")
+
+
+def trends(report: Report) -> Fragment:
+    """Up to two headline KPIs, month by month, the reported month highlighted."""
+    charts = []
+    for result in report.headline_kpis[:CHARTS]:
+        values = monthly_values(report, result.metric).dropna()
+        if len(values) < 2:
+            continue
+        highlight = pd.Timestamp(report.reported.end).to_period("M").to_timestamp()
+        title = _finding(report, result, values, highlight)
+        figure = monthly_bars(values, highlight=highlight, title=title, theme=report.theme,
+                              axis_format=lambda y, unit=result.unit: report.fmt.value(y, unit))
+        alt = _alt_text(report, result, values)
+        charts.append(trusted(figure_html(figure, alt=alt)))
+    return render("charts.html.j2", f"Trends: {len(charts)} charts", charts=charts,
+                  empty="Not enough monthly history to chart the headline KPIs yet.")
+
+
+def _finding(report: Report, result: KpiResult, values: pd.Series, month: pd.Timestamp) -> str:
+    """A title that states what the chart shows, e.g. 'Revenue up 12.0% on September'."""
+    if month not in values.index or values.index.get_loc(month) == 0:
+        return f"{result.label} by month"
+    position = values.index.get_loc(month)
+    change = relative_change(values.iloc[position], values.iloc[position - 1])
+    previous = values.index[position - 1].strftime("%B")
+    if math.isnan(change):
+        return f"{result.label} by month"
+    word = "up" if change > 0 else "down" if change < 0 else "level"
+    amount = report.fmt.change(abs(change)).lstrip("+") if change else ""
+    return f"{result.label} {word} {amount} on {previous}".replace("  ", " ")
+
+
+def _alt_text(report: Report, result: KpiResult, values: pd.Series) -> str:
+    first, last = values.index[0], values.index[-1]
+    peak = values.idxmax()
+    return (f"Bar chart of {result.label} by month from {first:%B %Y} to {last:%B %Y}. "
+            f"Latest month: {report.fmt.value(values.iloc[-1], result.unit)}. "
+            f"Highest: {report.fmt.value(values.max(), result.unit)} in {peak:%B %Y}.")

@@ -1,0 +1,52 @@
+"""The run summary: what the batch engine and the index page need to know about a report.
+
+The last cell of the master notebook displays it under a MIME type of its
+own. The exported HTML never shows it (the template renders only HTML and
+images); the batch engine reads it from the executed notebook, so nothing
+crosses between the kernel and the engine through files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nbreport import __version__
+from nbreport.report.context import Report
+from nbreport.report.sections.kpis import STATUS_WORDS
+
+SUMMARY_MIME = "application/vnd.nbreport.summary+json"
+
+
+class RunSummary:
+    """Displayed as :data:`SUMMARY_MIME` plus a one-line text for people."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {SUMMARY_MIME: self.data, "text/plain": repr(self)}
+
+    def __repr__(self) -> str:
+        return (f"Run summary for {self.data['client_id']} {self.data['period']}: "
+                f"{len(self.data['headline'])} headline KPIs, {len(self.data['sources'])} sources")
+
+
+def run_summary(report: Report) -> RunSummary:
+    """Headline numbers, statuses and provenance of the report, as plain values."""
+    headline = [{
+        "metric": r.metric, "label": r.label,
+        "value": report.fmt.value(r.actual, r.unit),
+        "change": report.fmt.change(r.change_pct),
+        "status": r.status, "status_word": STATUS_WORDS[r.status],
+    } for r in report.headline_kpis]
+    return RunSummary({
+        "client_id": report.client_id,
+        "client_name": report.params.client.name,
+        "period": report.period.key,
+        "reported": {"start": report.reported.start.isoformat(), "end": report.reported.end.isoformat()},
+        "headline": headline,
+        "kpis": [r.to_dict() for r in report.kpis],
+        "sources": [p.to_dict() for p in report.data.provenance],
+        "params_hash": report.params_hash,
+        "nbreport_version": __version__,
+    })
