@@ -20,7 +20,14 @@ from typing import Any
 
 from nbreport.batch.manifest import update_manifest
 from nbreport.batch.results import ClientError, ClientResult
-from nbreport.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, NbreportError, ParamsError
+from nbreport.errors import (
+    EXIT_OK,
+    EXIT_REPORTS_FAILED,
+    EXIT_USAGE,
+    NbreportError,
+    ParamsError,
+    ReportError,
+)
 from nbreport.params import ClientParams, client_files, load_client_params, params_hash
 from nbreport.render.files import move_atomic, write_atomic
 from nbreport.settings import Settings
@@ -131,7 +138,8 @@ def run_client(task: ClientTask, settings: Settings) -> ClientResult:
         result.summary = _produce(task, settings, work_dir, client_dir)
         result.status = "ok"
         result.files = {"html": f"{task.client_id}/{REPORT_HTML}",
-                        "notebook": f"{task.client_id}/{REPORT_NOTEBOOK}"}
+                        "notebook": f"{task.client_id}/{REPORT_NOTEBOOK}",
+                        **{name: f"{task.client_id}/{name}" for name in result.summary.get("artifacts", [])}}
         (client_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
     except Exception as exc:  # noqa: BLE001 - one client's failure must never stop the others
         result.error = _describe_failure(exc, settings)
@@ -157,10 +165,21 @@ def _produce(task: ClientTask, settings: Settings, work_dir: Path, client_dir: P
     html = export_html(notebook, report_meta(task.params, settings.project_dir), settings.templates_dir)
     html_path = work_dir / REPORT_HTML
     write_atomic(html_path, html)
-    # the notebook first, the HTML last: a report appears only once everything is in place
+    summary = extract_summary(notebook)
+    # artifacts and the notebook first, the HTML last: a report appears once everything is in place
+    for name in summary.get("artifacts", []):
+        move_atomic(_artifact_path(work_dir, name), client_dir / name)
     move_atomic(executed_path, client_dir / REPORT_NOTEBOOK)
     move_atomic(html_path, client_dir / REPORT_HTML)
-    return extract_summary(notebook)
+    return summary
+
+
+def _artifact_path(work_dir: Path, name: str) -> Path:
+    """A file the notebook wrote in its working folder and listed in its run summary."""
+    if "/" in name or "\\" in name or name.startswith(".") or not (work_dir / name).is_file():
+        raise ReportError(f"the run summary lists artifact '{name}', which is not a file the "
+                          "notebook wrote in its working folder")
+    return work_dir / name
 
 
 def notebook_parameters(task: ClientTask, settings: Settings) -> dict[str, Any]:
@@ -185,8 +204,6 @@ def extract_summary(notebook: Any) -> dict[str, Any]:
 
 
 def _describe_failure(exc: Exception, settings: Settings) -> ClientError:
-    from nbreport.errors import ReportError
-
     if isinstance(exc, ReportError):
         return ClientError("execute", redact_paths(str(exc), settings), exc.cell_index, exc.ename)
     stage = "export" if isinstance(exc, NbreportError) else "execute"

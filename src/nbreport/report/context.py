@@ -54,6 +54,7 @@ class Report:
         self.fmt = Formatter(params.client.currency, params.client.locale)
         self.theme = ChartTheme(primary=params.branding.primary_color,
                                 accent=params.branding.accent_color)
+        self.artifacts: set[str] = set()  # files written to the working folder, kept with the report
 
     @property
     def client_id(self) -> str:

@@ -2,8 +2,10 @@
 
 The last cell of the master notebook displays it under a MIME type of its
 own. The exported HTML never shows it (the template renders only HTML and
-images); the batch engine reads it from the executed notebook, so nothing
-crosses between the kernel and the engine through files.
+images); the batch engine reads it from the executed notebook. Files the
+notebook writes for later runs (e.g. stored forecasts) go into the kernel's
+working folder and are listed under ``artifacts``; the engine moves them next
+to the report once the report is complete.
 """
 
 from __future__ import annotations
@@ -49,4 +51,5 @@ def run_summary(report: Report) -> RunSummary:
         "sources": [p.to_dict() for p in report.data.provenance],
         "params_hash": report.params_hash,
         "nbreport_version": __version__,
+        "artifacts": sorted(report.artifacts),
     })

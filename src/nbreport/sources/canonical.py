@@ -16,10 +16,11 @@ crm        date* (created), lead_id, channel, stage* (lead, opportunity, won, lo
            close_date, amount — one row per lead or deal
 survey     date*, score*, scale* (nps, csat, ces), segment, comment, response_id —
            one row per response
-support    date* (created), ticket_id, channel, status, first_response_at, resolved_at —
-           one row per ticket
-accounts   date*, account_id*, ... — one row per account and snapshot day
-usage      date*, account_id*, ... — one row per account and day
+support    date* (created), ticket_id, account_id, channel, status, priority,
+           first_response_at, resolved_at (timestamps), satisfaction — one row per ticket
+accounts   date* (snapshot day), account_id*, segment, plan, status* (active, churned),
+           mrr, seats, start_date, churn_date — one row per account and snapshot
+usage      date*, account_id*, active_users, sessions, key_actions — one row per account and day
 =========  ==========================================================================
 """
 
@@ -28,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ColumnType = Literal["date", "int", "float", "str"]
+ColumnType = Literal["date", "datetime", "int", "float", "str"]
 
 
 @dataclass(frozen=True)
@@ -91,18 +92,32 @@ CANONICAL: dict[str, tuple[Column, ...]] = {
     "support": (
         _c("date", "date", True, description="Day the ticket was created"),
         _c("ticket_id", "str", default=""),
+        _c("account_id", "str", default=""),
         _c("channel", "str", default=""),
-        _c("status", "str", default=""),
-        _c("first_response_at", "date"),
-        _c("resolved_at", "date"),
+        _c("status", "str", default="", description="e.g. open, pending, solved, closed"),
+        _c("priority", "str", default=""),
+        _c("created_at", "datetime", description="When the ticket was opened"),
+        _c("first_response_at", "datetime"),
+        _c("resolved_at", "datetime"),
+        _c("satisfaction", "float", description="Ticket CSAT score, when rated"),
     ),
     "accounts": (
-        _c("date", "date", True),
+        _c("date", "date", True, description="Snapshot day"),
         _c("account_id", "str", True),
+        _c("segment", "str", default=""),
+        _c("plan", "str", default=""),
+        _c("status", "str", True, description="active or churned"),
+        _c("mrr", "float", default=0.0, description="Monthly recurring revenue"),
+        _c("seats", "int", default=0),
+        _c("start_date", "date"),
+        _c("churn_date", "date"),
     ),
     "usage": (
         _c("date", "date", True),
         _c("account_id", "str", True),
+        _c("active_users", "int", default=0),
+        _c("sessions", "int", default=0),
+        _c("key_actions", "int", default=0, description="Uses of the product's core feature"),
     ),
 }
 

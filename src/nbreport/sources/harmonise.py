@@ -65,7 +65,7 @@ def _check_required(frame: pd.DataFrame, columns: tuple[Column, ...], spec: Sour
 
 
 def _default(column: Column, length: int) -> pd.Series:
-    if column.type == "date":
+    if column.type in ("date", "datetime"):
         return pd.Series(pd.NaT, index=range(length), dtype="datetime64[ns]")
     if column.default is None:
         return pd.Series(np.nan if column.type in ("int", "float") else "", index=range(length))
@@ -80,6 +80,8 @@ def _convert(values: pd.Series, column: Column, spec: SourceSpec) -> pd.Series:
         return text.replace("", column.default) if column.default else text
     if column.type == "date":
         return _parse_dates(text, column, spec)
+    if column.type == "datetime":
+        return _parse_timestamps(text, column, spec)
     numbers = pd.to_numeric(text.replace("", np.nan), errors="coerce")
     _raise_for_bad(text, numbers, column, spec, "a number such as 1234.5")
     if column.type == "int" and numbers.notna().any():
@@ -111,6 +113,14 @@ def _parse_dates(text: pd.Series, column: Column, spec: SourceSpec) -> pd.Series
         f"expected a date in the format {' or '.join(formats)}"
     _raise_for_bad(text, parsed, column, spec, hint, is_hint=True)
     return parsed.dt.normalize()
+
+
+def _parse_timestamps(text: pd.Series, column: Column, spec: SourceSpec) -> pd.Series:
+    """ISO timestamps (``2026-10-31T14:05:00``, with or without zone); zones are converted to UTC
+    and dropped, so every timestamp compares with every other."""
+    parsed = pd.to_datetime(text.replace("", None), format="ISO8601", errors="coerce", utc=True)
+    _raise_for_bad(text, parsed, column, spec, "an ISO timestamp such as 2026-10-31T14:05:00")
+    return parsed.dt.tz_localize(None).astype("datetime64[ns]")
 
 
 def _raise_for_bad(text: pd.Series, parsed: pd.Series, column: Column, spec: SourceSpec,
