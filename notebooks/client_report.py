@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -41,6 +43,9 @@ report = open_report(client_id, params=params, period=period or None,
 # %%
 sections.executive_summary(report)
 
+# %%
+sections.commentary(report, "executive-summary")
+
 # %% [markdown]
 # ## Performance against targets
 #
@@ -49,11 +54,17 @@ sections.executive_summary(report)
 # %%
 sections.scorecard(report)
 
+# %%
+sections.commentary(report, "targets")
+
 # %% [markdown]
 # ## Trends
 
 # %%
 sections.trends(report)
+
+# %%
+sections.commentary(report, "trends")
 
 # %% [markdown]
 # ## Campaigns
@@ -62,6 +73,15 @@ sections.trends(report)
 
 # %%
 sections.campaigns(report)
+
+# %%
+sections.commentary(report, "campaigns")
+
+# %% [markdown]
+# ## Recommendations and next steps
+
+# %%
+sections.next_steps(report)
 
 # %% [markdown]
 # ## Data sources

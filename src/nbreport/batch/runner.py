@@ -136,6 +136,7 @@ def run_client(task: ClientTask, settings: Settings) -> ClientResult:
     work_dir = Path(tempfile.mkdtemp(dir=period_dir, prefix=f".{task.client_id}-"))
     try:
         result.summary = _produce(task, settings, work_dir, client_dir)
+        _log_review(task.client_id, result.summary)
         result.status = "ok"
         result.files = {"html": f"{task.client_id}/{REPORT_HTML}",
                         "notebook": f"{task.client_id}/{REPORT_NOTEBOOK}",
@@ -172,6 +173,12 @@ def _produce(task: ClientTask, settings: Settings, work_dir: Path, client_dir: P
     move_atomic(executed_path, client_dir / REPORT_NOTEBOOK)
     move_atomic(html_path, client_dir / REPORT_HTML)
     return summary
+
+
+def _log_review(client_id: str, summary: dict[str, Any]) -> None:
+    """Why a produced report may not go to the client (e.g. flagged commentary), in the run log."""
+    for reason in summary.get("review", {}).get("reasons", []):
+        log.warning("%s: not publishable: %s", client_id, reason)
 
 
 def _artifact_path(work_dir: Path, name: str) -> Path:

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from nbreport.charts.theme import ChartTheme, new_figure
+
+
+@dataclass(frozen=True)
+class ChartAnnotation:
+    """A dated event marked on a chart: a numbered marker above its bar.
+
+    Attributes
+    ----------
+    at:
+        The bar it belongs to (a month start for :func:`monthly_bars`).
+    number:
+        The marker's number, which the chart's caption explains.
+    """
+
+    at: pd.Timestamp
+    number: int
 
 
 def monthly_bars(
@@ -16,8 +33,12 @@ def monthly_bars(
     title: str,
     axis_format: Callable[[float], str],
     theme: ChartTheme,
+    annotations: Sequence[ChartAnnotation] = (),
 ) -> "matplotlib.figure.Figure":  # noqa: F821
-    """Bars of ``values`` (indexed by month start), the ``highlight`` month in the brand colour."""
+    """Bars of ``values`` (indexed by month start), the ``highlight`` month in the brand colour.
+
+    ``annotations`` mark dated events with numbered markers above their month.
+    """
     from matplotlib.ticker import FuncFormatter
 
     with theme.applied():
@@ -37,4 +58,23 @@ def monthly_bars(
             axes.annotate(axis_format(values.iloc[at]), (at, values.iloc[at]), ha="center",
                           va="bottom", xytext=(0, 3), textcoords="offset points",
                           fontweight="bold", color=theme.primary)
+        _mark_events(axes, values, annotations, theme)
     return figure
+
+
+def _mark_events(axes: "matplotlib.axes.Axes", values: pd.Series,  # noqa: F821
+                 annotations: Sequence[ChartAnnotation], theme: ChartTheme) -> None:
+    """Numbered circles above the bars of annotated months, stacked when a month has several."""
+    index = list(values.index)
+    stacked: dict[int, int] = {}
+    for annotation in annotations:
+        if annotation.at not in index:
+            continue
+        at = index.index(annotation.at)
+        level = stacked[at] = stacked.get(at, 0) + 1
+        axes.annotate(str(annotation.number), (at, max(values.iloc[at], 0)), ha="center", va="bottom",
+                      xytext=(0, 4 + 17 * level), textcoords="offset points", fontsize=8,
+                      fontweight="bold", color="white",
+                      bbox={"boxstyle": "circle,pad=0.3", "fc": theme.accent, "ec": "none"})
+    if stacked:
+        axes.margins(y=0.08 + 0.07 * max(stacked.values()))

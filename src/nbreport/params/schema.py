@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from nbreport.commentary.spec import CommentarySpec
 from nbreport.metrics.definitions import METRICS, SummedMetric, summed_inputs
 from nbreport.metrics.spec import BudgetSpec, KpiSpec, StatusThresholds
 from nbreport.params.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
@@ -175,6 +176,7 @@ class ClientParams(StrictModel):
     budget: BudgetSpec | None = None
     branding: Branding = Field(default_factory=Branding)
     report: ReportOptions = Field(default_factory=ReportOptions)
+    commentary: CommentarySpec = Field(default_factory=CommentarySpec)
 
     @field_validator("sources")
     @classmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -24,6 +24,10 @@ from nbreport.metrics.kpis import KpiResult, scorecard
 from nbreport.metrics.spec import KpiSpec
 from nbreport.params import ClientParams, Period, load_client_params, params_from_plain, params_hash
 from nbreport.sources.loader import ClientData, client_data_dir, load_sources
+
+if TYPE_CHECKING:
+    from nbreport.commentary.compose import ReportCommentary
+    from nbreport.commentary.notes import ContextNote
 
 HEADLINE_COUNT = 4
 
@@ -96,6 +100,20 @@ class Report:
 
     def __repr__(self) -> str:
         return f"<Report {self.client_id} {self.period.key}>"
+
+    @functools.cached_property
+    def context_notes(self) -> list[ContextNote]:
+        """Dated events from ``commentary/<client-id>/context.yaml``: chart annotations, commentary."""
+        from nbreport.commentary.notes import client_notes
+
+        return client_notes(self.project_dir, self.client_id)
+
+    @functools.cached_property
+    def commentary(self) -> ReportCommentary:
+        """The analyst's commentary for this client and period, filled in, checked, drafted."""
+        from nbreport.commentary.compose import ReportCommentary
+
+        return ReportCommentary(self)
 
 
 def open_report(

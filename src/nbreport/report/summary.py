@@ -6,6 +6,12 @@ images); the batch engine reads it from the executed notebook. Files the
 notebook writes for later runs (e.g. stored forecasts) go into the kernel's
 working folder and are listed under ``artifacts``; the engine moves them next
 to the report once the report is complete.
+
+``commentary`` records the commentary file, the sections written and drafted, and
+every statement flagged as contradicting the figures (``flags``: section, line,
+sentence, metric, stated, actual, message). ``review`` says whether the report may
+go to the client: ``{"publishable": false, "reasons": [...]}`` when a statement is
+flagged or when unreviewed drafts are blocked by ``commentary.drafts: block``.
 """
 
 from __future__ import annotations
@@ -52,4 +58,6 @@ def run_summary(report: Report) -> RunSummary:
         "params_hash": report.params_hash,
         "nbreport_version": __version__,
         "artifacts": sorted(report.artifacts),
+        "commentary": report.commentary.summary(),
+        "review": report.commentary.review(),
     })

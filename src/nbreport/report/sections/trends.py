@@ -8,6 +8,7 @@ import pandas as pd
 
 from nbreport.charts.embed import figure_html
 from nbreport.charts.trend import monthly_bars
+from nbreport.commentary.notes import monthly_chart_events
 from nbreport.metrics.daily import metric_value
 from nbreport.metrics.kpis import KpiResult, relative_change
 from nbreport.report.context import Report
@@ -36,10 +37,12 @@ def trends(report: Report) -> Fragment:
             continue
         highlight = pd.Timestamp(report.reported.end).to_period("M").to_timestamp()
         title = _finding(report, result, values, highlight)
+        events = monthly_chart_events(report.context_notes, values.index, report.params.client.locale)
         figure = monthly_bars(values, highlight=highlight, title=title, theme=report.theme,
-                              axis_format=lambda y, unit=result.unit: report.fmt.value(y, unit))
-        alt = _alt_text(report, result, values)
-        charts.append(trusted(figure_html(figure, alt=alt)))
+                              axis_format=lambda y, unit=result.unit: report.fmt.value(y, unit),
+                              annotations=events.annotations)
+        alt = " ".join(filter(None, (_alt_text(report, result, values), events.caption)))
+        charts.append(trusted(figure_html(figure, alt=alt, caption=events.caption)))
     return render("charts.html.j2", f"Trends: {len(charts)} charts", charts=charts,
                   empty="Not enough monthly history to chart the headline KPIs yet.")
 

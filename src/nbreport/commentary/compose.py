@@ -1,0 +1,161 @@
+"""One client's commentary for one period: read, filled in, checked, drafted where missing.
+
+:class:`ReportCommentary` is what ``report.commentary`` holds. It reads
+``commentary/<client-id>/<period>.md``, fills in every placeholder (an unknown one
+stops the report with an error naming the file, section and line), checks each
+analyst-written sentence against the figures, and writes a marked draft for every
+section the analyst has not written. :meth:`ReportCommentary.summary` is what the
+run summary records under ``commentary`` and ``review``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nbreport.commentary import values as _values  # noqa: F401 - registers the built-in values
+from nbreport.commentary.bindings import Bindings
+from nbreport.commentary.consistency import CheckSettings, ConsistencyChecker, Flag, MetricFact
+from nbreport.commentary.document import SECTIONS, SectionInfo, SectionText, parse_commentary
+from nbreport.commentary.drafts import write_draft
+from nbreport.commentary.errors import CommentaryError
+from nbreport.commentary.lexicon import METRIC_SYNONYMS
+from nbreport.commentary.markup import RenderedText, render_text
+from nbreport.commentary.store import commentary_path, display_path, read_client_file
+
+if TYPE_CHECKING:
+    from nbreport.report.context import Report
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SectionCommentary:
+    """The commentary of one report section as the report shows it.
+
+    Attributes
+    ----------
+    source:
+        The Markdown (with placeholders) it was rendered from: the analyst's or the draft.
+    draft:
+        Written from the numbers because the analyst has not written this section.
+    line:
+        Line of the section's text in the commentary file (``None`` for a draft).
+    """
+
+    info: SectionInfo
+    source: str
+    draft: bool
+    line: int | None
+    rendered: RenderedText
+
+    @property
+    def html(self) -> str:
+        return self.rendered.html
+
+    @property
+    def flags(self) -> list[Flag]:
+        return self.rendered.flags
+
+
+def metric_facts(report: Report) -> list[MetricFact]:
+    """The scorecard's figures and every name each metric goes by (label, synonyms, params)."""
+    from nbreport.metrics.definitions import METRICS
+
+    extra = report.params.commentary.synonyms
+    facts = []
+    for result in report.kpis:
+        names = {result.metric.replace("_", " "), result.label.lower(), METRICS[result.metric].label.lower(),
+                 *METRIC_SYNONYMS.get(result.metric, ()), *(w.lower() for w in extra.get(result.metric, []))}
+        facts.append(MetricFact(
+            metric=result.metric, label=result.label, names=tuple(sorted(names)), unit=result.unit,
+            better=result.direction, actual=result.actual, previous=result.previous,
+            last_year=result.last_year, target=result.target, change_pct=result.change_pct,
+            yoy_pct=result.yoy_pct, attainment=result.attainment))
+    return facts
+
+
+def consistency_checker(report: Report) -> ConsistencyChecker:
+    spec = report.params.commentary
+    return ConsistencyChecker(metric_facts(report), CheckSettings(
+        fmt=report.fmt, tolerance=spec.tolerance, flat_change=spec.flat_change))
+
+
+class ReportCommentary:
+    """The commentary of a report; see the module docstring.
+
+    Raises
+    ------
+    CommentaryError
+        When the file cannot be read or parsed, or names placeholders that do not exist.
+    """
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.path = commentary_path(report.project_dir, report.client_id, report.period.key)
+        self.display = display_path(self.path, report.project_dir)
+        text = read_client_file(self.path, report.project_dir, report.client_id)
+        self.exists = text is not None
+        self.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest() if text is not None else None
+        written = parse_commentary(text, self.display) if text is not None else {}
+        self.bindings = Bindings(report)
+        self.checker = consistency_checker(report)
+        self.sections = {info.id: self._section(info, written.get(info.id)) for info in SECTIONS.values()}
+        problems = [p for s in self.sections.values() for p in s.rendered.problems]
+        if problems:
+            raise CommentaryError(self.display, problems)
+        for flag in self.flags:
+            log.warning("%s, section '%s', line %s: %s", self.display, flag.section, flag.line, flag.message)
+
+    def _section(self, info: SectionInfo, written: SectionText | None) -> SectionCommentary:
+        if written is not None and written.written:
+            rendered = render_text(written.text, self.bindings, check=self.checker.check,
+                                   section=info.title, first_line=written.line)
+            return SectionCommentary(info, written.text, False, written.line, rendered)
+        draft = write_draft(self.report, info.id)
+        rendered = render_text(draft, self.bindings, section=info.title)
+        return SectionCommentary(info, draft, True, None, rendered)
+
+    def section(self, section_id: str) -> SectionCommentary:
+        if section_id not in self.sections:
+            raise KeyError(f"no commentary section '{section_id}'; sections: {', '.join(self.sections)}")
+        return self.sections[section_id]
+
+    @property
+    def flags(self) -> list[Flag]:
+        return [flag for s in self.sections.values() for flag in s.flags]
+
+    @property
+    def drafts(self) -> list[str]:
+        return [s.info.id for s in self.sections.values() if s.draft]
+
+    @property
+    def written(self) -> list[str]:
+        return [s.info.id for s in self.sections.values() if not s.draft]
+
+    def review(self) -> dict[str, Any]:
+        """Whether the report may go to the client, and why not (``publishable``, ``reasons``)."""
+        reasons = []
+        if self.flags:
+            reasons.append(f"{len(self.flags)} statement(s) in {self.display} contradict the figures: "
+                           + "; ".join(f"section '{f.section}', line {f.line}: {f.message}" for f in self.flags))
+        if self.drafts and self.report.params.commentary.drafts == "block":
+            titles = ", ".join(f"'{self.sections[s].info.title}'" for s in self.drafts)
+            reasons.append(f"unreviewed draft commentary in {titles}: write these sections in "
+                           f"{self.display} (or set commentary.drafts: allow in the client's params)")
+        return {"publishable": not reasons, "reasons": reasons}
+
+    def summary(self) -> dict[str, Any]:
+        """Plain values for the run summary (key ``commentary``)."""
+        return {
+            "file": self.display,
+            "exists": self.exists,
+            "sha256": self.sha256,
+            "written": self.written,
+            "drafts": self.drafts,
+            "drafts_policy": self.report.params.commentary.drafts,
+            "flags": [flag.to_dict() for flag in self.flags],
+            "context_notes": len(self.report.context_notes),
+        }

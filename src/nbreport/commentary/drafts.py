@@ -1,0 +1,128 @@
+"""Drafts: commentary written from the numbers where the analyst has written none.
+
+A draft is Markdown with placeholders, like the analyst's own text, so that an
+analyst who adopts it in the workspace keeps it bound to the numbers. Writers are
+registered per section; a domain adds its own sentences (wins and challenges,
+budget pacing, forecasts) with one line::
+
+    register_draft("executive-summary", wins_and_challenges_sentences)
+
+A writer takes the :class:`~nbreport.report.Report` and returns Markdown paragraphs
+or list items (an empty list when it has nothing to say).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from nbreport.commentary.notes import notes_between
+
+if TYPE_CHECKING:
+    from nbreport.metrics.kpis import KpiResult
+    from nbreport.report.context import Report
+
+DraftWriter = Callable[["Report"], list[str]]
+DRAFT_WRITERS: dict[str, list[DraftWriter]] = {}
+NOTHING_TO_SAY = "Nothing has been written for this section yet."
+AD_METRICS = ("spend", "cpa", "roas", "cost_per_lead", "cpc", "ctr", "conversions", "clicks",
+              "conversion_value", "cpm", "impressions")
+MOVERS_SHOWN = 3
+
+
+def register_draft(section_id: str, writer: DraftWriter) -> None:
+    """Add ``writer``'s sentences to the draft of ``section_id`` (after those already registered)."""
+    DRAFT_WRITERS.setdefault(section_id, []).append(writer)
+
+
+def write_draft(report: Report, section_id: str) -> str:
+    """The draft of one section: every registered writer's paragraphs, in order."""
+    paragraphs = [text for writer in DRAFT_WRITERS.get(section_id, []) for text in writer(report)]
+    return _join(paragraphs) if paragraphs else NOTHING_TO_SAY
+
+
+def _join(paragraphs: list[str]) -> str:
+    """List items stay together as one list; other paragraphs are separated by a blank line."""
+    text = paragraphs[0]
+    for before, paragraph in zip(paragraphs, paragraphs[1:]):
+        both_items = before.startswith("- ") and paragraph.startswith("- ")
+        text += ("\n" if both_items else "\n\n") + paragraph
+    return text
+
+
+def _change_sentence(result: KpiResult) -> str:
+    """'Revenue rose 17.7% on September and 14.6% year on year, to $582,046.' as placeholders."""
+    m = result.metric
+    if math.isnan(result.change_pct):
+        return f"{{{{ {m}.label }}}} was {{{{ {m}.actual }}}}."
+    moved = f"{{{{ {m}.label }}}} {{{{ {m}.movement }}}} {{{{ {m}.change_pct|abs }}}} on {{{{ period.previous }}}}"
+    if abs(result.change_pct) <= 0.0005:
+        moved = f"{{{{ {m}.label }}}} held steady on {{{{ period.previous }}}}"
+    if not math.isnan(result.yoy_pct):
+        moved += f" and {{{{ {m}.yoy_movement }}}} {{{{ {m}.yoy_pct|abs }}}} year on year"
+    return f"{moved}, to {{{{ {m}.actual }}}}."
+
+
+def summary_draft(report: Report) -> list[str]:
+    """How many KPIs are on target, the biggest moves among the headline KPIs, the events."""
+    paragraphs = []
+    if any(r.status != "none" for r in report.kpis):
+        paragraphs.append("{{ scorecard.on_target }} of {{ scorecard.with_target }} KPIs with a target "
+                          "are on target in {{ period.label }}.")
+    movers = sorted(report.headline_kpis, key=lambda r: -abs(r.change_pct) if not math.isnan(r.change_pct) else 0)
+    paragraphs += [_change_sentence(r) for r in movers[:MOVERS_SHOWN]]
+    if notes_between(report.context_notes, report.reported.start, report.reported.end):
+        paragraphs.append("Context: {{ context.events }}.")
+    return [" ".join(paragraphs)] if paragraphs else []
+
+
+def targets_draft(report: Report) -> list[str]:
+    """Each KPI off or close to target, with the gap; those on target in one line."""
+    items = []
+    for r in report.kpis:
+        if r.status in ("red", "amber"):
+            m = r.metric
+            items.append(f"- {{{{ {m}.label }}}}: {{{{ {m}.status }}}}, {{{{ {m}.actual }}}} against a "
+                         f"target of {{{{ {m}.target }}}} ({{{{ {m}.attainment }}}} of target).")
+    green = [f"{{{{ {r.metric}.label }}}}" for r in report.kpis if r.status == "green"]
+    if green:
+        items.append(f"- On target: {', '.join(green)}.")
+    return items
+
+
+def trends_draft(report: Report) -> list[str]:
+    """The headline KPIs against the previous period and last year."""
+    return [_change_sentence(r) for r in report.headline_kpis[:MOVERS_SHOWN]]
+
+
+def campaigns_draft(report: Report) -> list[str]:
+    """The advertising KPIs of the scorecard, with their change."""
+    ads = [r for r in report.kpis if r.metric in AD_METRICS and not math.isnan(r.actual)]
+    return [" ".join(f"{{{{ {r.metric}.label }}}}: {{{{ {r.metric}.actual }}}} "
+                     f"({{{{ {r.metric}.change_pct }}}} on {{{{ period.previous }}}})." for r in ads[:MOVERS_SHOWN])
+            ] if ads else []
+
+
+def next_steps_draft(report: Report) -> list[str]:
+    """One step per KPI off target, then one to keep what works."""
+    items = []
+    for r in sorted(report.kpis, key=lambda r: r.attainment if not math.isnan(r.attainment) else math.inf):
+        m = r.metric
+        if r.status == "red":
+            items.append(f"- Bring {{{{ {m}.label|lower }}}} back towards its target: {{{{ {m}.actual }}}} "
+                         f"against a target of {{{{ {m}.target }}}}.")
+        elif r.status == "amber":
+            items.append(f"- Close the gap on {{{{ {m}.label|lower }}}}, at {{{{ {m}.attainment }}}} of target.")
+    best = max((r for r in report.kpis if r.status == "green"), key=lambda r: r.attainment, default=None)
+    if best is not None:
+        items.append(f"- Keep what is working for {{{{ {best.metric}.label|lower }}}}, on target "
+                     f"at {{{{ {best.metric}.attainment }}}} of target.")
+    return items
+
+
+register_draft("executive-summary", summary_draft)
+register_draft("targets", targets_draft)
+register_draft("trends", trends_draft)
+register_draft("campaigns", campaigns_draft)
+register_draft("next-steps", next_steps_draft)

@@ -1,0 +1,82 @@
+"""The values commentary can use today, registered with :func:`register_values`.
+
+A domain that adds results to the report makes them available to commentary with one
+line here, e.g. ``register_values("budget", lambda report: report.budget)``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from nbreport.commentary.bindings import BoundValue, register_values
+from nbreport.commentary.consistency import NOISE
+from nbreport.commentary.notes import notes_between
+
+if TYPE_CHECKING:
+    from nbreport.metrics.kpis import KpiResult
+    from nbreport.report.context import Report
+
+
+def movement(change: float) -> tuple[str, str]:
+    """(verb, word) for a change: ("rose", "up"), ("fell", "down") or ("held steady", "flat")."""
+    if math.isnan(change):
+        return "n/a", "n/a"
+    if change > NOISE:
+        return "rose", "up"
+    if change < -NOISE:
+        return "fell", "down"
+    return "held steady", "flat"
+
+
+def kpi_values(result: KpiResult) -> dict[str, BoundValue]:
+    """Every field of one scorecard row, formatted in the metric's unit, and its movement in words."""
+    from nbreport.report.sections.kpis import STATUS_WORDS
+
+    unit = result.unit
+    verb, word = movement(result.change_pct)
+    yoy_verb, yoy_word = movement(result.yoy_pct)
+    return {
+        "label": BoundValue(result.label, "text"),
+        "actual": BoundValue(result.actual, unit),
+        "previous": BoundValue(result.previous, unit),
+        "last_year": BoundValue(result.last_year, unit),
+        "target": BoundValue(result.target, unit),
+        "change_abs": BoundValue(result.change_abs, unit, signed=True),
+        "change_pct": BoundValue(result.change_pct, "percent", signed=True),
+        "yoy_pct": BoundValue(result.yoy_pct, "percent", signed=True),
+        "attainment": BoundValue(result.attainment, "percent"),
+        "status": BoundValue(STATUS_WORDS[result.status].lower(), "text"),
+        "movement": BoundValue(verb, "text"),
+        "trend": BoundValue(word, "text"),
+        "yoy_movement": BoundValue(yoy_verb, "text"),
+        "yoy_trend": BoundValue(yoy_word, "text"),
+    }
+
+
+def _period(report: Report) -> dict[str, Any]:
+    return {"label": report.reported.label, "previous": report.period.previous().label,
+            "last_year": report.period.same_period_last_year().label,
+            "start": report.reported.start, "end": report.reported.end}
+
+
+def _scorecard(report: Report) -> dict[str, int]:
+    statuses = [r.status for r in report.kpis]
+    return {"count": len(statuses), "with_target": sum(s != "none" for s in statuses),
+            "on_target": statuses.count("green"), "close_to_target": statuses.count("amber"),
+            "off_target": statuses.count("red")}
+
+
+def _context(report: Report) -> dict[str, Any]:
+    notes = notes_between(report.context_notes, report.reported.start, report.reported.end)
+    locale = report.params.client.locale
+    return {"count": len(notes),
+            "events": BoundValue("; ".join(f"{n.title} ({n.when(locale)})" for n in notes) or "none", "text")}
+
+
+register_values("kpis", lambda report: {r.metric: kpi_values(r) for r in report.kpis}, flat=True)
+register_values("period", _period)
+register_values("client", lambda report: {"name": report.params.client.name,
+                                          "industry": report.params.client.industry or ""})
+register_values("scorecard", _scorecard)
+register_values("context", _context)
