@@ -25,9 +25,9 @@ def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path, demo_data_dir: Path) -> Settings:
-    """A copy of the project (params, notebook, templates) writing to its own outputs/."""
+    """A copy of the project (params, notebook, templates, commentary) writing to its own outputs/."""
     root = tmp_path / "project"
-    for folder in ("params", "notebooks", "templates"):
+    for folder in ("params", "notebooks", "templates", "commentary"):
         shutil.copytree(REPO / folder, root / folder)
     return Settings.for_project(root, data_dir=demo_data_dir)
 
