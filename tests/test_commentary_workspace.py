@@ -24,7 +24,9 @@ def saved(project: Settings, client_id: str) -> dict[str, str]:
 
 def test_opening_shows_numbers_charts_saved_text_and_drafts(workspace: AnalystWorkspace) -> None:
     assert "Editing commentary/ledgerline/2026-10.md (saved file)" in workspace.status.value
-    assert "Won deal value" in workspace.numbers.value and "<img" in workspace.charts.value
+    assert "Won deal value" in workspace.numbers.value and workspace.charts.value == ""
+    workspace.panels.selected_index = 1  # the charts are drawn when their panel opens
+    assert workspace.charts.value.count("<img") == 2 and "Events: (1)" in workspace.charts.value
     assert workspace.editors["executive-summary"].value.startswith("Won deal value grew {{ revenue.change_pct|abs }}")
     assert "\u00a3387,122" in workspace.previews["executive-summary"].value
     assert "No statement contradicts the figures" in workspace.flag_boxes["executive-summary"].value
@@ -97,3 +99,16 @@ def test_editor_works_without_widgets(project: Settings, tmp_path: Path) -> None
     editor.save()
     assert saved(project, "harbourside-dental") == {"trends": "Bookings fell {{ leads.change_pct|abs }}."}
     assert [f.kind for f in editor.flags()] == ["direction"]
+
+
+def test_workspace_notebook_is_paired_and_committed_clean() -> None:
+    import jupytext
+    import nbformat
+
+    from tests.conftest import REPO
+
+    notebook = nbformat.read(REPO / "notebooks" / "analyst_workspace.ipynb", as_version=4)
+    text = jupytext.read(REPO / "notebooks" / "analyst_workspace.py")
+    assert [(c.cell_type, c.source.strip()) for c in notebook.cells] == \
+        [(c.cell_type, c.source.strip()) for c in text.cells], "run jupytext --sync notebooks/analyst_workspace.py"
+    assert all(c.outputs == [] for c in notebook.cells if c.cell_type == "code")

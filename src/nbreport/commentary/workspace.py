@@ -30,6 +30,7 @@ from nbreport.commentary.store import commentary_path, display_path, read_client
 from nbreport.errors import NbreportError
 
 log = logging.getLogger(__name__)
+PANELS = ("Key numbers", "Charts", "Placeholders")
 
 
 class CommentaryEditor:
@@ -180,16 +181,17 @@ class AnalystWorkspace:
             ]) for s in SECTIONS])
         for index, info in enumerate(SECTIONS.values()):
             tabs.set_title(index, info.title)
-        numbers = widgets.Accordion(children=[self.numbers, self.charts, self.placeholder_list])
-        for index, title in enumerate(("Key numbers", "Charts", "Placeholders")):
-            numbers.set_title(index, title)
-        numbers.selected_index = 0
+        self.panels = widgets.Accordion(children=[self.numbers, self.charts, self.placeholder_list])
+        for index, title in enumerate(PANELS):
+            self.panels.set_title(index, title)
+        self.panels.selected_index = 0
         return widgets.VBox([
             widgets.HBox([self.client, self.period, self.open_button, self.save_button]),
-            self.status, numbers, tabs])
+            self.status, self.panels, tabs])
 
     def _wire(self) -> None:
         self.client.observe(self._client_changed, names="value")
+        self.panels.observe(lambda _: self._show_charts(), names="selected_index")
         self.open_button.on_click(lambda _: self.open())
         self.save_button.on_click(lambda _: self.save())
         for section_id, editor in self.editors.items():
@@ -206,11 +208,12 @@ class AnalystWorkspace:
                                       data_dir=self.data_dir)
             self.numbers.value = sections.executive_summary(editor.report).html + \
                 sections.scorecard(editor.report).html
-            self.charts.value = sections.trends(editor.report).html
         except NbreportError as exc:
             self._say(f"Cannot open {self.client.value}: {exc}", error=True)
             return False
         self.editor = editor
+        self.charts.value = ""
+        self._show_charts()
         self.period.value = editor.report.period.key
         self.placeholder_list.value = _placeholder_table(editor.placeholders())
         for section_id, text in editor.texts.items():
@@ -247,6 +250,13 @@ class AnalystWorkspace:
             self.period.value = ""
             if not self.open() and self.editor is not None:
                 self.client.value = self.editor.client_id  # keep showing what is being edited
+
+    def _show_charts(self) -> None:
+        """Draw the charts when their panel is open (drawing takes a few seconds)."""
+        from nbreport.report import sections
+
+        if self.editor is not None and not self.charts.value and self.panels.selected_index == PANELS.index("Charts"):
+            self.charts.value = sections.trends(self.editor.report).html
 
     def _edited(self, section_id: str, text: str) -> None:
         if self.editor is not None and self.editor.texts[section_id] != text:
