@@ -21,7 +21,8 @@ PLANTED = yaml.safe_load((Path(__file__).parent / "data" / "commentary_sentences
 
 
 def _fact(metric: str, spec: dict[str, Any], synonyms: list[str]) -> MetricFact:
-    actual, previous, last_year, target = (float(spec[k]) for k in ("actual", "previous", "last_year", "target"))
+    actual, previous, last_year, target = (float(spec[key])
+                                           for key in ("actual", "previous", "last_year", "target"))
     attainment = actual / target if spec["better"] == "higher" else target / actual
     names = (metric.replace("_", " "), spec["label"].lower(), *METRIC_SYNONYMS.get(metric, ()), *synonyms)
     return MetricFact(metric, spec["label"], names, spec["unit"], spec["better"], actual, previous,
@@ -35,7 +36,8 @@ def _checker(client: dict[str, Any]) -> ConsistencyChecker:
     return ConsistencyChecker(facts, CheckSettings(fmt=Formatter(client["currency"], client["locale"])))
 
 
-CASES = [pytest.param(client, case["text"], sorted(case["flags"]), id=f"{client['locale']}: {case['text'][:60]}")
+CASES = [pytest.param(client, case["text"], sorted(case["flags"]),
+                      id=f"{client['locale']}: {case['text'][:60]}")
          for client in PLANTED["clients"] for case in client["sentences"]]
 
 
@@ -83,7 +85,8 @@ def test_missing_figures_are_never_flagged() -> None:
     ("fr_FR", "12\u202f346\u00a0\u20ac", [(12346, "currency", 1)]),
     ("en_US", "In 2026, on 12 October, Q3 and the 3rd week", []),
 ])
-def test_numbers_are_read_in_the_clients_locale(locale: str, text: str, values: list[tuple[float, str, float]]) -> None:
+def test_numbers_are_read_in_the_clients_locale(locale: str, text: str,
+                                                values: list[tuple[float, str, float]]) -> None:
     found = NumberReader(locale, "EUR" if locale != "en_US" else "USD").find(text)
     assert [n.kind for n in found] == [kind for _, kind, _ in values]
     assert [n.value for n in found] == pytest.approx([value for value, _, _ in values])

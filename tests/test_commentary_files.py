@@ -69,8 +69,8 @@ def test_a_saved_file_reads_back_the_same() -> None:
 # --- placeholders ------------------------------------------------------------------------------
 def test_placeholders_are_filled_in_the_clients_locale() -> None:
     german = bindings(REVENUE, "de_DE", "EUR")
-    rendered = render_text("Umsatz: {{ revenue.actual }}, {{revenue.change_pct}}, {{ revenue.change_pct | abs }}.",
-                           german)
+    rendered = render_text(
+        "Umsatz: {{ revenue.actual }}, {{revenue.change_pct}}, {{ revenue.change_pct | abs }}.", german)
     assert rendered.plain == "Umsatz: 582.046\u00a0\u20ac, +17,7\u00a0%, 17,7\u00a0%."
     assert rendered.html.count('<span class="nbr-value">') == 3 and not rendered.problems
 
@@ -98,7 +98,8 @@ def test_one_line_registration_binds_a_domains_dataclass() -> None:
         channels: int
         as_of: date
 
-    register_values("budget_test", lambda report: report.budget, units={"planned": "currency", "spent": "currency"})
+    register_values("budget_test", lambda report: report.budget,
+                    units={"planned": "currency", "spent": "currency"})
     try:
         report = SimpleNamespace(fmt=Formatter("GBP", "en_GB"),
                                  budget=Budget(32000, 30400.5, -0.05, 0.8, 2, date(2026, 10, 31)))
@@ -157,7 +158,8 @@ def test_context_notes_read_and_sorted() -> None:
 @pytest.mark.parametrize(("text", "message"), [
     ("events:\n  - date: 2026-10-01\n    title: x\n    nite: y\n", "line 4: events[0].nite: unknown key"),
     ("events:\n  - date: 2026-13-01\n    title: x\n", "line 2: events[0].date:"),
-    ("events:\n  - date: 2026-10-05\n    end: 2026-10-01\n    title: x\n", "line 2: events[0]: end (2026-10-01) is before"),
+    ("events:\n  - date: 2026-10-05\n    end: 2026-10-01\n    title: x\n",
+     "line 2: events[0]: end (2026-10-01) is before"),
     ("events:\n  - {date: 2026-10-05, kind: strike, title: x}\n", "line 2: events[0].kind:"),
     ("events: [\n", "line 2: not valid YAML"),
 ])

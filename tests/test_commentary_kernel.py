@@ -101,7 +101,8 @@ def test_the_contradicting_sentence_is_flagged_everywhere(analyst_then_batch: di
     assert "figures show +12.2% on the previous period" in trends.select_one(".nbr-flag-note").get_text()
     summary = analyst_then_batch["manifest"]["clients"][CLIENT]["summary"]
     (flag,) = summary["commentary"]["flags"]
-    assert (flag["section"], flag["metric"], flag["kind"], flag["stated"]) == ("Trends", "sessions", "direction", "fell")
+    assert (flag["section"], flag["metric"], flag["kind"], flag["stated"]) == \
+        ("Trends", "sessions", "direction", "fell")
     saved = (analyst_then_batch["settings"].project_dir / "commentary" / CLIENT / "2026-10.md").read_text()
     assert saved.splitlines()[flag["line"] - 1] == "Sessions fell sharply in October."
     assert summary["review"]["publishable"] is False
@@ -111,7 +112,8 @@ def test_the_contradicting_sentence_is_flagged_everywhere(analyst_then_batch: di
 def test_the_unwritten_section_shows_a_marked_draft(analyst_then_batch: dict[str, Any]) -> None:
     campaigns = _commentary(analyst_then_batch["html"], "campaigns")
     assert "nbr-draft" in campaigns["class"]
-    assert campaigns.select_one(".nbr-draft-label").get_text(" ", strip=True).startswith("Draft Written automatically")
+    label = campaigns.select_one(".nbr-draft-label").get_text(" ", strip=True)
+    assert label.startswith("Draft Written automatically")
     assert "Cost per acquisition: $23.22" in campaigns.get_text(" ", strip=True).replace(" :", ":")
     summary = analyst_then_batch["manifest"]["clients"][CLIENT]["summary"]
     assert summary["commentary"]["drafts"] == ["campaigns"]

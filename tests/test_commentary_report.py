@@ -67,7 +67,8 @@ def test_a_contradiction_is_flagged_logged_and_blocks_the_report(project: Settin
     with caplog.at_level(logging.WARNING, logger="nbreport.commentary"):
         summary = run_summary(report).data
     (flag,) = summary["commentary"]["flags"]
-    assert (flag["section"], flag["line"], flag["kind"], flag["metric"]) == ("Trends", 4, "direction", "revenue")
+    assert (flag["section"], flag["line"], flag["kind"], flag["metric"]) == \
+        ("Trends", 4, "direction", "revenue")
     assert flag["message"].startswith("says Revenue \u201cfell\u201d, but the figures show +17.7%")
     assert summary["review"]["publishable"] is False
     assert any("section 'Trends', line 4" in reason for reason in summary["review"]["reasons"])
@@ -93,9 +94,11 @@ def test_a_draft_is_marked_and_blocking_follows_the_params_switch(project: Setti
     report = report_for(project, "ledgerline")
     html = sections.commentary(report, "trends").html
     soup = BeautifulSoup(html, "html.parser")
-    assert "nbr-draft" in soup.div["class"] and soup.select_one(".nbr-draft-label").get_text().startswith("Draft")
+    assert "nbr-draft" in soup.div["class"]
+    assert soup.select_one(".nbr-draft-label").get_text().startswith("Draft")
     assert "Leads rose 8.1% on September 2026" in soup.get_text()
-    allowed = report_for(project, "ledgerline", commentary=report.params.commentary.model_copy(update={"drafts": "allow"}))
+    allow = report.params.commentary.model_copy(update={"drafts": "allow"})
+    allowed = report_for(project, "ledgerline", commentary=allow)
     assert allowed.commentary.review()["publishable"] and allowed.commentary.drafts
 
 
@@ -126,7 +129,8 @@ def test_context_notes_are_drawn_on_the_trend_charts(project: Settings) -> None:
     report = report_for(project, "northwind-outfitters")
     soup = BeautifulSoup(sections.trends(report).html, "html.parser")
     captions = [c.get_text() for c in soup.select("figure figcaption")]
-    assert captions and all(c.startswith("Events: (1) Shopping budget typed with an extra zero") for c in captions)
+    first_event = "Events: (1) Shopping budget typed with an extra zero"
+    assert captions and all(caption.startswith(first_event) for caption in captions)
     assert "(3) Competitor bidding up generic outdoor terms" in soup.img["alt"]
     assert report.commentary.bindings.text("context.events").startswith("Competitor bidding up")
 
@@ -139,7 +143,8 @@ def test_trend_builder_marks_annotated_months() -> None:
 
     months = pd.date_range("2026-01-01", periods=4, freq="MS")
     values = pd.Series([1.0, 2.0, 3.0, 4.0], index=months)
-    notes = [ChartAnnotation(months[1], 1), ChartAnnotation(months[1], 2), ChartAnnotation(pd.Timestamp("2020-01-01"), 3)]
+    notes = [ChartAnnotation(months[1], 1), ChartAnnotation(months[1], 2),
+             ChartAnnotation(pd.Timestamp("2020-01-01"), 3)]
     figure = monthly_bars(values, highlight=months[-1], title="t", axis_format=str, theme=ChartTheme(),
                           annotations=notes)
     markers = [t for t in figure.axes[0].texts if t.get_text() in {"1", "2", "3"}]

@@ -139,8 +139,9 @@ class ReportCommentary:
         """Whether the report may go to the client, and why not (``publishable``, ``reasons``)."""
         reasons = []
         if self.flags:
+            where = "; ".join(f"section '{f.section}', line {f.line}: {f.message}" for f in self.flags)
             reasons.append(f"{len(self.flags)} statement(s) in {self.display} contradict the figures: "
-                           + "; ".join(f"section '{f.section}', line {f.line}: {f.message}" for f in self.flags))
+                           f"{where}")
         if self.drafts and self.report.params.commentary.drafts == "block":
             titles = ", ".join(f"'{self.sections[s].info.title}'" for s in self.drafts)
             reasons.append(f"unreviewed draft commentary in {titles}: write these sections in "

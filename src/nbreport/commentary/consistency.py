@@ -247,7 +247,8 @@ class ConsistencyChecker:
         directed = _direction_before(events, position, low) or _has_direction(events, position, fact)
         if number.kind == "percent":
             if lexicon.OF_TARGET_AFTER.match(after):
-                return "attainment", fact.attainment * 100, f"{fmt.value(fact.attainment, 'percent')} of target"
+                shown = f"{fmt.value(fact.attainment, 'percent')} of target"
+                return "attainment", fact.attainment * 100, shown
             if lexicon.TARGET_GAP_AFTER.match(after):
                 gap = safe_divide(fact.actual, fact.target) - 1
                 return "target", gap * 100, f"{fmt.change(gap)} against the target"

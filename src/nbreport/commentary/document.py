@@ -101,7 +101,7 @@ def parse_commentary(text: str, display: str) -> dict[str, SectionText]:
     in_fence = False
     masked = strip_comments(text).splitlines()
     raw = text.splitlines()
-    for number, (line, shown) in enumerate(zip(raw, masked), start=1):
+    for number, (line, shown) in enumerate(zip(raw, masked, strict=True), start=1):
         in_fence = in_fence != bool(_FENCE.match(shown))
         heading = None if in_fence else _HEADING.match(shown)
         if heading is None:

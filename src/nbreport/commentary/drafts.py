@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from nbreport.commentary.notes import notes_between
+from nbreport.commentary.values import movement
 
 if TYPE_CHECKING:
     from nbreport.metrics.kpis import KpiResult
@@ -45,23 +46,32 @@ def write_draft(report: Report, section_id: str) -> str:
 def _join(paragraphs: list[str]) -> str:
     """List items stay together as one list; other paragraphs are separated by a blank line."""
     text = paragraphs[0]
-    for before, paragraph in zip(paragraphs, paragraphs[1:]):
+    for before, paragraph in zip(paragraphs, paragraphs[1:], strict=False):
         both_items = before.startswith("- ") and paragraph.startswith("- ")
         text += ("\n" if both_items else "\n\n") + paragraph
     return text
 
 
+def _about(result: KpiResult, template: str) -> str:
+    """``template`` with ``@`` standing for the KPI's metric: ``{{ @.actual }}`` -> ``{{ cpa.actual }}``."""
+    return template.replace("@", result.metric)
+
+
 def _change_sentence(result: KpiResult) -> str:
     """'Revenue rose 17.7% on September and 14.6% year on year, to $582,046.' as placeholders."""
-    m = result.metric
     if math.isnan(result.change_pct):
-        return f"{{{{ {m}.label }}}} was {{{{ {m}.actual }}}}."
-    moved = f"{{{{ {m}.label }}}} {{{{ {m}.movement }}}} {{{{ {m}.change_pct|abs }}}} on {{{{ period.previous }}}}"
-    if abs(result.change_pct) <= 0.0005:
-        moved = f"{{{{ {m}.label }}}} held steady on {{{{ period.previous }}}}"
+        return _about(result, "{{ @.label }} was {{ @.actual }}.")
+    if movement(result.change_pct)[1] == "flat":
+        moved = "{{ @.label }} held steady on {{ period.previous }}"
+    else:
+        moved = "{{ @.label }} {{ @.movement }} {{ @.change_pct|abs }} on {{ period.previous }}"
     if not math.isnan(result.yoy_pct):
-        moved += f" and {{{{ {m}.yoy_movement }}}} {{{{ {m}.yoy_pct|abs }}}} year on year"
-    return f"{moved}, to {{{{ {m}.actual }}}}."
+        moved += " and {{ @.yoy_movement }} {{ @.yoy_pct|abs }} year on year"
+    return _about(result, moved + ", to {{ @.actual }}.")
+
+
+def _biggest_change_first(result: KpiResult) -> float:
+    return -abs(result.change_pct) if not math.isnan(result.change_pct) else 0.0
 
 
 def summary_draft(report: Report) -> list[str]:
@@ -70,7 +80,7 @@ def summary_draft(report: Report) -> list[str]:
     if any(r.status != "none" for r in report.kpis):
         paragraphs.append("{{ scorecard.on_target }} of {{ scorecard.with_target }} KPIs with a target "
                           "are on target in {{ period.label }}.")
-    movers = sorted(report.headline_kpis, key=lambda r: -abs(r.change_pct) if not math.isnan(r.change_pct) else 0)
+    movers = sorted(report.headline_kpis, key=_biggest_change_first)
     paragraphs += [_change_sentence(r) for r in movers[:MOVERS_SHOWN]]
     if notes_between(report.context_notes, report.reported.start, report.reported.end):
         paragraphs.append("Context: {{ context.events }}.")
@@ -79,13 +89,10 @@ def summary_draft(report: Report) -> list[str]:
 
 def targets_draft(report: Report) -> list[str]:
     """Each KPI off or close to target, with the gap; those on target in one line."""
-    items = []
-    for r in report.kpis:
-        if r.status in ("red", "amber"):
-            m = r.metric
-            items.append(f"- {{{{ {m}.label }}}}: {{{{ {m}.status }}}}, {{{{ {m}.actual }}}} against a "
-                         f"target of {{{{ {m}.target }}}} ({{{{ {m}.attainment }}}} of target).")
-    green = [f"{{{{ {r.metric}.label }}}}" for r in report.kpis if r.status == "green"]
+    items = [_about(r, "- {{ @.label }}: {{ @.status }}, {{ @.actual }} against a target of "
+                       "{{ @.target }} ({{ @.attainment }} of target).")
+             for r in report.kpis if r.status in ("red", "amber")]
+    green = [_about(r, "{{ @.label }}") for r in report.kpis if r.status == "green"]
     if green:
         items.append(f"- On target: {', '.join(green)}.")
     return items
@@ -99,25 +106,25 @@ def trends_draft(report: Report) -> list[str]:
 def campaigns_draft(report: Report) -> list[str]:
     """The advertising KPIs of the scorecard, with their change."""
     ads = [r for r in report.kpis if r.metric in AD_METRICS and not math.isnan(r.actual)]
-    return [" ".join(f"{{{{ {r.metric}.label }}}}: {{{{ {r.metric}.actual }}}} "
-                     f"({{{{ {r.metric}.change_pct }}}} on {{{{ period.previous }}}})." for r in ads[:MOVERS_SHOWN])
-            ] if ads else []
+    sentences = [_about(r, "{{ @.label }}: {{ @.actual }} ({{ @.change_pct }} on {{ period.previous }}).")
+                 for r in ads[:MOVERS_SHOWN]]
+    return [" ".join(sentences)] if sentences else []
 
 
 def next_steps_draft(report: Report) -> list[str]:
-    """One step per KPI off target, then one to keep what works."""
+    """One step per KPI off target, furthest first, then one to keep what works."""
     items = []
     for r in sorted(report.kpis, key=lambda r: r.attainment if not math.isnan(r.attainment) else math.inf):
-        m = r.metric
         if r.status == "red":
-            items.append(f"- Bring {{{{ {m}.label|lower }}}} back towards its target: {{{{ {m}.actual }}}} "
-                         f"against a target of {{{{ {m}.target }}}}.")
+            items.append(_about(r, "- Bring {{ @.label|lower }} back towards its target: {{ @.actual }} "
+                                   "against a target of {{ @.target }}."))
         elif r.status == "amber":
-            items.append(f"- Close the gap on {{{{ {m}.label|lower }}}}, at {{{{ {m}.attainment }}}} of target.")
+            items.append(_about(r, "- Close the gap on {{ @.label|lower }}, at {{ @.attainment }} "
+                                   "of target."))
     best = max((r for r in report.kpis if r.status == "green"), key=lambda r: r.attainment, default=None)
     if best is not None:
-        items.append(f"- Keep what is working for {{{{ {best.metric}.label|lower }}}}, on target "
-                     f"at {{{{ {best.metric}.attainment }}}} of target.")
+        items.append(_about(best, "- Keep what is working for {{ @.label|lower }}, on target at "
+                                  "{{ @.attainment }} of target."))
     return items
 
 

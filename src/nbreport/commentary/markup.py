@@ -137,14 +137,15 @@ def _check_sentences(token_text: str, fill: Callable[[str], str], check: Check |
         line = first_line + token_text.count("\n", 0, start)
         marks.append([dataclasses.replace(flag, section=section, line=line) for flag in found])
         number = len(marks) - 1
-        pieces += [token_text[cursor:start], f"{nonce}f{number}a", token_text[start:end], f"{nonce}f{number}b"]
+        pieces += [token_text[cursor:start], f"{nonce}f{number}a", token_text[start:end],
+                   f"{nonce}f{number}b"]
         cursor = end
     pieces.append(token_text[cursor:])
     return "".join(pieces), marks
 
 
 def _replace_tokens(text: str, *, tokens: list[str], values: list[str]) -> str:
-    for token, value in zip(tokens, values):
+    for token, value in zip(tokens, values, strict=True):
         text = text.replace(token, value)
     return text
 
@@ -153,7 +154,7 @@ def _finish_html(html: str, tokens: list[str], values: list[str], marks: list[li
                  nonce: str) -> str:
     # inside a tag (a link target, say) a value could smuggle in markup: it is left out there
     html = _TAG.sub(lambda tag: re.sub(rf"{nonce}(?:v\d+z|f\d+[ab])", "", tag.group(0)), html)
-    for token, value in zip(tokens, values):
+    for token, value in zip(tokens, values, strict=True):
         html = html.replace(token, f'<span class="nbr-value">{escape(value)}</span>')
     for number, flags in enumerate(marks):
         said = "; ".join(dict.fromkeys(flag.message for flag in flags))

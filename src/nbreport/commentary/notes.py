@@ -105,7 +105,8 @@ def parse_notes(text: str, display: str) -> list[ContextNote]:
     try:
         document = parse_yaml(text, display)
     except ParamsError as exc:
-        raise CommentaryError(display, [CommentaryIssue(i.message, line=i.line) for i in exc.issues]) from None
+        issues = [CommentaryIssue(issue.message, line=issue.line) for issue in exc.issues]
+        raise CommentaryError(display, issues) from None
     try:
         notes = ContextNotes.model_validate(document.data)
     except ValidationError as exc:

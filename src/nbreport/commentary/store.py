@@ -23,7 +23,8 @@ _PERIOD_KEY = re.compile(r"^[0-9]{4}(?:[0-9A-Z_-]*[0-9])?$")  # 2026-10, 2026-Q3
 def client_folder(project_dir: Path, client_id: str) -> Path:
     """``<project>/commentary/<client-id>`` (it need not exist)."""
     if not SLUG_RE.match(client_id):
-        raise CommentaryError(f"{COMMENTARY_DIR}/{client_id}", [CommentaryIssue(f"client id must be {SLUG_HELP}")])
+        raise CommentaryError(f"{COMMENTARY_DIR}/{client_id}",
+                              [CommentaryIssue(f"client id must be {SLUG_HELP}")])
     return Path(project_dir) / COMMENTARY_DIR / client_id
 
 
@@ -74,7 +75,7 @@ def read_client_file(path: Path, project_dir: Path, client_id: str) -> str | Non
 def write_client_file(path: Path, project_dir: Path, client_id: str, text: str) -> None:
     """Write atomically inside the client's commentary folder (never through a link out of it)."""
     allowed = (Path(project_dir) / COMMENTARY_DIR).resolve() / client_id
-    if not path.parent.resolve().is_relative_to(allowed) or (path.is_symlink() and not path.resolve().is_relative_to(allowed)):
+    if not path.parent.resolve().is_relative_to(allowed) or not path.resolve().is_relative_to(allowed):
         raise CommentaryError(display_path(path, project_dir), [CommentaryIssue(
             f"leads outside {COMMENTARY_DIR}/{client_id}/; not written")])
     write_atomic(path, text)

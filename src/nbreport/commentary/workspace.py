@@ -255,7 +255,8 @@ class AnalystWorkspace:
         """Draw the charts when their panel is open (drawing takes a few seconds)."""
         from nbreport.report import sections
 
-        if self.editor is not None and not self.charts.value and self.panels.selected_index == PANELS.index("Charts"):
+        wanted = self.panels.selected_index == PANELS.index("Charts")
+        if self.editor is not None and wanted and not self.charts.value:
             self.charts.value = sections.trends(self.editor.report).html
 
     def _edited(self, section_id: str, text: str) -> None:
