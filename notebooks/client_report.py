@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -42,6 +44,15 @@ report = open_report(client_id, params=params, period=period or None,
 sections.executive_summary(report)
 
 # %% [markdown]
+# ## Wins and challenges
+#
+# What went well and what did not, chosen from the numbers: only changes that are large enough,
+# rest on enough volume and pass a significance test.
+
+# %%
+sections.wins_and_challenges(report)
+
+# %% [markdown]
 # ## Performance against targets
 #
 # Each KPI for the period against its target, the previous period and the same period last year.
@@ -50,10 +61,32 @@ sections.executive_summary(report)
 sections.scorecard(report)
 
 # %% [markdown]
+# ### Comparisons and pacing
+
+# %%
+sections.comparisons(report)
+
+# %% [markdown]
 # ## Trends
 
 # %%
 sections.trends(report)
+
+# %% [markdown]
+# ## What drove the changes
+#
+# Each channel's part in the change of the headline KPIs since the previous period.
+
+# %%
+sections.drivers(report)
+
+# %% [markdown]
+# ## Budget
+#
+# Where every unit of the budget went: spend against plan, pacing, fees, cost per result and return.
+
+# %%
+sections.budget(report)
 
 # %% [markdown]
 # ## Campaigns
@@ -62,6 +95,20 @@ sections.trends(report)
 
 # %%
 sections.campaigns(report)
+
+# %% [markdown]
+# ## Checking the numbers across sources
+#
+# The same number as each source reports it, and which source we take as the truth.
+
+# %%
+sections.triangulation(report)
+
+# %% [markdown]
+# ## Customer success
+
+# %%
+sections.customer_success(report)
 
 # %% [markdown]
 # ## Data sources

@@ -35,10 +35,13 @@ def test_validate_all_demo_clients() -> None:
 
 def test_misspelt_key_exits_2_naming_the_key(project: Settings) -> None:
     params = project.params_dir / "ledgerline.yaml"
-    params.write_text(params.read_text().replace("    target: 900", "    taget: 900"))
+    text = params.read_text().replace("    target: 900", "    taget: 900")
+    params.write_text(text)
+    line = text.splitlines().index("    taget: 900") + 1
     result = nbreport("--project", str(project.project_dir), "validate", "ledgerline")
     assert result.returncode == 2
-    assert "params/ledgerline.yaml, line 31: kpis[0].taget: unknown key; did you mean 'target'?" in result.stderr
+    assert (f"params/ledgerline.yaml, line {line}: kpis[0].taget: unknown key; "
+            "did you mean 'target'?") in result.stderr
 
 
 def test_run_needs_clients_or_all() -> None:
