@@ -110,37 +110,48 @@ class _Base:
 def _simulate_accounts(profile: SubscriptionProfile, dates: pd.DatetimeIndex,
                        rng: np.random.Generator) -> _Base:
     months = pd.period_range(dates[0], dates[-1], freq="M")
-    new = rng.poisson(profile.new_per_month * (1 + profile.yearly_growth) ** (np.arange(len(months)) / 12))
+    growth = (1 + profile.yearly_growth) ** (np.arange(len(months)) / 12)
+    arrivals = rng.poisson(profile.new_per_month * growth)
     first_month = np.concatenate([np.full(profile.accounts_at_start, -1),
-                                  np.repeat(np.arange(len(months)), new)])
+                                  np.repeat(np.arange(len(months)), arrivals)])
     n = len(first_month)
     segment = rng.choice(3, size=n, p=profile.segment_shares)
     start = _start_dates(first_month, months, rng)
     seats = np.zeros((n, len(months)))
     engagement = np.zeros((n, len(months)))
     churn = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    current_seats = np.maximum(1, np.round(np.array(profile.seats)[segment] * rng.lognormal(0, 0.35, n)))
+    current_seats = np.maximum(1, np.round(np.array(profile.seats)[segment]
+                                           * rng.lognormal(0, 0.35, n)))
     current = rng.beta(5.0, 2.5, n)
     for k, month in enumerate(months):
         alive = (first_month <= k) & np.isnat(churn)
-        current = np.clip(current + rng.normal(0, 0.07, n), 0.03, 0.98)
+        current = np.clip(current + rng.normal(0, 0.07, n), 0.03, 0.98)  # engagement drifts
         engagement[:, k] = current
-        hazard = profile.monthly_churn * np.exp(3.2 * (0.62 - current))
-        hazard = np.where(k - first_month < 2, hazard * 0.3, hazard)  # new customers rarely leave at once
+        hazard = _hazard(profile, current, k - first_month)
         leaving = alive & (first_month < k) & (rng.random(n) < hazard)
-        days = month.days_in_month
-        churn[leaving] = (month.start_time + pd.to_timedelta(rng.integers(0, days, leaving.sum()), "D")).to_numpy()
-        grow = alive & ~leaving & (rng.random(n) < 0.015 + 0.05 * current)
-        shrink = alive & ~leaving & ~grow & (rng.random(n) < 0.03 * (1 - current))
-        current_seats = np.where(grow, current_seats + np.ceil(current_seats * rng.uniform(0.1, 0.35, n)),
-                                 current_seats)
-        current_seats = np.where(shrink, np.maximum(1, current_seats - np.ceil(current_seats * 0.2)),
-                                 current_seats)
+        churn[leaving] = (month.start_time + pd.to_timedelta(
+            rng.integers(0, month.days_in_month, leaving.sum()), "D")).to_numpy()
+        current_seats = _resized(current_seats, alive & ~leaving, current, rng)
         seats[:, k] = current_seats
     price = np.array(profile.price_per_seat, dtype=float)[segment]
-    plan = np.array(profile.plans)[segment]
     return _Base(months, np.array(SEGMENTS)[segment], start, pd.DatetimeIndex(churn), engagement,
-                 seats, price, plan)
+                 seats, price, np.array(profile.plans)[segment])
+
+
+def _hazard(profile: SubscriptionProfile, engagement: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Monthly chance to leave: higher when engagement is low; rarely in the first months."""
+    hazard = profile.monthly_churn * np.exp(3.2 * (0.62 - engagement))
+    return np.where(age < 2, hazard * 0.3, hazard)
+
+
+def _resized(seats: np.ndarray, staying: np.ndarray, engagement: np.ndarray,
+             rng: np.random.Generator) -> np.ndarray:
+    """Engaged customers add seats (expansion), disengaged ones drop some (contraction)."""
+    n = len(seats)
+    grow = staying & (rng.random(n) < 0.015 + 0.05 * engagement)
+    shrink = staying & ~grow & (rng.random(n) < 0.03 * (1 - engagement))
+    seats = np.where(grow, seats + np.ceil(seats * rng.uniform(0.1, 0.35, n)), seats)
+    return np.where(shrink, np.maximum(1, seats - np.ceil(seats * 0.2)), seats)
 
 
 def _start_dates(first_month: np.ndarray, months: pd.PeriodIndex,
@@ -196,8 +207,8 @@ def _usage(base: _Base, dates: pd.DatetimeIndex, rng: np.random.Generator,
     churn = base.churn.to_numpy()
     days_left = (churn[:, None] - dates.to_numpy()[None, :]) / np.timedelta64(1, "D")
     fading = np.where(~np.isnat(churn)[:, None] & (days_left < 45), 0.45, 1.0)
-    probability = np.clip(engagement * fading * BUSINESS_DAYS[dates.day_of_week.to_numpy()][None, :],
-                          0, 1)
+    weekday = BUSINESS_DAYS[dates.day_of_week.to_numpy()][None, :]
+    probability = np.clip(engagement * fading * weekday, 0, 1)
     active = rng.binomial(seats.astype(int), probability) * customer
     rows, cols = np.nonzero(active)
     users = active[rows, cols]
@@ -217,8 +228,9 @@ def _tickets(profile: SubscriptionProfile, base: _Base, dates: pd.DatetimeIndex,
              rng: np.random.Generator, prefix: str) -> pd.DataFrame:
     customer, month_index = _customer_days(base, dates)
     friction = rng.gamma(2.0, 0.5, len(base.segment))[:, None]
-    incident = (dates >= pd.Timestamp(profile.outage[0])) & (dates <= pd.Timestamp(profile.outage[1]))
-    surge = np.where(incident, profile.outage[2], 1.0)[None, :]
+    first, last, surge_factor = profile.outage
+    incident = (dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last))
+    surge = np.where(incident, surge_factor, 1.0)[None, :]
     rate = (base.seats[:, month_index] * profile.tickets_per_seat_day * friction * surge
             * BUSINESS_DAYS[dates.day_of_week.to_numpy()][None, :])
     counts = rng.poisson(rate * customer)
@@ -263,7 +275,8 @@ def _ces_survey(profile: SubscriptionProfile, tickets: pd.DataFrame, rng: np.ran
     """The effort survey after solved tickets: quicker resolutions feel easier."""
     solved = tickets[tickets["resolution_hours"].notna()]
     answered = solved[rng.random(len(solved)) < profile.ces_share]
-    effort = 6.3 - 0.035 * answered["resolution_hours"].to_numpy() + rng.normal(0, 0.9, len(answered))
+    hours = answered["resolution_hours"].to_numpy()
+    effort = 6.3 - 0.035 * hours + rng.normal(0, 0.9, len(answered))
     day = pd.to_datetime(answered["resolved_at"]).dt.strftime("%Y-%m-%d")
     return pd.DataFrame({
         "response_id": [f"{prefix}-C{i:06d}" for i in range(len(answered))],

@@ -67,7 +67,8 @@ def decompose_change(before: pd.DataFrame, after: pd.DataFrame, metric: str) -> 
     frame["contribution"] = frame["numerator_effect"] + frame["denominator_effect"]
     change = total_after - total_before
     frame["share"] = frame["contribution"] / change if change else np.nan
-    frame = frame.reindex(frame["contribution"].abs().sort_values(ascending=False, kind="stable").index)
+    biggest_first = frame["contribution"].abs().sort_values(ascending=False, kind="stable").index
+    frame = frame.reindex(biggest_first)
     frame.attrs.update(total_before=total_before, total_after=total_after, total_change=change)
     return frame
 

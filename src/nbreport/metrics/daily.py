@@ -62,7 +62,7 @@ def daily_metrics(
             columns[name] = series
     if not columns:
         return pd.DataFrame(index=_empty_index(by))
-    frame = pd.concat(columns, axis=1).fillna(0.0).sort_index()
+    frame = pd.concat(columns, axis=1, sort=True).fillna(0.0)
     return frame.astype("float64")
 
 

@@ -61,7 +61,8 @@ def customers_on(data: ClientData, period: Period, churned: Iterable[str]) -> pd
     return pd.DataFrame({"seats": np.nan, "mrr": np.nan}, index=pd.Index(ids, name="account_id"))
 
 
-def health_signals(data: ClientData, period: Period, churned: Iterable[str] = ("churned",)) -> pd.DataFrame:
+def health_signals(data: ClientData, period: Period,
+                   churned: Iterable[str] = ("churned",)) -> pd.DataFrame:
     """Every health signal for each customer at the end of ``period`` (see module).
 
     Signals whose data the client lacks are NaN. An account with no product use in the
@@ -118,7 +119,7 @@ def health_scores(signals: pd.DataFrame, spec: HealthScoreSpec) -> pd.DataFrame:
         for c in spec.components}, index=signals.index)
     available = points.notna() * weights
     share = available.div(available.sum(axis=1), axis=0)  # 0/0 -> NaN: no signal at all
-    contributions = (points.fillna(0.0) * share).where(share.notna())
+    contributions = points * share  # NaN where the account has no value for the signal
     score = contributions.sum(axis=1, min_count=1)
     band = pd.Series(np.select([score >= spec.healthy, score >= spec.at_risk, score.notna()],
                                list(BANDS), default=""), index=signals.index)

@@ -295,7 +295,7 @@ def discrepancy_insights(label: str, current: pd.DataFrame, truth: str, unit: st
                          tolerance: float, sentences: Sequence[str]) -> list[Insight]:
     """A challenge per measure outside the tolerance (see :mod:`.triangulation`)."""
     found = []
-    for row, sentence in zip(current.to_dict("records"), sentences):
+    for row, sentence in zip(current.to_dict("records"), sentences, strict=True):
         if row["within"] is pd.NA or bool(row["within"]):
             continue
         pct = row["difference_pct"]
@@ -311,10 +311,11 @@ def budget_insight(planned: float, projected: float, complete: bool, tolerance: 
     deviation = relative_change(projected, planned)
     if math.isnan(deviation) or abs(deviation) <= tolerance:
         return []
-    lead = (f"Spend came to {fmt.money(projected, cents=False)}" if complete else
-            f"Spend is on course for {fmt.money(projected, cents=False)} by the end of {period_label}")
+    amount, budget = fmt.money(projected, cents=False), fmt.money(planned, cents=False)
+    lead = (f"Spend came to {amount}" if complete else
+            f"Spend is on course for {amount} by the end of {period_label}")
     sentence = (f"{lead}, {fmt.value(abs(deviation), 'percent')} "
-                f"{'over' if deviation > 0 else 'under'} the {fmt.money(planned, cents=False)} budget.")
+                f"{'over' if deviation > 0 else 'under'} the {budget} budget.")
     return [Insight("challenge", "budget", "Budget pacing", "spend", sentence, projected, planned,
                     "budget", deviation, "currency", abs(deviation) - tolerance)]
 

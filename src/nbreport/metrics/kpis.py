@@ -192,18 +192,19 @@ def _kpi_result(kpi: KpiSpec, totals: dict[str, pd.Series], periods: dict[str, P
         attainment=attainment(actual, target, kpi.better),
         status=kpi_status(actual, target, kpi.better, thresholds),
         yoy_abs=actual - year_ago,
-        change_per_day_pct=_per_day_change(kpi.metric, actual, before, reported, periods["previous"]),
-        yoy_per_day_pct=_per_day_change(kpi.metric, actual, year_ago, reported, periods["last_year"]),
+        change_per_day_pct=_per_day_change(kpi.metric, actual, before, periods, "previous"),
+        yoy_per_day_pct=_per_day_change(kpi.metric, actual, year_ago, periods, "last_year"),
         target_gap=actual - target, full_target=full_target, projected=projected,
         pace=attainment(projected, full_target, kpi.better),
         days=reported.days, previous_days=periods["previous"].days,
         last_year_days=periods["last_year"].days)
 
 
-def _per_day_change(metric: str, actual: float, before: float, now: Period, then: Period) -> float:
+def _per_day_change(metric: str, actual: float, before: float, periods: dict[str, Period],
+                    compared: str) -> float:
     if not is_additive(metric):
         return relative_change(actual, before)
-    return relative_change(actual / now.days, before / then.days)
+    return relative_change(actual / periods["now"].days, before / periods[compared].days)
 
 
 def _aligned(period: Period, days: int) -> Period:

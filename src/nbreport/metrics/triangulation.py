@@ -4,8 +4,8 @@ For every period, each measure is compared with the first one, *the truth*:
 
 * ``difference = value - truth``;
 * ``difference_pct = (value - truth) / |truth|`` (NaN when the truth is 0);
-* ``within = |difference_pct| <= tolerance``; a measure with a value while the truth is 0
-  is outside any tolerance.
+* ``within = |difference_pct| <= tolerance`` (or no difference at all); a measure with a
+  value while the truth is 0 is outside any tolerance.
 
 Ad platforms typically over-count (view-through and modelled conversions,
 several platforms claiming the same sale) and web analytics under-count
@@ -58,8 +58,8 @@ def reconcile(values: pd.DataFrame, tolerance: float) -> pd.DataFrame:
         "difference": difference.to_numpy().ravel(),
         "difference_pct": pct.to_numpy().ravel(),
     })
-    zero_truth = (long["truth"] == 0) & (long["value"] != 0)
-    within = pd.array((long["difference_pct"].abs() <= tolerance) & ~zero_truth, dtype="boolean")
+    close = (long["difference_pct"].abs() <= tolerance) | (long["difference"] == 0)
+    within = pd.array(close, dtype="boolean")
     within[long[["value", "truth"]].isna().any(axis=1).to_numpy()] = pd.NA
     long["within"] = within
     return long
@@ -77,7 +77,8 @@ def history_periods(full: Period, reported: Period, count: int = HISTORY) -> lis
 
 def measure_values(data: ClientData, measure: MeasureSpec, periods: list[Period]) -> pd.Series:
     """The measure's value in each period (indexed by period key), from its source and channels."""
-    source_for = {name: measure.source for name in summed_inputs(measure.metric)} if measure.source else None
+    source_for = ({name: measure.source for name in summed_inputs(measure.metric)}
+                  if measure.source else None)
     daily = daily_metrics(data, [measure.metric], source_for=source_for,
                           by="channel" if measure.channels else None)
     if measure.channels and not daily.empty:
@@ -123,7 +124,8 @@ def triangulate(data: ClientData, spec: TriangulationSpec, full: Period, reporte
                 fmt: Formatter) -> TriangulationResult:
     """Reconcile the measures of ``spec`` over the reported period and the periods before it."""
     periods = history_periods(full, reported)
-    values = pd.DataFrame({m.display_label: measure_values(data, m, periods) for m in spec.measures})
+    values = pd.DataFrame({measure.display_label: measure_values(data, measure, periods)
+                           for measure in spec.measures})
     long = reconcile(values, spec.tolerance)
     current = long[long["period"] == reported.key].reset_index(drop=True)
     history = long.pivot(index="period", columns="measure", values="difference_pct")
@@ -145,13 +147,15 @@ def _sentence(row: dict, truth: str, unit: str, spec: TriangulationSpec, note: s
     measure = row["measure"]
     if pd.isna(row["value"]) or pd.isna(row["truth"]):
         return f"{measure}: no data in this period, so it cannot be checked against {truth}."
-    amount, base, pct = fmt.value(row["value"], unit), fmt.value(row["truth"], unit), row["difference_pct"]
+    amount, base = fmt.value(row["value"], unit), fmt.value(row["truth"], unit)
+    pct = row["difference_pct"]
     if math.isnan(pct):
         gap = f"{amount} while {truth} has none"
     elif pct == 0:
         gap = f"{amount}, the same as {truth}"
     else:
-        word = ("more" if pct > 0 else "fewer") if unit == "count" else ("higher" if pct > 0 else "lower")
+        more, less = ("more", "fewer") if unit == "count" else ("higher", "lower")
+        word = more if pct > 0 else less
         gap = f"{amount}, {fmt.value(abs(pct), 'percent')} {word} than {truth} ({base})"
     tolerance = f"\u00b1{fmt.value(spec.tolerance, 'percent')} tolerance"
     if row["within"] is not pd.NA and bool(row["within"]):

@@ -31,19 +31,20 @@ def drivers(report: Report) -> Fragment:
         if parts is None or parts.empty or pd.isna(parts.attrs.get("total_change")):
             continue
         unit = METRICS[result.metric].unit
+        opposed = bool((parts["share"].abs() > 1).any())  # shares above 100% would mislead
         rows = [{
             "segment": str(name),
             "before": "" if name == OTHERS else fmt.value(row["before"], unit),
             "after": "" if name == OTHERS else fmt.value(row["after"], unit),
             "part": fmt.difference(row["contribution"], unit),
-            "share": fmt.value(row["share"], "percent"),
+            "share": "" if opposed else fmt.change(row["share"]),
         } for name, row in _shown(parts).iterrows()]
         tables.append({
             "label": result.label, "rows": rows,
             "before": fmt.value(parts.attrs["total_before"], unit),
             "after": fmt.value(parts.attrs["total_after"], unit),
             "change": fmt.difference(parts.attrs["total_change"], unit),
-            "ratio": not is_additive(result.metric),
+            "ratio": not is_additive(result.metric), "opposed": opposed,
         })
     return render("drivers.html.j2", f"Drivers: {len(tables)} KPIs", tables=tables,
                   previous=report.previous_label, period=report.reported.label,

@@ -7,6 +7,7 @@ from typing import Any
 
 from nbreport.formatting import Formatter
 from nbreport.metrics.customer_success import CustomerSuccessResult, SupportSummary
+from nbreport.metrics.definitions import HEALTH_SIGNALS
 from nbreport.metrics.health import HealthResult
 from nbreport.metrics.surveys import SurveyResult
 from nbreport.report.context import Report
@@ -16,20 +17,18 @@ SCALE_NAMES = {"nps": "Net Promoter Score (0-10 scale)", "csat": "CSAT, share an
                "ces": "Customer effort, mean of 1-7 (higher is easier)"}
 BAND_NAMES = {"healthy": "Healthy", "at_risk": "At risk", "critical": "Critical"}
 
-
 def _score(fmt: Formatter, value: float, scale: str) -> str:
-    if scale == "nps":
-        return fmt.difference(round(value, 1), "number") if not math.isnan(value) else fmt.value(value, "number")
+    if scale == "nps" and not math.isnan(value):
+        return fmt.difference(round(value, 1), "number")  # NPS is written with its sign
     return fmt.value(value, "percent" if scale == "csat" else "number")
-
 
 def _score_change(fmt: Formatter, now: float, before: float, scale: str) -> str:
     if scale == "csat":
-        return fmt.difference(100 * (now - before), "number") + " pts"
+        return fmt.difference(now - before, "percent")
     return fmt.difference(round(now - before, 2), "number") + (" points" if scale == "nps" else "")
 
-
-def _survey_row(fmt: Formatter, now: SurveyResult, before: SurveyResult, minimum: int) -> dict[str, Any]:
+def _survey_row(fmt: Formatter, now: SurveyResult, before: SurveyResult,
+                minimum: int) -> dict[str, Any]:
     return {
         "name": SCALE_NAMES[now.scale],
         "value": _score(fmt, now.value, now.scale),
@@ -42,8 +41,8 @@ def _survey_row(fmt: Formatter, now: SurveyResult, before: SurveyResult, minimum
         if now.small_sample else "",
     }
 
-
-def _support_rows(fmt: Formatter, now: SupportSummary, before: SupportSummary) -> list[dict[str, str]]:
+def _support_rows(fmt: Formatter, now: SupportSummary,
+                  before: SupportSummary) -> list[dict[str, str]]:
     hours = lambda value: fmt.value(value, "number") + " h" if not math.isnan(value) else "n/a"  # noqa: E731
     return [
         {"name": "Tickets opened", "now": fmt.value(now.tickets, "count"),
@@ -59,27 +58,27 @@ def _support_rows(fmt: Formatter, now: SupportSummary, before: SupportSummary) -
          "before": fmt.value(before.satisfaction.value, "percent")},
     ]
 
-
 def _health(fmt: Formatter, health: HealthResult) -> dict[str, Any]:
     points = lambda value: fmt.value(round(value, 1), "number")  # noqa: E731
     components = [{
         "label": row["label"], "weight": fmt.value(row["weight"], "percent"),
-        "value": fmt.value(row["value"], "number"), "points": points(row["points"]),
+        "value": fmt.value(row["value"], HEALTH_SIGNALS[signal].unit),
+        "points": points(row["points"]),
         "contribution": points(row["contribution"]),
         "previous": points(row["previous_contribution"]),
         "change": fmt.difference(round(row["change"], 1), "number"),
-    } for _, row in health.components.iterrows()]
+    } for signal, row in health.components.iterrows()]
     bands = [{"band": BAND_NAMES[band], "accounts": fmt.value(row["accounts"], "count"),
               "previous": fmt.value(row["previous_accounts"], "count"),
               "mrr": fmt.money(row["mrr"], cents=False)} for band, row in health.bands.iterrows()]
     attention = [{"account": row["account_id"], "score": points(row["score"]),
-                  "mrr": fmt.money(row["mrr"], cents=False)} for _, row in health.attention.iterrows()]
+                  "mrr": fmt.money(row["mrr"], cents=False)}
+                 for _, row in health.attention.iterrows()]
     return {"score": points(health.score), "previous": points(health.previous),
             "change": fmt.difference(round(health.change, 1), "number"),
             "components": components, "bands": bands, "attention": attention,
             "accounts": fmt.value(health.accounts, "count"), "unscored": health.unscored,
             "total": points(health.components["contribution"].sum())}
-
 
 def _accounts(fmt: Formatter, found: CustomerSuccessResult) -> list[tuple[str, str, str]]:
     now, before = found.churn, found.previous_churn
@@ -96,13 +95,13 @@ def _accounts(fmt: Formatter, found: CustomerSuccessResult) -> list[tuple[str, s
          fmt.value(before.mrr_rate, "percent")),
         ("Net revenue retention over the period", fmt.value(found.retention.nrr, "percent"), ""),
         ("Gross revenue retention over the period", fmt.value(found.retention.grr, "percent"), ""),
-        ("Net revenue retention, last 12 months", fmt.value(found.yearly_retention.nrr, "percent"), ""),
+        ("Net revenue retention, last 12 months",
+         fmt.value(found.yearly_retention.nrr, "percent"), ""),
         ("Monthly customer churn, last 12 months", fmt.value(found.monthly_churn, "percent"), ""),
         ("Average MRR per account (ARPA)", fmt.money(found.average_mrr), ""),
         (f"Customer lifetime value (ARPA{margin} / monthly churn)",
          fmt.money(found.lifetime_value, cents=False), ""),
     ]
-
 
 def _cohorts(fmt: Formatter, found: CustomerSuccessResult) -> dict[str, Any] | None:
     table = found.cohorts
@@ -110,10 +109,10 @@ def _cohorts(fmt: Formatter, found: CustomerSuccessResult) -> dict[str, Any] | N
         return None
     ages = [column for column in table.columns if column != "customers"]
     rows = [{"cohort": cohort, "customers": fmt.value(row["customers"], "count"),
-             "cells": ["" if math.isnan(row[age]) else fmt.value(row[age], "percent") for age in ages]}
+             "cells": ["" if math.isnan(row[age]) else fmt.value(row[age], "percent")
+                       for age in ages]}
             for cohort, row in table.iterrows()]
     return {"ages": ages, "rows": rows}
-
 
 def customer_success(report: Report) -> Fragment:
     """Everything about the client's customers that its data supports; says plainly what it

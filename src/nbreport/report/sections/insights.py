@@ -37,7 +37,7 @@ def watched_metrics(report: Report) -> list[MetricRef]:
 
 
 def collect_insights(report: Report) -> Insights:
-    """Every candidate win and challenge of the report, ranked (see :mod:`nbreport.metrics.insights`)."""
+    """Every candidate win and challenge of the report, ranked (see :mod:`.metrics.insights`)."""
     settings, fmt = report.params.insights, report.fmt
     now, before = report.reported, report.comparison_periods["previous"]
     label = report.previous_label
@@ -54,20 +54,20 @@ def collect_insights(report: Report) -> Insights:
                f"{sum(k.target is not None for k in report.params.kpis)} KPI targets",
                "each channel's part of every KPI's change"]
     for result in report.triangulation:
-        candidates += discrepancy_insights(result.label, result.current, result.truth, result.unit,
-                                           result.tolerance, result.sentences)
+        candidates += discrepancy_insights(result.label, result.current, result.truth,
+                                           result.unit, result.tolerance, result.sentences)
     if report.triangulation:
         checked.append(f"{len(report.triangulation)} cross-source reconciliations")
-    if report.budget is not None:
-        summary = report.budget.summary
-        candidates += budget_insight(summary.planned, summary.projected, summary.complete,
-                                     report.params.budget.pacing_tolerance, report.period.label, fmt)
+    if report.budget is not None and report.params.budget is not None:
+        spend = report.budget.summary
+        candidates += budget_insight(spend.planned, spend.projected, spend.complete,
+                                     report.params.budget.pacing_tolerance, report.period.label,
+                                     fmt)
         checked.append("spend against the budget")
-    success = report.customer_success
-    if success.churn is not None and success.previous_churn is not None:
-        candidates += churn_insight(success.previous_churn.lost, success.previous_churn.customers_at_start,
-                                    success.churn.lost, success.churn.customers_at_start, label,
-                                    settings, fmt)
+    now_churn, then_churn = report.customer_success.churn, report.customer_success.previous_churn
+    if now_churn is not None and then_churn is not None:
+        candidates += churn_insight(then_churn.lost, then_churn.customers_at_start, now_churn.lost,
+                                    now_churn.customers_at_start, label, settings, fmt)
         checked.append("customer churn")
     return rank(candidates, settings, checked)
 
@@ -85,12 +85,10 @@ def _row(insight: Insight, report: Report) -> dict[str, str]:
 def wins_and_challenges(report: Report) -> Fragment:
     """Two lists, wins and challenges, best first; an empty side says why it is empty."""
     found = report.insights
-    sides = [
-        {"title": "Wins", "css": "win", "rows": [_row(i, report) for i in found.wins],
-         "empty": found.empty_note("win")},
-        {"title": "Challenges", "css": "challenge",
-         "rows": [_row(i, report) for i in found.challenges], "empty": found.empty_note("challenge")},
-    ]
-    return render("insights.html.j2",
-                  f"Wins and challenges: {len(found.wins)} wins, {len(found.challenges)} challenges",
-                  sides=sides, period=report.reported.label, previous=report.previous_label)
+    sides = [{"title": title, "css": side, "rows": [_row(i, report) for i in insights],
+              "empty": found.empty_note(side)}
+             for title, side, insights in (("Wins", "win", found.wins),
+                                           ("Challenges", "challenge", found.challenges))]
+    text = f"Wins and challenges: {len(found.wins)} wins, {len(found.challenges)} challenges"
+    return render("insights.html.j2", text, sides=sides, period=report.reported.label,
+                  previous=report.previous_label)

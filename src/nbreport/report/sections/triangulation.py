@@ -24,7 +24,7 @@ def _check(report: Report, result: TriangulationResult) -> dict[str, object]:
             "truth_value": fmt.value(result.truth_value, result.unit),
             "tolerance": fmt.value(result.tolerance, "percent"), "rows": rows,
             "notes": [{"text": text, "warn": row["verdict"] == "outside tolerance"}
-                      for text, row in zip(result.sentences, rows)],
+                      for text, row in zip(result.sentences, rows, strict=True)],
             "flagged": result.flagged,
             "measures": list(result.history.columns), "history": history}
 
@@ -40,7 +40,7 @@ def triangulation(report: Report) -> Fragment:
     sentence per source, and the difference over the last periods."""
     checks = [_check(report, result) for result in report.triangulation]
     flagged = sum(check["flagged"] for check in checks)
-    return render("triangulation.html.j2", f"Triangulation: {len(checks)} checks, {flagged} flagged",
-                  checks=checks, period=report.reported.label,
+    text = f"Triangulation: {len(checks)} checks, {flagged} flagged"
+    return render("triangulation.html.j2", text, checks=checks, period=report.reported.label,
                   empty="No cross-source checks are set up for this client (triangulation in its "
                         "params), so its numbers are not reconciled between sources here.")
