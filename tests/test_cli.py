@@ -84,6 +84,7 @@ def test_list_and_metrics() -> None:
     assert listed.returncode == 0 and "Northwind Outfitters" in listed.stdout
     metrics = nbreport("metrics")
     assert "roas" in metrics.stdout and "Return on ad spend" in metrics.stdout
+    assert "roi " in metrics.stdout and "seat_utilisation" in metrics.stdout
 
 
 def test_missing_project_is_a_usage_error(tmp_path: Path) -> None:
