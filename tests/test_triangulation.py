@@ -137,3 +137,25 @@ def test_kag_kpis_are_ratios_of_the_manifest_totals(real_data: Path) -> None:
     assert value["cpc"] == pytest.approx(58_705.23 / 38_165, rel=1e-6)
     assert value["cpm"] == pytest.approx(1000 * 58_705.23 / 213_434_828, rel=1e-6)
     assert value["cpa"] == pytest.approx(58_705.23 / 3_264, rel=1e-6)
+
+
+@pytest.mark.parametrize("change, message", [
+    ("triangulation:\n  - label: x\n    measures:\n      - {metric: orders}\n"
+     "      - {metric: conversions, source: nope}\n",
+     "triangulation[0].measures[1].source: no source named 'nope'"),
+    ("triangulation:\n  - label: x\n    measures:\n      - {metric: leads}\n      - {metric: conversions}\n",
+     "triangulation[0].measures[0]: 'leads' needs 'leads', which comes from crm data"),
+    ("customer_success:\n  health_score:\n    components:\n"
+     "      - {signal: seat_utilisation, weight: 1, bad: 0.2, good: 0.8}\n",
+     "customer_success.health_score needs accounts, usage data"),
+])
+def test_params_name_what_the_data_cannot_give(tmp_path: Path, change: str, message: str) -> None:
+    from nbreport.errors import ParamsError
+    from nbreport.params import load_client_params
+
+    text = (REPO / "params" / "northwind-outfitters.yaml").read_text()
+    text = text[:text.index("triangulation:")] + change
+    (tmp_path / "northwind-outfitters.yaml").write_text(text)
+    with pytest.raises(ParamsError) as caught:
+        load_client_params("northwind-outfitters", tmp_path)
+    assert message in str(caught.value) and "northwind-outfitters.yaml" in str(caught.value)

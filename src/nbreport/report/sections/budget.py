@@ -41,11 +41,18 @@ def _fee_terms(report: Report, complete: bool) -> str:
     return " + ".join(terms)
 
 
+def _result_label(report: Report, found: BudgetReport) -> str:
+    """The client's own name for a result when a KPI tracks it ("Booking requests")."""
+    kpi = report.kpi_spec(found.result_metric)
+    return kpi.display_label if kpi is not None else found.result_label
+
+
 def _summary_rows(report: Report, found: BudgetReport) -> list[tuple[str, str]]:
     fmt, s = report.fmt, found.summary
     money = lambda value: fmt.money(value, cents=False)  # noqa: E731
     fee_terms = _fee_terms(report, s.complete)
-    result = found.result_label.lower()
+    label = _result_label(report, found)
+    result = label.lower()
     return [
         ("Planned budget", money(s.planned)),
         ("Media spend" + ("" if s.complete else " to date"), money(s.spent)),
@@ -55,7 +62,7 @@ def _summary_rows(report: Report, found: BudgetReport) -> list[tuple[str, str]]:
         (f"Management fee ({fee_terms})" if fee_terms else "Management fee",
          money(s.fee) if fee_terms else "none"),
         ("Total cost (media + fee)", money(s.total_cost)),
-        (f"{found.result_label} from paid channels", fmt.value(s.results, "count")),
+        (f"{label} from paid channels", fmt.value(s.results, "count")),
         (f"Cost per result ({result}), media only", fmt.money(s.cost_per_result)),
         (f"Cost per result ({result}), all-in", fmt.money(s.all_in_cost_per_result)),
         ("Revenue from paid channels", money(s.revenue)),
@@ -80,5 +87,6 @@ def budget(report: Report) -> Fragment:
         campaigns=_table_rows(campaigns.head(CAMPAIGN_ROWS), fmt),
         hidden=max(len(campaigns) - CAMPAIGN_ROWS, 0),
         has_campaign_plan=bool(campaigns["planned"].notna().any()),
-        result_label=found.result_label, period=report.reported.label, complete=s.complete,
+        result_label=_result_label(report, found), period=report.reported.label,
+        complete=s.complete,
         off_pace=s.off_pace, tolerance=fmt.value(spec.pacing_tolerance, "percent"))
