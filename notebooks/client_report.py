@@ -47,6 +47,15 @@ sections.executive_summary(report)
 sections.commentary(report, "executive-summary")
 
 # %% [markdown]
+# ## Wins and challenges
+#
+# What went well and what did not, chosen from the numbers: only changes that are large enough,
+# rest on enough volume and pass a significance test.
+
+# %%
+sections.wins_and_challenges(report)
+
+# %% [markdown]
 # ## Performance against targets
 #
 # Each KPI for the period against its target, the previous period and the same period last year.
@@ -58,6 +67,12 @@ sections.scorecard(report)
 sections.commentary(report, "targets")
 
 # %% [markdown]
+# ### Comparisons and pacing
+
+# %%
+sections.comparisons(report)
+
+# %% [markdown]
 # ## Trends
 
 # %%
@@ -65,6 +80,22 @@ sections.trends(report)
 
 # %%
 sections.commentary(report, "trends")
+
+# %% [markdown]
+# ## What drove the changes
+#
+# Each channel's part in the change of the headline KPIs since the previous period.
+
+# %%
+sections.drivers(report)
+
+# %% [markdown]
+# ## Budget
+#
+# Where every unit of the budget went: spend against plan, pacing, fees, cost per result and return.
+
+# %%
+sections.budget(report)
 
 # %% [markdown]
 # ## Campaigns
@@ -76,6 +107,20 @@ sections.campaigns(report)
 
 # %%
 sections.commentary(report, "campaigns")
+
+# %% [markdown]
+# ## Checking the numbers across sources
+#
+# The same number as each source reports it, and which source we take as the truth.
+
+# %%
+sections.triangulation(report)
+
+# %% [markdown]
+# ## Customer success
+
+# %%
+sections.customer_success(report)
 
 # %% [markdown]
 # ## Recommendations and next steps

@@ -35,10 +35,13 @@ def test_validate_all_demo_clients() -> None:
 
 def test_misspelt_key_exits_2_naming_the_key(project: Settings) -> None:
     params = project.params_dir / "ledgerline.yaml"
-    params.write_text(params.read_text().replace("    target: 900", "    taget: 900"))
+    text = params.read_text().replace("    target: 900", "    taget: 900")
+    params.write_text(text)
+    line = text.splitlines().index("    taget: 900") + 1
     result = nbreport("--project", str(project.project_dir), "validate", "ledgerline")
     assert result.returncode == 2
-    assert "params/ledgerline.yaml, line 31: kpis[0].taget: unknown key; did you mean 'target'?" in result.stderr
+    assert (f"params/ledgerline.yaml, line {line}: kpis[0].taget: unknown key; "
+            "did you mean 'target'?") in result.stderr
 
 
 def test_run_needs_clients_or_all() -> None:
@@ -81,6 +84,7 @@ def test_list_and_metrics() -> None:
     assert listed.returncode == 0 and "Northwind Outfitters" in listed.stdout
     metrics = nbreport("metrics")
     assert "roas" in metrics.stdout and "Return on ad spend" in metrics.stdout
+    assert "roi " in metrics.stdout and "seat_utilisation" in metrics.stdout
 
 
 def test_missing_project_is_a_usage_error(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def bindings(values: dict[str, object], locale: str = "en_US", currency: str = "
 
 
 REVENUE = {"revenue": {"actual": BoundValue(582046.0, "currency"),
-                       "change_pct": BoundValue(0.177, "percent", signed=True),
+                       "change_pct": BoundValue(0.177, "change", signed=True),
                        "label": BoundValue("Revenue", "text")}}
 
 

@@ -80,9 +80,13 @@ class Formatter:
         return ("+" if value > 0 else "\u2212" if value < 0 else "\u00b1") + text
 
     def difference(self, value: float | None, unit: str) -> str:
-        """An absolute difference with its sign, in the metric's unit."""
+        """An absolute difference with its sign, in the metric's unit; a difference of two
+        shares is in percentage points (``+2.8 pts``), never a misleading ``+2.8%``."""
         if _missing(value):
             return NOT_AVAILABLE
         assert value is not None
-        text = self.value(abs(value), unit)
+        if unit == "percent":
+            text = format_decimal(abs(value) * 100, format="#,##0.0", locale=self.locale) + " pts"
+        else:
+            text = self.value(abs(value), unit)
         return ("+" if value > 0 else "\u2212" if value < 0 else "\u00b1") + text

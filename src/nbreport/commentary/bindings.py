@@ -10,7 +10,7 @@ mapping of either — and every field becomes a placeholder::
 
 Values are formatted with the client's currency and locale. The unit of a field comes
 from ``units`` when given (``"currency"``, ``"+percent"`` for a signed change...), else
-from its name and type (``*_pct``: signed percent; ``probability``, ``share``,
+from its name and type (``*_pct``: signed relative change; ``probability``, ``share``,
 ``*_rate``: percent; ``int``: count; ``str``: text; ``date``: date). A provider that
 returns ``None`` contributes nothing; providers run only when a placeholder needs them.
 """
@@ -47,7 +47,8 @@ class BoundValue:
     raw:
         The value itself: a number, text, a date or ``None``.
     unit:
-        ``count``, ``currency``, ``percent``, ``multiple``, ``number``, ``text`` or ``date``.
+        ``count``, ``currency``, ``percent``, ``multiple``, ``number``, ``text``, ``date``, or
+        ``change`` (a relative change: ``+12.3%``; a signed ``percent`` is in points).
     signed:
         Show a sign (``+12.3%``): changes and differences.
     """
@@ -73,6 +74,8 @@ class BoundValue:
             return format_date(raw, format="long", locale=fmt.locale)
         if self.unit == "text" or not isinstance(raw, int | float):
             return str(raw)
+        if self.unit == "change":  # a relative change: "+12.3%", never percentage points
+            return fmt.change(raw) if signed else fmt.value(raw, "percent")
         return fmt.difference(raw, self.unit) if signed else fmt.value(raw, self.unit)
 
 
@@ -197,7 +200,7 @@ def _bound(key: str, value: Any, unit: str | None) -> BoundValue:
         return BoundValue(value, "count")
     if isinstance(value, float):
         if key.endswith("_pct") or key in ("change", "growth"):
-            return BoundValue(value, "percent", signed=True)
+            return BoundValue(value, "change", signed=True)
         if key in ("attainment", "probability", "share", "rate") or key.endswith(
                 ("_rate", "_share", "_probability")):
             return BoundValue(value, "percent")

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nbreport.demo import customer_success
 from nbreport.demo.profiles import DEMO_END, DEMO_START, Anomaly, Campaign, ClientProfile
 
 GENERATOR_VERSION = "1"
@@ -64,6 +65,7 @@ def generate_client(profile: ClientProfile, folder: Path) -> list[Path]:
     else:
         files["crm.csv"] = _crm(profile, records, rng)
     files["surveys.csv"] = _surveys(profile, days, rng)
+    files.update(customer_success.customer_success_files(profile.client_id, days.dates))
     written = []
     for name, frame in files.items():
         path = folder / name
@@ -74,7 +76,8 @@ def generate_client(profile: ClientProfile, folder: Path) -> list[Path]:
 
 def fingerprint(profile: ClientProfile) -> str:
     """Changes whenever the profile or the generator changes: regenerate then."""
-    return hashlib.sha256(f"{GENERATOR_VERSION}:{profile!r}".encode()).hexdigest()[:16]
+    customers = customer_success.fingerprint(profile.client_id)
+    return hashlib.sha256(f"{GENERATOR_VERSION}:{profile!r}:{customers}".encode()).hexdigest()[:16]
 
 
 # --- calendar and demand ------------------------------------------------------------------

@@ -15,6 +15,14 @@ _EXPORTS = {
     "daily_metrics": "daily", "metric_value": "daily", "period_totals": "daily",
     "provider_used": "daily", "safe_divide": "daily",
     "KpiResult": "kpis", "relative_change": "kpis", "scorecard": "kpis",
+    "comparison_periods": "kpis", "CombinedMetric": "definitions", "HEALTH_SIGNALS": "definitions",
+    "budget_report": "budget", "budget_table": "budget", "decompose_change": "contribution",
+    "reconcile": "triangulation", "triangulate": "triangulation",
+    "Insight": "insights", "Insights": "insights",
+    "nps": "surveys", "csat": "surveys", "ces": "surveys",
+    "churn": "retention", "cohort_retention": "retention", "revenue_retention": "retention",
+    "lifetime_value": "retention", "health_scores": "health", "health_report": "health",
+    "customer_success_report": "customer_success",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -13,7 +13,14 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from nbreport.metrics.definitions import METRICS, Provider, RatioMetric, SummedMetric, summed_inputs
+from nbreport.metrics.definitions import (
+    METRICS,
+    CombinedMetric,
+    Provider,
+    RatioMetric,
+    SummedMetric,
+    summed_inputs,
+)
 from nbreport.params.period import Period
 from nbreport.sources.loader import ClientData
 
@@ -55,7 +62,7 @@ def daily_metrics(
             columns[name] = series
     if not columns:
         return pd.DataFrame(index=_empty_index(by))
-    frame = pd.concat(columns, axis=1).fillna(0.0).sort_index()
+    frame = pd.concat(columns, axis=1, sort=True).fillna(0.0)
     return frame.astype("float64")
 
 
@@ -107,10 +114,13 @@ def period_totals(daily: pd.DataFrame, period: Period) -> pd.Series | pd.DataFra
 
 
 def metric_value(totals: pd.Series | pd.DataFrame, name: str) -> float | pd.Series:
-    """A metric from period totals: the sum itself, or a ratio of sums (NaN when dividing by 0)."""
+    """A metric from period totals: the sum itself, a signed sum of sums, or a ratio of sums
+    (NaN when dividing by 0, or when a part has no data)."""
     metric = METRICS[name]
     if isinstance(metric, SummedMetric):
         return totals[name] if name in _keys(totals) else np.nan
+    if isinstance(metric, CombinedMetric):
+        return sum(weight * metric_value(totals, part) for weight, part in metric.terms)
     assert isinstance(metric, RatioMetric)
     numerator = metric_value(totals, metric.numerator)
     denominator = metric_value(totals, metric.denominator)
@@ -122,12 +132,17 @@ def _keys(totals: pd.Series | pd.DataFrame) -> pd.Index:
 
 
 def safe_divide(numerator, denominator):  # type: ignore[no-untyped-def]
-    """``numerator / denominator`` with NaN instead of inf or an error when the denominator is 0."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if isinstance(numerator, pd.Series) or isinstance(denominator, pd.Series):
-            result = numerator / denominator
-            return result.where(denominator != 0) if isinstance(denominator, pd.Series) else (
-                result if denominator != 0 else result * np.nan)
-        if denominator == 0 or pd.isna(denominator) or pd.isna(numerator):
+    """``numerator / denominator`` with NaN instead of inf or an error when the denominator is 0.
+
+    Works alike on numbers, NumPy arrays, Series and DataFrames (element-wise).
+    """
+    if np.ndim(numerator) == 0 and np.ndim(denominator) == 0:
+        if pd.isna(numerator) or pd.isna(denominator) or denominator == 0:
             return np.nan
         return float(numerator) / float(denominator)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = numerator / denominator
+    if isinstance(result, (pd.Series, pd.DataFrame)):
+        return result.astype("float64").mask(np.isinf(result.astype("float64")))
+    result = np.asarray(result, dtype="float64")
+    return np.where(np.isinf(result), np.nan, result)

@@ -1,12 +1,24 @@
 """The metric registry: what every KPI name means and where its numbers come from.
 
-Two kinds of metric:
+Three kinds of metric:
 
 * a :class:`SummedMetric` adds up one column (or counts rows) of a canonical
   table, day by day;
+* a :class:`CombinedMetric` is a signed sum of summed metrics over the same
+  period (``revenue - spend``, ``promoters - detractors``): still additive
+  over days, so it can be pro-rated and decomposed like a sum;
 * a :class:`RatioMetric` divides one metric's total by another's *over the
   same period*. Ratios are always computed from sums, never as a mean of
   daily ratios, and a zero denominator gives a missing value ("n/a").
+
+Formulas follow the usual industry definitions: CTR, CPC, CPM, CPA, conversion
+rate and ROAS as in the Google Ads Help Center glossary; ROI as
+``(revenue - cost) / cost`` (return on investment; cost = ad spend here, the
+budget section adds the agency fee); NPS as in Reichheld (2003), "The One
+Number You Need to Grow", Harvard Business Review 81(12); CSAT as the share
+of 4-5 answers on a 1-5 scale (ACSI/ISO 10004 practice); CES as the mean
+answer on the 1-7 agreement scale of CEB's "Customer Effort Score 2.0"
+(Dixon, Freeman & Toman 2010, HBR "Stop Trying to Delight Your Customers").
 
 A summed metric may have several providers (e.g. revenue from orders, from
 won CRM deals or from web analytics); the first kind of data the client has
@@ -36,13 +48,13 @@ class Provider:
     date_column:
         Which date places a row in a day (e.g. a deal counts on its close date).
     where:
-        Column -> accepted values; rows that do not match are not counted.
+        Column -> accepted values (text or numbers); rows that do not match are not counted.
     """
 
     kind: str
     column: str | None
     date_column: str = "date"
-    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    where: tuple[tuple[str, tuple[str | float, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,10 +85,41 @@ class RatioMetric:
         object.__setattr__(self, "inputs", (self.numerator, self.denominator))
 
 
-Metric = SummedMetric | RatioMetric
+@dataclass(frozen=True)
+class CombinedMetric:
+    """``sum(weight * total(part))`` over one period, e.g. ``revenue - spend``.
+
+    Every part is a summed metric, so the combination is itself additive over
+    days and channels (it can be pro-rated and decomposed like a sum).
+    """
+
+    name: str
+    label: str
+    unit: Unit
+    direction: Direction
+    terms: tuple[tuple[float, str], ...]
+    description: str = ""
+    inputs: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inputs", tuple(part for _, part in self.terms))
+
+
+Metric = SummedMetric | CombinedMetric | RatioMetric
 
 _WON = (("stage", ("won",)),)
 _OPPORTUNITY = (("stage", ("opportunity", "won", "lost")),)
+
+
+def _scale(name: str, *scores: float) -> tuple[tuple[str, tuple[str | float, ...]], ...]:
+    """Survey rows of one scale, optionally only those with the given scores."""
+    where: list[tuple[str, tuple[str | float, ...]]] = [("scale", (name,))]
+    if scores:
+        where.append(("score", tuple(float(s) for s in scores)))
+    return tuple(where)
+
+
+_RATED = tuple(float(s) for s in range(1, 6))
 
 
 def _summed(name: str, label: str, unit: Unit, direction: Direction, *providers: Provider,
@@ -100,6 +143,9 @@ METRICS: dict[str, Metric] = {
         _summed("new_users", "New users", "count", "higher", Provider("web", "new_users")),
         _summed("web_conversions", "Conversions (web analytics)", "count", "higher",
                 Provider("web", "conversions")),
+        _summed("web_revenue", "Revenue (web analytics)", "currency", "higher",
+                Provider("web", "revenue"),
+                description="Revenue as web analytics records it."),
         _summed("orders", "Orders", "count", "higher", Provider("orders", None)),
         _summed("revenue", "Revenue", "currency", "higher",
                 Provider("orders", "revenue"),
@@ -132,6 +178,50 @@ METRICS: dict[str, Metric] = {
         RatioMetric("session_conversion_rate", "Session conversion rate", "percent", "higher",
                     "web_conversions", "sessions",
                     description="Web-analytics conversions / sessions."),
+        CombinedMetric("net_return", "Revenue minus ad spend", "currency", "higher",
+                       ((1.0, "revenue"), (-1.0, "spend")),
+                       description="Revenue - ad spend: the gain on the media investment."),
+        RatioMetric("roi", "Return on investment", "percent", "higher", "net_return", "spend",
+                    description="(Revenue - ad spend) / ad spend."),
+        RatioMetric("cac", "Customer acquisition cost", "currency", "lower", "spend", "deals_won",
+                    description="Ad spend / new customers (deals won) in the same period."),
+        RatioMetric("win_rate", "Opportunity win rate", "percent", "higher", "deals_won",
+                    "opportunities", description="Deals won / opportunities created."),
+        # customer-success metrics from survey responses and support tickets
+        _summed("nps_responses", "NPS responses", "count", "higher",
+                Provider("survey", None, where=_scale("nps"))),
+        _summed("nps_promoters", "Promoters", "count", "higher",
+                Provider("survey", None, where=_scale("nps", 9, 10)),
+                description="NPS answers of 9 or 10."),
+        _summed("nps_detractors", "Detractors", "count", "lower",
+                Provider("survey", None, where=_scale("nps", *range(0, 7))),
+                description="NPS answers of 0 to 6."),
+        CombinedMetric("nps_net", "Promoters minus detractors", "count", "higher",
+                       ((1.0, "nps_promoters"), (-1.0, "nps_detractors"))),
+        RatioMetric("nps", "Net Promoter Score", "number", "higher", "nps_net", "nps_responses",
+                    factor=100.0, description="100 x (promoters - detractors) / responses; "
+                    "-100 to +100."),
+        _summed("csat_responses", "CSAT responses", "count", "higher",
+                Provider("survey", None, where=_scale("csat"))),
+        _summed("csat_satisfied", "Satisfied CSAT answers", "count", "higher",
+                Provider("survey", None, where=_scale("csat", 4, 5))),
+        RatioMetric("csat", "Customer satisfaction (CSAT)", "percent", "higher", "csat_satisfied",
+                    "csat_responses", description="Share of answers 4 or 5 on the 1-5 scale."),
+        _summed("ces_responses", "CES responses", "count", "higher",
+                Provider("survey", None, where=_scale("ces"))),
+        _summed("ces_points", "CES points", "number", "higher",
+                Provider("survey", "score", where=_scale("ces"))),
+        RatioMetric("ces", "Customer effort score (CES)", "number", "higher", "ces_points",
+                    "ces_responses", description="Mean answer on the 1-7 'easy to handle' "
+                    "agreement scale; higher means less effort."),
+        _summed("tickets", "Support tickets", "count", "lower", Provider("support", None)),
+        _summed("tickets_rated", "Rated tickets", "count", "higher",
+                Provider("support", None, where=(("satisfaction", _RATED),))),
+        _summed("tickets_satisfied", "Tickets rated 4-5", "count", "higher",
+                Provider("support", None, where=(("satisfaction", (4.0, 5.0)),))),
+        RatioMetric("ticket_csat", "Support satisfaction", "percent", "higher",
+                    "tickets_satisfied", "tickets_rated",
+                    description="Share of rated tickets scored 4 or 5 on the 1-5 scale."),
     )
 }
 
@@ -144,8 +234,59 @@ def summed_inputs(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m for part in metric.inputs for m in summed_inputs(part)))
 
 
+def is_additive(name: str) -> bool:
+    """Whether the metric adds up over days and segments (a sum or a signed sum of sums)."""
+    return not isinstance(METRICS[name], RatioMetric)
+
+
+def count_inputs(name: str) -> tuple[str, ...]:
+    """The summed metrics behind ``name`` that count things (rows, clicks, responses...).
+
+    Their totals are the *volume* behind a metric: the evidence a change stands on.
+    """
+    return tuple(m for m in summed_inputs(name) if METRICS[m].unit == "count")
+
+
 def kinds_able_to_provide(name: str) -> set[str]:
     """Every data kind that can supply a summed metric."""
     metric = METRICS[name]
     assert isinstance(metric, SummedMetric)
     return {provider.kind for provider in metric.providers}
+
+
+@dataclass(frozen=True)
+class HealthSignal:
+    """A per-account measurement a customer health score can weigh.
+
+    Attributes
+    ----------
+    kinds:
+        Canonical kinds of data the signal is computed from.
+    """
+
+    name: str
+    label: str
+    unit: Unit
+    kinds: tuple[str, ...]
+    description: str
+
+
+HEALTH_SIGNALS: dict[str, HealthSignal] = {
+    signal.name: signal
+    for signal in (
+        HealthSignal("active_days", "Active days", "percent", ("usage",),
+                     "Share of the period's days with any product use."),
+        HealthSignal("seat_utilisation", "Seat utilisation", "percent", ("usage", "accounts"),
+                     "Mean daily active users on active days / seats paid for."),
+        HealthSignal("key_actions_per_user", "Key actions per active user", "number", ("usage",),
+                     "Uses of the core feature / active user-days."),
+        HealthSignal("tickets_per_seat", "Support tickets per seat", "number",
+                     ("support", "accounts"), "Tickets opened in the period / seats."),
+        HealthSignal("ticket_satisfaction", "Ticket satisfaction", "number", ("support",),
+                     "Mean 1-5 rating of the tickets rated in the period."),
+        HealthSignal("resolution_hours", "Hours to resolve", "number", ("support",),
+                     "Median hours from opening to resolving the period's tickets."),
+        HealthSignal("mrr_change", "MRR change", "percent", ("accounts",),
+                     "Relative change of monthly recurring revenue over the period."),
+    )
+}

@@ -1,14 +1,38 @@
-"""How a params file declares KPIs, targets, status thresholds and budget."""
+"""How a params file declares KPIs, targets, status thresholds, budget, triangulation checks,
+the bar for wins and challenges, and customer-success settings (health-score weights)."""
 
 from __future__ import annotations
 
 import difflib
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from nbreport.metrics.definitions import METRICS
+from nbreport.metrics.definitions import HEALTH_SIGNALS, METRICS, SummedMetric, summed_inputs
 from nbreport.strict_model import Slug, StrictModel
+
+
+def known_metric(value: str) -> str:
+    """``value`` if it names a registry metric; else an error with the closest name."""
+    if value not in METRICS:
+        close = difflib.get_close_matches(value, METRICS, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise ValueError(
+            f"unknown metric '{value}'; {hint}known metrics: {', '.join(sorted(METRICS))}"
+        )
+    return value
+
+
+def missing_data(metric: str, kinds: set[str]) -> str | None:
+    """Why ``metric`` cannot be computed from data of ``kinds`` (``None`` when it can)."""
+    for needed in summed_inputs(metric):
+        summed = METRICS[needed]
+        assert isinstance(summed, SummedMetric)
+        able = [provider.kind for provider in summed.providers]
+        if not kinds.intersection(able):
+            return (f"'{metric}' needs '{needed}', which comes from {' or '.join(able)} data, "
+                    "and this client has no such source")
+    return None
 
 
 class KpiSpec(StrictModel):
@@ -40,13 +64,7 @@ class KpiSpec(StrictModel):
     @field_validator("metric")
     @classmethod
     def _known_metric(cls, value: str) -> str:
-        if value not in METRICS:
-            close = difflib.get_close_matches(value, METRICS, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            raise ValueError(
-                f"unknown metric '{value}'; {hint}known metrics: {', '.join(sorted(METRICS))}"
-            )
-        return value
+        return known_metric(value)
 
     @model_validator(mode="after")
     def _direction_for_neutral_metrics(self) -> KpiSpec:
@@ -104,20 +122,232 @@ class BudgetSpec(StrictModel):
     amount:
         Planned spend for the whole period, in the client's currency.
     by_channel:
-        Optional split of ``amount`` by channel.
+        Optional split of ``amount`` by channel (channel names as in the ad data).
+    by_campaign:
+        Optional planned spend per campaign (campaign names as in the ad data).
     management_fee:
         Optional agency fee line.
+    result:
+        The summed metric that counts as "a result" for cost per result (``leads``,
+        ``orders``, ``conversions``...); by default leads when the client has CRM data,
+        else orders, else the ad platforms' conversions.
+    pacing_tolerance:
+        How far projected spend may stray from the plan (as a share of it) before the
+        report flags it.
     """
 
     amount: float = Field(gt=0)
-    by_channel: dict[str, float] = Field(default_factory=dict)
+    by_channel: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    by_campaign: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
     management_fee: ManagementFee | None = None
+    result: str | None = None
+    pacing_tolerance: float = Field(default=0.1, gt=0, le=1)
+
+    @field_validator("result")
+    @classmethod
+    def _summed_result(cls, value: str | None) -> str | None:
+        if value is not None and not isinstance(METRICS[known_metric(value)], SummedMetric):
+            raise ValueError(f"'{value}' is a ratio; a result must be a count such as leads, "
+                             "orders or conversions")
+        return value
 
     @model_validator(mode="after")
     def _split_within_total(self) -> BudgetSpec:
-        split = sum(self.by_channel.values())
-        if split > self.amount * 1.0001:
-            raise ValueError(
-                f"by_channel adds up to {split:,.2f}, more than amount {self.amount:,.2f}"
-            )
+        for name, split_by in (("by_channel", self.by_channel), ("by_campaign", self.by_campaign)):
+            split = sum(split_by.values())
+            if split > self.amount * 1.0001:
+                raise ValueError(
+                    f"{name} adds up to {split:,.2f}, more than amount {self.amount:,.2f}"
+                )
         return self
+
+
+class MeasureSpec(StrictModel):
+    """One way of measuring a quantity, for triangulation.
+
+    Attributes
+    ----------
+    metric:
+        A registry metric (``conversions`` as the ad platforms report them,
+        ``web_conversions``, ``leads``, ``orders``, ``revenue``...).
+    label:
+        How the report names this measure (e.g. "Ad platforms", "CRM").
+    source:
+        Take the metric from this source only.
+    channels:
+        Count only these channels (e.g. the paid ones, which ad platforms can see).
+    note:
+        Why this measure differs from the truth, in plain words (shown in the report).
+    """
+
+    metric: str
+    label: str | None = None
+    source: Slug | None = None
+    channels: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, value: str) -> str:
+        return known_metric(value)
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.source or METRICS[self.metric].label
+
+
+class TriangulationSpec(StrictModel):
+    """The same quantity from two or more sources, reconciled against a tolerance.
+
+    Attributes
+    ----------
+    label:
+        The quantity, e.g. "Paid conversions".
+    measures:
+        Two or more measures; **the first is taken as the truth**.
+    tolerance:
+        Largest accepted difference from the truth, as a share of it (0.1 = ±10%).
+    truth_reason:
+        Why the first measure is the truth, in plain words (shown in the report).
+    """
+
+    label: str = Field(min_length=1)
+    measures: Annotated[list[MeasureSpec], Field(min_length=2)]
+    tolerance: float = Field(default=0.1, gt=0, le=10)
+    truth_reason: str | None = None
+
+    @model_validator(mode="after")
+    def _comparable(self) -> TriangulationSpec:
+        units = {METRICS[m.metric].unit for m in self.measures}
+        if len(units) > 1:
+            raise ValueError(f"measures of '{self.label}' have different units "
+                             f"({', '.join(sorted(units))}); compare like with like")
+        labels = [m.display_label for m in self.measures]
+        if len(set(labels)) < len(labels):
+            raise ValueError("two measures have the same label; give each a distinct label")
+        return self
+
+
+class InsightSettings(StrictModel):
+    """The bar a number must clear to be reported as a win or a challenge.
+
+    Attributes
+    ----------
+    min_volume:
+        Smallest count (clicks, conversions, responses...) in each period behind a change.
+    min_days:
+        Fewest days with data in each period behind a change of a money metric.
+    significance:
+        Largest p-value of the test of a change (two-sided z-test).
+    min_change:
+        Smallest relative change or target miss worth reporting (0.05 = 5%).
+    per_side:
+        How many wins and how many challenges to show at most.
+    """
+
+    min_volume: int = Field(default=30, ge=1)
+    min_days: int = Field(default=7, ge=2)
+    significance: float = Field(default=0.05, gt=0, lt=0.5)
+    min_change: float = Field(default=0.05, ge=0)
+    per_side: int = Field(default=3, ge=1, le=10)
+
+
+class HealthComponent(StrictModel):
+    """One weighted part of the customer health score.
+
+    The signal's value is mapped linearly to 0-100 points: ``bad`` or worse scores 0,
+    ``good`` or better scores 100 (``bad`` may be above ``good`` when lower is better,
+    e.g. tickets per seat).
+
+    Attributes
+    ----------
+    signal:
+        A health signal (``nbreport metrics`` lists them).
+    weight:
+        Relative weight; weights are normalised to add up to 1.
+    """
+
+    signal: str
+    weight: float = Field(gt=0)
+    bad: float
+    good: float
+    label: str | None = None
+
+    @field_validator("signal")
+    @classmethod
+    def _known_signal(cls, value: str) -> str:
+        if value not in HEALTH_SIGNALS:
+            close = difflib.get_close_matches(value, HEALTH_SIGNALS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ValueError(f"unknown health signal '{value}'; {hint}known signals: "
+                             f"{', '.join(sorted(HEALTH_SIGNALS))}")
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_ends(self) -> HealthComponent:
+        if self.good == self.bad:
+            raise ValueError(f"good and bad are both {self.good}; they must differ")
+        return self
+
+    @property
+    def display_label(self) -> str:
+        return self.label or HEALTH_SIGNALS[self.signal].label
+
+
+class HealthScoreSpec(StrictModel):
+    """A customer health score: a weighted composite of signals, 0-100.
+
+    Attributes
+    ----------
+    components:
+        The weighted signals.
+    healthy, at_risk:
+        Scores at or above ``healthy`` are healthy, at or above ``at_risk`` at risk,
+        below it critical.
+    """
+
+    components: Annotated[list[HealthComponent], Field(min_length=1)]
+    healthy: float = Field(default=70, ge=0, le=100)
+    at_risk: float = Field(default=40, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> HealthScoreSpec:
+        signals = [c.signal for c in self.components]
+        repeated = sorted({s for s in signals if signals.count(s) > 1})
+        if repeated:
+            raise ValueError(f"each signal may appear once; repeated: {', '.join(repeated)}")
+        if self.at_risk > self.healthy:
+            raise ValueError(f"at_risk ({self.at_risk}) must not be above healthy ({self.healthy})")
+        return self
+
+    @property
+    def kinds_needed(self) -> set[str]:
+        return {kind for c in self.components for kind in HEALTH_SIGNALS[c.signal].kinds}
+
+
+class CustomerSuccessSpec(StrictModel):
+    """How customer-success metrics are computed for this client.
+
+    Attributes
+    ----------
+    health_score:
+        Weights and scaling of the health score's components.
+    min_responses:
+        Surveys with fewer responses get a small-sample warning.
+    confidence:
+        Level of the confidence intervals (0.95 = 95%).
+    gross_margin:
+        Share of revenue kept after the cost of serving it, for lifetime value; without
+        it, lifetime value is stated in revenue.
+    churned_statuses:
+        Account statuses that mean the customer has left.
+    cohort_months:
+        How many monthly cohorts the retention table shows.
+    """
+
+    health_score: HealthScoreSpec | None = None
+    min_responses: int = Field(default=30, ge=1)
+    confidence: float = Field(default=0.95, gt=0.5, lt=1)
+    gross_margin: float | None = Field(default=None, gt=0, le=1)
+    churned_statuses: list[str] = Field(default_factory=lambda: ["churned"], min_length=1)
+    cohort_months: int = Field(default=12, ge=2, le=36)

@@ -22,7 +22,15 @@ from pydantic import (
 
 from nbreport.commentary.spec import CommentarySpec
 from nbreport.metrics.definitions import METRICS, SummedMetric, summed_inputs
-from nbreport.metrics.spec import BudgetSpec, KpiSpec, StatusThresholds
+from nbreport.metrics.spec import (
+    BudgetSpec,
+    CustomerSuccessSpec,
+    InsightSettings,
+    KpiSpec,
+    StatusThresholds,
+    TriangulationSpec,
+    missing_data,
+)
 from nbreport.params.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
 from nbreport.sources.spec import SourceSpec
 from nbreport.strict_model import HexColor, Slug, StrictModel, pattern_text
@@ -174,6 +182,9 @@ class ClientParams(StrictModel):
     kpis: Annotated[list[KpiSpec], Field(min_length=1)]
     status: StatusThresholds = Field(default_factory=StatusThresholds)
     budget: BudgetSpec | None = None
+    triangulation: list[TriangulationSpec] = Field(default_factory=list)
+    insights: InsightSettings = Field(default_factory=InsightSettings)
+    customer_success: CustomerSuccessSpec = Field(default_factory=CustomerSuccessSpec)
     branding: Branding = Field(default_factory=Branding)
     report: ReportOptions = Field(default_factory=ReportOptions)
     commentary: CommentarySpec = Field(default_factory=CommentarySpec)
@@ -206,6 +217,27 @@ class ClientParams(StrictModel):
                         f"kpis[{position}] '{kpi.metric}' needs '{needed}', which comes from "
                         f"{' or '.join(able)} data, and this client has no such source"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _metrics_settings_have_data(self) -> ClientParams:
+        kinds = {source.kind for source in self.sources}
+        names = {source.name for source in self.sources}
+        for position, check in enumerate(self.triangulation):
+            for index, measure in enumerate(check.measures):
+                key = f"triangulation[{position}].measures[{index}]"
+                if measure.source is not None and measure.source not in names:
+                    raise ValueError(f"{key}.source: no source named '{measure.source}' "
+                                     f"(sources: {', '.join(sorted(names))})")
+                if problem := missing_data(measure.metric, kinds):
+                    raise ValueError(f"{key}: {problem}")
+        health = self.customer_success.health_score
+        if health is not None and (missing := sorted(health.kinds_needed - kinds)):
+            raise ValueError(f"customer_success.health_score needs {', '.join(missing)} data, "
+                             "and this client has no such source; drop those components")
+        if self.budget is not None and self.budget.result is not None:
+            if problem := missing_data(self.budget.result, kinds):
+                raise ValueError(f"budget.result: {problem}")
         return self
 
     @model_validator(mode="after")

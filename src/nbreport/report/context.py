@@ -18,9 +18,14 @@ import pandas as pd
 from nbreport.charts.theme import ChartTheme
 from nbreport.errors import ParamsError, ParamsIssue
 from nbreport.formatting import Formatter
-from nbreport.metrics.daily import daily_metrics
-from nbreport.metrics.definitions import METRICS
-from nbreport.metrics.kpis import KpiResult, scorecard
+from nbreport.metrics.budget import BudgetReport, budget_report
+from nbreport.metrics.contribution import decompose_change
+from nbreport.metrics.customer_success import CustomerSuccessResult, customer_success_report
+from nbreport.metrics.daily import daily_metrics, period_totals
+from nbreport.metrics.definitions import summed_inputs
+from nbreport.metrics.insights import Insights
+from nbreport.metrics.kpis import KpiResult, comparison_periods, scorecard
+from nbreport.metrics.triangulation import TriangulationResult, triangulate
 from nbreport.metrics.spec import KpiSpec
 from nbreport.params import ClientParams, Period, load_client_params, params_from_plain, params_hash
 from nbreport.sources.loader import ClientData, client_data_dir, load_sources
@@ -93,9 +98,7 @@ class Report:
         chosen: dict[str, str] = {}
         for kpi in self.params.kpis:
             if kpi.source:
-                metric = METRICS[kpi.metric]
-                names = getattr(metric, "inputs", (kpi.metric,))
-                chosen.update({name: kpi.source for name in names})
+                chosen.update({name: kpi.source for name in summed_inputs(kpi.metric)})
         return chosen
 
     def __repr__(self) -> str:
@@ -114,6 +117,60 @@ class Report:
         from nbreport.commentary.compose import ReportCommentary
 
         return ReportCommentary(self)
+
+    # --- comparisons, budget, triangulation, contributions, insights, customer success -----
+    @functools.cached_property
+    def comparison_periods(self) -> dict[str, Period]:
+        """``now``, ``previous`` and ``last_year``, aligned by day count (see
+        :func:`nbreport.metrics.kpis.comparison_periods`)."""
+        return comparison_periods(self.period, self.reported)
+
+    @property
+    def previous_label(self) -> str:
+        """How the report names the previous period ("September 2026", or its first days)."""
+        previous = self.comparison_periods["previous"]
+        full = self.period.previous()
+        return full.label if previous == full else f"{previous.label} ({full.label} to date)"
+
+    @functools.cached_property
+    def daily_by_channel(self) -> pd.DataFrame:
+        """:attr:`daily`, split by channel as well."""
+        return daily_metrics(self.data, [kpi.metric for kpi in self.params.kpis],
+                             source_for=self._sources_for_kpis(), by="channel")
+
+    @functools.cached_property
+    def contributions(self) -> dict[str, pd.DataFrame]:
+        """Per KPI metric: each channel's part of its change on the previous period
+        (:func:`nbreport.metrics.contribution.decompose_change`)."""
+        before = period_totals(self.daily_by_channel, self.comparison_periods["previous"])
+        after = period_totals(self.daily_by_channel, self.reported)
+        return {kpi.metric: decompose_change(before, after, kpi.metric) for kpi in self.params.kpis}
+
+    @functools.cached_property
+    def budget(self) -> BudgetReport | None:
+        """Spend against the planned budget (``None`` without ``budget`` in params)."""
+        if self.params.budget is None:
+            return None
+        return budget_report(self.data, self.params.budget, self.period, self.reported)
+
+    @functools.cached_property
+    def triangulation(self) -> list[TriangulationResult]:
+        """One reconciliation per ``triangulation`` check in params."""
+        return [triangulate(self.data, spec, self.period, self.reported, self.fmt)
+                for spec in self.params.triangulation]
+
+    @functools.cached_property
+    def customer_success(self) -> CustomerSuccessResult:
+        """Surveys, support, churn, retention, lifetime value and health, as the data allows."""
+        return customer_success_report(self.data, self.params.customer_success, self.reported,
+                                       self.comparison_periods["previous"])
+
+    @functools.cached_property
+    def insights(self) -> Insights:
+        """Wins and challenges, ranked (see :mod:`nbreport.metrics.insights`)."""
+        from nbreport.report.sections.insights import collect_insights
+
+        return collect_insights(self)
 
 
 def open_report(

@@ -4,10 +4,17 @@ The master notebook calls one per cell, under a Markdown heading.
 """
 
 from nbreport.report.sections.appendix import data_sources
+from nbreport.report.sections.budget import budget
 from nbreport.report.sections.campaigns import campaigns
 from nbreport.report.sections.commentary import commentary, next_steps
+from nbreport.report.sections.comparisons import comparisons
+from nbreport.report.sections.contribution import drivers
+from nbreport.report.sections.customer_success import customer_success
+from nbreport.report.sections.insights import wins_and_challenges
 from nbreport.report.sections.kpis import executive_summary, scorecard
+from nbreport.report.sections.triangulation import triangulation
 from nbreport.report.sections.trends import trends
 
-__all__ = ["campaigns", "commentary", "data_sources", "executive_summary", "next_steps", "scorecard",
-           "trends"]
+__all__ = ["budget", "campaigns", "commentary", "comparisons", "customer_success", "data_sources",
+           "drivers", "executive_summary", "next_steps", "scorecard", "trends", "triangulation",
+           "wins_and_challenges"]

@@ -1,0 +1,54 @@
+"""What drove the change: each channel's part of a KPI's change, adding up to the change."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nbreport.metrics.definitions import METRICS, is_additive
+from nbreport.report.context import Report
+from nbreport.report.fragment import Fragment, render
+
+SEGMENTS_SHOWN = 6
+OTHERS = "All other channels"
+
+
+def _shown(parts: pd.DataFrame) -> pd.DataFrame:
+    """The biggest parts, the rest summed into one row, so that the parts still add up."""
+    if len(parts) <= SEGMENTS_SHOWN:
+        return parts
+    top, rest = parts.iloc[:SEGMENTS_SHOWN - 1], parts.iloc[SEGMENTS_SHOWN - 1:]
+    other = pd.DataFrame({"contribution": [rest["contribution"].sum()],
+                          "share": [rest["share"].sum()]}, index=[OTHERS])
+    return pd.concat([top, other])
+
+
+def drivers(report: Report) -> Fragment:
+    """For each headline KPI, every channel's part of the change on the previous period."""
+    fmt = report.fmt
+    tables = []
+    for result in report.headline_kpis:
+        parts = report.contributions.get(result.metric)
+        if parts is None or parts.empty or pd.isna(parts.attrs.get("total_change")):
+            continue
+        unit = METRICS[result.metric].unit
+        opposed = bool((parts["share"].abs() > 1).any())  # shares above 100% would mislead
+        rows = [{
+            "segment": str(name),
+            "before": "" if name == OTHERS else fmt.value(row["before"], unit),
+            "after": "" if name == OTHERS else fmt.value(row["after"], unit),
+            "part": fmt.difference(row["contribution"], unit),
+            "share": "" if opposed else fmt.change(row["share"]),
+        } for name, row in _shown(parts).iterrows()]
+        tables.append({
+            "label": result.label, "rows": rows,
+            "before": fmt.value(parts.attrs["total_before"], unit),
+            "after": fmt.value(parts.attrs["total_after"], unit),
+            "change": fmt.difference(parts.attrs["total_change"], unit),
+            "ratio": not is_additive(result.metric), "opposed": opposed,
+        })
+    return render("drivers.html.j2", f"Drivers: {len(tables)} KPIs", tables=tables,
+                  previous=report.previous_label, period=report.reported.label,
+                  whole=fmt.value(1.0, "percent"),
+                  empty="There is no earlier period in the data to compare with, so the drivers "
+                        "of change cannot be shown yet.")
+

@@ -1,0 +1,138 @@
+"""Customer success: surveys, support, health score, churn, retention and lifetime value."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from nbreport.formatting import Formatter
+from nbreport.metrics.customer_success import CustomerSuccessResult, SupportSummary
+from nbreport.metrics.definitions import HEALTH_SIGNALS
+from nbreport.metrics.health import HealthResult
+from nbreport.metrics.surveys import SurveyResult
+from nbreport.report.context import Report
+from nbreport.report.fragment import Fragment, render
+
+SCALE_NAMES = {"nps": "Net Promoter Score (0-10 scale)", "csat": "CSAT, share answering 4-5 of 5",
+               "ces": "Customer effort, mean of 1-7 (higher is easier)"}
+BAND_NAMES = {"healthy": "Healthy", "at_risk": "At risk", "critical": "Critical"}
+
+def _score(fmt: Formatter, value: float, scale: str) -> str:
+    if scale == "nps" and not math.isnan(value):
+        return fmt.difference(round(value, 1), "number")  # NPS is written with its sign
+    return fmt.value(value, "percent" if scale == "csat" else "number")
+
+def _score_change(fmt: Formatter, now: float, before: float, scale: str) -> str:
+    if scale == "csat":
+        return fmt.difference(now - before, "percent")
+    return fmt.difference(round(now - before, 2), "number") + (" points" if scale == "nps" else "")
+
+def _survey_row(fmt: Formatter, now: SurveyResult, before: SurveyResult,
+                minimum: int) -> dict[str, Any]:
+    return {
+        "name": SCALE_NAMES[now.scale],
+        "value": _score(fmt, now.value, now.scale),
+        "interval": f"{_score(fmt, now.low, now.scale)} to {_score(fmt, now.high, now.scale)}",
+        "responses": fmt.value(now.responses, "count"),
+        "previous": _score(fmt, before.value, before.scale),
+        "change": _score_change(fmt, now.value, before.value, now.scale),
+        "warning": (f"Only {now.responses} responses (fewer than {minimum}): read this score as "
+                    "a rough indication; the interval shows how far it could be off.")
+        if now.small_sample else "",
+    }
+
+def _support_rows(fmt: Formatter, now: SupportSummary,
+                  before: SupportSummary) -> list[dict[str, str]]:
+    hours = lambda value: fmt.value(value, "number") + " h" if not math.isnan(value) else "n/a"  # noqa: E731
+    return [
+        {"name": "Tickets opened", "now": fmt.value(now.tickets, "count"),
+         "before": fmt.value(before.tickets, "count")},
+        {"name": "Median time to first response", "now": hours(now.first_response_hours),
+         "before": hours(before.first_response_hours)},
+        {"name": "Median time to resolution", "now": hours(now.resolution_hours),
+         "before": hours(before.resolution_hours)},
+        {"name": "Still open at the data's end", "now": fmt.value(now.open, "count"),
+         "before": fmt.value(before.open, "count")},
+        {"name": f"Rated tickets scored 4-5 ({now.satisfaction.responses} rated)",
+         "now": fmt.value(now.satisfaction.value, "percent"),
+         "before": fmt.value(before.satisfaction.value, "percent")},
+    ]
+
+def _health(fmt: Formatter, health: HealthResult) -> dict[str, Any]:
+    points = lambda value: fmt.value(round(value, 1), "number")  # noqa: E731
+    components = [{
+        "label": row["label"], "weight": fmt.value(row["weight"], "percent"),
+        "value": fmt.value(row["value"], HEALTH_SIGNALS[signal].unit),
+        "points": points(row["points"]),
+        "contribution": points(row["contribution"]),
+        "previous": points(row["previous_contribution"]),
+        "change": fmt.difference(round(row["change"], 1), "number"),
+    } for signal, row in health.components.iterrows()]
+    bands = [{"band": BAND_NAMES[band], "accounts": fmt.value(row["accounts"], "count"),
+              "previous": fmt.value(row["previous_accounts"], "count"),
+              "mrr": fmt.money(row["mrr"], cents=False)} for band, row in health.bands.iterrows()]
+    attention = [{"account": row["account_id"], "score": points(row["score"]),
+                  "mrr": fmt.money(row["mrr"], cents=False)}
+                 for _, row in health.attention.iterrows()]
+    return {"score": points(health.score), "previous": points(health.previous),
+            "change": fmt.difference(round(health.change, 1), "number"),
+            "components": components, "bands": bands, "attention": attention,
+            "accounts": fmt.value(health.accounts, "count"), "unscored": health.unscored,
+            "total": points(health.components["contribution"].sum())}
+
+def _accounts(fmt: Formatter, found: CustomerSuccessResult) -> list[tuple[str, str, str]]:
+    now, before = found.churn, found.previous_churn
+    assert now is not None and before is not None and found.retention and found.yearly_retention
+    margin = ("" if found.gross_margin == 1.0
+              else f" x {fmt.value(found.gross_margin, 'percent')} gross margin")
+    return [
+        ("Customers at the start of the period", fmt.value(now.customers_at_start, "count"),
+         fmt.value(before.customers_at_start, "count")),
+        ("Customers lost", fmt.value(now.lost, "count"), fmt.value(before.lost, "count")),
+        ("Customer churn rate (lost / customers at start)", fmt.value(now.rate, "percent"),
+         fmt.value(before.rate, "percent")),
+        ("MRR churn rate (MRR lost / MRR at start)", fmt.value(now.mrr_rate, "percent"),
+         fmt.value(before.mrr_rate, "percent")),
+        ("Net revenue retention over the period", fmt.value(found.retention.nrr, "percent"), ""),
+        ("Gross revenue retention over the period", fmt.value(found.retention.grr, "percent"), ""),
+        ("Net revenue retention, last 12 months",
+         fmt.value(found.yearly_retention.nrr, "percent"), ""),
+        ("Monthly customer churn, last 12 months", fmt.value(found.monthly_churn, "percent"), ""),
+        ("Average MRR per account (ARPA)", fmt.money(found.average_mrr), ""),
+        (f"Customer lifetime value (ARPA{margin} / monthly churn)",
+         fmt.money(found.lifetime_value, cents=False), ""),
+    ]
+
+def _cohorts(fmt: Formatter, found: CustomerSuccessResult) -> dict[str, Any] | None:
+    table = found.cohorts
+    if table is None or table.empty:
+        return None
+    ages = [column for column in table.columns if column != "customers"]
+    rows = [{"cohort": cohort, "customers": fmt.value(row["customers"], "count"),
+             "cells": ["" if math.isnan(row[age]) else fmt.value(row[age], "percent")
+                       for age in ages]}
+            for cohort, row in table.iterrows()]
+    return {"ages": ages, "rows": rows}
+
+def customer_success(report: Report) -> Fragment:
+    """Everything about the client's customers that its data supports; says plainly what it
+    does not."""
+    found = report.customer_success
+    fmt = report.fmt
+    if not found.available:
+        return render("notice.html.j2", "No customer-success data",
+                      message="This client's data has no customer-success sources (surveys, "
+                              "support desk, billing accounts or product usage), so satisfaction, "
+                              "churn, retention and health are not reported.")
+    minimum = report.params.customer_success.min_responses
+    surveys = [_survey_row(fmt, now, before, minimum) for now, before in found.surveys.values()]
+    support = (_support_rows(fmt, found.support, found.previous_support)
+               if found.support and found.previous_support else [])
+    return render(
+        "customer_success.html.j2", f"Customer success: {len(surveys)} surveys",
+        surveys=surveys, support=support,
+        health=_health(fmt, found.health) if found.health else None,
+        accounts=_accounts(fmt, found) if found.churn else [],
+        cohorts=_cohorts(fmt, found), missing=found.missing, period=report.reported.label,
+        previous=report.previous_label,
+        confidence=fmt.value(report.params.customer_success.confidence, "percent"))

@@ -1,0 +1,46 @@
+"""Triangulation: the same number from several sources, with the discrepancies said plainly."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nbreport.metrics.triangulation import TriangulationResult
+from nbreport.report.context import Report
+from nbreport.report.fragment import Fragment, render
+
+
+def _check(report: Report, result: TriangulationResult) -> dict[str, object]:
+    fmt = report.fmt
+    rows = [{
+        "measure": row["measure"],
+        "value": fmt.value(row["value"], result.unit),
+        "difference": fmt.difference(row["difference"], result.unit),
+        "difference_pct": fmt.change(row["difference_pct"]),
+        "verdict": _verdict(row["within"]),
+    } for row in result.current.to_dict("records")]
+    history = [{"period": period, "cells": [fmt.change(v) for v in values]}
+               for period, values in result.history.iterrows()]
+    return {"label": result.label, "truth": result.truth,
+            "truth_value": fmt.value(result.truth_value, result.unit),
+            "tolerance": fmt.value(result.tolerance, "percent"), "rows": rows,
+            "notes": [{"text": text, "warn": row["verdict"] == "outside tolerance"}
+                      for text, row in zip(result.sentences, rows, strict=True)],
+            "flagged": result.flagged,
+            "measures": list(result.history.columns), "history": history}
+
+
+def _verdict(within: object) -> str:
+    if within is pd.NA:
+        return "no data"
+    return "within tolerance" if within else "outside tolerance"
+
+
+def triangulation(report: Report) -> Fragment:
+    """Per check: each source's value, difference and verdict against the truth, a plain
+    sentence per source, and the difference over the last periods."""
+    checks = [_check(report, result) for result in report.triangulation]
+    flagged = sum(check["flagged"] for check in checks)
+    text = f"Triangulation: {len(checks)} checks, {flagged} flagged"
+    return render("triangulation.html.j2", text, checks=checks, period=report.reported.label,
+                  empty="No cross-source checks are set up for this client (triangulation in its "
+                        "params), so its numbers are not reconciled between sources here.")

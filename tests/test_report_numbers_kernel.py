@@ -1,0 +1,62 @@
+"""The B2B demo report, run in a real kernel and exported: every part of the numbers is there."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from tests.conftest import REPO
+
+from nbreport.batch import run_batch
+from nbreport.settings import Settings
+
+pytestmark = pytest.mark.kernel
+
+HEADINGS = ("Executive summary", "Wins and challenges", "Performance against targets",
+            "Comparisons and pacing", "What drove the changes", "Budget",
+            "Checking the numbers across sources", "Customer success")
+
+
+@pytest.fixture(scope="module")
+def ledgerline(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path) -> BeautifulSoup:
+    root = tmp_path_factory.mktemp("numbers") / "project"
+    for folder in ("params", "notebooks", "templates"):
+        shutil.copytree(REPO / folder, root / folder)
+    settings = Settings.for_project(root, data_dir=demo_data_dir)
+    outcome = run_batch(settings, ["ledgerline"])
+    assert outcome.exit_code == 0, outcome.results[0].error
+    html = (settings.outputs_dir / "2026-10" / "ledgerline" / "report.html").read_text()
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_every_part_has_its_section(ledgerline: BeautifulSoup) -> None:
+    headings = [h.get_text(strip=True) for h in ledgerline.select("h2, h3")]
+    for heading in HEADINGS:
+        assert heading in headings, heading
+    text = ledgerline.get_text(" ")
+    for marker in ("Wins", "Challenges", "Projected spend at period end", "Management fee",
+                   "is taken as the truth", "Average health score", "Net Promoter Score",
+                   "Customer lifetime value", "Retention by start month"):
+        assert marker in text, marker
+
+
+def test_exported_numbers_equal_the_raw_files(ledgerline: BeautifulSoup, demo_data_dir: Path) -> None:
+    folder = demo_data_dir / "ledgerline"
+    ads = pd.concat([pd.read_csv(folder / f"{p}.csv") for p in ("google-ads", "linkedin-ads")])
+    spend = ads[ads["date"].str.startswith("2026-10")]["spend"].sum()
+    summary = {row.th.get_text(): row.td.get_text() for row in ledgerline.select(".nbr-budget-summary tr")}
+    assert summary["Media spend"] == f"\u00a3{spend:,.0f}"
+    surveys = pd.read_csv(folder / "surveys.csv")
+    scores = surveys[surveys["date"].str.startswith("2026-10")]["score"]
+    nps = 100 * ((scores >= 9).sum() - (scores <= 6).sum()) / len(scores)
+    row = next(r for r in ledgerline.select(".nbr-surveys tbody tr") if "Net Promoter" in r.th.get_text())
+    assert row.select("td")[0].get_text() == f"{nps:+.1f}".replace("+0.0", "\u00b10")
+    snapshots = pd.read_csv(folder / "accounts.csv")
+    september = snapshots[(snapshots["date"] == "2026-09-30") & (snapshots["status"] == "active")]
+    october = snapshots[snapshots["date"] == "2026-10-31"].set_index("account_id")["status"]
+    lost = october.reindex(september["account_id"]).eq("churned").sum()
+    churn = next(r for r in ledgerline.select("table tr") if r.th and r.th.get_text().startswith("Customer churn rate"))
+    assert churn.select("td")[0].get_text() == f"{lost / len(september):.1%}"
