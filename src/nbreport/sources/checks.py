@@ -25,7 +25,7 @@ from nbreport.sources.harmonise import Harmonised
 from nbreport.sources.spec import SourceSpec
 
 WarningCheck = Literal["dropped_rows", "gap", "outlier", "freshness", "empty_period"]
-OUTLIER_WINDOW_DAYS = 29
+OUTLIER_WINDOW_WEEKS = 9  # the same weekday in the four weeks before and after
 OUTLIER_MADS = 6.0
 OUTLIER_HIGH, OUTLIER_LOW = 1.6, 0.5  # also this far from the usual level, as a ratio
 MAX_LISTED = 12  # warnings of one check listed one by one per source; the rest are summed up
@@ -177,23 +177,30 @@ def gap_warnings(frame: pd.DataFrame, source: str, kind: str) -> list[DataWarnin
 
 
 def outlier_warnings(frame: pd.DataFrame, source: str, kind: str) -> list[DataWarning]:
-    """Days whose total is far from the usual level of the weeks around them."""
+    """Days whose total is far from the usual level of the same weekday in the weeks around them
+    (a B2B client's quiet Sunday is not an outlier; a budget typed with an extra zero is)."""
     warnings = []
     for measure in MEASURES.get(kind, ()):
         daily = frame.groupby("date")[measure].sum().asfreq("D", fill_value=0.0)
-        if len(daily) < OUTLIER_WINDOW_DAYS:
+        if len(daily) < OUTLIER_WINDOW_WEEKS * 7:
             continue
-        usual = daily.rolling(OUTLIER_WINDOW_DAYS, center=True, min_periods=7).median()
-        spread = (daily - usual).abs().rolling(OUTLIER_WINDOW_DAYS, center=True, min_periods=7).median()
-        far = (daily - usual).abs() > OUTLIER_MADS * 1.4826 * spread.clip(lower=1e-9)
+        weekday = daily.index.dayofweek
+        usual = daily.groupby(weekday).transform(
+            lambda s: s.rolling(OUTLIER_WINDOW_WEEKS, center=True, min_periods=4).median())
+        deviation = (daily - usual).abs()
+        spread = deviation.groupby(weekday).transform(
+            lambda s: s.rolling(OUTLIER_WINDOW_WEEKS, center=True, min_periods=4).median())
+        # far from the usual spread, and beyond the noise of small counts (Poisson: sqrt of the mean)
+        far = (deviation > OUTLIER_MADS * 1.4826 * spread.clip(lower=1e-9)) & (
+            deviation > 3 * np.sqrt(usual.clip(lower=0)) + 1)
         ratio = daily / usual.where(usual > 0)
         flagged = far & ((ratio >= OUTLIER_HIGH) | (ratio <= OUTLIER_LOW))
         for day in daily.index[flagged.to_numpy()]:
             word = "above" if daily[day] > usual[day] else "below"
             warnings.append(DataWarning(
                 source, "outlier",
-                f"{measure} on {day.date()} was {ratio[day]:.1f}\u00d7 the usual level of the weeks "
-                f"around it ({_number(daily[day])} against about {_number(usual[day])}, far {word}); "
+                f"{measure} on {day.date()} was {ratio[day]:.1f}\u00d7 the usual level for that weekday "
+                f"around then ({_number(daily[day])} against about {_number(usual[day])}, far {word}); "
                 "check for a budget typo, a tracking outage or a real event",
                 day.date().isoformat(), day.date().isoformat()))
     return _capped(warnings, source, "outlier", "more outlying days")

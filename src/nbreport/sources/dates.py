@@ -98,7 +98,8 @@ def _parse_one(values: pa.Array, fmt: str) -> pa.Array:
     if fmt in EPOCH_FORMATS:
         numbers = pc.cast(pc.if_else(pc.match_substring_regex(values, r"^-?\d+$"), values, None),
                           pa.int64())
-        return pc.cast(pc.cast(numbers, pa.timestamp(EPOCH_FORMATS[fmt])), pa.timestamp("s"))
+        instants = pc.cast(pc.cast(numbers, pa.timestamp(EPOCH_FORMATS[fmt])), pa.timestamp("s"))
+        return pc.floor_temporal(instants, unit="day")  # the day in UTC
     if "%z" in fmt:
         fmt = fmt.replace("%z", "").rstrip()
         values = pc.replace_substring_regex(values, _ZONE_SUFFIX.pattern, "")
