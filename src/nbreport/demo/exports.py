@@ -14,6 +14,8 @@ from a random generator of their own, so the numbers stay those of the profile.
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -202,8 +204,23 @@ def typeform_responses(surveys: pd.DataFrame, rng: np.random.Generator, path: Pa
     })
     if path.suffix == ".xlsx":
         frame.to_excel(path, index=False, sheet_name="Responses")
-        return path
+        return _fixed_timestamps(path)
     return _write_csv(frame, path)
+
+
+def _fixed_timestamps(path: Path) -> Path:
+    """Rewrite an xlsx file with fixed dates inside, so the same profile gives the same bytes."""
+    stamp = f"{DEMO_END.isoformat()}T00:00:00Z"
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            target.writestr(zipfile.ZipInfo(name, date_time=(DEMO_END.year, DEMO_END.month,
+                                                             DEMO_END.day, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return path
 
 
 def delighted_responses(surveys: pd.DataFrame, rng: np.random.Generator, path: Path) -> Path:

@@ -181,10 +181,10 @@ def outlier_warnings(frame: pd.DataFrame, source: str, kind: str) -> list[DataWa
     (a B2B client's quiet Sunday is not an outlier; a budget typed with an extra zero is)."""
     warnings = []
     for measure in MEASURES.get(kind, ()):
-        daily = frame.groupby("date")[measure].sum().asfreq("D", fill_value=0.0)
+        daily = frame.groupby("date")[measure].sum().asfreq("D")  # days missing stay NaN: gaps
         if len(daily) < OUTLIER_WINDOW_WEEKS * 7:
             continue
-        weekday = daily.index.dayofweek
+        weekday = daily.index.day_of_week
         usual = daily.groupby(weekday).transform(
             lambda s: s.rolling(OUTLIER_WINDOW_WEEKS, center=True, min_periods=4).median())
         deviation = (daily - usual).abs()
@@ -194,7 +194,7 @@ def outlier_warnings(frame: pd.DataFrame, source: str, kind: str) -> list[DataWa
         far = (deviation > OUTLIER_MADS * 1.4826 * spread.clip(lower=1e-9)) & (
             deviation > 3 * np.sqrt(usual.clip(lower=0)) + 1)
         ratio = daily / usual.where(usual > 0)
-        flagged = far & ((ratio >= OUTLIER_HIGH) | (ratio <= OUTLIER_LOW))
+        flagged = far & ((ratio >= OUTLIER_HIGH) | (ratio <= OUTLIER_LOW)) & daily.notna()
         for day in daily.index[flagged.to_numpy()]:
             word = "above" if daily[day] > usual[day] else "below"
             warnings.append(DataWarning(

@@ -29,7 +29,7 @@ CANDIDATES = (
 
 _TIME_SUFFIX = re.compile(
     r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[AaPp][Mm])?)?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$")
-_ZONE_SUFFIX = re.compile(r"\s*(Z|UTC|[+-]\d{2}:?\d{2})$")
+_ZONE_SUFFIX = re.compile(r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$")
 _TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%p", "%z", "%T")
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
@@ -146,7 +146,10 @@ def _recognise(unique: pa.Array, blank: np.ndarray, indices: pa.Array) -> tuple[
         raise DateProblem(
             f"the column mixes date formats: {', '.join(examples)}; give every format it uses "
             "as a list in mapping.date_format, most common first")
-    return pa.nulls(len(unique), pa.timestamp("s")), None  # the caller names the first bad row
+    if not fits:
+        return pa.nulls(len(unique), pa.timestamp("s")), None  # the caller names the first bad row
+    best = max(fits, key=lambda fmt: pc.sum(pc.is_valid(fits[fmt])).as_py())
+    return fits[best], None  # the caller names the first row this format cannot read
 
 
 def parse_timestamps(text: pa.Array, timezone: str | None) -> pa.Array:

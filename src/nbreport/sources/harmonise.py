@@ -90,7 +90,7 @@ def effective_mapping(spec: SourceSpec) -> _Mapping:
         filter=dict(own.filter),
         drop=[(c, p, False) for c, p in own.drop.items()]
         + ([(c, p, True) for c, p in preset.drop.items()] if preset else []),
-        if_blank=dict(own.if_blank),
+        if_blank={**(preset.if_blank if preset else {}), **own.if_blank},  # type: ignore[dict-item]
         null_values=preset.null_values if preset else (),
         minutes_after=dict(preset.minutes_after) if preset else {},
         unique_key=unique_key,
@@ -277,7 +277,11 @@ class _Harmoniser:
         for name, factor in self.mapping.scale.items():
             if name not in converted:
                 raise self._error(f"mapping.scale names '{name}', which is not a {self.spec.kind} column")
-            converted[name] = pc.multiply(converted[name], factor)
+            divisor = 1 / factor if 0 < factor < 1 else 0
+            if divisor and abs(divisor - round(divisor)) < 1e-9:  # 0.000001: divide by 1e6, exactly
+                converted[name] = pc.divide(converted[name], float(round(divisor)))
+            else:
+                converted[name] = pc.multiply(converted[name], factor)
 
     def _error(self, message: str, position: int | None = None, column: str | None = None) -> DataError:
         row = int(self.raw.rows[position]) if position is not None else None

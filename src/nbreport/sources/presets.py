@@ -42,6 +42,8 @@ class Preset:
         Cells that mean "no value" in this tool's exports (Google Ads writes ``--``).
     header_contains:
         A cell of the header row, for exports with a title block above it.
+    if_blank:
+        What a blank cell means in this tool's exports (Meta leaves zero results blank).
     minutes_after:
         Canonical timestamp -> (canonical base timestamp, export column of minutes):
         for tools that export durations instead of times.
@@ -64,6 +66,7 @@ class Preset:
     null_values: tuple[str, ...] = ()
     header_contains: str | None = None
     minutes_after: dict[str, tuple[str, str]] = field(default_factory=dict)
+    if_blank: dict[str, str] = field(default_factory=dict)
     unique_key: tuple[str, ...] | None = None
     needs: str = ""
 
@@ -155,6 +158,7 @@ _PRESETS = (
         },
         date_format=ISO_DAY,
         constants={"channel": "Paid Social"},
+        if_blank={"impressions": "zero", "clicks": "zero", "spend": "zero"},
     ),
     Preset(
         "linkedin_ads", "LinkedIn Campaign Manager (campaign performance report, daily)", "ads",

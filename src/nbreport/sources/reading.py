@@ -111,30 +111,44 @@ def _read_csv(spec: SourceSpec, path: Path) -> RawTable:
         raise DataError("the file is empty: no header row", source=spec.name, path=spec.location)
     _check_header(header, spec)
     dropped: list[str] = []
+    problems: list[DataError] = []
 
     def skip_malformed(row: pcsv.InvalidRow) -> str:
         text = (row.text or "").strip()
         if row.actual_columns > 1 and not _is_footer(text):
-            raise DataError(
+            problems.append(DataError(
                 f"a row has {row.actual_columns} fields where the header has {row.expected_columns} "
                 f"('{text[:60]}'); check the delimiter ('{delimiter}') and the quoting of the file",
-                source=spec.name, path=spec.location)
+                source=spec.name, path=spec.location))
+            return "error"
         dropped.append(f"a line that is not a data row ('{text[:60]}')")
         return "skip"
 
-    table = pcsv.read_csv(
+    try:
+        table = _arrow_csv(path, encoding, header, header_index, delimiter, skip_malformed)
+    except pa.ArrowInvalid:
+        if problems:
+            raise problems[0] from None
+        raise
+    # rows are numbered as a spreadsheet shows them: the header line is row header_index + 1
+    return _numbered(table, first_row=header_index + 2, dropped=dropped)
+
+
+def _arrow_csv(path: Path, encoding: str, header: list[str], header_index: int,
+               delimiter: str, on_invalid: object) -> pa.Table:
+    import pyarrow.csv as pcsv
+
+    return pcsv.read_csv(
         path,
         read_options=pcsv.ReadOptions(
             encoding="utf8" if encoding == "utf-8-sig" else encoding,
             skip_rows=header_index, block_size=8 << 20),
         parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                        invalid_row_handler=skip_malformed),
+                                        invalid_row_handler=on_invalid),
         convert_options=pcsv.ConvertOptions(
             column_types={name: pa.string() for name in header},
             strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]),
     )
-    # rows are numbered as a spreadsheet shows them: the header line is row header_index + 1
-    return _numbered(table, first_row=header_index + 2, dropped=dropped)
 
 
 def _is_footer(text: str) -> bool:

@@ -34,8 +34,8 @@ _URL_PASSWORD = re.compile(r"^[^:/]+://[^/@]*:(?P<password>[^@/]*)@")
 def _relative_path(value: str) -> str:
     if value.startswith(("/", "\\", "~")) or (len(value) > 1 and value[1] == ":"):
         raise ValueError(
-            "must be relative to the client's data folder (absolute paths are refused so that "
-            "one client's params cannot reach another client's files)")
+            "must be relative to the data root, the client's data folder (absolute paths are "
+            "refused so that one client's params cannot reach another client's files)")
     if ".." in value.replace("\\", "/").split("/"):
         raise ValueError("must not contain '..': keep every file inside the client's data folder")
     return value
