@@ -24,7 +24,7 @@ from nbreport.sources.canonical import DAILY_KINDS, KEYS, MEASURES, SCORE_RANGES
 from nbreport.sources.harmonise import Harmonised
 from nbreport.sources.spec import SourceSpec
 
-WarningCheck = Literal["dropped_rows", "gap", "outlier", "freshness", "empty_period"]
+WarningCheck = Literal["dropped_rows", "filled_blanks", "gap", "outlier", "freshness", "empty_period"]
 OUTLIER_WINDOW_WEEKS = 9  # the same weekday in the four weeks before and after
 OUTLIER_MADS = 6.0
 OUTLIER_HIGH, OUTLIER_LOW = 1.6, 0.5  # also this far from the usual level, as a ratio
@@ -40,7 +40,8 @@ class DataWarning:
     source:
         The source's name.
     check:
-        Which check raised it: dropped_rows, gap, outlier, freshness or empty_period.
+        Which check raised it: dropped_rows, filled_blanks, gap, outlier, freshness or
+        empty_period.
     message:
         One sentence for the report.
     first_date, last_date:
@@ -154,6 +155,10 @@ def dropped_warnings(source: str, dropped: list[tuple[int, str]]) -> list[DataWa
     return [DataWarning(source, "dropped_rows",
                         f"{count:,} row{'s' * (count != 1)} left out: {why}.")
             for count, why in dropped]
+
+
+def filled_warnings(source: str, filled: list[tuple[int, str]]) -> list[DataWarning]:
+    return [DataWarning(source, "filled_blanks", f"{count:,} {what}.") for count, what in filled]
 
 
 def gap_warnings(frame: pd.DataFrame, source: str, kind: str) -> list[DataWarning]:

@@ -47,6 +47,7 @@ class Harmonised:
     columns: dict[str, str] = field(default_factory=dict)  # canonical -> export column
     extra: dict[str, pd.Series] = field(default_factory=dict)  # export columns of unique_key
     raw_columns: list[str] = field(default_factory=list)
+    filled: list[tuple[int, str]] = field(default_factory=list)  # (rows, what) blanks defaulted
 
 
 @dataclass
@@ -119,6 +120,7 @@ class _Harmoniser:
         self.columns = columns_of(spec.kind)
         self.dropped: list[tuple[int, str]] = [(1, reason) for reason in raw.dropped]
         self.notes: list[str] = []
+        self.filled: list[tuple[int, str]] = []  # (rows, what) blanks given the column's default
 
     # --- orchestration ------------------------------------------------------------------
     def run(self) -> Harmonised:
@@ -140,7 +142,8 @@ class _Harmoniser:
         names = self.raw.table.column_names
         extra = {name: pd.Series(self._text(name).to_pylist(), dtype=object)
                  for name in self.mapping.unique_key or () if name in names and name not in frame}
-        return Harmonised(frame, self.raw.rows, self.dropped, self.notes, chosen, extra, names)
+        return Harmonised(frame, self.raw.rows, self.dropped, self.notes, chosen, extra, names,
+                          self.filled)
 
     # --- columns ------------------------------------------------------------------------
     def _resolve_columns(self) -> tuple[dict[str, str], dict[str, str]]:
@@ -382,6 +385,9 @@ class _ColumnContext:
                     "with mapping.drop", position)
         fill = 0.0 if self.blank_rule == "zero" else self.column.default
         if isinstance(fill, (int, float)):
+            if blank.any() and self.export_name in self.owner.raw.table.column_names:
+                self.owner.filled.append((int(blank.sum()), f"blank '{self.export_name}' read as "
+                                          f"{fill:g}{self.read_as}"))
             numbers = numbers.fill_null(float(fill))
         return numbers
 

@@ -25,6 +25,7 @@ from nbreport.sources.checks import (
     check_currencies,
     check_source,
     dropped_warnings,
+    filled_warnings,
     gap_warnings,
     outlier_warnings,
 )
@@ -170,7 +171,8 @@ def load_source(spec: SourceSpec, client_dir: Path) -> tuple[pd.DataFrame, Prove
     result = harmonise(raw, spec)
     check_source(result, spec, effective_mapping(spec).unique_key)
     frame = result.frame
-    warnings = (dropped_warnings(spec.name, result.dropped) + gap_warnings(frame, spec.name, spec.kind)
+    warnings = (dropped_warnings(spec.name, result.dropped) + filled_warnings(spec.name, result.filled)
+                + gap_warnings(frame, spec.name, spec.kind)
                 + outlier_warnings(frame, spec.name, spec.kind))
     dates = frame["date"].dropna()
     record = Provenance(

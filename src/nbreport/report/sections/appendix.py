@@ -19,7 +19,7 @@ from nbreport.sources.presets import PRESETS
 
 CHECK_LABELS = {
     "empty_period": "No data", "freshness": "Not up to date", "gap": "Missing days",
-    "outlier": "Unusual day", "dropped_rows": "Rows left out",
+    "outlier": "Unusual day", "dropped_rows": "Rows left out", "filled_blanks": "Blanks filled",
 }
 
 
