@@ -28,7 +28,7 @@ BlankRule = Literal["error", "drop", "zero", "keep"]
 ENV_REFERENCE = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 """``${env:NAME}``: a value read from the environment when connecting, never stored."""
 
-_URL_PASSWORD = re.compile(r"^[^:/]+://[^/@]*:(?P<password>[^@/]*)@")
+_URL_PASSWORD = re.compile(r"^[^:/]+://[^:/@]*:(?P<password>[^@/]*)@")
 
 
 def _relative_path(value: str) -> str:
