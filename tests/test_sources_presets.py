@@ -240,7 +240,8 @@ def test_left_out_rows_are_said(tmp_path: Path) -> None:
     (tmp_path / "opportunities.csv").write_text(SALESFORCE)
     _, google = load_source(SourceSpec(name="g", kind="ads", path="campaigns.csv", preset="google_ads"), tmp_path)
     assert [w.message for w in google.warnings] == [
-        "2 rows left out: 'Day' matches ^Total (not data in a Google Ads export)."]
+        "2 rows left out: 'Day' matches ^Total (not data in a Google Ads export).",
+        "1 blank 'Conv. value' read as 0 (read as conversion_value)."]  # Google's "--"
     _, salesforce = load_source(SourceSpec(name="s", kind="crm", path="opportunities.csv",
                                            preset="salesforce_opportunities"), tmp_path)
     assert len(salesforce.warnings) == 3 and "Grand Totals (3 records)" in salesforce.warnings[0].message

@@ -103,7 +103,10 @@ def test_olist_reviews_scores_multiline_portuguese_comments(real_data: Path) -> 
     assert len(frame) == 6123 and record.rows_read == 6123
     assert frame["score"].value_counts().to_dict() == {5: 3598, 4: 1149, 1: 668, 3: 519, 2: 189}
     comments = frame["comment"]
-    assert (comments != "").sum() == 2562 and comments.str.contains("\n").sum() == 237
+    raw = pd.read_csv(real_data / "olist_order_reviews_sample.csv")["review_comment_message"].fillna("")
+    assert raw.str.contains("\n").sum() == 237  # the MANIFEST's count of multi-line comments
+    assert comments.tolist() == raw.str.strip().tolist()  # every one read whole (ends trimmed)
+    assert (comments != "").sum() == 2562 and comments.str.contains("\r\n").sum() == 173
     assert comments.str.contains("\u00e7|\u00e3|\u00e9").any()  # accents survive
     assert frame["date"].min() >= pd.Timestamp("2016-10-01") and frame["date"].max() < pd.Timestamp("2018-09-01")
 

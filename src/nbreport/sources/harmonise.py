@@ -352,24 +352,41 @@ class _ColumnContext:
         else:
             text = self._text(array)
             blank = _mask(pc.equal(text, ""))
-            pattern, thousands, decimal = _NUMBER[self.owner.spec.decimal]
-            valid = _mask(pc.and_(pc.match_substring_regex(text, pattern),
-                                  pc.match_substring_regex(text, r"\d")))
-            bad = ~valid & ~blank
-            if bad.any():
-                position = int(np.flatnonzero(bad)[0])
-                count = int(bad.sum())
-                more = f" ({count} rows like this)" if count > 1 else ""
-                example = "1,234.5" if decimal == "." else "1.234,5"
-                raise self.fail(f"found '{text[position]}', expected a number such as {example}{more}"
-                                + ("; for numbers written 1.234,5 set decimal: ',' on the source"
-                                   if decimal == "." and "," in str(text[position]) else ""),
-                                position)
-            cleaned = pc.replace_substring(text, thousands, "")
-            if decimal == ",":
-                cleaned = pc.replace_substring(cleaned, ",", ".")
-            numbers = pc.cast(pc.if_else(blank, None, cleaned), pa.float64())
+            numbers = _plain_numbers(text, blank) if self.owner.spec.decimal == "." else None
+            if numbers is None:  # thousands separators, a decimal comma, or something that is no number
+                numbers = self._written_numbers(text, blank)
         self._blank_check(blank)
+        self._check_range(numbers)
+        fill = 0.0 if self.blank_rule == "zero" else self.column.default
+        if isinstance(fill, (int, float)):
+            if blank.any() and self.export_name in self.owner.raw.table.column_names:
+                self.owner.filled.append((int(blank.sum()), f"blank '{self.export_name}' read as "
+                                          f"{fill:g}{self.read_as}"))
+            numbers = numbers.fill_null(float(fill))
+        return numbers
+
+    def _written_numbers(self, text: pa.Array, blank: np.ndarray) -> pa.Array:
+        """Numbers as people write them (``1,234.5``, or ``1.234,5`` with ``decimal: ","``);
+        anything else is an error naming the first row."""
+        pattern, thousands, decimal = _NUMBER[self.owner.spec.decimal]
+        valid = _mask(pc.and_(pc.match_substring_regex(text, pattern),
+                              pc.match_substring_regex(text, r"\d")))
+        bad = ~valid & ~blank
+        if bad.any():
+            position = int(np.flatnonzero(bad)[0])
+            count = int(bad.sum())
+            more = f" ({count} rows like this)" if count > 1 else ""
+            example = "1,234.5" if decimal == "." else "1.234,5"
+            raise self.fail(f"found '{text[position]}', expected a number such as {example}{more}"
+                            + ("; for numbers written 1.234,5 set decimal: ',' on the source"
+                               if decimal == "." and "," in str(text[position]) else ""),
+                            position)
+        cleaned = pc.replace_substring(text, thousands, "")
+        if decimal == ",":
+            cleaned = pc.replace_substring(cleaned, ",", ".")
+        return pc.cast(pc.if_else(pa.array(blank), None, cleaned), pa.float64())
+
+    def _check_range(self, numbers: pa.Array) -> None:
         if self.column.type == "int":
             fractional = _mask(pc.not_equal(pc.floor(numbers), numbers).fill_null(False))
             if fractional.any():
@@ -383,13 +400,6 @@ class _ColumnContext:
                     f"found {numbers[position]}: {self.column.name} cannot be negative "
                     f"({int(negative.sum())} rows); correct the export, or drop correction rows "
                     "with mapping.drop", position)
-        fill = 0.0 if self.blank_rule == "zero" else self.column.default
-        if isinstance(fill, (int, float)):
-            if blank.any() and self.export_name in self.owner.raw.table.column_names:
-                self.owner.filled.append((int(blank.sum()), f"blank '{self.export_name}' read as "
-                                          f"{fill:g}{self.read_as}"))
-            numbers = numbers.fill_null(float(fill))
-        return numbers
 
     def _dates(self, array: pa.Array) -> pa.Array:
         if pa.types.is_timestamp(array.type):
@@ -425,6 +435,16 @@ class _ColumnContext:
                 raise self.fail(str(problem), problem.position) from None
         self._blank_check(_mask(pc.is_null(values)))
         return values
+
+
+def _plain_numbers(text: pa.Array, blank: np.ndarray) -> pa.Array | None:
+    """The fast path: a column of plain numbers (``1234.5``) converts in one cast; None otherwise."""
+    if pc.any(pc.match_substring(text, ",")).as_py():
+        return None
+    try:
+        return pc.cast(pc.if_else(pa.array(blank), None, text), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def _mask(array: pa.Array | pa.ChunkedArray) -> np.ndarray:

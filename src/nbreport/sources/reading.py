@@ -124,8 +124,9 @@ def _read_csv(spec: SourceSpec, path: Path) -> RawTable:
         dropped.append(f"a line that is not a data row ('{text[:60]}')")
         return "skip"
 
+    multiline = _has_multiline_values(path, encoding)
     try:
-        table = _arrow_csv(path, encoding, header, header_index, delimiter, skip_malformed)
+        table = _arrow_csv(path, encoding, header, header_index, delimiter, skip_malformed, multiline)
     except pa.ArrowInvalid:
         if problems:
             raise problems[0] from None
@@ -134,16 +135,29 @@ def _read_csv(spec: SourceSpec, path: Path) -> RawTable:
     return _numbered(table, first_row=header_index + 2, dropped=dropped)
 
 
+def _has_multiline_values(path: Path, encoding: str) -> bool:
+    """Whether a quoted value spans lines: a line break after an odd number of quotes. Files without
+    any are parsed in parallel blocks, several times faster."""
+    if codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig", "ascii", "cp1252", "iso8859-1"):
+        return True  # other encodings (utf-16) do not keep quotes and newlines single bytes
+    data = np.fromfile(path, dtype=np.uint8)
+    quotes = np.flatnonzero(data == ord('"'))
+    if not len(quotes):
+        return False
+    newlines = np.flatnonzero(data == ord("\n"))
+    return bool((np.searchsorted(quotes, newlines) % 2).any())
+
+
 def _arrow_csv(path: Path, encoding: str, header: list[str], header_index: int,
-               delimiter: str, on_invalid: object) -> pa.Table:
+               delimiter: str, on_invalid: object, multiline: bool) -> pa.Table:
     import pyarrow.csv as pcsv
 
     return pcsv.read_csv(
         path,
         read_options=pcsv.ReadOptions(
             encoding="utf8" if encoding == "utf-8-sig" else encoding,
-            skip_rows=header_index, block_size=8 << 20),
-        parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+            skip_rows=header_index, block_size=(8 if multiline else 1) << 20),
+        parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline,
                                         invalid_row_handler=on_invalid),
         convert_options=pcsv.ConvertOptions(
             column_types={name: pa.string() for name in header},
