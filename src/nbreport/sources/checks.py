@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from nbreport.errors import DataError
 from nbreport.sources.canonical import DAILY_KINDS, KEYS, MEASURES, SCORE_RANGES
@@ -69,7 +71,7 @@ class DataWarning:
 def check_source(result: Harmonised, spec: SourceSpec, unique_key: tuple[str, ...] | None) -> None:
     """Raise :class:`DataError` for duplicate keys, mixed currencies and scores off the scale."""
     _check_duplicates(result, spec, unique_key or KEYS[spec.kind])
-    if "currency" in result.frame.columns:
+    if "currency" in result.table.column_names:
         _check_one_currency(result, spec)
     if spec.kind == "survey":
         _check_score_ranges(result, spec)
@@ -82,13 +84,13 @@ def _error(result: Harmonised, spec: SourceSpec, message: str, position: int | N
 
 
 def _check_duplicates(result: Harmonised, spec: SourceSpec, key: tuple[str, ...]) -> None:
-    frame = result.frame
-    missing = [name for name in key if name not in frame.columns and name not in result.extra]
+    table = result.table
+    missing = [name for name in key if name not in table.column_names and name not in result.extra]
     if missing:
         raise _error(result, spec, f"unique_key names {', '.join(missing)}, which the file does not "
                                    f"have (columns: {', '.join(result.raw_columns)})")
-    keys = pd.DataFrame({name: frame[name] if name in frame.columns else result.extra[name]
-                         for name in key})
+    keys = pd.DataFrame({name: table.column(name).to_pandas() if name in table.column_names
+                         else result.extra[name] for name in key})
     if len(key) == 1:  # a single identifier: only rows that have one
         keys = keys[keys.iloc[:, 0].astype(str) != ""]
     duplicated = keys.duplicated(keep=False).to_numpy()
@@ -111,7 +113,7 @@ def _show(value: Any) -> str:
 
 
 def _check_one_currency(result: Harmonised, spec: SourceSpec) -> None:
-    currencies = result.frame["currency"]
+    currencies = result.table.column("currency").to_pandas()
     filled = currencies[currencies != ""]
     if filled.nunique() <= 1:
         return
@@ -124,7 +126,7 @@ def _check_one_currency(result: Harmonised, spec: SourceSpec) -> None:
 
 
 def _check_score_ranges(result: Harmonised, spec: SourceSpec) -> None:
-    frame = result.frame
+    frame = result.table.select(["scale", "score"]).to_pandas()
     for scale, (low, high) in SCORE_RANGES.items():
         outside = ((frame["scale"] == scale) & ~frame["score"].between(low, high)).to_numpy()
         if outside.any():
@@ -161,11 +163,11 @@ def filled_warnings(source: str, filled: list[tuple[int, str]]) -> list[DataWarn
     return [DataWarning(source, "filled_blanks", f"{count:,} {what}.") for count, what in filled]
 
 
-def gap_warnings(frame: pd.DataFrame, source: str, kind: str) -> list[DataWarning]:
+def gap_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarning]:
     """Runs of days with no rows between a daily source's first and last day."""
     if kind not in DAILY_KINDS:
         return []
-    days = pd.DatetimeIndex(frame["date"].dropna().unique()).sort_values()
+    days = pd.DatetimeIndex(pc.unique(table.column("date")).drop_null().to_pandas()).sort_values()
     if len(days) < 2:
         return []
     missing = pd.date_range(days[0], days[-1], freq="D").difference(days)
@@ -181,12 +183,17 @@ def gap_warnings(frame: pd.DataFrame, source: str, kind: str) -> list[DataWarnin
     return _capped(warnings, source, "gap", "more gaps")
 
 
-def outlier_warnings(frame: pd.DataFrame, source: str, kind: str) -> list[DataWarning]:
+def outlier_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarning]:
     """Days whose total is far from the usual level of the same weekday in the weeks around them
     (a B2B client's quiet Sunday is not an outlier; a budget typed with an extra zero is)."""
-    warnings = []
-    for measure in MEASURES.get(kind, ()):
-        daily = frame.groupby("date")[measure].sum().asfreq("D")  # days missing stay NaN: gaps
+    warnings: list[DataWarning] = []
+    measures = MEASURES.get(kind, ())
+    if not measures or table.num_rows == 0:
+        return warnings
+    sums = table.group_by("date").aggregate([(m, "sum") for m in measures]).to_pandas()
+    sums = sums.dropna(subset=["date"]).set_index("date").sort_index()
+    for measure in measures:
+        daily = sums[f"{measure}_sum"].asfreq("D")  # days missing stay NaN: gaps
         if len(daily) < OUTLIER_WINDOW_WEEKS * 7:
             continue
         weekday = daily.index.day_of_week

@@ -40,7 +40,7 @@ _NUMBER = {
 class Harmonised:
     """A source in canonical form, with what happened on the way."""
 
-    frame: pd.DataFrame
+    table: pa.Table  # canonical columns and ``source``; to_pandas() once per kind, in the loader
     rows: np.ndarray  # each canonical row's row number in the export
     dropped: list[tuple[int, str]] = field(default_factory=list)  # (rows, why)
     notes: list[str] = field(default_factory=list)
@@ -107,7 +107,7 @@ def _fold(text: str) -> str:
 
 
 def harmonise(raw: RawTable, spec: SourceSpec) -> Harmonised:
-    """The canonical frame of one source, with dropped-row counts and notes."""
+    """The canonical table of one source, with dropped-row counts and notes."""
     return _Harmoniser(raw, spec).run()
 
 
@@ -136,13 +136,12 @@ class _Harmoniser:
         converted = {column.name: self._column(column, chosen, constants) for column in self.columns}
         self._derive_minutes_after(converted)
         self._scale(converted)
+        converted["source"] = _repeat(self.spec.name, len(self.raw))
         table = pa.table(converted)
-        frame = table.to_pandas()
-        frame["source"] = self.spec.name
         names = self.raw.table.column_names
         extra = {name: pd.Series(self._text(name).to_pylist(), dtype=object)
-                 for name in self.mapping.unique_key or () if name in names and name not in frame}
-        return Harmonised(frame, self.raw.rows, self.dropped, self.notes, chosen, extra, names,
+                 for name in self.mapping.unique_key or () if name in names and name not in converted}
+        return Harmonised(table, self.raw.rows, self.dropped, self.notes, chosen, extra, names,
                           self.filled)
 
     # --- columns ------------------------------------------------------------------------
@@ -242,7 +241,7 @@ class _Harmoniser:
     def _text(self, export_name: str) -> pa.Array:
         """An export column as trimmed text, tool-specific null markers as blanks."""
         array = self.raw.table.column(export_name).combine_chunks()
-        if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        if not pa.types.is_string(array.type):
             array = pc.cast(array, pa.string())
         text = pc.utf8_trim_whitespace(array.fill_null(""))
         if self.mapping.null_values:
@@ -315,7 +314,7 @@ class _ColumnContext:
         return self._numbers(array)
 
     def _text(self, array: pa.Array) -> pa.Array:
-        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        if not pa.types.is_string(array.type):
             array = pc.cast(array, pa.string())
         text = pc.utf8_trim_whitespace(array.fill_null(""))
         nulls = self.owner.mapping.null_values

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from nbreport.errors import DataError
 from nbreport.sources.canonical import CANONICAL
@@ -148,41 +150,46 @@ def load_sources(sources: list[SourceSpec], client_dir: Path, *,
 
     ``currency`` is the client's currency: a source whose export says another one is refused.
     """
-    frames: dict[str, list[pd.DataFrame]] = {}
+    parts: dict[str, list[pa.Table]] = {}
     provenance = []
     currencies: dict[str, tuple[str, set[str]]] = {}
     for spec in sources:
-        frame, record = load_source(spec, client_dir)
-        frames.setdefault(spec.kind, []).append(frame)
+        table, record = _load(spec, client_dir)
+        parts.setdefault(spec.kind, []).append(table)
         provenance.append(record)
-        if "currency" in frame.columns:
-            currencies[spec.name] = (spec.location, set(frame["currency"].unique()) - {""})
+        if "currency" in table.column_names:
+            currencies[spec.name] = (spec.location, set(pc.unique(table["currency"]).to_pylist()) - {""})
     check_currencies(currencies, currency)
-    tables = {kind: pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-              for kind, parts in frames.items()}
+    # one conversion per kind: Arrow tables concatenate without copying, pandas frames do not
+    tables = {kind: pa.concat_tables(tables, promote_options="permissive").to_pandas()
+              for kind, tables in parts.items()}
     return ClientData(tables, provenance, list(sources))
 
 
 def load_source(spec: SourceSpec, client_dir: Path) -> tuple[pd.DataFrame, Provenance]:
     """One source as a canonical frame, and where it came from."""
+    table, record = _load(spec, client_dir)
+    return table.to_pandas(), record
+
+
+def _load(spec: SourceSpec, client_dir: Path) -> tuple[pa.Table, Provenance]:
     started = time.perf_counter()
     read_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     raw, digest = _read(spec, client_dir)
     result = harmonise(raw, spec)
     check_source(result, spec, effective_mapping(spec).unique_key)
-    frame = result.frame
+    table = result.table
     warnings = (dropped_warnings(spec.name, result.dropped) + filled_warnings(spec.name, result.filled)
-                + gap_warnings(frame, spec.name, spec.kind)
-                + outlier_warnings(frame, spec.name, spec.kind))
-    dates = frame["date"].dropna()
+                + gap_warnings(table, spec.name, spec.kind) + outlier_warnings(table, spec.name, spec.kind))
+    first, last = pc.min_max(table.column("date")).values()
     record = Provenance(
         source=spec.name,
         kind=spec.kind,
         path=spec.location,
         rows_read=len(raw) + len(raw.dropped),
-        rows_used=len(frame),
-        first_date=dates.min().date().isoformat() if len(dates) else None,
-        last_date=dates.max().date().isoformat() if len(dates) else None,
+        rows_used=table.num_rows,
+        first_date=_day(first),
+        last_date=_day(last),
         read_at=read_at,
         sha256=digest,
         notes=tuple(result.notes),
@@ -191,8 +198,12 @@ def load_source(spec: SourceSpec, client_dir: Path) -> tuple[pd.DataFrame, Prove
         read_seconds=round(time.perf_counter() - started, 3),
         warnings=tuple(warnings),
     )
-    log.info("source %s: %d rows from %s", spec.name, len(frame), spec.location)
-    return frame, record
+    log.info("source %s: %d rows from %s", spec.name, table.num_rows, spec.location)
+    return table, record
+
+
+def _day(value: pa.Scalar) -> str | None:
+    return value.as_py().date().isoformat() if value.is_valid else None
 
 
 def _read(spec: SourceSpec, client_dir: Path) -> tuple[RawTable, str | None]:
