@@ -219,3 +219,18 @@ def test_gaps_and_outliers_become_warnings(tmp_path: Path) -> None:
     assert by_check["gap"].message.startswith("no rows for 2026-09-10 to 2026-09-11 (2 days)")
     assert by_check["outlier"].first_date == "2026-10-05" and "spend on 2026-10-05 was" in by_check["outlier"].message
     assert len([w for w in record.warnings if w.check == "outlier"]) == 1
+
+
+def test_readme_sources_example_is_valid() -> None:
+    import re
+
+    import yaml
+
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    block = re.search(r"## Data sources.*?```yaml\n(.*?)```", readme, re.S)
+    assert block is not None
+    sources = [SourceSpec.model_validate(item) for item in yaml.safe_load(block.group(1))["sources"]]
+    assert {s.preset for s in sources} >= {"google_ads", "salesforce_opportunities"}
+    assert sources[-1].sql is not None and sources[-1].location.startswith("query on postgresql://")

@@ -28,7 +28,6 @@ from nbreport.sources.presets import PRESETS
 from nbreport.sources.reading import RawTable
 from nbreport.sources.spec import BlankRule, SourceSpec
 
-HEADER_ROWS = 1  # kept for callers that count rows themselves: the header is row 1
 REGEX_PREFIX = "re:"
 _NUMBER = {
     ".": (r"^[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][+-]?\d+)?$", ",", "."),

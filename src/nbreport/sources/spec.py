@@ -47,7 +47,7 @@ class ColumnMapping(StrictModel):
     Attributes
     ----------
     rename:
-        Export column name -> canonical column name. A key written ``re:<pattern>``
+        Export column name -> canonical column name (or a list, to fill several). A key written ``re:<pattern>``
         matches column names by regular expression (whole name), e.g.
         ``"re:Amount spent \\((?P<currency>[A-Z]{3})\\)": spend``; a group named
         ``currency`` also fills the ``currency`` column.
@@ -74,7 +74,7 @@ class ColumnMapping(StrictModel):
         ``zero``, or ``keep`` it missing.
     """
 
-    rename: dict[str, str] = Field(default_factory=dict)
+    rename: dict[str, str | list[str]] = Field(default_factory=dict)
     date_format: str | list[str] | None = None
     scale: dict[str, float] = Field(default_factory=dict)
     constants: dict[str, str | int | float] = Field(default_factory=dict)
