@@ -217,7 +217,7 @@ def test_gaps_and_outliers_become_warnings(tmp_path: Path) -> None:
     _, record = load_source(spec(), tmp_path)
     by_check = {w.check: w for w in record.warnings}
     assert by_check["gap"].message.startswith("no rows for 2026-09-10 to 2026-09-11 (2 days)")
-    assert by_check["outlier"].first_date == "2026-10-05" and "spend on 2026-10-05 was" in by_check["outlier"].message
+    assert by_check["outlier"].first_date == "2026-10-05" and "on 2026-10-05, spend was 50.0\u00d7 its usual" in by_check["outlier"].message
     assert len([w for w in record.warnings if w.check == "outlier"]) == 1
 
 

@@ -244,7 +244,10 @@ def test_left_out_rows_are_said(tmp_path: Path) -> None:
         "1 blank 'Conv. value' read as 0 (read as conversion_value)."]  # Google's "--"
     _, salesforce = load_source(SourceSpec(name="s", kind="crm", path="opportunities.csv",
                                            preset="salesforce_opportunities"), tmp_path)
-    assert len(salesforce.warnings) == 3 and "Grand Totals (3 records)" in salesforce.warnings[0].message
+    assert [w.message for w in salesforce.warnings] == [
+        "3 rows left out: lines that are no data rows, such as 'Grand Totals (3 records)'; "
+        "'Confidential Information - Do Not Distribute'; 'Copyright (c) 2000-2026 salesforce.com, "
+        "inc. All rights reserved.'."]
 
 
 def test_params_mapping_refines_a_preset(tmp_path: Path) -> None:

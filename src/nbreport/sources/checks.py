@@ -192,30 +192,38 @@ def outlier_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarnin
         return warnings
     sums = table.group_by("date").aggregate([(m, "sum") for m in measures]).to_pandas()
     sums = sums.dropna(subset=["date"]).set_index("date").sort_index()
+    findings: dict[pd.Timestamp, list[str]] = {}
     for measure in measures:
         daily = sums[f"{measure}_sum"].asfreq("D")  # days missing stay NaN: gaps
         if len(daily) < OUTLIER_WINDOW_WEEKS * 7:
             continue
-        weekday = daily.index.day_of_week
-        usual = daily.groupby(weekday).transform(
-            lambda s: s.rolling(OUTLIER_WINDOW_WEEKS, center=True, min_periods=4).median())
-        deviation = (daily - usual).abs()
-        spread = deviation.groupby(weekday).transform(
-            lambda s: s.rolling(OUTLIER_WINDOW_WEEKS, center=True, min_periods=4).median())
-        # far from the usual spread, and beyond the noise of small counts (Poisson: sqrt of the mean)
-        far = (deviation > OUTLIER_MADS * 1.4826 * spread.clip(lower=1e-9)) & (
-            deviation > 3 * np.sqrt(usual.clip(lower=0)) + 1)
-        ratio = daily / usual.where(usual > 0)
-        flagged = far & ((ratio >= OUTLIER_HIGH) | (ratio <= OUTLIER_LOW)) & daily.notna()
+        usual, flagged = _unusual_days(daily)
         for day in daily.index[flagged.to_numpy()]:
-            word = "above" if daily[day] > usual[day] else "below"
-            warnings.append(DataWarning(
-                source, "outlier",
-                f"{measure} on {day.date()} was {ratio[day]:.1f}\u00d7 the usual level for that weekday "
-                f"around then ({_number(daily[day])} against about {_number(usual[day])}, far {word}); "
-                "check for a budget typo, a tracking outage or a real event",
-                day.date().isoformat(), day.date().isoformat()))
+            findings.setdefault(day, []).append(
+                f"{measure} was {daily[day] / usual[day]:.1f}\u00d7 its usual level for that weekday "
+                f"({_number(daily[day])} against about {_number(usual[day])})")
+    for day in sorted(findings):
+        warnings.append(DataWarning(
+            source, "outlier",
+            f"on {day.date()}, {'; '.join(findings[day])}. A budget typo, a tracking outage or a "
+            "real event?",
+            day.date().isoformat(), day.date().isoformat()))
     return _capped(warnings, source, "outlier", "more outlying days")
+
+
+def _unusual_days(daily: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The usual level of each day (median of the same weekday over nine weeks) and the days far
+    from it: beyond six robust deviations, beyond small-count noise, and by a large ratio."""
+    weekday = daily.index.day_of_week
+    usual = daily.groupby(weekday).transform(
+        lambda s: s.rolling(OUTLIER_WINDOW_WEEKS, center=True, min_periods=4).median())
+    deviation = (daily - usual).abs()
+    spread = deviation.groupby(weekday).transform(
+        lambda s: s.rolling(OUTLIER_WINDOW_WEEKS, center=True, min_periods=4).median())
+    far = (deviation > OUTLIER_MADS * 1.4826 * spread.clip(lower=1e-9)) & (
+        deviation > 3 * np.sqrt(usual.clip(lower=0)) + 1)  # Poisson noise of small counts
+    ratio = daily / usual.where(usual > 0)
+    return usual, far & ((ratio >= OUTLIER_HIGH) | (ratio <= OUTLIER_LOW)) & daily.notna()
 
 
 def _number(value: float) -> str:

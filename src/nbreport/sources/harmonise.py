@@ -117,7 +117,10 @@ class _Harmoniser:
         self.spec = spec
         self.mapping = effective_mapping(spec)
         self.columns = columns_of(spec.kind)
-        self.dropped: list[tuple[int, str]] = [(1, reason) for reason in raw.dropped]
+        self.dropped: list[tuple[int, str]] = []
+        if raw.dropped:
+            shown = "; ".join(f"'{line}'" for line in raw.dropped[:3])
+            self.dropped.append((len(raw.dropped), f"lines that are no data rows, such as {shown}"))
         self.notes: list[str] = []
         self.filled: list[tuple[int, str]] = []  # (rows, what) blanks given the column's default
 

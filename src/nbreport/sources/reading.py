@@ -38,7 +38,7 @@ class RawTable:
         spreadsheet's row number: the header is a row too); for query results, the
         1-based row of the result.
     dropped:
-        Rows the reader had to leave out, with the reason (e.g. a copyright footer).
+        Lines the reader left out because they are no data rows (a copyright footer), as text.
     """
 
     table: pa.Table
@@ -122,7 +122,7 @@ def _read_csv(spec: SourceSpec, path: Path) -> RawTable:
                 f"('{text[:60]}'); check the delimiter ('{delimiter}') and the quoting of the file",
                 source=spec.name, path=spec.location))
             return "error"
-        dropped.append(f"a line that is not a data row ('{text[:60]}')")
+        dropped.append(text.strip('"').strip()[:80])
         return "skip"
 
     multiline = _has_multiline_values(path, encoding)
