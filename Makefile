@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench bench-data clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# the data layer on a big client (1.3 million rows): time and peak memory against a pandas baseline
+bench-data: $(STAMP)
+	$(BIN)/python benchmarks/bench_data.py
 
 clean:
 	rm -rf $(VENV) outputs/*/ outputs/index.html

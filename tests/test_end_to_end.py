@@ -53,15 +53,31 @@ def test_report_names_client_and_period(northwind: tuple[Settings, str]) -> None
 def test_kpi_values_equal_what_the_raw_data_says(northwind: tuple[Settings, str],
                                                  demo_data_dir: Path) -> None:
     _, html = northwind
+    # read the raw exports with plain pandas, as an analyst checking the report would
     folder = demo_data_dir / "northwind-outfitters"
-    orders = october(pd.read_csv(folder / "orders.csv"))
-    spend = sum(october(pd.read_csv(folder / f"{p}.csv"))["spend"].sum() for p in ("google-ads", "meta-ads"))
-    revenue = orders["revenue"].sum()
+    shopify = pd.read_csv(folder / "orders.csv", keep_default_na=False)
+    orders = shopify[shopify["Financial Status"] != ""].assign(date=lambda f: f["Created at"].str[:10])
+    orders = october(orders)
+    google = pd.read_csv(folder / "google-ads.csv", skiprows=2, thousands=",")
+    google = october(google[~google["Day"].str.startswith("Total")], "Day")
+    meta = october(pd.read_csv(folder / "meta-ads.csv"), "Day")
+    spend = google["Cost"].sum() + meta["Amount spent (USD)"].sum()
+    revenue = pd.to_numeric(orders["Total"]).sum()
     tiles = {t.select_one(".nbr-tile-label").get_text(): t.select_one(".nbr-tile-value").get_text()
              for t in BeautifulSoup(html, "html.parser").select(".nbr-tile")}
     assert tiles["Revenue"] == f"${revenue:,.0f}"
     assert tiles["Orders"] == f"{len(orders):,}"
     assert tiles["Return on ad spend"] == f"{revenue / spend:.2f}\u00d7"
+
+
+def test_appendix_shows_provenance_and_data_quality(northwind: tuple[Settings, str]) -> None:
+    _, html = northwind
+    appendix = BeautifulSoup(html, "html.parser").select_one(".nbr-appendix")
+    text = appendix.get_text(" ", strip=True)
+    assert "google-ads.csv" in text and "Google Ads" in text and "Shopify" in text
+    assert "Data quality" in text and "Rows left out" in text
+    assert "30,690 rows left out: 'Financial Status' is empty" in text  # extra line items, said so
+    assert "more notes about days outside the periods compared here" in text
 
 
 def test_no_code_no_parameters_no_paths(northwind: tuple[Settings, str], demo_data_dir: Path) -> None:

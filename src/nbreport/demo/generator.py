@@ -1,8 +1,10 @@
 """Deterministic generator of the demo clients' data.
 
-``generate_client(profile, folder)`` writes one CSV file per data source for
-every day from :data:`DEMO_START` to :data:`DEMO_END`: ad platforms, web
-analytics, orders or CRM records, and survey responses. The numbers have
+``generate_client(profile, folder)`` writes one file per data source for every
+day from :data:`DEMO_START` to :data:`DEMO_END`: ad platforms, web analytics,
+orders or CRM records, and survey responses, each in the shape of a real tool's
+export (see :mod:`nbreport.demo.exports`), so the demo clients load through the
+same presets a real client's files do. The numbers have
 growth, weekly and yearly seasonality, a realistic campaign mix, dated
 anomalies (a spend spike, a tracking outage, a paused campaign) and a real
 discrepancy between sources of the same metric: ad platforms over-report
@@ -21,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nbreport.demo import customer_success
+from nbreport.demo import customer_success, exports
 from nbreport.demo.profiles import DEMO_END, DEMO_START, Anomaly, Campaign, ClientProfile
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 ORGANIC_CHANNEL_SHARES = {"Organic Search": 0.55, "Direct": 0.27, "Email": 0.11, "Referral": 0.07}
 CSAT_WEIGHTS = np.array([0.07, 0.035, 0.085, 0.19, 0.62])  # scores 1..5
 NPS_WEIGHTS = np.array([0.02, 0.01, 0.02, 0.03, 0.04, 0.06, 0.08, 0.16, 0.18, 0.2, 0.2])  # 0..10
@@ -49,29 +51,51 @@ class _Days:
 
 
 def generate_client(profile: ClientProfile, folder: Path) -> list[Path]:
-    """Write the client's demo data files into ``folder``; returns their paths."""
+    """Write the client's demo data files into ``folder``, each shaped like its tool's export;
+    returns their paths."""
     rng = np.random.default_rng(zlib.crc32(profile.client_id.encode()))
     days = _calendar(profile, rng)
     folder.mkdir(parents=True, exist_ok=True)
     ads = _ads(profile, days, rng)
     true_conversions = _true_conversions(profile, days, ads, rng)
-    files: dict[str, pd.DataFrame] = {}
+    tables: dict[str, pd.DataFrame] = {}
     for platform, frame in ads.groupby("platform", sort=True):
-        files[f"{platform}.csv"] = frame.drop(columns=["platform", "true_conversions"])
+        tables[f"{platform}.csv"] = frame.drop(columns=["platform", "true_conversions"])
     records = _conversion_records(profile, true_conversions, rng)
-    files["web-analytics.csv"] = _web(profile, days, ads, records, rng)
+    tables["web-analytics.csv"] = _web(profile, days, ads, records, rng)
     if profile.business == "ecommerce":
-        files["orders.csv"] = records[["order_id", "date", "channel", "revenue"]]
+        tables["orders.csv"] = records[["order_id", "date", "channel", "revenue"]]
     else:
-        files["crm.csv"] = _crm(profile, records, rng)
-    files["surveys.csv"] = _surveys(profile, days, rng)
-    files.update(customer_success.customer_success_files(profile.client_id, days.dates))
+        tables["crm.csv"] = _crm(profile, records, rng)
+    tables["surveys"] = _surveys(profile, days, rng)
+    # times of day, extra line items: drawn apart, so that the numbers above never change
+    cosmetic = np.random.default_rng(zlib.crc32(f"exports:{profile.client_id}".encode()))
     written = []
-    for name, frame in files.items():
-        path = folder / name
-        frame.to_csv(path, index=False, lineterminator="\n", float_format="%.2f")
-        written.append(path)
+    for name, tool in profile.exports:
+        table = tables["surveys" if name.startswith("surveys.") else name]
+        written.append(_export(tool, table, profile, cosmetic, folder / name))
+    for name, frame in customer_success.customer_success_files(profile.client_id, days.dates).items():
+        frame.to_csv(folder / name, index=False, lineterminator="\n", float_format="%.2f")
+        written.append(folder / name)
     return written
+
+
+def _export(tool: str, table: pd.DataFrame, profile: ClientProfile, rng: np.random.Generator,
+            path: Path) -> Path:
+    currency = profile.currency
+    writers = {
+        "google_ads_report": lambda: exports.google_ads_report(table, currency, path),
+        "google_ads_api": lambda: exports.google_ads_api(table, currency, path),
+        "meta_ads": lambda: exports.meta_ads_export(table, currency, path),
+        "linkedin_ads": lambda: exports.linkedin_ads_export(table, currency, path),
+        "ga4": lambda: exports.ga4_export(table, profile.client_id, path),
+        "shopify": lambda: exports.shopify_orders(table, currency, profile.timezone, rng, path),
+        "hubspot": lambda: exports.hubspot_deals(table, currency, rng, path),
+        "salesforce": lambda: exports.salesforce_opportunities(table, path),
+        "typeform": lambda: exports.typeform_responses(table, rng, path),
+        "delighted": lambda: exports.delighted_responses(table, rng, path),
+    }
+    return writers[tool]()
 
 
 def fingerprint(profile: ClientProfile) -> str:

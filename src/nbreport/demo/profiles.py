@@ -65,6 +65,9 @@ class ClientProfile:
     anomalies: tuple[Anomaly, ...] = field(default_factory=tuple)
     lead_to_deal: float = 0.0  # B2B and local services: share of leads that are won
     days_to_close: int = 0
+    currency: str = "USD"
+    timezone: str = "America/New_York"
+    exports: tuple[tuple[str, str], ...] = ()  # file -> the tool whose export shape it takes
 
 
 NORTHWIND = ClientProfile(
@@ -87,6 +90,8 @@ NORTHWIND = ClientProfile(
     web_conversion_capture=0.86,
     survey_scale="csat",
     surveys_per_day=14,
+    exports=(("google-ads.csv", "google_ads_report"), ("meta-ads.csv", "meta_ads"),
+             ("web-analytics.csv", "ga4"), ("orders.csv", "shopify"), ("surveys.csv", "typeform")),
     anomalies=(
         Anomaly("campaign_paused", date(2025, 7, 1), date(2025, 7, 14), "Search - Generic Outdoor",
                 note="Generic search paused while the site was migrated"),
@@ -130,6 +135,10 @@ LEDGERLINE = ClientProfile(
     ),
     lead_to_deal=0.11,
     days_to_close=38,
+    currency="GBP",
+    timezone="Europe/London",
+    exports=(("google-ads.csv", "google_ads_api"), ("linkedin-ads.csv", "linkedin_ads"),
+             ("web-analytics.csv", "ga4"), ("crm.csv", "hubspot"), ("surveys.jsonl", "delighted")),
 )
 
 HARBOURSIDE = ClientProfile(
@@ -160,6 +169,10 @@ HARBOURSIDE = ClientProfile(
     ),
     lead_to_deal=0.62,
     days_to_close=6,
+    currency="EUR",
+    timezone="Europe/Berlin",
+    exports=(("google-ads.csv", "google_ads_report"), ("meta-ads.csv", "meta_ads"),
+             ("web-analytics.csv", "ga4"), ("crm.csv", "salesforce"), ("surveys.xlsx", "typeform")),
 )
 
 PROFILES: dict[str, ClientProfile] = {p.client_id: p for p in (NORTHWIND, LEDGERLINE, HARBOURSIDE)}

@@ -207,5 +207,8 @@ def open_report(
         raise ParamsError(f"parameters of {client_id}", [ParamsIssue(
             "client.id", f"is '{client_params.client.id}', not the client being run ('{client_id}')")])
     root = Path(data_dir) if data_dir else project / "data"
-    data = load_sources(list(client_params.sources), client_data_dir(root, client_id))
+    data = load_sources(list(client_params.sources), client_data_dir(root, client_id),
+                        currency=client_params.client.currency)
+    reported = client_params.report_period
+    data.check_period(reported.start, reported.end)  # a source with nothing for the period stops here
     return Report(client_params, data, project_dir=project)

@@ -13,7 +13,8 @@ _EXPORTS = {
     "CANONICAL": "canonical", "Column": "canonical",
     "ClientData": "loader", "Provenance": "loader", "client_data_dir": "loader",
     "load_source": "loader", "load_sources": "loader", "resolve_source_path": "loader",
-    "ColumnMapping": "spec", "SourceSpec": "spec",
+    "ColumnMapping": "spec", "SourceSpec": "spec", "SqlQuery": "spec",
+    "DataWarning": "checks", "PRESETS": "presets", "Preset": "presets",
 }
 __all__ = sorted(_EXPORTS)
 

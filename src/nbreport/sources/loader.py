@@ -1,41 +1,65 @@
-"""Load every data source of one client, with provenance.
+"""Load every data source of one client, with provenance and data-quality warnings.
 
 A client's files live under ``<data dir>/<client id>/``; a source path that
 resolves anywhere else (``..``, a symlink out of the folder) is refused, so a
-run for one client can only ever read that client's data.
+run for one client can only ever read that client's data. Every file a source
+reads (an export, a DuckDB database) goes through :func:`resolve_source_path`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from nbreport.errors import DataError
 from nbreport.sources.canonical import CANONICAL
-from nbreport.sources.harmonise import harmonise
-from nbreport.sources.reading import read_raw
+from nbreport.sources.checks import (
+    DataWarning,
+    check_currencies,
+    check_source,
+    dropped_warnings,
+    filled_warnings,
+    gap_warnings,
+    outlier_warnings,
+)
+from nbreport.sources.harmonise import effective_mapping, harmonise
+from nbreport.sources.reading import RawTable, read_raw
 from nbreport.sources.spec import SourceSpec
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where one source's numbers came from, for the report's appendix and the manifest."""
+    """Where one source's numbers came from, for the report's appendix and the manifest.
+
+    ``path`` is the file relative to the client's data folder, or ``query on <database>``
+    (never an absolute path, never a secret); ``query`` holds the SQL text of a query.
+    """
 
     source: str
     kind: str
-    path: str  # relative to the client's data folder: never an absolute path
+    path: str
     rows_read: int
     rows_used: int
     first_date: str | None
     last_date: str | None
     read_at: str
-    sha256: str
+    sha256: str | None
     notes: tuple[str, ...] = ()
+    preset: str | None = None
+    query: str | None = None
+    read_seconds: float = 0.0
+    warnings: tuple[DataWarning, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,6 +71,7 @@ class ClientData:
 
     tables: dict[str, pd.DataFrame]
     provenance: list[Provenance] = field(default_factory=list)
+    specs: list[SourceSpec] = field(default_factory=list)
 
     def table(self, kind: str) -> pd.DataFrame:
         """All rows of one kind (every source of that kind together); empty if none."""
@@ -62,56 +87,134 @@ class ClientData:
         dates = [pd.Timestamp(p.last_date) for p in self.provenance if p.last_date]
         return max(dates) if dates else None
 
+    @property
+    def warnings(self) -> list[DataWarning]:
+        """Every load-time warning of every source."""
+        return [warning for record in self.provenance for warning in record.warnings]
+
+    def check_period(self, start: date, end: date) -> list[DataWarning]:
+        """Check the reported period ``start..end`` against each source.
+
+        Raises :class:`DataError` for a source with no rows in the period (unless it
+        says ``allow_empty``); returns the warnings: sources ending before the period
+        does, and allowed empty ones.
+        """
+        warnings = []
+        allow_empty = {spec.name: spec.allow_empty for spec in self.specs}
+        for record in self.provenance:
+            inside = self._rows_between(record, start, end)
+            if inside == 0:
+                span = (f"its dates run from {record.first_date} to {record.last_date}"
+                        if record.first_date else "it has no dated rows")
+                message = (f"no rows between {start} and {end}, the reported period; {span}. "
+                           "Export the period again")
+                if not allow_empty.get(record.source, False):
+                    raise DataError(message + " (or set allow_empty: true for a source that may "
+                                    "have nothing in a period)", source=record.source, path=record.path)
+                warnings.append(DataWarning(record.source, "empty_period", message + ".",
+                                            start.isoformat(), end.isoformat()))
+            elif record.last_date and date.fromisoformat(record.last_date) < end:
+                warnings.append(DataWarning(
+                    record.source, "freshness",
+                    f"data ends on {record.last_date}, before the reported period ends ({end}): "
+                    "the last days may be missing, not zero", record.last_date, end.isoformat()))
+        return warnings
+
+    def _rows_between(self, record: Provenance, start: date, end: date) -> int:
+        table = self.table(record.kind)
+        dates = table.loc[table["source"] == record.source, "date"]
+        return int(((dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))).sum())
+
 
 def client_data_dir(data_dir: Path, client_id: str) -> Path:
     return data_dir / client_id
 
 
 def resolve_source_path(spec: SourceSpec, client_dir: Path) -> Path:
-    """The file of ``spec`` inside ``client_dir``; refuses anything that leaves it."""
+    """The file of ``spec`` (export or DuckDB database) inside ``client_dir``; refuses anything that
+    leaves it."""
+    assert spec.file is not None
     root = client_dir.resolve()
-    path = (client_dir / spec.path).resolve()
+    path = (client_dir / spec.file).resolve()
     if not path.is_relative_to(root):
         raise DataError(
             f"resolves outside the client's data folder ({client_dir.name}/); "
             "a client may only read its own files (symlinks out of the folder are refused too)",
-            source=spec.name, path=spec.path)
+            source=spec.name, path=spec.file)
     return path
 
 
-def load_sources(sources: list[SourceSpec], client_dir: Path) -> ClientData:
-    """Read, harmonise and combine every source; raises :class:`DataError` on the first bad one."""
-    frames: dict[str, list[pd.DataFrame]] = {}
+def load_sources(sources: list[SourceSpec], client_dir: Path, *,
+                 currency: str | None = None) -> ClientData:
+    """Read, harmonise, check and combine every source; raises :class:`DataError` on the first bad one.
+
+    ``currency`` is the client's currency: a source whose export says another one is refused.
+    """
+    parts: dict[str, list[pa.Table]] = {}
     provenance = []
+    currencies: dict[str, tuple[str, set[str]]] = {}
     for spec in sources:
-        frame, record = load_source(spec, client_dir)
-        frames.setdefault(spec.kind, []).append(frame)
+        table, record = _load(spec, client_dir)
+        parts.setdefault(spec.kind, []).append(table)
         provenance.append(record)
-    tables = {kind: pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-              for kind, parts in frames.items()}
-    return ClientData(tables, provenance)
+        if "currency" in table.column_names:
+            currencies[spec.name] = (spec.location, set(pc.unique(table["currency"]).to_pylist()) - {""})
+    check_currencies(currencies, currency)
+    # one conversion per kind: Arrow tables concatenate without copying, pandas frames do not
+    tables = {kind: pa.concat_tables(tables, promote_options="permissive").to_pandas()
+              for kind, tables in parts.items()}
+    return ClientData(tables, provenance, list(sources))
 
 
 def load_source(spec: SourceSpec, client_dir: Path) -> tuple[pd.DataFrame, Provenance]:
     """One source as a canonical frame, and where it came from."""
-    path = resolve_source_path(spec, client_dir)
+    table, record = _load(spec, client_dir)
+    return table.to_pandas(), record
+
+
+def _load(spec: SourceSpec, client_dir: Path) -> tuple[pa.Table, Provenance]:
+    started = time.perf_counter()
     read_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    raw = read_raw(spec, path)
-    frame, filtered_out = harmonise(raw, spec)
-    notes = (f"{filtered_out} rows of other accounts removed by the tenant filter",) if filtered_out else ()
-    dates = frame["date"].dropna()
-    return frame, Provenance(
+    raw, digest = _read(spec, client_dir)
+    result = harmonise(raw, spec)
+    check_source(result, spec, effective_mapping(spec).unique_key)
+    table = result.table
+    warnings = (dropped_warnings(spec.name, result.dropped) + filled_warnings(spec.name, result.filled)
+                + gap_warnings(table, spec.name, spec.kind) + outlier_warnings(table, spec.name, spec.kind))
+    first, last = pc.min_max(table.column("date")).values()
+    record = Provenance(
         source=spec.name,
         kind=spec.kind,
-        path=spec.path,
-        rows_read=len(raw),
-        rows_used=len(frame),
-        first_date=dates.min().date().isoformat() if len(dates) else None,
-        last_date=dates.max().date().isoformat() if len(dates) else None,
+        path=spec.location,
+        rows_read=len(raw) + len(raw.dropped),
+        rows_used=table.num_rows,
+        first_date=_day(first),
+        last_date=_day(last),
         read_at=read_at,
-        sha256=file_sha256(path),
-        notes=notes,
+        sha256=digest,
+        notes=tuple(result.notes),
+        preset=spec.preset,
+        query=spec.sql.query if spec.sql else None,
+        read_seconds=round(time.perf_counter() - started, 3),
+        warnings=tuple(warnings),
     )
+    log.info("source %s: %d rows from %s", spec.name, table.num_rows, spec.location)
+    return table, record
+
+
+def _day(value: pa.Scalar) -> str | None:
+    return value.as_py().date().isoformat() if value.is_valid else None
+
+
+def _read(spec: SourceSpec, client_dir: Path) -> tuple[RawTable, str | None]:
+    if spec.sql is not None:
+        from nbreport.sources.sql import read_query
+
+        database = resolve_source_path(spec, client_dir) if spec.sql.database else None
+        return read_query(spec, database), None
+    path = resolve_source_path(spec, client_dir)
+    raw = read_raw(spec, path)
+    return raw, file_sha256(path)
 
 
 def file_sha256(path: Path) -> str:

@@ -1,21 +1,44 @@
 """How a params file declares a data source (the ``sources:`` list).
 
-Kept free of pandas so that validating params stays fast and happens before
-any kernel starts.
+Kept free of pandas (and of SQLAlchemy) so that validating params stays fast and
+happens before any kernel starts.
+
+A source is a file in the client's data folder (``path``) or a query (``sql``).
+A ``preset`` names the tool that made the export (see
+:mod:`nbreport.sources.presets`); the generic ``mapping`` refines it or, without a
+preset, describes any other export.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from nbreport.sources.presets import PRESETS, PresetName
 from nbreport.strict_model import Slug, StrictModel
 
 SourceKind = Literal["ads", "web", "orders", "crm", "survey", "support", "accounts", "usage"]
 """The canonical kinds of data; see :mod:`nbreport.sources.canonical` for their columns."""
 
 FileFormat = Literal["csv", "xlsx", "parquet", "jsonl"]
+BlankRule = Literal["error", "drop", "zero", "keep"]
+
+ENV_REFERENCE = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+"""``${env:NAME}``: a value read from the environment when connecting, never stored."""
+
+_URL_PASSWORD = re.compile(r"^[^:/]+://[^:/@]*:(?P<password>[^@/]*)@")
+
+
+def _relative_path(value: str) -> str:
+    if value.startswith(("/", "\\", "~")) or (len(value) > 1 and value[1] == ":"):
+        raise ValueError(
+            "must be relative to the data root, the client's data folder (absolute paths are "
+            "refused so that one client's params cannot reach another client's files)")
+    if ".." in value.replace("\\", "/").split("/"):
+        raise ValueError("must not contain '..': keep every file inside the client's data folder")
+    return value
 
 
 class ColumnMapping(StrictModel):
@@ -24,27 +47,113 @@ class ColumnMapping(StrictModel):
     Attributes
     ----------
     rename:
-        Export column name -> canonical column name.
+        Export column name -> canonical column name (or a list, to fill several). A key written ``re:<pattern>``
+        matches column names by regular expression (whole name), e.g.
+        ``"re:Amount spent \\((?P<currency>[A-Z]{3})\\)": spend``; a group named
+        ``currency`` also fills the ``currency`` column.
     date_format:
-        strftime format(s) of the date columns, e.g. ``"%d/%m/%Y"``. Dates are
-        never guessed: without a format only ISO dates (``2026-10-31``) are read.
+        strftime format(s) of the date columns, e.g. ``"%d/%m/%Y"``; ``epoch`` and
+        ``epoch_ms`` read Unix timestamps. Without it, a column's format is taken only
+        when exactly one known format fits every value (ISO first); an ambiguous or
+        mixed column is an error naming the formats.
     scale:
         Canonical column -> factor applied after reading (``0.000001`` for micros).
     constants:
-        Canonical column -> value for every row (e.g. ``source: google_ads``).
+        Canonical column -> value for every row (e.g. ``channel: Paid Search``).
+    values:
+        Canonical column -> {export value: canonical value}, e.g.
+        ``stage: {Closed Won: won}``; other values pass unchanged.
     filter:
-        Column -> accepted value(s): keeps only the client's rows (the tenant filter).
+        Export column -> accepted value(s): keeps only the client's rows (tenant filter).
+    drop:
+        Export column -> regular expression; matching rows are dropped (e.g. total
+        rows ``"^Total"``) and counted in the report's data-quality appendix.
+    if_blank:
+        Canonical column -> what to do with a blank value in a column that must be
+        filled in: ``error`` (default), ``drop`` the row (counted in the appendix),
+        ``zero``, or ``keep`` it missing.
     """
 
-    rename: dict[str, str] = Field(default_factory=dict)
+    rename: dict[str, str | list[str]] = Field(default_factory=dict)
     date_format: str | list[str] | None = None
     scale: dict[str, float] = Field(default_factory=dict)
     constants: dict[str, str | int | float] = Field(default_factory=dict)
+    values: dict[str, dict[str, str | int | float]] = Field(default_factory=dict)
     filter: dict[str, str | list[str]] = Field(default_factory=dict)
+    drop: dict[str, str] = Field(default_factory=dict)
+    if_blank: dict[str, BlankRule] = Field(default_factory=dict)
+
+    @field_validator("drop")
+    @classmethod
+    def _patterns_compile(cls, value: dict[str, str]) -> dict[str, str]:
+        for column, pattern in value.items():
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"'{column}': not a regular expression ({exc})") from None
+        return value
+
+
+class SqlQuery(StrictModel):
+    """A query against a database, through SQLAlchemy.
+
+    Attributes
+    ----------
+    database:
+        A DuckDB database file in the client's data folder (the embedded default),
+        opened read-only.
+    url:
+        A SQLAlchemy URL of a server, e.g. ``postgresql://reporting@db.internal:5432/agency``.
+        Never holds a password: name the environment variable with ``password_env``, or
+        write ``${env:NAME}`` for any part read from the environment.
+    password_env:
+        Environment variable holding the password, read only when connecting.
+    query:
+        The SELECT to run; ``:name`` placeholders are bound from ``parameters``.
+    parameters:
+        Values bound to the query's placeholders (e.g. the client's account id).
+    """
+
+    database: str | None = None
+    url: str | None = None
+    password_env: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] | None = None
+    query: Annotated[str, Field(min_length=1)]
+    parameters: dict[str, str | int | float] = Field(default_factory=dict)
+
+    @field_validator("database")
+    @classmethod
+    def _database_inside(cls, value: str | None) -> str | None:
+        return None if value is None else _relative_path(value)
+
+    @field_validator("url")
+    @classmethod
+    def _no_secret_in_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        match = _URL_PASSWORD.match(value)
+        if match and not ENV_REFERENCE.fullmatch(match["password"]):
+            raise ValueError(
+                "holds a password: remove it from the URL and name the environment variable "
+                "that holds it with password_env (secrets never go into params files)")
+        if value.startswith("duckdb") and not value.rstrip("/").endswith(":memory:"):
+            raise ValueError("for a DuckDB file use 'database: <file>' (a path in the client's "
+                             "data folder) instead of a URL")
+        return value
+
+    @model_validator(mode="after")
+    def _one_target(self) -> SqlQuery:
+        if (self.database is None) == (self.url is None):
+            raise ValueError("give either database (a DuckDB file in the client's folder) or url")
+        return self
+
+    @property
+    def location(self) -> str:
+        """The database, as it may be shown: the file, or the URL (which holds no secret)."""
+        return self.database or str(self.url)
 
 
 class SourceSpec(StrictModel):
-    """One data source of a client: a file under the data root and how to read it.
+    """One data source of a client: a file in the client's data folder, or a query.
 
     Attributes
     ----------
@@ -53,49 +162,115 @@ class SourceSpec(StrictModel):
     kind:
         Which canonical model it maps to.
     path:
-        File path relative to the data root. Paths leaving the data root are refused.
+        File path relative to the client's data folder. Paths leaving it are refused.
+    sql:
+        A query instead of a file (see :class:`SqlQuery`).
+    preset:
+        The tool that made the export, e.g. ``google_ads`` (its column names, date
+        format and units); ``mapping`` refines it.
     format:
         File format; by default taken from the file's extension.
-    encoding, delimiter:
-        For text files. The delimiter is sniffed when not given.
+    encoding, delimiter, decimal:
+        For text files. The delimiter is sniffed when not given; ``decimal: ","`` reads
+        ``1.234,5`` (the default ``"."`` reads ``1,234.5``).
+    sheet:
+        For xlsx files: the sheet's name or 0-based position (default the first).
+    skip_rows:
+        Lines above the header row (report titles, date ranges).
+    header_contains:
+        Find the header row as the first row with a cell equal to this text (exports
+        whose title block varies in length).
+    timezone:
+        IANA zone of timestamps that carry none (default UTC).
+    unique_key:
+        Columns (canonical or export names) that identify a row, when the export is
+        finer than the kind's usual grain (e.g. one row per ad: ``[ad_id]``).
+    allow_empty:
+        A source with no rows in the reported period is an error unless true (e.g. a
+        survey that may get no responses in a quiet month).
     mapping:
-        Column renames, date format, scaling, constants and tenant filter.
+        Column renames, date format, scaling, constants, value recoding, tenant filter,
+        dropped rows.
     """
 
     name: Slug
     kind: SourceKind
-    path: Annotated[str, Field(min_length=1)]
+    path: Annotated[str, Field(min_length=1)] | None = None
+    sql: SqlQuery | None = None
+    preset: PresetName | None = None
     format: FileFormat | None = None
     encoding: str = "utf-8"
-    delimiter: str | None = None
+    delimiter: Annotated[str, Field(min_length=1, max_length=1)] | None = None
+    decimal: Literal[".", ","] = "."
+    sheet: str | int | None = None
+    skip_rows: Annotated[int, Field(ge=0)] = 0
+    header_contains: str | None = None
+    timezone: str | None = None
+    unique_key: list[str] | None = None
+    allow_empty: bool = False
     mapping: ColumnMapping = Field(default_factory=ColumnMapping)
 
     @field_validator("path")
     @classmethod
-    def _relative_path(cls, value: str) -> str:
-        if value.startswith(("/", "\\")) or (len(value) > 1 and value[1] == ":"):
-            raise ValueError(
-                "must be relative to the data root (absolute paths are refused so that "
-                "one client's params cannot reach another client's files)"
-            )
-        if ".." in value.replace("\\", "/").split("/"):
-            raise ValueError("must not contain '..': keep every file inside the data root")
+    def _relative_path(cls, value: str | None) -> str | None:
+        return None if value is None else _relative_path(value)
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding '{value}' (e.g. utf-8, cp1252, latin-1, utf-16)") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}' (an IANA name such as Europe/Berlin)") from None
         return value
 
     @model_validator(mode="after")
-    def _format_known(self) -> SourceSpec:
-        if self.format is None and self.detected_format() is None:
+    def _file_or_query(self) -> SourceSpec:
+        if (self.path is None) == (self.sql is None):
+            raise ValueError("give either path (a file in the client's data folder) or sql (a query)")
+        if self.path is not None and self.format is None and self.detected_format() is None:
             raise ValueError(
                 f"cannot tell the format of '{self.path}' from its extension; "
-                "add format: csv | xlsx | parquet | jsonl"
-            )
+                "add format: csv | xlsx | parquet | jsonl")
+        if self.preset is not None and PRESETS[self.preset].kind != self.kind:
+            raise ValueError(f"preset {self.preset} makes {PRESETS[self.preset].kind} data, "
+                             f"not {self.kind}: change kind or preset")
         return self
+
+    @property
+    def file(self) -> str | None:
+        """The file in the client's folder this source reads: the export, or the DuckDB database."""
+        return self.path if self.path is not None else (self.sql.database if self.sql else None)
+
+    @property
+    def location(self) -> str:
+        """Where the data comes from, as messages and the report may show it (never a secret)."""
+        if self.path is not None:
+            return self.path
+        assert self.sql is not None
+        return f"query on {self.sql.location}"
 
     def detected_format(self) -> FileFormat | None:
         """The declared format, else the one the file extension implies."""
         if self.format is not None:
             return self.format
-        suffix = self.path.lower().rsplit(".", 1)[-1] if "." in self.path else ""
+        path = self.path or ""
+        suffix = path.lower().rsplit(".", 1)[-1] if "." in path else ""
         return {
             "csv": "csv", "tsv": "csv", "txt": "csv", "xlsx": "xlsx",
             "parquet": "parquet", "jsonl": "jsonl", "ndjson": "jsonl",

@@ -1,4 +1,10 @@
-"""The data-quality and provenance appendix: which files, how many rows, how fresh."""
+"""The data-quality and provenance appendix: which files, how many rows, how fresh, what is wrong.
+
+Warnings are never hidden: those about the periods this report compares (the
+reported period, the previous one, the same period last year) are listed one by
+one; others (about earlier days) are counted, and all of them are in the run's
+manifest with each source's provenance.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +13,54 @@ from datetime import date
 from nbreport import __version__
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render
+from nbreport.sources.checks import DataWarning
+from nbreport.sources.loader import Provenance
+from nbreport.sources.presets import PRESETS
+
+CHECK_LABELS = {
+    "empty_period": "No data", "freshness": "Not up to date", "gap": "Missing days",
+    "outlier": "Unusual day", "dropped_rows": "Rows left out", "filled_blanks": "Blanks filled",
+}
 
 
 def data_sources(report: Report) -> Fragment:
-    """One row per source with its file, rows, date range and read time; freshness warnings."""
-    rows = []
-    warnings = []
-    for record in report.data.provenance:
-        rows.append({
-            "source": record.source, "kind": record.kind, "path": record.path,
-            "rows": report.fmt.value(record.rows_used, "count"),
-            "dates": f"{record.first_date} \u2013 {record.last_date}" if record.first_date else "no dates",
-            "read_at": record.read_at.replace("T", " ").replace("+00:00", " UTC"),
-            "notes": "; ".join(record.notes),
-        })
-        if record.last_date and date.fromisoformat(record.last_date) < report.reported.end:
-            warnings.append(f"{record.source}: data ends on {record.last_date}, before the "
-                            f"reported period ends ({report.reported.end}).")
-    return render("data_sources.html.j2", f"Data sources: {len(rows)}", rows=rows,
-                  warnings=warnings, params_hash=report.params_hash, version=__version__)
+    """One row per source (file or query, rows, dates, read time) and the data-quality warnings."""
+    rows = [_source_row(report, record) for record in report.data.provenance]
+    compared = _compared_periods(report)
+    warnings = report.data.check_period(report.reported.start, report.reported.end)
+    earlier: list[DataWarning] = []
+    for warning in report.data.warnings:
+        shown = any(warning.overlaps(start, end) for start, end in compared)
+        (warnings if shown else earlier).append(warning)
+    items = [{"source": w.source, "label": CHECK_LABELS[w.check], "message": w.message}
+             for w in sorted(warnings, key=lambda w: (w.source, w.check, w.first_date or ""))]
+    return render("data_sources.html.j2", f"Data sources: {len(rows)}, {len(items)} data-quality notes",
+                  rows=rows, warnings=items, earlier=_earlier_summary(earlier),
+                  params_hash=report.params_hash, version=__version__)
+
+
+def _source_row(report: Report, record: Provenance) -> dict[str, str]:
+    return {
+        "source": record.source, "kind": record.kind,
+        "tool": PRESETS[record.preset].tool.split(" (")[0] if record.preset else "",
+        "path": record.path, "query": record.query or "",
+        "rows": report.fmt.value(record.rows_used, "count"),
+        "rows_read": report.fmt.value(record.rows_read, "count"),
+        "dates": f"{record.first_date} \u2013 {record.last_date}" if record.first_date else "no dates",
+        "read_at": record.read_at.replace("T", " ").replace("+00:00", " UTC"),
+        "notes": "; ".join(record.notes),
+    }
+
+
+def _compared_periods(report: Report) -> list[tuple[date, date]]:
+    periods = (report.reported, report.period.previous(), report.period.same_period_last_year())
+    return [(period.start, period.end) for period in periods]
+
+
+def _earlier_summary(earlier: list[DataWarning]) -> str:
+    if not earlier:
+        return ""
+    days = sorted(w.first_date for w in earlier if w.first_date)
+    span = f" between {days[0]} and {days[-1]}" if days else ""
+    return (f"{len(earlier)} more note{'s' * (len(earlier) != 1)} about days outside the periods "
+            f"compared here{span}; every note is kept in the run's manifest.")
