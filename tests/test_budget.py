@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests import raw_exports as raw
 from tests.conftest import REPO
 from tests.frames import client, days, table
 
@@ -104,10 +105,8 @@ def test_budget_params_are_checked(bad: dict, message: str) -> None:
 def test_demo_budget_equals_the_raw_exports(demo_data_dir: Path) -> None:
     report = open_report("ledgerline", project_dir=REPO, data_dir=demo_data_dir)
     folder = demo_data_dir / "ledgerline"
-    ads = pd.concat([pd.read_csv(folder / f"{p}.csv") for p in ("google-ads", "linkedin-ads")])
-    ads = ads[ads["date"].str.startswith("2026-10")]
-    crm = pd.read_csv(folder / "crm.csv")
-    crm = crm[crm["date"].str.startswith("2026-10")]
+    ads = raw.in_month(raw.ledgerline_ads(folder))
+    crm = raw.in_month(raw.hubspot_deals(folder / "crm.csv"))
     budget = report.budget
     assert budget is not None
     spent = ads.groupby("channel")["spend"].sum()

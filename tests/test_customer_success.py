@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests import raw_exports as raw
 from tests.conftest import REPO
 from tests.frames import client, table
+from tests.real_sources import NPS, OLIST, TELCO, source
 
 from nbreport.demo.customer_success import customer_success_files
 from nbreport.metrics.health import health_scores, health_signals
@@ -28,7 +30,7 @@ from nbreport.metrics.stats import wilson_interval
 from nbreport.metrics.surveys import ces, csat, nps, survey_scores
 from nbreport.params import Period
 from nbreport.report import open_report
-from nbreport.sources import SourceSpec, load_source
+from nbreport.sources import load_source
 
 OCTOBER = Period.parse("2026-10")
 
@@ -121,12 +123,8 @@ def test_lifetime_value_and_cohorts_by_hand() -> None:
 
 @pytest.mark.realdata
 def test_telco_churn_rate_matches_the_manifest(real_data: Path) -> None:
-    spec = SourceSpec.model_validate({
-        "name": "telco", "kind": "accounts", "path": "telco_customer_churn.csv",
-        "mapping": {"rename": {"customerID": "account_id", "Churn": "status", "MonthlyCharges": "mrr"},
-                    "constants": {"date": "2020-01-31"}}})
-    frame, _ = load_source(spec, real_data)
-    result = churn(frame, Period.parse("2020-01"), churned=("Yes",))
+    frame, _ = load_source(source(**TELCO), real_data)  # its "Churn" Yes/No recoded to churned/active
+    result = churn(frame, Period.parse("2018-01"))
     assert (result.lost, result.customers_at_start) == (1869, 7043)
     assert result.rate == pytest.approx(1869 / 7043)
 
@@ -206,15 +204,10 @@ def ledgerline(demo_data_dir: Path):  # noqa: ANN201 - a Report
 def test_demo_customer_numbers_equal_the_raw_files(ledgerline, demo_data_dir: Path) -> None:  # noqa: ANN001
     folder = demo_data_dir / "ledgerline"
     found = ledgerline.customer_success
-    snapshots = pd.read_csv(folder / "accounts.csv")
-    september = snapshots[(snapshots["date"] == "2026-09-30") & (snapshots["status"] == "active")]
-    october = snapshots[snapshots["date"] == "2026-10-31"].set_index("account_id")
-    lost = october["status"].reindex(september["account_id"]).eq("churned").sum()
-    assert found.churn.customers_at_start == len(september) and found.churn.lost == lost
-    surveys = pd.read_csv(folder / "surveys.csv")
-    scores = surveys[surveys["date"].str.startswith("2026-10")]["score"]
-    expected = 100 * ((scores >= 9).sum() - (scores <= 6).sum()) / len(scores)
-    assert found.surveys["nps"][0].value == pytest.approx(expected)
+    customers, lost = raw.churned_in_october(folder / "accounts.csv")
+    assert found.churn.customers_at_start == customers and found.churn.lost == lost
+    scores = raw.in_month(raw.delighted(folder / "surveys.jsonl"))["score"]
+    assert found.surveys["nps"][0].value == pytest.approx(raw.nps(scores))
     effort = pd.read_csv(folder / "ces-survey.csv")
     assert found.surveys["ces"][0].value == pytest.approx(
         effort[effort["date"].str.startswith("2026-10")]["score"].mean())
@@ -222,7 +215,9 @@ def test_demo_customer_numbers_equal_the_raw_files(ledgerline, demo_data_dir: Pa
     assert found.support.tickets == tickets["date"].str.startswith("2026-10").sum()
     assert found.support.tickets > 1.2 * found.previous_support.tickets  # the October outage
     health = found.health
-    assert 0 <= health.score <= 100 and health.accounts == len(october[october["status"] == "active"])
+    snapshots = pd.read_csv(folder / "accounts.csv")
+    active = snapshots[(snapshots["date"] == "2026-10-31") & (snapshots["status"] == "active")]
+    assert 0 <= health.score <= 100 and health.accounts == len(active)
     assert health.components["contribution"].sum() == pytest.approx(health.score)
     assert health.components["change"].sum() == pytest.approx(health.change)
     assert health.bands["accounts"].sum() == health.accounts
@@ -253,12 +248,7 @@ def test_demo_customer_data_is_deterministic_and_consistent() -> None:
 
 @pytest.mark.realdata
 def test_nps_practice_file_scores_plus_11_8(real_data: Path) -> None:
-    spec = SourceSpec.model_validate({
-        "name": "nps", "kind": "survey", "path": "nps_survey_responses_practice.csv",
-        "mapping": {"rename": {"NPS": "score", "Survey date": "date", "ID": "response_id",
-                               "Market": "segment"},
-                    "date_format": "%d/%m/%Y", "constants": {"scale": "nps"}}})
-    frame, _ = load_source(spec, real_data)
+    frame, _ = load_source(source(**NPS), real_data)
     assert "Customer Name" not in frame.columns  # respondents' names never reach a report
     result = nps(survey_scores(frame, "nps", Period.parse("2021")))
     assert result.responses == 5000 and round(result.value, 1) == 11.8
@@ -267,12 +257,7 @@ def test_nps_practice_file_scores_plus_11_8(real_data: Path) -> None:
 
 @pytest.mark.realdata
 def test_olist_csat_share_matches_the_manifest(real_data: Path) -> None:
-    spec = SourceSpec.model_validate({
-        "name": "olist", "kind": "survey", "path": "olist_order_reviews_sample.csv",
-        "mapping": {"rename": {"review_score": "score", "review_creation_date": "date",
-                               "review_id": "response_id", "review_comment_message": "comment"},
-                    "constants": {"scale": "csat"}}})
-    frame, _ = load_source(spec, real_data)
+    frame, _ = load_source(source(**OLIST), real_data)
     scores = survey_scores(frame, "csat")
     assert scores.value_counts().to_dict() == {5.0: 3598, 4.0: 1149, 1.0: 668, 3.0: 519, 2.0: 189}
     result = csat(scores)

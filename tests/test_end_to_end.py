@@ -6,9 +6,9 @@ import json
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from tests import raw_exports as raw
 
 from nbreport.batch import run_batch
 from nbreport.settings import Settings
@@ -17,11 +17,6 @@ pytestmark = pytest.mark.kernel
 
 CODE_MARKERS = ("open_report(", "client_id =", "import ", "sections.", "run_summary",
                 "injected-parameters", "jp-InputArea", "In&nbsp;[", "Traceback", "papermill")
-
-
-def october(frame: pd.DataFrame, column: str = "date") -> pd.DataFrame:
-    dates = pd.to_datetime(frame[column])
-    return frame[(dates >= "2026-10-01") & (dates <= "2026-10-31")]
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +50,10 @@ def test_kpi_values_equal_what_the_raw_data_says(northwind: tuple[Settings, str]
     _, html = northwind
     # read the raw exports with plain pandas, as an analyst checking the report would
     folder = demo_data_dir / "northwind-outfitters"
-    shopify = pd.read_csv(folder / "orders.csv", keep_default_na=False)
-    orders = shopify[shopify["Financial Status"] != ""].assign(date=lambda f: f["Created at"].str[:10])
-    orders = october(orders)
-    google = pd.read_csv(folder / "google-ads.csv", skiprows=2, thousands=",")
-    google = october(google[~google["Day"].str.startswith("Total")], "Day")
-    meta = october(pd.read_csv(folder / "meta-ads.csv"), "Day")
-    spend = google["Cost"].sum() + meta["Amount spent (USD)"].sum()
-    revenue = pd.to_numeric(orders["Total"]).sum()
+    orders = raw.in_month(raw.shopify_orders(folder / "orders.csv"))
+    spend = sum(raw.in_month(ads)["spend"].sum() for ads in (
+        raw.google_ads_report(folder / "google-ads.csv"), raw.meta_ads(folder / "meta-ads.csv")))
+    revenue = orders["revenue"].sum()
     tiles = {t.select_one(".nbr-tile-label").get_text(): t.select_one(".nbr-tile-value").get_text()
              for t in BeautifulSoup(html, "html.parser").select(".nbr-tile")}
     assert tiles["Revenue"] == f"${revenue:,.0f}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from tests import raw_exports as raw
 from tests.conftest import REPO
 
 from nbreport.batch import run_batch
@@ -45,18 +45,12 @@ def test_every_part_has_its_section(ledgerline: BeautifulSoup) -> None:
 
 def test_exported_numbers_equal_the_raw_files(ledgerline: BeautifulSoup, demo_data_dir: Path) -> None:
     folder = demo_data_dir / "ledgerline"
-    ads = pd.concat([pd.read_csv(folder / f"{p}.csv") for p in ("google-ads", "linkedin-ads")])
-    spend = ads[ads["date"].str.startswith("2026-10")]["spend"].sum()
+    spend = raw.in_month(raw.ledgerline_ads(folder))["spend"].sum()
     summary = {row.th.get_text(): row.td.get_text() for row in ledgerline.select(".nbr-budget-summary tr")}
     assert summary["Media spend"] == f"\u00a3{spend:,.0f}"
-    surveys = pd.read_csv(folder / "surveys.csv")
-    scores = surveys[surveys["date"].str.startswith("2026-10")]["score"]
-    nps = 100 * ((scores >= 9).sum() - (scores <= 6).sum()) / len(scores)
+    nps = raw.nps(raw.in_month(raw.delighted(folder / "surveys.jsonl"))["score"])
     row = next(r for r in ledgerline.select(".nbr-surveys tbody tr") if "Net Promoter" in r.th.get_text())
     assert row.select("td")[0].get_text() == f"{nps:+.1f}".replace("+0.0", "\u00b10")
-    snapshots = pd.read_csv(folder / "accounts.csv")
-    september = snapshots[(snapshots["date"] == "2026-09-30") & (snapshots["status"] == "active")]
-    october = snapshots[snapshots["date"] == "2026-10-31"].set_index("account_id")["status"]
-    lost = october.reindex(september["account_id"]).eq("churned").sum()
+    customers, lost = raw.churned_in_october(folder / "accounts.csv")
     churn = next(r for r in ledgerline.select("table tr") if r.th and r.th.get_text().startswith("Customer churn rate"))
-    assert churn.select("td")[0].get_text() == f"{lost / len(september):.1%}"
+    assert churn.select("td")[0].get_text() == f"{lost / customers:.1%}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from tests import raw_exports as raw
 from tests.conftest import DEMO_CLIENTS, REPO
 
 from nbreport.params import load_client_params
@@ -42,8 +42,7 @@ def test_every_section_renders_without_invented_numbers(reports: dict[str, Repor
 
 def test_budget_section_shows_where_the_money_went(reports: dict[str, Report], demo_data_dir: Path) -> None:
     report = reports["ledgerline"]
-    ads = pd.concat([pd.read_csv(demo_data_dir / "ledgerline" / f"{p}.csv") for p in ("google-ads", "linkedin-ads")])
-    spend = ads[ads["date"].str.startswith("2026-10")]["spend"].sum()
+    spend = raw.in_month(raw.ledgerline_ads(demo_data_dir / "ledgerline"))["spend"].sum()
     soup = BeautifulSoup(sections.budget(report).html, "html.parser")
     summary = {row.th.get_text(): row.td.get_text() for row in soup.select(".nbr-budget-summary tr")}
     assert summary["Media spend"] == f"\u00a3{spend:,.0f}"

@@ -8,48 +8,15 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
 from nbreport.errors import DataError
-from nbreport.sources import SourceSpec, load_source, load_sources
+from nbreport.sources import load_source, load_sources
+from tests.real_sources import AB_TEST, NPS, OLIST, TELCO, facebook_ads, source
 
 pytestmark = pytest.mark.realdata
-
-
-def source(**fields: Any) -> SourceSpec:
-    return SourceSpec.model_validate(fields)
-
-
-def facebook_ads(name: str, conversions: str) -> SourceSpec:
-    """KAG: one row per ad, no date, no revenue; the same file read for two conversion counts."""
-    return source(name=name, kind="ads", path="KAG_conversion_data.csv", unique_key=["ad_id"], mapping={
-        "rename": {"xyz_campaign_id": "campaign", "Impressions": "impressions", "Clicks": "clicks",
-                   "Spent": "spend", conversions: "conversions"},
-        "constants": {"date": "2017-08-31", "channel": "Paid Social"}})
-
-
-AB_TEST = {"kind": "ads", "mapping": {
-    "rename": {"Campaign Name": "campaign", "Date": "date",
-               r"re:Spend \[(?P<currency>[A-Z]{3})\]": "spend", "# of Impressions": "impressions",
-               "# of Website Clicks": "clicks", "# of Purchase": "conversions"}}}
-
-OLIST = {"name": "reviews", "kind": "survey", "path": "olist_order_reviews_sample.csv", "mapping": {
-    "rename": {"review_id": "response_id", "review_score": "score", "review_creation_date": "date",
-               "review_comment_message": "comment"},
-    "constants": {"scale": "csat"}}}
-
-NPS = {"name": "nps", "kind": "survey", "path": "nps_survey_responses_practice.csv", "mapping": {
-    "rename": {"ID": "response_id", "Survey date": "date", "NPS": "score", "Market": "segment"},
-    "constants": {"scale": "nps"}}}
-
-TELCO = {"name": "customers", "kind": "accounts", "path": "telco_customer_churn.csv", "mapping": {
-    "rename": {"customerID": "account_id", "Churn": "status", "MonthlyCharges": "mrr",
-               "Contract": "segment", "InternetService": "plan"},
-    "values": {"status": {"Yes": "churned", "No": "active"}},
-    "constants": {"date": "2018-01-31"}}}
 
 
 def test_facebook_ads_totals_and_the_triangulation_pair(real_data: Path) -> None:
@@ -98,8 +65,8 @@ def test_ab_test_files_semicolons_dotted_dates_and_a_blank_day(real_data: Path) 
 
 def test_olist_reviews_scores_multiline_portuguese_comments(real_data: Path) -> None:
     with pytest.raises(DataError, match=r"hold the same response_id .* 4 rows share a key"):
-        load_source(source(**OLIST), real_data)  # a review can cover two orders
-    frame, record = load_source(source(**OLIST, unique_key=["review_id", "order_id"]), real_data)
+        load_source(source(**{**OLIST, "unique_key": None}), real_data)  # a review can cover two orders
+    frame, record = load_source(source(**OLIST), real_data)
     assert len(frame) == 6123 and record.rows_read == 6123
     assert frame["score"].value_counts().to_dict() == {5: 3598, 4: 1149, 1: 668, 3: 519, 2: 189}
     comments = frame["comment"]

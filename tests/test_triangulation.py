@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests import raw_exports as raw
 from tests.conftest import REPO
 from tests.frames import client, table
+from tests.real_sources import facebook_ads
 
 from nbreport.formatting import Formatter
 from nbreport.metrics.spec import TriangulationSpec
@@ -84,27 +86,22 @@ def test_demo_discrepancy_is_found_and_equals_the_raw_files(demo_data_dir: Path)
     (check,) = report.triangulation
     folder = demo_data_dir / "ledgerline"
     paid = ["Paid Search", "Paid Social"]
-    crm = pd.read_csv(folder / "crm.csv")
-    crm = crm[crm["date"].str.startswith("2026-10") & crm["channel"].isin(paid)]
-    ads = pd.concat([pd.read_csv(folder / f"{p}.csv") for p in ("google-ads", "linkedin-ads")])
-    web = pd.read_csv(folder / "web-analytics.csv")
-    web = web[web["date"].str.startswith("2026-10") & web["channel"].isin(paid)]
+    crm = raw.in_month(raw.hubspot_deals(folder / "crm.csv"))
+    crm = crm[crm["channel"].isin(paid)]
+    ads = raw.in_month(raw.ledgerline_ads(folder))
+    web = raw.in_month(raw.ga4(folder / "web-analytics.csv"))
+    web = web[web["channel"].isin(paid)]
     values = check.current.set_index("measure")["value"]
     assert check.truth_value == len(crm)
-    assert values["Ad platforms"] == ads[ads["date"].str.startswith("2026-10")]["conversions"].sum()
+    assert values["Ad platforms"] == ads["conversions"].sum()
     assert values["Web analytics"] == web["conversions"].sum()
     assert values["Ad platforms"] > 1.1 * len(crm) > values["Web analytics"] * 1.05  # over and under
     assert check.flagged and "CRM is taken as the truth" in " ".join(check.sentences)
 
 
 def kag_specs() -> list[SourceSpec]:
-    common = {"xyz_campaign_id": "campaign", "Impressions": "impressions", "Clicks": "clicks",
-              "Spent": "spend"}
-    return [SourceSpec.model_validate({
-        "name": name, "kind": "ads", "path": "KAG_conversion_data.csv",
-        "mapping": {"rename": {**common, column: "conversions"}, "constants": {"date": "2017-08-15"}},
-    }) for name, column in (("facebook-reported", "Total_Conversion"),
-                            ("advertiser-approved", "Approved_Conversion"))]
+    return [facebook_ads("facebook-reported", "Total_Conversion"),
+            facebook_ads("advertiser-approved", "Approved_Conversion")]
 
 
 @pytest.mark.realdata
