@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pandas as pd
 
-from nbreport.charts.embed import figure_html
+from nbreport.charts.embed import chart_html
 from nbreport.charts.trend import monthly_bars
 from nbreport.metrics.daily import metric_value
 from nbreport.metrics.kpis import KpiResult, relative_change
@@ -36,10 +37,10 @@ def trends(report: Report) -> Fragment:
             continue
         highlight = pd.Timestamp(report.reported.end).to_period("M").to_timestamp()
         title = _finding(report, result, values, highlight)
-        figure = monthly_bars(values, highlight=highlight, title=title, theme=report.theme,
-                              axis_format=lambda y, unit=result.unit: report.fmt.value(y, unit))
+        build = functools.partial(monthly_bars, values, highlight=highlight, title=title,
+                                  unit=result.unit, fmt=report.fmt, theme=report.theme)
         alt = _alt_text(report, result, values)
-        charts.append(trusted(figure_html(figure, alt=alt)))
+        charts.append(trusted(chart_html(build, alt=alt)))
     return render("charts.html.j2", f"Trends: {len(charts)} charts", charts=charts,
                   empty="Not enough monthly history to chart the headline KPIs yet.")
 
