@@ -136,10 +136,11 @@ def run_client(task: ClientTask, settings: Settings) -> ClientResult:
     work_dir = Path(tempfile.mkdtemp(dir=period_dir, prefix=f".{task.client_id}-"))
     try:
         result.summary = _produce(task, settings, work_dir, client_dir)
-        result.status = "ok"
         result.files = {"html": f"{task.client_id}/{REPORT_HTML}",
                         "notebook": f"{task.client_id}/{REPORT_NOTEBOOK}",
                         **{name: f"{task.client_id}/{name}" for name in result.summary.get("artifacts", [])}}
+        _publish_other_formats(client_dir, settings, result)
+        result.status = "ok"
         (client_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
     except Exception as exc:  # noqa: BLE001 - one client's failure must never stop the others
         result.error = _describe_failure(exc, settings)
@@ -172,6 +173,17 @@ def _produce(task: ClientTask, settings: Settings, work_dir: Path, client_dir: P
     move_atomic(executed_path, client_dir / REPORT_NOTEBOOK)
     move_atomic(html_path, client_dir / REPORT_HTML)
     return summary
+
+
+def _publish_other_formats(client_dir: Path, settings: Settings, result: ClientResult) -> None:
+    """The PDF copy (``--format pdf`` or ``html+pdf``), printed from the published HTML."""
+    from nbreport.render.pdf import publish_pdf
+
+    for kind, name in publish_pdf(client_dir, settings.report_format).items():
+        if name:
+            result.files[kind] = f"{result.client_id}/{name}"
+        else:
+            result.files.pop(kind, None)
 
 
 def _artifact_path(work_dir: Path, name: str) -> Path:
