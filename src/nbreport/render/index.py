@@ -41,7 +41,7 @@ def write_period_index(period_dir: Path, templates_dir: Path) -> Path:
     rows = [_row(period_dir, client_id, entry) for client_id, entry in manifest["clients"].items()]
     html = _environment(str(templates_dir)).get_template("period.html.j2").render(
         period=manifest.get("period_label", period_dir.name), rows=rows,
-        counts=_counts(rows), updated=_now(), version=__version__,
+        counts=_counts(rows), updated=_short_time(manifest.get("updated_at", "")), version=__version__,
         archive_href="../index.html", periods=_periods(period_dir.parent, current=period_dir.name,
                                                        prefix="../"))
     write_atomic(period_dir / INDEX, html)
@@ -49,9 +49,13 @@ def write_period_index(period_dir: Path, templates_dir: Path) -> Path:
 
 
 def write_archive_index(outputs_dir: Path, templates_dir: Path) -> Path:
-    """Write ``outputs/index.html`` linking every period that has a manifest, newest first."""
+    """Write ``outputs/index.html`` linking every period that has a manifest, newest first,
+    and refresh each period's page so that its list of periods includes every new one."""
+    periods = _periods(outputs_dir)
+    for period in periods:
+        write_period_index(outputs_dir / period["key"], templates_dir)
     html = _environment(str(templates_dir)).get_template("archive.html.j2").render(
-        periods=_periods(outputs_dir), updated=_now(), version=__version__)
+        periods=periods, updated=_now(), version=__version__)
     write_atomic(outputs_dir / INDEX, html)
     return outputs_dir / INDEX
 
