@@ -31,8 +31,14 @@ def format_axis(axes: Any, fmt: Formatter, unit: str, which: str = "y") -> None:
     from matplotlib.ticker import Formatter as TickFormatter
 
     class _Ticks(TickFormatter):
+        ticks: list[float] = []
+
+        def set_locs(self, locs: Any) -> None:  # the axis hands over all its ticks first
+            super().set_locs(locs)
+            self.ticks = [float(loc) for loc in locs]
+
         def __call__(self, value: float, pos: int | None = None) -> str:
-            return tick_text(fmt, unit, value, list(self.locs))
+            return tick_text(fmt, unit, value, self.ticks or [value])
 
     axis = axes.yaxis if which == "y" else axes.xaxis
     axis.set_major_formatter(_Ticks())

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from markupsafe import escape
 
-from nbreport.charts.theme import CHART_WIDTH_PX, PHONE_CHART_WIDTH_PX
+from nbreport.charts.theme import CHART_WIDTH_PX, DPI, PHONE_CHART_WIDTH_PX, PIXEL_DENSITY
 
 PHONE_MEDIA = "(max-width: 40rem)"  # screens narrower than this show the phone version
 
@@ -23,7 +23,9 @@ PALETTE_COLOURS = 256
 def figure_to_png(figure: "matplotlib.figure.Figure", *, quantise: bool = True) -> bytes:  # noqa: F821
     """The figure as PNG bytes at the theme's resolution; palette-quantised unless told not to."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
+    # the resolution is set here, not by the theme's rc settings, which apply only while
+    # a chart is built
+    figure.savefig(buffer, format="png", dpi=DPI * PIXEL_DENSITY, metadata={"Software": None})
     return quantise_png(buffer.getvalue()) if quantise else buffer.getvalue()
 
 
