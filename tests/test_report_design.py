@@ -253,3 +253,23 @@ def test_demo_report_is_within_the_size_budget(demo_outputs: Settings, client: s
     assert 3 <= len(soup.select(".nbr-summary .nbr-tile")) <= 5
     assert soup.select_one("main section.nbr-section").get("aria-labelledby") == "executive-summary"
     assert not re.search(r"url\(|@import|<link|<script", report.read_text())
+
+
+def test_data_table_formats_escapes_and_drops_a_plain_index() -> None:
+    from nbreport.report.tables import data_table
+
+    frame = pd.DataFrame({"Spend": [1234.5, float("nan")], "CTR": [0.0123, 0.02],
+                          "Status": ["green", "red"]},
+                         index=pd.Index(["<script>x</script>", "B"], name="Campaign"))
+    soup = BeautifulSoup(data_table(frame, caption="Spend by campaign", fmt=Formatter(),
+                                    units={"Spend": "currency", "CTR": "percent"},
+                                    status_column="Status").html, "html.parser")
+    assert [th.get_text() for th in soup.select("thead th")] == ["Campaign", "Spend", "CTR", "Status"]
+    first, second = soup.select("tbody tr")
+    assert first["class"] == ["nbr-status-green"] and first.th.get_text() == "<script>x</script>"
+    assert [td.get_text() for td in first.select("td")] == ["$1,234", "1.2%", "On target"]
+    assert second.select("td")[0].get_text() == "n/a" and not soup.select("script")
+    assert soup.select_one(".nbr-table-wrap")["aria-label"] == "Spend by campaign"
+    plain = BeautifulSoup(data_table(frame.reset_index(drop=True), caption="x", fmt=Formatter()).html,
+                          "html.parser")
+    assert [th.get_text() for th in plain.select("thead th")] == ["Spend", "CTR", "Status"]

@@ -136,3 +136,38 @@ def test_the_checks_catch_a_broken_page(tmp_path: Path, open_page: Any, axe_scri
     assert opened.page.evaluate(OVERFLOW) > 0
     rules = " ".join(axe_violations(opened.page, axe_script))
     assert "image-alt" in rules and "color-contrast" in rules and "html-has-lang" in rules
+
+
+def test_white_label_brand_stays_readable(demo_outputs: Settings, open_page: Any, axe_script: Path,
+                                          tmp_path: Path) -> None:
+    """A client's own light brand colours, another name, no logo: the real executed notebook
+    exported again reads well (axe) and carries the brand."""
+    import nbformat
+
+    from nbreport.params import load_client_params
+    from nbreport.render.export import export_html
+    from nbreport.render.meta import report_meta
+
+    params = load_client_params("northwind-outfitters", demo_outputs.params_dir, overrides={
+        "branding.primary_color": "#ffd400", "branding.accent_color": "#7fdbff",
+        "branding.agency_name": "Northwind In-house Analytics", "branding.logo": None,
+        "branding.font_family": "Georgia, 'DejaVu Serif', serif"})
+    notebook = nbformat.read(demo_outputs.outputs_dir / PERIOD / "northwind-outfitters" / "report.ipynb",
+                             as_version=4)
+    page_file = tmp_path / "white-label.html"
+    page_file.write_text(export_html(notebook, report_meta(params, demo_outputs.project_dir),
+                                     demo_outputs.templates_dir))
+    for width in WIDTHS:
+        opened = open_page(page_file, width)
+        screenshot(opened.page, f"white-label-{width}")
+        style = opened.page.evaluate("""() => {
+            const cover = getComputedStyle(document.querySelector('.nbr-cover'));
+            return {background: cover.backgroundColor, colour: cover.color,
+                    font: getComputedStyle(document.body).fontFamily,
+                    agency: document.querySelector('.nbr-agency').textContent};
+        }""")
+        assert style == {"background": "rgb(255, 212, 0)", "colour": "rgb(29, 39, 51)",
+                         "font": 'Georgia, "DejaVu Serif", serif',
+                         "agency": "Northwind In-house Analytics"}
+        assert opened.log.problems() == []
+        assert axe_violations(opened.page, axe_script) == []
