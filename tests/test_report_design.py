@@ -200,9 +200,12 @@ def test_index_pages_escape_link_and_reach_every_period(tmp_path: Path) -> None:
         "evil": {"status": "failed", "client_name": "<img src=x onerror=alert(1)>",
                  "error": {"message": "<b>boom</b>"}, "summary": {}},
         "good": {"status": "ok", "client_name": "Good Co", "summary": {"headline": headline},
-                 "finished_at": "2026-11-01T09:59:00+00:00"}})
-    (tmp_path / "2026-10" / "good").mkdir()
-    (tmp_path / "2026-10" / "good" / "report.pdf").write_bytes(b"%PDF-1.7")
+                 "finished_at": "2026-11-01T09:59:00+00:00", "files": {"pdf": "good/report.pdf"}},
+        "html-only": {"status": "ok", "client_name": "Later HTML-only run",
+                      "files": {"html": "html-only/report.html"}}})
+    for client, name in (("good", "report.pdf"), ("html-only", "report.html"), ("html-only", "report.pdf")):
+        (tmp_path / "2026-10" / client).mkdir(exist_ok=True)
+        (tmp_path / "2026-10" / client / name).write_bytes(b"%PDF-1.7")
     _manifest(tmp_path / "2026-09", "September 2026", {})
     write_archive_index(tmp_path, REPO / "templates")
     page = (tmp_path / "2026-10" / "index.html").read_text()
@@ -210,6 +213,8 @@ def test_index_pages_escape_link_and_reach_every_period(tmp_path: Path) -> None:
     assert "<img src=x" not in page and "<b>boom</b>" not in page
     assert soup.find("a", href="good/report.pdf") is not None
     assert soup.find("a", href="good/report.html") is None
+    assert soup.find("a", href="html-only/report.html") is not None
+    assert soup.find("a", href="html-only/report.pdf") is None  # an older PDF is not offered
     assert "\u25bc" in soup.select_one(".idx-headline").get_text()
     assert soup.find("a", href="../2026-09/index.html").get_text() == "September 2026"
     assert soup.find("a", attrs={"aria-current": "page"}).get_text() == "October 2026"

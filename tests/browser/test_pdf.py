@@ -77,6 +77,9 @@ def test_pdf_only_replaces_the_html(demo_outputs: Settings, tmp_path: Path, chro
     assert files == {"pdf": "report.pdf", "html": None}
     assert not (period_dir / "harbourside-dental" / "report.html").exists()
     assert pdf_pages(period_dir / "harbourside-dental" / "report.pdf")[0][0] == A4_POINTS
+    manifest = json.loads((period_dir / "manifest.json").read_text())
+    manifest["clients"]["harbourside-dental"]["files"] = {"pdf": "harbourside-dental/report.pdf"}
+    (period_dir / "manifest.json").write_text(json.dumps(manifest))  # as the batch run records it
     index = write_period_index(period_dir, demo_outputs.templates_dir).read_text()
     assert 'href="harbourside-dental/report.pdf"' in index
     assert 'href="harbourside-dental/report.html"' not in index

@@ -77,8 +77,12 @@ def _periods(outputs_dir: Path, *, current: str | None = None, prefix: str = "")
 
 def _row(period_dir: Path, client_id: str, entry: dict[str, Any]) -> dict[str, Any]:
     error = entry.get("error") or {}
+    # a successful run links what it published (an older PDF left beside a newer HTML-only
+    # run is not offered); a failed one links whatever good report is still in place
+    published = entry.get("files") or {}
     links = {kind: f"{client_id}/{name}" for kind, name in REPORT_FILES.items()
-             if (period_dir / client_id / name).exists()}
+             if (period_dir / client_id / name).exists()
+             and (entry["status"] != "ok" or kind in published)}
     return {
         "client_id": client_id,
         "name": entry.get("client_name") or client_id,
