@@ -40,7 +40,9 @@ def trends(report: Report) -> Fragment:
         build = functools.partial(monthly_bars, values, highlight=highlight, title=title,
                                   unit=result.unit, fmt=report.fmt, theme=report.theme)
         alt = _alt_text(report, result, values)
-        charts.append(trusted(chart_html(build, alt=alt)))
+        caption = (f"One bar per calendar month; the highlighted bar is {report.reported.label}"
+                   f"{' to date' if report.reported != report.period else ''}.")
+        charts.append(trusted(chart_html(build, alt=alt, caption=caption)))
     return render("charts.html.j2", f"Trends: {len(charts)} charts", charts=charts,
                   empty="Not enough monthly history to chart the headline KPIs yet.")
 
