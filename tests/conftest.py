@@ -38,3 +38,19 @@ def real_data() -> Path:
     if not REAL_DATA.is_dir():
         pytest.skip(f"real data not found at ../shared/data/real (see its MANIFEST.md)")
     return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_outputs(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path) -> Settings:
+    """Every demo client's report for 2026-10 and Northwind's for 2026-09 (an archive with two
+    periods), produced once per session by real kernel runs, with the index pages."""
+    from nbreport.batch import run_batch
+
+    root = tmp_path_factory.mktemp("demo-outputs") / "project"
+    for folder in ("params", "notebooks", "templates"):
+        shutil.copytree(REPO / folder, root / folder)
+    settings = Settings.for_project(root, data_dir=demo_data_dir)
+    for clients, period in ((list(DEMO_CLIENTS), "2026-10"), (["northwind-outfitters"], "2026-09")):
+        outcome = run_batch(settings, clients, overrides={"period": period})
+        assert outcome.exit_code == 0, [r.error for r in outcome.results]
+    return settings

@@ -125,7 +125,7 @@ def test_the_report_ends_with_next_steps_and_feedback(analyst_then_batch: dict[s
     headings = [h.get_text() for h in soup.select("main h2")]
     assert headings[-2:] == ["Recommendations and next steps", "Data sources"]
     assert soup.select_one(".nbr-feedback a")["href"] == "mailto:feedback@brightline.example"
-    assert soup.select("figure.chart figcaption")[0].get_text().startswith("Events: (1)")
+    assert "Events: (1)" in soup.select("figure.chart figcaption")[0].get_text()
 
 
 def test_no_widget_debris_reaches_a_client(analyst_then_batch: dict[str, Any]) -> None:

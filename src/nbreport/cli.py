@@ -41,9 +41,12 @@ def cli(ctx: click.Context, project_dir: Path, verbose: int) -> None:
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Override a parameter for this run, e.g. --set budget.amount=30000.")
 @click.option("--cell-timeout", type=float, help="Seconds a notebook cell may run (default 600).")
+@click.option("--format", "report_format", type=click.Choice(["html", "pdf", "html+pdf"]),
+              default="html", show_default=True,
+              help="Publish each report as HTML, as PDF (printed by headless Chromium), or both.")
 @pass_settings
 def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str | None,
-        assignments: tuple[str, ...], cell_timeout: float | None) -> None:
+        assignments: tuple[str, ...], cell_timeout: float | None, report_format: str) -> None:
     """Produce the reports of CLIENTS (or --all) and the period's index page."""
     from dataclasses import replace
 
@@ -53,6 +56,11 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
         raise click.UsageError("name one or more clients, or pass --all")
     if cell_timeout is not None:
         settings = replace(settings, cell_timeout=cell_timeout)
+    if report_format != "html":
+        from nbreport.render.pdf import find_chromium
+
+        find_chromium()  # no Chromium: a usage error now, not a failure per client later
+        settings = replace(settings, report_format=report_format)
     outcome = run_batch(settings, clients or None, overrides=_overrides(period, assignments),
                         on_result=_print_result)
     for page in outcome.index_pages:

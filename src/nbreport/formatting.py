@@ -8,7 +8,13 @@ import re
 from dataclasses import dataclass
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    format_compact_currency,
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+)
 
 NOT_AVAILABLE = "n/a"
 
@@ -90,3 +96,23 @@ class Formatter:
         else:
             text = self.value(abs(value), unit)
         return ("+" if value > 0 else "\u2212" if value < 0 else "\u00b1") + text
+
+    def compact(self, value: float | None, unit: str) -> str:
+        """A short form for chart axes and tight spaces: ``$600K``, ``1.2M``, ``1,2 Mio. €``.
+
+        Locales without a short form for a magnitude (German thousands) keep the full
+        grouped number (``600.000 €``); percentages and multiples are written as by
+        :meth:`value`.
+        """
+        if _missing(value):
+            return NOT_AVAILABLE
+        assert value is not None
+        if unit not in ("count", "currency", "number"):
+            return self.value(value, unit)
+        if unit == "currency":
+            text = format_compact_currency(value, self.currency, locale=self.locale, fraction_digits=1)
+        else:
+            text = format_compact_decimal(value, locale=self.locale, fraction_digits=1)
+        if abs(value) >= 1000 and re.sub(r"\D", "", text) == str(round(abs(value))):
+            return self.money(value, cents=False) if unit == "currency" else self.value(value, "count")
+        return text

@@ -25,6 +25,9 @@ class Settings:
         Seconds to wait for a kernel to start.
     cell_timeout:
         Seconds one cell may run before the client's run is stopped (``None``: no limit).
+    report_format:
+        ``html`` (default), ``pdf`` or ``html+pdf``: what each client's report is published as
+        (see :mod:`nbreport.render.pdf`).
     """
 
     project_dir: Path
@@ -36,6 +39,7 @@ class Settings:
     kernel_name: str = "python3"
     start_timeout: float = 60.0
     cell_timeout: float | None = 600.0
+    report_format: str = "html"
 
     @classmethod
     def for_project(cls, project_dir: Path | str = ".", **changes: object) -> Settings:

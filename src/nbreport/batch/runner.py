@@ -137,10 +137,11 @@ def run_client(task: ClientTask, settings: Settings) -> ClientResult:
     try:
         result.summary = _produce(task, settings, work_dir, client_dir)
         _log_review(task.client_id, result.summary)
-        result.status = "ok"
         result.files = {"html": f"{task.client_id}/{REPORT_HTML}",
                         "notebook": f"{task.client_id}/{REPORT_NOTEBOOK}",
                         **{name: f"{task.client_id}/{name}" for name in result.summary.get("artifacts", [])}}
+        _publish_other_formats(client_dir, settings, result)
+        result.status = "ok"
         (client_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
     except Exception as exc:  # noqa: BLE001 - one client's failure must never stop the others
         result.error = _describe_failure(exc, settings)
@@ -179,6 +180,17 @@ def _log_review(client_id: str, summary: dict[str, Any]) -> None:
     """Why a produced report may not go to the client (e.g. flagged commentary), in the run log."""
     for reason in summary.get("review", {}).get("reasons", []):
         log.warning("%s: not publishable: %s", client_id, reason)
+
+
+def _publish_other_formats(client_dir: Path, settings: Settings, result: ClientResult) -> None:
+    """The PDF copy (``--format pdf`` or ``html+pdf``), printed from the published HTML."""
+    from nbreport.render.pdf import publish_pdf
+
+    for kind, name in publish_pdf(client_dir, settings.report_format).items():
+        if name:
+            result.files[kind] = f"{result.client_id}/{name}"
+        else:
+            result.files.pop(kind, None)
 
 
 def _artifact_path(work_dir: Path, name: str) -> Path:

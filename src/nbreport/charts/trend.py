@@ -1,13 +1,37 @@
-"""Trend charts: a metric month by month, the reported month highlighted."""
+"""Charts over time: a metric month by month, and lines over days or weeks.
+
+Every builder takes ``width_px``: :func:`nbreport.charts.chart_html` builds each chart
+twice, for wide screens and paper and for phones, and the builders adapt their layout.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from nbreport.charts.theme import ChartTheme, new_figure
+from nbreport.charts.axes import format_axis
+from nbreport.charts.theme import (
+    CHART_WIDTH_PX,
+    MUTED_TEXT,
+    ChartTheme,
+    is_narrow,
+    new_figure,
+    set_title,
+)
+from nbreport.formatting import Formatter
+
+
+def _month_labels(months: pd.DatetimeIndex, narrow: bool) -> list[str]:
+    """``Oct``, with the year under January and the first month; initials on phones."""
+    labels = []
+    for position, month in enumerate(months):
+        name = month.strftime("%b")[0] if narrow else month.strftime("%b")
+        year = position == 0 or month.month == 1
+        labels.append(f"{name}\n{month:%y}" if narrow and year else
+                      f"{name}\n{month:%Y}" if year else name)
+    return labels
 
 
 @dataclass(frozen=True)
@@ -31,34 +55,77 @@ def monthly_bars(
     *,
     highlight: pd.Timestamp,
     title: str,
-    axis_format: Callable[[float], str],
+    unit: str,
+    fmt: Formatter,
     theme: ChartTheme,
+    width_px: int = CHART_WIDTH_PX,
     annotations: Sequence[ChartAnnotation] = (),
 ) -> "matplotlib.figure.Figure":  # noqa: F821
-    """Bars of ``values`` (indexed by month start), the ``highlight`` month in the brand colour.
-
-    ``annotations`` mark dated events with numbered markers above their month.
-    """
-    from matplotlib.ticker import FuncFormatter
-
+    """Bars of ``values`` (indexed by month start), the ``highlight`` month in the brand colour
+    and labelled with its value. ``annotations`` mark dated events with numbered markers above
+    their month."""
+    narrow = is_narrow(width_px)
     with theme.applied():
-        figure = new_figure(0.36)
+        figure = new_figure(0.72 if narrow else 0.36, width_px)
         axes = figure.add_subplot()
-        labels = [month.strftime("%b\n%Y") if month.month == 1 or i == 0 else month.strftime("%b")
-                  for i, month in enumerate(values.index)]
         colours = [theme.primary if month == highlight else theme.muted for month in values.index]
         positions = range(len(values))
         axes.bar(positions, values.to_numpy(), color=colours, width=0.72)
-        axes.set_xticks(list(positions), labels)
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: axis_format(y)))
-        axes.set_title(title)
+        axes.set_xticks(list(positions), _month_labels(pd.DatetimeIndex(values.index), narrow))
+        format_axis(axes, fmt, unit)
+        set_title(axes, title, width_px)
         axes.grid(axis="x", visible=False)
+        axes.margins(y=0.14)
         if highlight in values.index:
             at = list(values.index).index(highlight)
-            axes.annotate(axis_format(values.iloc[at]), (at, values.iloc[at]), ha="center",
-                          va="bottom", xytext=(0, 3), textcoords="offset points",
-                          fontweight="bold", color=theme.primary)
+            axes.annotate(fmt.value(values.iloc[at], unit), (at, values.iloc[at]),
+                          ha="right" if narrow else "center", va="bottom", xytext=(0, 3),
+                          textcoords="offset points", fontweight="bold", color=theme.primary)
         _mark_events(axes, values, annotations, theme)
+    return figure
+
+
+def time_lines(
+    series: Mapping[str, pd.Series],
+    *,
+    title: str,
+    unit: str,
+    fmt: Formatter,
+    theme: ChartTheme,
+    target: float | None = None,
+    band: tuple[pd.Series, pd.Series] | None = None,
+    band_label: str = "Likely range",
+    width_px: int = CHART_WIDTH_PX,
+) -> "matplotlib.figure.Figure":  # noqa: F821
+    """Lines of date-indexed ``series`` (the first in the brand colour), an optional target
+    line and an optional shaded ``band`` (lower, upper), e.g. a forecast interval."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    narrow = is_narrow(width_px)
+    with theme.applied():
+        figure = new_figure(0.75 if narrow else 0.38, width_px)
+        axes = figure.add_subplot()
+        if band is not None:
+            lower, upper = band
+            axes.fill_between(lower.index, lower.to_numpy(), upper.to_numpy(),
+                              color=theme.palette[0], alpha=0.15, linewidth=0, label=band_label)
+        for position, (label, values) in enumerate(series.items()):
+            axes.plot(values.index, values.to_numpy(), label=label,
+                      linewidth=2.4 if position == 0 else 1.6,
+                      linestyle="-" if position == 0 else ("--", ":", "-.")[(position - 1) % 3])
+        if target is not None:
+            axes.axhline(target, color=MUTED_TEXT, linewidth=1.2, linestyle=(0, (4, 3)))
+            axes.annotate(f"Target {fmt.value(target, unit)}", (1, target),
+                          xycoords=("axes fraction", "data"), ha="right", va="bottom",
+                          xytext=(0, 3), textcoords="offset points", color=MUTED_TEXT, fontsize=9)
+        locator = AutoDateLocator(maxticks=4 if narrow else 8)
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        format_axis(axes, fmt, unit)
+        set_title(axes, title, width_px)
+        if len(series) > 1 or band is not None:
+            axes.legend(loc="upper left", fontsize=9,
+                        ncols=1 if narrow else min(len(series) + (band is not None), 4))
     return figure
 
 

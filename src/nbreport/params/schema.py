@@ -152,11 +152,15 @@ class ReportOptions(StrictModel):
         Footer line.
     feedback:
         A URL or e-mail address where the client sends feedback.
+    language:
+        The language the report is written in (its fixed text and Markdown), e.g. ``en``;
+        tells browsers and screen readers how to read it. Numbers follow ``client.locale``.
     """
 
     title: str = "Performance report"
     confidentiality: str = "Confidential: prepared for the client named on the cover."
     feedback: str | None = None
+    language: pattern_text(r"^[a-z]{2,3}(?:-[A-Z]{2})?$", "a language code such as 'en' or 'en-GB'") = "en"  # type: ignore[valid-type]
 
     @field_validator("feedback")
     @classmethod

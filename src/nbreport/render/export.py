@@ -4,8 +4,9 @@ The client view is decided here, once, instead of being left to template
 flags that change between nbconvert versions: the preprocessor drops every
 input, the parameters cells, streams (library log output), errors, widget
 views and plain-text reprs, keeps only HTML and images, renders Markdown
-itself (sanitised, with stable heading ids) and collects the table of
-contents. The template then lays out what is left.
+itself (sanitised, with stable heading ids), collects the table of contents
+and marks where each section (a level-2 heading) starts. The template
+(``templates/nbreport/``) then lays out what is left.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class ClientViewPreprocessor(Preprocessor):
             if cell.cell_type == "markdown":
                 html, headings = _markdown_with_ids(cell.source, used_ids)
                 cell.metadata = {"nbreport_html": html}
+                if headings:  # a level-2 heading opens a section, closing the one before
+                    cell.metadata.update(nbreport_section=headings[0]["id"],
+                                         nbreport_close_section=bool(toc))
                 toc.extend(headings)
             elif cell.cell_type == "code":
                 cell.outputs = [out for out in map(_client_output, cell.outputs) if out is not None]
@@ -50,6 +54,7 @@ class ClientViewPreprocessor(Preprocessor):
         nb.cells = kept
         nb.metadata = nbformat.NotebookNode({"language_info": {"name": "python"}})
         resources.setdefault("nbreport", {})["toc"] = toc
+        resources["nbreport"]["has_sections"] = bool(toc)
         return nb, resources
 
 

@@ -1,4 +1,11 @@
-"""Index pages: one per period listing every client's report, and an archive of periods."""
+"""Index pages: one per period listing every client's report, and an archive of periods.
+
+``outputs/<period>/index.html`` shows every client of the period with its status, its
+headline numbers (status colour, change arrow) and links to its report (HTML, PDF);
+every other period is one click away. ``outputs/index.html`` lists all periods, newest
+first. Both are single self-contained files built from the manifests, with the same
+building blocks as the reports (``templates/nbreport/static/blocks.css``).
+"""
 
 from __future__ import annotations
 
@@ -14,12 +21,16 @@ from nbreport.batch.manifest import MANIFEST, read_manifest
 from nbreport.render.files import write_atomic
 
 INDEX = "index.html"
+REPORT_FILES = {"html": "report.html", "pdf": "report.pdf"}
 STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters"}
+STATUS_COLOURS = {"ok": "green", "failed": "red", "invalid": "red"}
+ARROWS = {"+": "\u25b2", "\u2212": "\u25bc", "-": "\u25bc"}
 
 
 @functools.cache
 def _environment(templates_dir: str) -> Environment:
-    return Environment(loader=FileSystemLoader(Path(templates_dir) / "index"),
+    root = Path(templates_dir)
+    return Environment(loader=FileSystemLoader([root / "index", root]),
                        autoescape=select_autoescape(default=True, default_for_string=True),
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
@@ -30,46 +41,77 @@ def write_period_index(period_dir: Path, templates_dir: Path) -> Path:
     rows = [_row(period_dir, client_id, entry) for client_id, entry in manifest["clients"].items()]
     html = _environment(str(templates_dir)).get_template("period.html.j2").render(
         period=manifest.get("period_label", period_dir.name), rows=rows,
-        counts=_counts(rows), updated=_now(), version=__version__,
-        archive_href="../index.html")
+        counts=_counts(rows), updated=_short_time(manifest.get("updated_at", "")), version=__version__,
+        archive_href="../index.html", periods=_periods(period_dir.parent, current=period_dir.name,
+                                                       prefix="../"))
     write_atomic(period_dir / INDEX, html)
     return period_dir / INDEX
 
 
 def write_archive_index(outputs_dir: Path, templates_dir: Path) -> Path:
-    """Write ``outputs/index.html`` linking every period that has a manifest, newest first."""
-    periods = []
-    for manifest_path in sorted(outputs_dir.glob(f"*/{MANIFEST}"), reverse=True):
-        manifest = read_manifest(manifest_path.parent)
-        statuses = [entry.get("status") for entry in manifest["clients"].values()]
-        periods.append({"href": f"{manifest_path.parent.name}/{INDEX}",
-                        "label": manifest.get("period_label", manifest_path.parent.name),
-                        "clients": len(statuses), "ok": statuses.count("ok"),
-                        "updated": manifest.get("updated_at", "")})
+    """Write ``outputs/index.html`` linking every period that has a manifest, newest first,
+    and refresh each period's page so that its list of periods includes every new one."""
+    periods = _periods(outputs_dir)
+    for period in periods:
+        write_period_index(outputs_dir / period["key"], templates_dir)
     html = _environment(str(templates_dir)).get_template("archive.html.j2").render(
         periods=periods, updated=_now(), version=__version__)
     write_atomic(outputs_dir / INDEX, html)
     return outputs_dir / INDEX
 
 
+def _periods(outputs_dir: Path, *, current: str | None = None, prefix: str = "") -> list[dict[str, Any]]:
+    """Every period folder with a manifest, newest first, with its counts and link."""
+    periods = []
+    for manifest_path in sorted(outputs_dir.glob(f"*/{MANIFEST}"), reverse=True):
+        folder = manifest_path.parent.name
+        manifest = read_manifest(manifest_path.parent)
+        statuses = [entry.get("status") for entry in manifest["clients"].values()]
+        periods.append({"href": f"{prefix}{folder}/{INDEX}", "key": folder,
+                        "label": manifest.get("period_label", folder), "current": folder == current,
+                        "clients": len(statuses), "ok": statuses.count("ok"),
+                        "failed": len(statuses) - statuses.count("ok"),
+                        "updated": _short_time(manifest.get("updated_at", ""))})
+    return periods
+
+
 def _row(period_dir: Path, client_id: str, entry: dict[str, Any]) -> dict[str, Any]:
-    report = period_dir / client_id / "report.html"
     error = entry.get("error") or {}
+    # a successful run links what it published (an older PDF left beside a newer HTML-only
+    # run is not offered); a failed one links whatever good report is still in place
+    published = entry.get("files") or {}
+    links = {kind: f"{client_id}/{name}" for kind, name in REPORT_FILES.items()
+             if (period_dir / client_id / name).exists()
+             and (entry["status"] != "ok" or kind in published)}
     return {
         "client_id": client_id,
         "name": entry.get("client_name") or client_id,
         "status": entry["status"],
         "status_word": STATUS_WORDS.get(entry["status"], entry["status"]),
-        "href": f"{client_id}/report.html" if report.exists() else None,
-        "stale": entry["status"] != "ok" and report.exists(),
-        "headline": entry.get("summary", {}).get("headline", []),
+        "status_colour": STATUS_COLOURS.get(entry["status"], "none"),
+        "href": links.get("html"),
+        "pdf_href": links.get("pdf"),
+        "stale": entry["status"] != "ok" and bool(links),
+        "headline": [_headline(item) for item in entry.get("summary", {}).get("headline", [])],
         "error": error.get("message", ""),
-        "finished": (entry.get("finished_at") or "")[:16].replace("T", " "),
+        "finished": _short_time(entry.get("finished_at") or ""),
     }
+
+
+def _headline(item: dict[str, Any]) -> dict[str, Any]:
+    """A headline number with its arrow and whether the change is good news (older
+    manifests lack both: the arrow then follows the sign and the colour stays neutral)."""
+    change = str(item.get("change", ""))
+    return {**item, "arrow": item.get("arrow") or ARROWS.get(change[:1], "\u25ac"),
+            "trend": item.get("trend") or "flat", "status": item.get("status") or "none"}
 
 
 def _counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     return {status: sum(row["status"] == status for row in rows) for status in STATUS_WORDS}
+
+
+def _short_time(iso: str) -> str:
+    return iso[:16].replace("T", " ") + (" UTC" if iso else "")
 
 
 def _now() -> str:

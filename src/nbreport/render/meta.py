@@ -11,6 +11,7 @@ from typing import Any
 from nbreport import __version__
 from nbreport.errors import ParamsError, ParamsIssue
 from nbreport.params import ClientParams, params_hash
+from nbreport.render.brand import brand_css_variables, css_string
 
 
 def report_meta(params: ClientParams, project_dir: Path, *, generated: datetime | None = None) -> dict[str, Any]:
@@ -34,9 +35,12 @@ def report_meta(params: ClientParams, project_dir: Path, *, generated: datetime 
         "font_family": branding.font_family,
         "confidentiality": params.report.confidentiality,
         "feedback": feedback_link(params.report.feedback),
-        "language": params.client.locale.split("_")[0],
+        "language": params.report.language,
         "params_hash": params_hash(params),
         "version": __version__,
+        "brand_css": brand_css_variables(branding.primary_color, branding.accent_color,
+                                         branding.font_family),
+        "page_label_css": css_string(f"{params.client.name} \u00b7 {params.report_period.label}"),
     }
 
 

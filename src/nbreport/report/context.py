@@ -61,8 +61,9 @@ class Report:
         self.period: Period = params.period
         self.reported: Period = params.report_period
         self.fmt = Formatter(params.client.currency, params.client.locale)
-        self.theme = ChartTheme(primary=params.branding.primary_color,
-                                accent=params.branding.accent_color)
+        self.theme = ChartTheme.from_branding(params.branding.primary_color,
+                                              params.branding.accent_color,
+                                              params.branding.font_family)
         self.artifacts: set[str] = set()  # files written to the working folder, kept with the report
 
     @property

@@ -20,7 +20,7 @@ from typing import Any
 
 from nbreport import __version__
 from nbreport.report.context import Report
-from nbreport.report.sections.kpis import STATUS_WORDS
+from nbreport.report.sections.kpis import STATUS_WORDS, _arrow, _trend
 
 SUMMARY_MIME = "application/vnd.nbreport.summary+json"
 
@@ -46,6 +46,7 @@ def run_summary(report: Report) -> RunSummary:
         "value": report.fmt.value(r.actual, r.unit),
         "change": report.fmt.change(r.change_pct),
         "status": r.status, "status_word": STATUS_WORDS[r.status],
+        "trend": _trend(r, r.change_pct), "arrow": _arrow(r.change_pct),
     } for r in report.headline_kpis]
     return RunSummary({
         "client_id": report.client_id,

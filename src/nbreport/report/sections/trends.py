@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pandas as pd
 
-from nbreport.charts.embed import figure_html
+from nbreport.charts.embed import chart_html
 from nbreport.charts.trend import monthly_bars
 from nbreport.commentary.notes import monthly_chart_events
 from nbreport.metrics.daily import metric_value
@@ -38,11 +39,14 @@ def trends(report: Report) -> Fragment:
         highlight = pd.Timestamp(report.reported.end).to_period("M").to_timestamp()
         title = _finding(report, result, values, highlight)
         events = monthly_chart_events(report.context_notes, values.index, report.params.client.locale)
-        figure = monthly_bars(values, highlight=highlight, title=title, theme=report.theme,
-                              axis_format=lambda y, unit=result.unit: report.fmt.value(y, unit),
-                              annotations=events.annotations)
+        build = functools.partial(monthly_bars, values, highlight=highlight, title=title,
+                                  unit=result.unit, fmt=report.fmt, theme=report.theme,
+                                  annotations=events.annotations)
+        reading = (f"One bar per calendar month; the highlighted bar is {report.reported.label}"
+                   f"{' to date' if report.reported != report.period else ''}.")
+        caption = " ".join(filter(None, (reading, events.caption)))
         alt = " ".join(filter(None, (_alt_text(report, result, values), events.caption)))
-        charts.append(trusted(figure_html(figure, alt=alt, caption=events.caption)))
+        charts.append(trusted(chart_html(build, alt=alt, caption=caption)))
     return render("charts.html.j2", f"Trends: {len(charts)} charts", charts=charts,
                   empty="Not enough monthly history to chart the headline KPIs yet.")
 
