@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from nbreport.forecast.spec import ForecastSpec
 from nbreport.metrics.definitions import METRICS, SummedMetric, summed_inputs
 from nbreport.metrics.spec import BudgetSpec, KpiSpec, StatusThresholds
 from nbreport.params.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
@@ -175,6 +176,7 @@ class ClientParams(StrictModel):
     budget: BudgetSpec | None = None
     branding: Branding = Field(default_factory=Branding)
     report: ReportOptions = Field(default_factory=ReportOptions)
+    forecast: ForecastSpec = Field(default_factory=ForecastSpec)
 
     @field_validator("sources")
     @classmethod
@@ -204,6 +206,15 @@ class ClientParams(StrictModel):
                         f"kpis[{position}] '{kpi.metric}' needs '{needed}', which comes from "
                         f"{' or '.join(able)} data, and this client has no such source"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _forecast_names_kpis(self) -> ClientParams:
+        unknown = self.forecast.unknown_metrics([kpi.metric for kpi in self.kpis])
+        if unknown:
+            raise ValueError(f"forecast names {', '.join(unknown)}, which "
+                             f"{'is' if len(unknown) == 1 else 'are'} not among this client's kpis "
+                             f"({', '.join(kpi.metric for kpi in self.kpis)})")
         return self
 
     @model_validator(mode="after")
