@@ -42,12 +42,13 @@ class ProphetOptions:
     ----------
     samples:
         Predictive samples to draw (0: point forecast only, which is much faster).
-    country:
-        ISO 3166 code whose public holidays are modelled (``None``: no holidays).
+    holidays:
+        Public holidays to model (prophet's ``holiday``/``ds`` table, see
+        :func:`holiday_table`); ``None``: none.
     """
 
     samples: int = 500
-    country: str | None = None
+    holidays: pd.DataFrame | None = None
 
 
 @contextlib.contextmanager
@@ -114,22 +115,27 @@ def prophet_forecast(history: History, dates: pd.DatetimeIndex,
     frame = pd.DataFrame({"ds": observed.index, "y": observed.to_numpy()})
     future = pd.DataFrame({"ds": dates})
     with quiet(), _seeded(SEED):
-        model = prophet_class(uncertainty_samples=options.samples, **seasonalities(history))
-        if options.country and history.freq == "D":
-            model.add_country_holidays(country_name=options.country)
+        holidays = options.holidays if history.freq == "D" else None
+        model = prophet_class(uncertainty_samples=options.samples, holidays=holidays,
+                              **seasonalities(history))
         model.fit(frame)
         point = _without_sampling(model, future)
         samples = model.predictive_samples(future)["yhat"] if options.samples else point[:, None]
     return SampleForecast("prophet", dates, point, np.asarray(samples, dtype="float64"))
 
 
-def holiday_calendar_exists(country: str) -> bool:
-    """Whether the ``holidays`` package (prophet's source of holidays) knows ``country``."""
-    try:
-        import holidays
-    except ImportError:
-        return False
-    return country in holidays.list_supported_countries()
+def holiday_table(country: str, first_year: int, last_year: int) -> pd.DataFrame | None:
+    """The public holidays of ``country`` in those years, built once per client and reused by
+    every fit (``None`` when no calendar exists for the country)."""
+    with quiet():
+        load_prophet()
+        from prophet.make_holidays import get_country_holidays_class, make_holidays_df
+
+        try:
+            get_country_holidays_class(country)
+        except AttributeError:
+            return None
+        return make_holidays_df(list(range(first_year, last_year + 1)), country)
 
 
 def _without_sampling(model: Any, future: pd.DataFrame) -> np.ndarray:

@@ -39,11 +39,21 @@ MIN_SEASONS_FOR_PROPHET = 8  # eight weeks of days (eight years of months) befor
 
 @dataclass(frozen=True)
 class CheckWindow:
-    """A recent stretch forecast from the data before it, to compare the methods."""
+    """A recent stretch forecast from the data before it, to compare the methods.
+
+    Attributes
+    ----------
+    start, end, label:
+        The window (e.g. the last complete month) and its name.
+    stored:
+        Method -> daily point forecasts of the window made the day before it began and
+        stored by that run; when both methods are there, nothing is refitted.
+    """
 
     start: pd.Timestamp
     end: pd.Timestamp
     label: str
+    stored: dict[str, pd.Series] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,21 +122,35 @@ def _checked(history: History, check: CheckWindow, options: ProphetOptions) -> M
             or actual.abs().sum() == 0 or before.is_constant):
         return None
     dates = pd.DatetimeIndex(actual.index)
-    try:
-        candidates = {PROPHET: prophet_forecast(before, dates, _point_only(options)),
-                      SEASONAL_NAIVE: seasonal_naive(before, dates, 1)}
-    except (ProphetUnavailable, RuntimeError) as exc:
-        log.info("method check failed: %s", exc)
-        return None
+    candidates = _stored_candidates(check, dates)
+    stored = candidates is not None
+    if candidates is None:
+        try:
+            # without holidays: a month's check barely depends on them, and it halves the extra cost
+            candidates = {PROPHET: prophet_forecast(before, dates, ProphetOptions(samples=0)).point,
+                          SEASONAL_NAIVE: seasonal_naive(before, dates, 1).point}
+        except (ProphetUnavailable, RuntimeError) as exc:
+            log.info("method check failed: %s", exc)
+            return None
     truth = actual.to_numpy()
-    errors = {name: float(np.nansum(np.abs(f.point - truth)) / np.abs(truth).sum())
-              for name, f in candidates.items()}
+    errors = {name: float(np.nansum(np.abs(point - truth)) / np.abs(truth).sum())
+              for name, point in candidates.items()}
     winner = PROPHET if errors[PROPHET] <= errors[SEASONAL_NAIVE] else SEASONAL_NAIVE
     loser = SEASONAL_NAIVE if winner == PROPHET else PROPHET
-    reason = (f"Forecasting {check.label} from the data before it, {METHOD_NAMES[winner]} was "
-              f"off by {errors[winner]:.1%} a day on average, {METHOD_NAMES[loser]} by "
-              f"{errors[loser]:.1%}.")
+    off = (f"{METHOD_NAMES[winner]} was off by {errors[winner]:.1%} a day on average, "
+           f"{METHOD_NAMES[loser]} by {errors[loser]:.1%}")
+    reason = (f"In the forecasts of {check.label} stored with the previous report, {off}." if stored
+              else f"Forecasting {check.label} from the data before it, {off}.")
     return MethodChoice(winner, reason, errors)
+
+
+def _stored_candidates(check: CheckWindow, dates: pd.DatetimeIndex) -> dict[str, np.ndarray] | None:
+    """Both methods' stored forecasts of the check window's days, when the store has them all."""
+    if not {PROPHET, SEASONAL_NAIVE} <= check.stored.keys():
+        return None
+    points = {method: check.stored[method].reindex(dates).to_numpy()
+              for method in (PROPHET, SEASONAL_NAIVE)}
+    return None if any(np.isnan(p).any() for p in points.values()) else points
 
 
 def _prophet_or_naive(history: History, dates: pd.DatetimeIndex, options: ProphetOptions,
@@ -149,7 +173,7 @@ def _prophet_or_naive(history: History, dates: pd.DatetimeIndex, options: Prophe
 
 
 def _point_only(options: ProphetOptions) -> ProphetOptions:
-    return ProphetOptions(samples=0, country=options.country)
+    return ProphetOptions(samples=0, holidays=options.holidays)
 
 
 def _naive(history: History, dates: pd.DatetimeIndex, options: ProphetOptions) -> SampleForecast:

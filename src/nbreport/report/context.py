@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -24,6 +24,9 @@ from nbreport.metrics.kpis import KpiResult, scorecard
 from nbreport.metrics.spec import KpiSpec
 from nbreport.params import ClientParams, Period, load_client_params, params_from_plain, params_hash
 from nbreport.sources.loader import ClientData, client_data_dir, load_sources
+
+if TYPE_CHECKING:
+    from nbreport.forecast.results import ForecastResult
 
 HEADLINE_COUNT = 4
 
@@ -45,7 +48,8 @@ class Report:
         Chart colours from the client's branding.
     """
 
-    def __init__(self, params: ClientParams, data: ClientData, *, project_dir: Path) -> None:
+    def __init__(self, params: ClientParams, data: ClientData, *, project_dir: Path,
+                 outputs_dir: Path | None = None) -> None:
         self.params = params
         self.data = data
         self.project_dir = project_dir
@@ -55,6 +59,7 @@ class Report:
         self.theme = ChartTheme(primary=params.branding.primary_color,
                                 accent=params.branding.accent_color)
         self.artifacts: set[str] = set()  # files written to the working folder, kept with the report
+        self.outputs_dir = outputs_dir or project_dir / "outputs"  # earlier reports (stored forecasts)
 
     @property
     def client_id(self) -> str:
@@ -97,6 +102,14 @@ class Report:
     def __repr__(self) -> str:
         return f"<Report {self.client_id} {self.period.key}>"
 
+    @functools.cached_property
+    def forecasts(self) -> ForecastResult:
+        """Forecasts of the selected KPIs, target probabilities and the forecasts' track record
+        (see :mod:`nbreport.forecast.results` for the fields)."""
+        from nbreport.forecast.engine import forecast_report
+
+        return forecast_report(self)
+
 
 def open_report(
     client_id: str,
@@ -105,6 +118,7 @@ def open_report(
     period: str | None = None,
     project_dir: str | Path = ".",
     data_dir: str | Path | None = None,
+    outputs_dir: str | Path | None = None,
 ) -> Report:
     """Validate the parameters, load the client's data and return the :class:`Report`.
 
@@ -121,6 +135,9 @@ def open_report(
         The project folder holding ``params/`` and ``data/``.
     data_dir:
         Where client data folders live; defaults to ``<project_dir>/data``.
+    outputs_dir:
+        Where earlier reports are (their stored forecasts are held to account);
+        defaults to ``<project_dir>/outputs``.
     """
     project = Path(project_dir).resolve()
     if params:
@@ -133,4 +150,5 @@ def open_report(
             "client.id", f"is '{client_params.client.id}', not the client being run ('{client_id}')")])
     root = Path(data_dir) if data_dir else project / "data"
     data = load_sources(list(client_params.sources), client_data_dir(root, client_id))
-    return Report(client_params, data, project_dir=project)
+    return Report(client_params, data, project_dir=project,
+                  outputs_dir=Path(outputs_dir) if outputs_dir else None)
