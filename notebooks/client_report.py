@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -54,6 +56,15 @@ sections.scorecard(report)
 
 # %%
 sections.trends(report)
+
+# %% [markdown]
+# ## Forecast
+#
+# Will each KPI reach its target? The chance of reaching it, the forecast with its range, and how
+# the forecasts of earlier reports compared with what happened.
+
+# %%
+sections.forecast(report)
 
 # %% [markdown]
 # ## Campaigns
