@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,10 @@ from nbreport.forecast.history import Frequency, History, prepare_history
 from nbreport.forecast.prophet_model import ProphetOptions, prophet_forecast
 from nbreport.forecast.samples import SampleForecast, interval
 from nbreport.forecast.select import METHOD_NAMES, PROPHET, SEASONAL_NAIVE, CheckWindow, forecast_series
+from nbreport.metrics.definitions import summed_inputs
+
+if TYPE_CHECKING:
+    from nbreport.settings import Settings
 
 AUTO = "auto"
 METHODS = (PROPHET, SEASONAL_NAIVE, AUTO)
@@ -165,20 +170,30 @@ def better_method(scores: Iterable[BacktestScore]) -> str:
     return PROPHET if prophet <= naive else SEASONAL_NAIVE
 
 
-def format_table(scores: Sequence[BacktestScore], width: float = 0.8) -> str:
-    """The scores as a plain-text table, one block per series, the better method named."""
+def table_header(width: float = 0.8) -> str:
+    """Column titles of the backtest table, underlined."""
     header = (f"{'series':<40} {'method':<15} {'origins':>7} {'MAPE':>7} "
               f"{f'in {width:.0%}':>7} {'total MAPE':>10} {f'total in {width:.0%}':>12}  chosen")
-    lines = [header, "-" * len(header)]
-    for name in dict.fromkeys(s.series for s in scores):
-        block = [s for s in scores if s.series == name]
-        for position, score in enumerate(block):
-            lines.append(
-                f"{name if position == 0 else '':<40} {method_label(score.method):<15} "
-                f"{score.origins:>7} {_pct(score.mape):>7} {_pct(score.coverage):>7} "
-                f"{_pct(score.total_mape):>10} {_pct(score.total_coverage):>12}  {score.chosen}")
-        lines.append(f"{'':<40} better: {METHOD_NAMES[better_method(block)]}")
+    return f"{header}\n{'-' * len(header)}"
+
+
+def table_block(scores: Sequence[BacktestScore]) -> str:
+    """One series' rows (all scores share the series), then which method was better."""
+    lines = []
+    for position, score in enumerate(scores):
+        lines.append(
+            f"{score.series if position == 0 else '':<40} {method_label(score.method):<15} "
+            f"{score.origins:>7} {_pct(score.mape):>7} {_pct(score.coverage):>7} "
+            f"{_pct(score.total_mape):>10} {_pct(score.total_coverage):>12}  {score.chosen}")
+    lines.append(f"{'':<40} better: {METHOD_NAMES[better_method(scores)]} (lower total MAPE)")
     return "\n".join(lines)
+
+
+def format_table(scores: Sequence[BacktestScore], width: float = 0.8) -> str:
+    """All scores as a plain-text table, one block per series."""
+    blocks = [table_block([s for s in scores if s.series == name])
+              for name in dict.fromkeys(s.series for s in scores)]
+    return "\n".join([table_header(width), *blocks])
 
 
 def method_label(method: str) -> str:
@@ -228,3 +243,23 @@ def bank_calls(path: Path) -> BacktestSeries:
     values = frame["Calls"].astype("float64").groupby(days).sum()
     values.index.name = "date"
     return BacktestSeries("bank-calls (calls per weekday)", values, "D", horizon=28)
+
+
+# --- the clients' own series ----------------------------------------------------------------
+
+def client_series(settings: Settings, client_ids: Iterable[str], *, origins: int = 6,
+                  horizon: int = 30) -> list[BacktestSeries]:
+    """Each summed metric behind a client's forecast KPIs, up to its report's cut-off."""
+    from nbreport.forecast.engine import selected_kpis
+    from nbreport.report.context import open_report
+
+    series = []
+    for client_id in client_ids:
+        report = open_report(client_id, project_dir=settings.project_dir, data_dir=settings.data_dir)
+        daily = report.daily.loc[:pd.Timestamp(report.reported.end)]  # type: ignore[misc]
+        kpis = selected_kpis(list(report.params.kpis), report.params.forecast)
+        for name in dict.fromkeys(n for kpi in kpis for n in summed_inputs(kpi.metric)):
+            if name in daily.columns:
+                series.append(BacktestSeries(f"{client_id} {name}", daily[name], "D",
+                                             horizon=horizon, origins=origins))
+    return series
