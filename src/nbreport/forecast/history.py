@@ -9,6 +9,7 @@ report, so that one bad day cannot bend a forecast.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,8 +21,8 @@ Frequency = Literal["D", "MS"]
 SEASON_LENGTH: dict[str, int] = {"D": 7, "MS": 12}  # a week of days, a year of months
 SEASON_NAME: dict[str, str] = {"D": "week", "MS": "year"}
 MIN_SEASONS = 2  # fewer than two full cycles: no forecast at all
-OUTLIER_Z = 5.0  # robust z-score beyond which a day is set aside
-OUTLIER_WINDOW = 7  # same-weekday neighbours compared (centred)
+OUTLIER_Z = 7.0  # robust z-score beyond which a day is set aside (3 sigma of noise is about 5)
+OUTLIER_WINDOW = 7  # the day and three same weekdays either side
 
 
 @dataclass(frozen=True)
@@ -98,18 +99,27 @@ def prepare_history(series: pd.Series, freq: Frequency = "D", *,
 
 
 def outlier_days(values: pd.Series) -> np.ndarray:
-    """Days far from the median of the same weekday in the surrounding weeks.
+    """Days far from the same weekday in the weeks around them.
 
-    Compared weekday with weekday, so that a quiet Sunday is never taken for an
-    outlier; the scale is the median absolute deviation of all days, so a noisy
-    series needs a bigger jump than a smooth one.
+    Each day is compared with the median of the same weekday in the three weeks
+    before and the three after (itself left out), and measured against how much
+    that weekday usually varies (its median absolute deviation): a quiet Sunday
+    is never an outlier, and a busy, noisy Monday needs a bigger jump than a
+    steady Sunday.
     """
     weekday = values.index.day_of_week
-    reference = values.groupby(weekday).transform(
-        lambda same_day: same_day.rolling(OUTLIER_WINDOW, center=True, min_periods=3).median())
+    reference = values.groupby(weekday).transform(_median_of_neighbours)
     deviation = values - reference
-    spread = 1.4826 * np.nanmedian(np.abs(deviation - np.nanmedian(deviation)))
-    if not np.isfinite(spread) or spread == 0:
-        return np.zeros(len(values), dtype=bool)
-    robust_z = np.abs(deviation.to_numpy()) / spread
-    return np.nan_to_num(robust_z, nan=0.0) > OUTLIER_Z
+    spread = 1.4826 * deviation.abs().groupby(weekday).transform("median")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        robust_z = (deviation.abs() / spread).to_numpy()
+    # a weekday that never varies (spread 0) flags nothing: intermittent counts are not outliers
+    return np.where(np.isfinite(robust_z), robust_z, 0.0) > OUTLIER_Z
+
+
+def _median_of_neighbours(same_day: pd.Series) -> pd.Series:
+    reach = OUTLIER_WINDOW // 2
+    shifted = [same_day.shift(step) for step in range(-reach, reach + 1) if step]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN neighbours: no reference
+        return pd.Series(np.nanmedian(np.vstack(shifted), axis=0), index=same_day.index)
