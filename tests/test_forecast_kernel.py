@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from bs4 import BeautifulSoup
 from nbreport.batch import run_batch
 from nbreport.forecast.store import FILE_NAME, read_forecasts
 from nbreport.settings import Settings
-from tests.conftest import REPO
+from tests.conftest import copy_project
 
 pytestmark = pytest.mark.kernel
 CLIENT = "harbourside-dental"
@@ -21,10 +20,7 @@ CLIENT = "harbourside-dental"
 
 @pytest.fixture(scope="module")
 def october(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path) -> tuple[Settings, str]:
-    root = tmp_path_factory.mktemp("forecast-e2e") / "project"
-    for folder in ("params", "notebooks", "templates"):
-        shutil.copytree(REPO / folder, root / folder)
-    settings = Settings.for_project(root, data_dir=demo_data_dir)
+    settings = copy_project(tmp_path_factory.mktemp("forecast-e2e") / "project", demo_data_dir)
     for overrides in ({"period": "2026-09"}, None):
         outcome = run_batch(settings, [CLIENT], overrides=overrides)
         assert outcome.exit_code == 0, outcome.results[0].error

@@ -78,7 +78,11 @@ def _statement(report: Report, kpi: KpiForecast) -> dict[str, Any]:
                     f"{_noun(kpi.label)} in {period.period_label} ({forecast}).")
         likely = _likelihood(period.probability)
     return {"label": kpi.label, "sentence": sentence, "likely": likely,
-            "probability": fmt.probability(period.probability)}
+            "probability": fmt.probability(period.probability), "method": _method_name(kpi.method)}
+
+
+def _method_name(method: str) -> str:
+    return "prophet and seasonal naive" if method == "mixed" else METHOD_NAMES[method]
 
 
 def _noun(label: str) -> str:
@@ -184,7 +188,7 @@ def _record_row(report: Report, record: Any) -> dict[str, Any]:
 
 
 def _method_row(kpi: KpiForecast) -> dict[str, Any]:
-    method = "prophet and seasonal naive" if kpi.method == "mixed" else METHOD_NAMES[kpi.method]
+    method = _method_name(kpi.method)
     days = [f"{day:%-d %b %Y}" for day in kpi.set_aside]
     listed = ", ".join(days[:SET_ASIDE_LISTED]) + (
         f" and {len(days) - SET_ASIDE_LISTED} more" if len(days) > SET_ASIDE_LISTED else "")
