@@ -13,7 +13,7 @@ from typing import Any
 
 from nbreport.charts.embed import figure_html
 from nbreport.charts.forecast import ForecastPoint, forecast_chart
-from nbreport.forecast.results import ForecastCheck, KpiForecast, PeriodForecast
+from nbreport.forecast.results import AccuracyRecord, ForecastCheck, KpiForecast
 from nbreport.forecast.select import METHOD_NAMES
 from nbreport.forecast.store import FILE_NAME, save_forecasts
 from nbreport.metrics.daily import metric_value, period_totals
@@ -98,11 +98,11 @@ def _likelihood(probability: float) -> str:
 
 def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> str:
     forecasts = list(kpi.periods)
-    last_complete = _last_complete(report, forecasts[0])
-    history = _periods_back(last_complete, PERIODS_CHARTED)
+    first = forecasts[0]
+    history = _periods_back(Period.between(first.start, first.end).previous(), PERIODS_CHARTED)
     actual = [(_axis_label(p, i), _kpi_value(report, kpi.metric, p)) for i, p in enumerate(history)]
-    points = [ForecastPoint(_axis_label(p.start_period, len(history) + i), p.point, p.lower, p.upper)
-              for i, p in enumerate(_as_periods(forecasts))]
+    points = [ForecastPoint(_axis_label(Period.between(f.start, f.end), len(history) + i),
+                            f.point, f.lower, f.upper) for i, f in enumerate(forecasts)]
     earlier = None
     if check is not None:
         at = next((i for i, p in enumerate(history) if p.start == check.forecast.start), None)
@@ -110,7 +110,6 @@ def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> str
             f = check.forecast
             earlier = ForecastPoint(actual[at][0], f.point, f.lower, f.upper)
     fmt = report.fmt
-    first = forecasts[0]
     target = first.target if not math.isnan(first.target) else None
     title = (f"{kpi.label}: {fmt.probability(first.probability)} likely to "
              f"{'stay at or below' if first.direction == 'lower' else 'reach'} the target in "
@@ -124,24 +123,6 @@ def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> str
            f"(range {fmt.value(first.lower, first.unit)} to {fmt.value(first.upper, first.unit)})"
            + (f", target {fmt.value(target, first.unit)}." if target is not None else "."))
     return figure_html(figure, alt=alt)
-
-
-class _ChartedPeriod:
-    """A forecast with the :class:`Period` it covers (for the axis label)."""
-
-    def __init__(self, forecast: PeriodForecast) -> None:
-        self.start_period = Period.between(forecast.start, forecast.end)
-        self.point, self.lower, self.upper = forecast.point, forecast.lower, forecast.upper
-
-
-def _as_periods(forecasts: list[PeriodForecast]) -> list[_ChartedPeriod]:
-    return [_ChartedPeriod(f) for f in forecasts]
-
-
-def _last_complete(report: Report, first: PeriodForecast) -> Period:
-    """The period before the first forecast one."""
-    return Period.between(first.start, first.end).previous() if first.days_done == 0 else (
-        report.period.previous())
 
 
 def _periods_back(last: Period, count: int) -> list[Period]:
@@ -180,7 +161,7 @@ def _check_row(report: Report, check: ForecastCheck) -> dict[str, Any]:
     }
 
 
-def _record_row(report: Report, record: Any) -> dict[str, Any]:
+def _record_row(report: Report, record: AccuracyRecord) -> dict[str, Any]:
     return {"label": record.label, "forecasts": record.forecasts,
             "mape": report.fmt.value(record.mape, "percent"),
             "inside": f"{record.inside} of {record.forecasts}",
