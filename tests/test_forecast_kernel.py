@@ -47,8 +47,10 @@ def test_october_report_shows_septembers_forecast_against_what_happened(
             for row in section.select(".nbr-forecast-checks tbody tr")}
     assert set(rows) == {f.label for f in stored}
     booking = next(f for f in stored if f.metric == "leads")
-    made, forecast, _, actual, error, inside, *_ = rows[booking.label]
-    assert made == "30 Sep 2026" and forecast == f"{booking.point:,.0f}".replace(",", ".")
+    forecast, _, actual, error, inside, target = rows[booking.label]
+    assert "made on 30 September 2026" in section.select_one(".nbr-forecast-checks caption").get_text()
+    assert forecast == f"{booking.point:,.0f}".replace(",", ".")
+    assert re.fullmatch(r"\d+% likely; (reached|missed)", target)
     scorecard = {r.th.get_text(): r.select("td")[0].get_text()
                  for r in BeautifulSoup(html, "html.parser").select(".nbr-scorecard tbody tr")}
     assert actual == scorecard[booking.label]  # what happened, as the scorecard states it

@@ -89,7 +89,7 @@ def test_october_holds_septembers_forecasts_to_account(two_periods) -> None:  # 
     record = {r.metric: r for r in october.forecasts.record}
     assert all(r.forecasts == 1 and r.periods == ("2026-10",) for r in record.values())
     assert "stored with the previous report" in october.forecasts.kpi("leads").reason
-    assert "How the last forecasts did" in fragment.html and "30 Sep 2026" in fragment.html
+    assert "How the last forecasts did" in fragment.html and "made on 30 September 2026" in fragment.html
     assert FILE_NAME in october.artifacts
 
 

@@ -38,6 +38,7 @@ def forecast(report: Report) -> Fragment:
         "charts": [trusted(_chart(report, k, checks.get(k.metric))) for k in kpis],
         "unavailable": [{"label": k.label, "reason": k.reason} for k in result.kpis if not k.available],
         "checks": [_check_row(report, c) for c in result.checks],
+        "made": sorted({f"{c.forecast.made_at:%-d %B %Y}" for c in result.checks}),
         "record": [_record_row(report, r) for r in result.record],
         "methods": [_method_row(k) for k in kpis],
         "holidays": result.holidays,
@@ -111,8 +112,7 @@ def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> str
             earlier = ForecastPoint(actual[at][0], f.point, f.lower, f.upper)
     fmt = report.fmt
     target = first.target if not math.isnan(first.target) else None
-    title = (f"{kpi.label}: {fmt.probability(first.probability)} likely to "
-             f"{'stay at or below' if first.direction == 'lower' else 'reach'} the target in "
+    title = (f"{kpi.label}: {fmt.probability(first.probability)} likely to hit the target in "
              f"{first.period_label}" if target is not None else f"{kpi.label}: forecast")
     figure = forecast_chart(actual, points, target=target, title=title, theme=report.theme,
                             axis_format=lambda y, unit=first.unit: fmt.value(y, unit),
@@ -148,16 +148,17 @@ def _axis_label(period: Period, position: int) -> str:
 
 def _check_row(report: Report, check: ForecastCheck) -> dict[str, Any]:
     f, fmt = check.forecast, report.fmt
+    target = "no target" if check.reached is None else (
+        f"{fmt.probability(f.probability)} likely; {'reached' if check.reached else 'missed'}")
     return {
-        "label": f.label, "period": f.period_label, "made_at": f"{f.made_at:%-d %b %Y}",
+        "label": f.label, "made_at": f"{f.made_at:%-d %b %Y}",
         "forecast": fmt.value(f.point, f.unit),
         "range": f"{fmt.value(f.lower, f.unit)} \u2013 {fmt.value(f.upper, f.unit)}",
         "actual": fmt.value(check.actual, f.unit),
         "error": fmt.value(check.error, "percent"),
         "inside": "Yes" if check.inside else "No",
         "inside_class": "good" if check.inside else "bad",
-        "chance": fmt.probability(f.probability),
-        "reached": {True: "Yes", False: "No", None: "no target"}[check.reached],
+        "target": target,
     }
 
 
