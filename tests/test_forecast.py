@@ -309,3 +309,23 @@ def test_forecast_settings_default_and_validate() -> None:
         params_from_plain(plain_params(method="arima"))
     with pytest.raises(ParamsError, match="forecast.horizon: unknown key"):
         params_from_plain(plain_params(horizon=3))
+
+
+def test_seasonalities_follow_the_history() -> None:
+    from nbreport.forecast.prophet_model import seasonalities
+
+    short = seasonalities(prepare_history(weekly_series(20)))
+    assert short["weekly_seasonality"] is True and short["yearly_seasonality"] is False
+    assert seasonalities(prepare_history(weekly_series(500)))["yearly_seasonality"] == 6
+    months = pd.Series(1.0, index=pd.date_range("2024-01-01", periods=30, freq="MS"))
+    monthly = seasonalities(prepare_history(months, "MS"))
+    assert monthly["weekly_seasonality"] is False and monthly["yearly_seasonality"] == 6
+
+
+def test_holidays_of_the_clients_country() -> None:
+    from nbreport.forecast.prophet_model import holiday_table
+
+    german = holiday_table("DE", 2025, 2026)
+    assert german is not None and {"ds", "holiday"} <= set(german.columns)
+    assert pd.Timestamp("2026-10-03") in set(german["ds"])  # Tag der Deutschen Einheit
+    assert holiday_table("ZZ", 2025, 2026) is None

@@ -56,7 +56,7 @@ def two_periods(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path): 
 def test_september_forecasts_october_without_seeing_it(two_periods) -> None:  # type: ignore[no-untyped-def]
     september, _, _ = two_periods
     result = september.forecasts
-    assert result.made_at == date(2026, 9, 30)
+    assert result.made_at == date(2026, 9, 30) and result.holidays == "GB"
     assert [k.metric for k in result.kpis] == ["leads", "deals_won", "revenue", "cost_per_lead"]
     for kpi in result.kpis:
         [october] = kpi.periods

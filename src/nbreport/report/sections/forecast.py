@@ -8,6 +8,7 @@ next period's report can hold them to account.
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def forecast(report: Report) -> Fragment:
     return render("forecast.html.j2", f"Forecast: {text}", **context)
 
 
-def _intro(report: Report, made_at: Any, kpis: list[KpiForecast]) -> str:
+def _intro(report: Report, made_at: date | None, kpis: list[KpiForecast]) -> str:
     if made_at is None or not kpis:
         return ""
     first = kpis[0].periods[0]
