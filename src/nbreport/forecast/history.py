@@ -53,10 +53,6 @@ class History:
         return self.values.dropna()
 
     @property
-    def end(self) -> pd.Timestamp:
-        return self.values.index[-1]
-
-    @property
     def is_constant(self) -> bool:
         observed = self.observed
         return len(observed) > 0 and bool(np.ptp(observed.to_numpy()) == 0)

@@ -49,12 +49,6 @@ class SampleForecast:
         """Each sampled path's total over the masked dates, shape ``(n_samples,)``."""
         return self.samples[mask].sum(axis=0)
 
-    def widened(self, factor: float) -> SampleForecast:
-        """Every sample's distance from the point forecast multiplied by ``factor``."""
-        spread = self.samples - self.point[:, None]
-        return SampleForecast(self.method, self.dates, self.point,
-                              self.point[:, None] + factor * spread)
-
     def clipped(self) -> SampleForecast:
         """The forecast with negative values set to 0 (for series that cannot go below 0)."""
         return SampleForecast(self.method, self.dates, np.clip(self.point, 0, None),
