@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench bench-data clean
+.PHONY: setup demo test bench bench-data bench-forecast backtest clean
 
 setup: $(STAMP)
 
@@ -15,9 +15,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Two periods, so that October's reports hold September's stored forecasts against what happened.
 demo: $(STAMP)
 	$(BIN)/nbreport demo-data
+	$(BIN)/nbreport run --all --period 2026-09
 	$(BIN)/nbreport run --all
+
+# What forecasting adds to a report (seconds and ratios measured in one run, not a timed test).
+bench-forecast: $(STAMP)
+	$(BIN)/nbreport demo-data
+	$(BIN)/python benchmarks/forecast_speed.py
+
+# Rolling-origin backtests of the forecasts against seasonal naive (demo clients and public series).
+backtest: $(STAMP)
+	$(BIN)/nbreport demo-data
+	$(BIN)/nbreport backtest
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

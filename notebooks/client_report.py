@@ -30,12 +30,13 @@ period = ""  # e.g. "2026-10"; empty: the period in the client's params file
 params = {}  # the validated parameters, injected by `nbreport run`
 project_dir = ".."  # the project folder, relative to this notebook
 data_dir = ""  # empty: <project_dir>/data
+outputs_dir = ""  # empty: <project_dir>/outputs (earlier reports' stored forecasts are read there)
 
 # %%
 from nbreport.report import open_report, run_summary, sections
 
-report = open_report(client_id, params=params, period=period or None,
-                     project_dir=project_dir, data_dir=data_dir or None)
+report = open_report(client_id, params=params, period=period or None, project_dir=project_dir,
+                     data_dir=data_dir or None, outputs_dir=outputs_dir or None)
 
 # %% [markdown]
 # ## Executive summary
@@ -80,6 +81,15 @@ sections.trends(report)
 
 # %%
 sections.commentary(report, "trends")
+
+# %% [markdown]
+# ## Forecast
+#
+# Will each KPI reach its target? The chance of reaching it, the forecast with its range, and how
+# the forecasts of earlier reports compared with what happened.
+
+# %%
+sections.forecast(report)
 
 # %% [markdown]
 # ## What drove the changes

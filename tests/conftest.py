@@ -23,13 +23,18 @@ def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def copy_project(root: Path, data_dir: Path) -> Settings:
+    """Copy params, notebook, templates and commentary to ``root``; settings writing to its own
+    outputs/."""
+    for folder in ("params", "notebooks", "templates", "commentary"):
+        shutil.copytree(REPO / folder, root / folder)
+    return Settings.for_project(root, data_dir=data_dir)
+
+
 @pytest.fixture
 def project(tmp_path: Path, demo_data_dir: Path) -> Settings:
     """A copy of the project (params, notebook, templates, commentary) writing to its own outputs/."""
-    root = tmp_path / "project"
-    for folder in ("params", "notebooks", "templates", "commentary"):
-        shutil.copytree(REPO / folder, root / folder)
-    return Settings.for_project(root, data_dir=demo_data_dir)
+    return copy_project(tmp_path / "project", demo_data_dir)
 
 
 @pytest.fixture

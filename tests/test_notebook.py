@@ -41,7 +41,7 @@ def test_parameters_cell_holds_only_plain_assignments() -> None:
     assert len(tagged) == 1
     tree = ast.parse(tagged[0].source)
     names = {target.id for node in tree.body for target in node.targets}  # type: ignore[attr-defined]
-    assert names == {"client_id", "period", "params", "project_dir", "data_dir"}
+    assert names == {"client_id", "period", "params", "project_dir", "data_dir", "outputs_dir"}
 
 
 @pytest.mark.parametrize("cell", [c for c in nbformat.read(NOTEBOOK, as_version=4).cells

@@ -146,6 +146,36 @@ def demo_data(settings: Settings, force: bool) -> None:
     click.echo(f"demo data: {'generated ' + ', '.join(written) if written else 'up to date'}")
 
 
+@cli.command()
+@click.argument("clients", nargs=-1)
+@click.option("--real-data", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the public real series (default: ../shared/data/real beside the "
+                   "project, when it exists).")
+@click.option("--origins", type=click.IntRange(1, 24), default=6, show_default=True,
+              help="Rolling origins per series, one horizon apart.")
+@click.option("--no-clients", is_flag=True, help="Only the real series.")
+@pass_settings
+def backtest(settings: Settings, clients: tuple[str, ...], real_data: Path | None, origins: int,
+             no_clients: bool) -> None:
+    """Rolling-origin backtests of the forecasts of CLIENTS (all when none are named) and of the
+    public real series: MAPE and interval coverage next to seasonal naive, measured in this run."""
+    from dataclasses import replace
+
+    from nbreport.forecast.backtest import backtest as run_backtest
+    from nbreport.forecast.backtest import client_series, real_series, table_block, table_header
+    from nbreport.params import client_files
+
+    folder = real_data or settings.project_dir.parent / "shared" / "data" / "real"
+    series = [] if no_clients else client_series(
+        settings, clients or list(client_files(settings.params_dir)), origins=origins)
+    series += [replace(s, origins=origins) for s in real_series(folder)] if folder.is_dir() else []
+    if not series:
+        raise click.UsageError("nothing to backtest: no clients and no real-data folder")
+    click.echo(table_header())
+    for item in series:
+        click.echo(table_block(run_backtest(item)))
+
+
 def _overrides(period: str | None, assignments: tuple[str, ...]) -> dict[str, Any]:
     from nbreport.params import parse_override
 

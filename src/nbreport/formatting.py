@@ -85,6 +85,17 @@ class Formatter:
         text = format_percent(abs(value), format=_percent_pattern(self.locale), locale=self.locale)
         return ("+" if value > 0 else "\u2212" if value < 0 else "\u00b1") + text
 
+    def probability(self, value: float | None) -> str:
+        """A chance in whole percent: ``62%``; never 0% or 100%, which samples cannot show."""
+        if _missing(value):
+            return NOT_AVAILABLE
+        assert value is not None
+        if value < 0.005:
+            return "<" + format_percent(0.01, format="#,##0%", locale=self.locale)
+        if value > 0.995:
+            return ">" + format_percent(0.99, format="#,##0%", locale=self.locale)
+        return format_percent(value, format="#,##0%", locale=self.locale)
+
     def difference(self, value: float | None, unit: str) -> str:
         """An absolute difference with its sign, in the metric's unit; a difference of two
         shares is in percentage points (``+2.8 pts``), never a misleading ``+2.8%``."""

@@ -208,6 +208,7 @@ def notebook_parameters(task: ClientTask, settings: Settings) -> dict[str, Any]:
         "params": task.params.model_dump(mode="json"),
         "project_dir": str(settings.project_dir),
         "data_dir": str(settings.data_dir),
+        "outputs_dir": str(settings.outputs_dir),
     }
 
 

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from nbreport.commentary.spec import CommentarySpec
+from nbreport.forecast.spec import ForecastSpec
 from nbreport.metrics.definitions import METRICS, SummedMetric, summed_inputs
 from nbreport.metrics.spec import (
     BudgetSpec,
@@ -192,6 +193,7 @@ class ClientParams(StrictModel):
     branding: Branding = Field(default_factory=Branding)
     report: ReportOptions = Field(default_factory=ReportOptions)
     commentary: CommentarySpec = Field(default_factory=CommentarySpec)
+    forecast: ForecastSpec = Field(default_factory=ForecastSpec)
 
     @field_validator("sources")
     @classmethod
@@ -242,6 +244,15 @@ class ClientParams(StrictModel):
         if self.budget is not None and self.budget.result is not None:
             if problem := missing_data(self.budget.result, kinds):
                 raise ValueError(f"budget.result: {problem}")
+        return self
+
+    @model_validator(mode="after")
+    def _forecast_names_kpis(self) -> ClientParams:
+        unknown = self.forecast.unknown_metrics([kpi.metric for kpi in self.kpis])
+        if unknown:
+            raise ValueError(f"forecast names {', '.join(unknown)}, which "
+                             f"{'is' if len(unknown) == 1 else 'are'} not among this client's kpis "
+                             f"({', '.join(kpi.metric for kpi in self.kpis)})")
         return self
 
     @model_validator(mode="after")

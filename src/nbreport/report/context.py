@@ -33,6 +33,7 @@ from nbreport.sources.loader import ClientData, client_data_dir, load_sources
 if TYPE_CHECKING:
     from nbreport.commentary.compose import ReportCommentary
     from nbreport.commentary.notes import ContextNote
+    from nbreport.forecast.results import ForecastResult
 
 HEADLINE_COUNT = 4
 
@@ -54,7 +55,8 @@ class Report:
         Chart colours from the client's branding.
     """
 
-    def __init__(self, params: ClientParams, data: ClientData, *, project_dir: Path) -> None:
+    def __init__(self, params: ClientParams, data: ClientData, *, project_dir: Path,
+                 outputs_dir: Path | None = None) -> None:
         self.params = params
         self.data = data
         self.project_dir = project_dir
@@ -65,6 +67,7 @@ class Report:
                                               params.branding.accent_color,
                                               params.branding.font_family)
         self.artifacts: set[str] = set()  # files written to the working folder, kept with the report
+        self.outputs_dir = outputs_dir or project_dir / "outputs"  # earlier reports (stored forecasts)
 
     @property
     def client_id(self) -> str:
@@ -173,6 +176,14 @@ class Report:
 
         return collect_insights(self)
 
+    @functools.cached_property
+    def forecasts(self) -> ForecastResult:
+        """Forecasts of the selected KPIs, target probabilities and the forecasts' track record
+        (see :mod:`nbreport.forecast.results` for the fields)."""
+        from nbreport.forecast.engine import forecast_report
+
+        return forecast_report(self)
+
 
 def open_report(
     client_id: str,
@@ -181,6 +192,7 @@ def open_report(
     period: str | None = None,
     project_dir: str | Path = ".",
     data_dir: str | Path | None = None,
+    outputs_dir: str | Path | None = None,
 ) -> Report:
     """Validate the parameters, load the client's data and return the :class:`Report`.
 
@@ -197,6 +209,9 @@ def open_report(
         The project folder holding ``params/`` and ``data/``.
     data_dir:
         Where client data folders live; defaults to ``<project_dir>/data``.
+    outputs_dir:
+        Where earlier reports are (their stored forecasts are held to account);
+        defaults to ``<project_dir>/outputs``.
     """
     project = Path(project_dir).resolve()
     if params:
@@ -212,4 +227,5 @@ def open_report(
                         currency=client_params.client.currency)
     reported = client_params.report_period
     data.check_period(reported.start, reported.end)  # a source with nothing for the period stops here
-    return Report(client_params, data, project_dir=project)
+    return Report(client_params, data, project_dir=project,
+                  outputs_dir=Path(outputs_dir) if outputs_dir else None)

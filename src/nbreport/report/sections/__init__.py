@@ -11,10 +11,11 @@ from nbreport.report.sections.comparisons import comparisons
 from nbreport.report.sections.contribution import drivers
 from nbreport.report.sections.customer_success import customer_success
 from nbreport.report.sections.insights import wins_and_challenges
+from nbreport.report.sections.forecast import forecast
 from nbreport.report.sections.kpis import executive_summary, scorecard
 from nbreport.report.sections.triangulation import triangulation
 from nbreport.report.sections.trends import trends
 
 __all__ = ["budget", "campaigns", "commentary", "comparisons", "customer_success", "data_sources",
-           "drivers", "executive_summary", "next_steps", "scorecard", "trends", "triangulation",
-           "wins_and_challenges"]
+           "drivers", "executive_summary", "forecast", "next_steps", "scorecard", "trends",
+           "triangulation", "wins_and_challenges"]

@@ -1,0 +1,91 @@
+"""The forecast chart: a KPI period by period, its forecast with a range, and the target.
+
+One figure answers "will we hit the goal?" at a glance: the actual values of
+the last periods as a line, the forecast continuing it as a dashed line with
+its range as a band opening from the last actual, the target as a labelled
+horizontal line, and an earlier forecast of a period that is now over as a
+hollow marker with its range, next to what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nbreport.charts.theme import ChartTheme, new_figure
+
+
+@dataclass(frozen=True)
+class ForecastPoint:
+    """A forecast of one period: its position label, point and range."""
+
+    label: str
+    point: float
+    lower: float
+    upper: float
+
+
+def forecast_chart(
+    actual: Sequence[tuple[str, float]],
+    forecast: Sequence[ForecastPoint],
+    *,
+    target: float | None,
+    title: str,
+    axis_format: Callable[[float], str],
+    theme: ChartTheme,
+    earlier: ForecastPoint | None = None,
+    range_label: str = "80% range",
+) -> "matplotlib.figure.Figure":  # noqa: F821
+    """Actual values (``(label, value)`` oldest first), then the forecast periods.
+
+    ``earlier`` is a stored forecast of one of the actual periods (drawn over it).
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    labels = [label for label, _ in actual] + [f.label for f in forecast]
+    values = np.array([value for _, value in actual], dtype="float64")
+    with theme.applied():
+        figure = new_figure(0.38)
+        axes = figure.add_subplot()
+        actual_x = np.arange(len(actual))
+        axes.plot(actual_x, values, color=theme.primary, marker="o", markersize=4, linewidth=2,
+                  label="Actual")
+        if forecast:
+            _draw_forecast(axes, actual_x, values, forecast, theme, range_label)
+        if earlier is not None and earlier.label in labels:
+            at = labels.index(earlier.label)
+            axes.errorbar([at], [earlier.point], yerr=[[earlier.point - earlier.lower],
+                                                      [earlier.upper - earlier.point]],
+                          fmt="o", mfc="white", color=theme.accent, capsize=4, markersize=6,
+                          label="Earlier forecast", zorder=4)
+        if target is not None and np.isfinite(target):
+            axes.axhline(target, color="#3d4852", linestyle=(0, (2, 2)), linewidth=1.2,
+                         label=f"Target {axis_format(target)}")
+        axes.set_xticks(range(len(labels)), labels)
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: axis_format(y)))
+        axes.set_title(title)
+        axes.grid(axis="x", visible=False)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize="small",
+                    frameon=False, ncols=5)
+        axes.margins(y=0.15)
+    return figure
+
+
+def _draw_forecast(axes: "matplotlib.axes.Axes", actual_x: np.ndarray,  # noqa: F821
+                   values: np.ndarray, forecast: Sequence[ForecastPoint], theme: ChartTheme,
+                   range_label: str) -> None:
+    """Dashed forecast line and a band, both starting at the last actual value."""
+    start = len(actual_x)
+    x = np.arange(start, start + len(forecast))
+    point = np.array([f.point for f in forecast])
+    lower = np.array([f.lower for f in forecast])
+    upper = np.array([f.upper for f in forecast])
+    if len(values) and np.isfinite(values[-1]):
+        x = np.concatenate([[start - 1], x])
+        point, lower, upper = (np.concatenate([[values[-1]], a]) for a in (point, lower, upper))
+    axes.fill_between(x, lower, upper, color=theme.accent, alpha=0.18, linewidth=0, label=range_label)
+    axes.plot(x, point, color=theme.accent, linestyle="--", linewidth=2, label="Forecast")
+    axes.plot(x[-len(forecast):], point[-len(forecast):], color=theme.accent, marker="o",
+              markersize=5, linestyle="none")

@@ -1,0 +1,178 @@
+"""Forecasts: will each KPI reach its target, how sure we are, and how the last forecasts did.
+
+Showing the section also stores this run's forecasts (``forecasts.json`` in
+the kernel's working folder, listed in ``report.artifacts``), so that the
+next period's report can hold them to account.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from nbreport.charts.embed import figure_html
+from nbreport.charts.forecast import ForecastPoint, forecast_chart
+from nbreport.forecast.results import AccuracyRecord, ForecastCheck, KpiForecast
+from nbreport.forecast.select import METHOD_NAMES
+from nbreport.forecast.store import FILE_NAME, save_forecasts
+from nbreport.metrics.daily import metric_value, period_totals
+from nbreport.params.period import Period
+from nbreport.report.context import Report
+from nbreport.report.fragment import Fragment, render, trusted
+
+PERIODS_CHARTED = 12
+SET_ASIDE_LISTED = 5
+
+
+def forecast(report: Report) -> Fragment:
+    """Target probabilities in words, one chart per KPI, last forecasts against what happened."""
+    result = report.forecasts
+    save_forecasts(result, report.client_id, report.period.key, Path.cwd())
+    report.artifacts.add(FILE_NAME)
+    checks = {check.forecast.metric: check for check in result.checks}
+    kpis = [k for k in result.kpis if k.available]
+    context = {
+        "intro": _intro(report, result.made_at, kpis),
+        "statements": [_statement(report, k) for k in kpis],
+        "charts": [trusted(_chart(report, k, checks.get(k.metric))) for k in kpis],
+        "unavailable": [{"label": k.label, "reason": k.reason} for k in result.kpis if not k.available],
+        "checks": [_check_row(report, c) for c in result.checks],
+        "made": sorted({f"{c.forecast.made_at:%-d %B %Y}" for c in result.checks}),
+        "record": [_record_row(report, r) for r in result.record],
+        "methods": [_method_row(k) for k in kpis],
+        "holidays": result.holidays,
+        "interval": report.fmt.probability(report.params.forecast.interval),
+        "period": report.period.label,
+        "notes": list(result.notes),
+    }
+    text = "; ".join(s["sentence"] for s in context["statements"]) or "No forecasts"
+    return render("forecast.html.j2", f"Forecast: {text}", **context)
+
+
+def _intro(report: Report, made_at: date | None, kpis: list[KpiForecast]) -> str:
+    if made_at is None or not kpis:
+        return ""
+    first = kpis[0].periods[0]
+    seen = f"{made_at:%-d %B %Y}"
+    if first.days_done:
+        return (f"With data up to {seen}, each forecast adds the expected rest of "
+                f"{first.period_label} to what is already in.")
+    return (f"{report.period.label} is complete, so the forecasts look ahead to "
+            f"{first.period_label}, from data up to {seen}. The next report holds them against "
+            "what happens.")
+
+
+def _statement(report: Report, kpi: KpiForecast) -> dict[str, Any]:
+    """One plain sentence per KPI: '62% likely to reach 1,200 leads in November 2026'."""
+    period = kpi.periods[0]
+    fmt = report.fmt
+    forecast = (f"forecast {fmt.value(period.point, period.unit)}, "
+                f"range {fmt.value(period.lower, period.unit)} \u2013 {fmt.value(period.upper, period.unit)}")
+    if math.isnan(period.probability):
+        sentence = f"{kpi.label} in {period.period_label}: {forecast}; no target is set."
+        likely = "none"
+    else:
+        goal = fmt.value(period.target, period.unit)
+        aim = f"stay at or below {goal}" if period.direction == "lower" else f"reach {goal}"
+        sentence = (f"{fmt.probability(period.probability)} likely to {aim} "
+                    f"{_noun(kpi.label)} in {period.period_label} ({forecast}).")
+        likely = _likelihood(period.probability)
+    return {"label": kpi.label, "sentence": sentence, "likely": likely,
+            "probability": fmt.probability(period.probability), "method": _method_name(kpi.method)}
+
+
+def _method_name(method: str) -> str:
+    return "prophet and seasonal naive" if method == "mixed" else METHOD_NAMES[method]
+
+
+def _noun(label: str) -> str:
+    """``Leads`` -> ``leads`` for use inside a sentence (keeps acronyms such as ``CPA``)."""
+    first = label.split(" ")[0]
+    return label if first.isupper() else label[0].lower() + label[1:]
+
+
+def _likelihood(probability: float) -> str:
+    """Status colour for a chance: green from 70%, amber from 40%, red below."""
+    return "green" if probability >= 0.7 else "amber" if probability >= 0.4 else "red"
+
+
+def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> str:
+    forecasts = list(kpi.periods)
+    first = forecasts[0]
+    history = _periods_back(Period.between(first.start, first.end).previous(), PERIODS_CHARTED)
+    actual = [(_axis_label(p, i), _kpi_value(report, kpi.metric, p)) for i, p in enumerate(history)]
+    points = [ForecastPoint(_axis_label(Period.between(f.start, f.end), len(history) + i),
+                            f.point, f.lower, f.upper) for i, f in enumerate(forecasts)]
+    earlier = None
+    if check is not None:
+        at = next((i for i, p in enumerate(history) if p.start == check.forecast.start), None)
+        if at is not None:
+            f = check.forecast
+            earlier = ForecastPoint(actual[at][0], f.point, f.lower, f.upper)
+    fmt = report.fmt
+    target = first.target if not math.isnan(first.target) else None
+    title = (f"{kpi.label}: {fmt.probability(first.probability)} likely to hit the target in "
+             f"{first.period_label}" if target is not None else f"{kpi.label}: forecast")
+    figure = forecast_chart(actual, points, target=target, title=title, theme=report.theme,
+                            axis_format=lambda y, unit=first.unit: fmt.value(y, unit),
+                            earlier=earlier,
+                            range_label=f"{fmt.probability(first.interval)} range")
+    alt = (f"Line chart of {kpi.label} by period from {history[0].label} to {history[-1].label}, "
+           f"then the forecast for {first.period_label}: {fmt.value(first.point, first.unit)} "
+           f"(range {fmt.value(first.lower, first.unit)} to {fmt.value(first.upper, first.unit)})"
+           + (f", target {fmt.value(target, first.unit)}." if target is not None else "."))
+    return figure_html(figure, alt=alt)
+
+
+def _periods_back(last: Period, count: int) -> list[Period]:
+    periods = [last]
+    while len(periods) < count:
+        periods.insert(0, periods[0].previous())
+    return periods
+
+
+def _kpi_value(report: Report, metric: str, period: Period) -> float:
+    daily = report.daily
+    if daily.empty or period.end < daily.index[0].date():
+        return math.nan
+    return float(metric_value(period_totals(daily, period), metric))
+
+
+def _axis_label(period: Period, position: int) -> str:
+    if period.kind == "month":
+        return f"{period.start:%b}\n{period.start:%Y}" if period.start.month == 1 or position == 0 \
+            else f"{period.start:%b}"
+    return period.key
+
+
+def _check_row(report: Report, check: ForecastCheck) -> dict[str, Any]:
+    f, fmt = check.forecast, report.fmt
+    target = "no target" if check.reached is None else (
+        f"{fmt.probability(f.probability)} likely; {'reached' if check.reached else 'missed'}")
+    return {
+        "label": f.label, "made_at": f"{f.made_at:%-d %b %Y}",
+        "forecast": fmt.value(f.point, f.unit),
+        "range": f"{fmt.value(f.lower, f.unit)} \u2013 {fmt.value(f.upper, f.unit)}",
+        "actual": fmt.value(check.actual, f.unit),
+        "error": fmt.value(check.error, "percent"),
+        "inside": "Yes" if check.inside else "No",
+        "inside_class": "good" if check.inside else "bad",
+        "target": target,
+    }
+
+
+def _record_row(report: Report, record: AccuracyRecord) -> dict[str, Any]:
+    return {"label": record.label, "forecasts": record.forecasts,
+            "mape": report.fmt.value(record.mape, "percent"),
+            "inside": f"{record.inside} of {record.forecasts}",
+            "periods": ", ".join(record.periods)}
+
+
+def _method_row(kpi: KpiForecast) -> dict[str, Any]:
+    method = _method_name(kpi.method)
+    days = [f"{day:%-d %b %Y}" for day in kpi.set_aside]
+    listed = ", ".join(days[:SET_ASIDE_LISTED]) + (
+        f" and {len(days) - SET_ASIDE_LISTED} more" if len(days) > SET_ASIDE_LISTED else "")
+    return {"label": kpi.label, "method": method, "reason": kpi.reason, "set_aside": listed}
