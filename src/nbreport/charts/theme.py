@@ -7,6 +7,7 @@ Figures are built as :class:`matplotlib.figure.Figure` objects, never through
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -40,7 +41,8 @@ class ChartTheme:
 
         style = sns.axes_style("whitegrid", {"grid.color": "#e6e9ed", "axes.edgecolor": "#c8ced6"})
         rc = {**style, **sns.plotting_context("notebook", font_scale=0.95),
-              "font.family": list(self.font_family), "axes.prop_cycle": mpl.cycler(color=self.palette),
+              "font.family": installed_fonts(self.font_family),
+              "axes.prop_cycle": mpl.cycler(color=self.palette),
               "axes.spines.top": False, "axes.spines.right": False, "axes.titleweight": "bold",
               "axes.titlesize": 13, "axes.titlelocation": "left", "figure.dpi": DPI,
               "savefig.dpi": DPI * PIXEL_DENSITY}
@@ -54,3 +56,14 @@ def new_figure(height_ratio: float = 0.4) -> "matplotlib.figure.Figure":  # noqa
 
     width_in = CHART_WIDTH_PX / DPI
     return Figure(figsize=(width_in, width_in * height_ratio), layout="constrained")
+
+
+@functools.cache
+def installed_fonts(families: tuple[str, ...]) -> list[str]:
+    """``families`` without the fonts this machine lacks: matplotlib would otherwise look each
+    missing one up and log a warning for every piece of text (hundreds per chart)."""
+    from matplotlib import font_manager
+
+    generic = {"serif", "sans-serif", "cursive", "fantasy", "monospace"}
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    return [family for family in families if family in generic or family in names] or ["sans-serif"]

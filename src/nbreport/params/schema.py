@@ -143,11 +143,15 @@ class ReportOptions(StrictModel):
         Footer line.
     feedback:
         A URL or e-mail address where the client sends feedback.
+    cell_timeout:
+        Seconds any cell of this client's report may run (a cell's own ``timeout=N`` tag wins);
+        unset: the run's limit (``nbreport run --cell-timeout``, 600 by default).
     """
 
     title: str = "Performance report"
     confidentiality: str = "Confidential: prepared for the client named on the cover."
     feedback: str | None = None
+    cell_timeout: float | None = Field(default=None, gt=0)
 
     @field_validator("feedback")
     @classmethod
