@@ -20,6 +20,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -31,6 +32,7 @@ from nbreport.settings import Settings
 
 log = logging.getLogger(__name__)
 EXECUTORS = ("local", "dask")
+DASK_POLL_S = 0.05
 
 
 def default_workers() -> int:
@@ -139,13 +141,14 @@ class DaskExecutor:
                                   pure=False)
 
     def wait(self, futures: Iterable[Any], timeout: float) -> set[Any]:
-        from distributed import wait
-
-        try:
-            done, _ = wait(list(futures), timeout=timeout, return_when="FIRST_COMPLETED")
-        except TimeoutError:
-            return set()
-        return set(done)
+        # distributed.wait() needs a default client; ours is not one, to leave the caller's alone.
+        # A future's done() is a local check, so polling it costs nothing.
+        pending, deadline = list(futures), time.monotonic() + timeout
+        while not (done := {future for future in pending if future.done()}):
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(DASK_POLL_S)
+        return done
 
     def request_stop(self) -> None:
         self.stop.set()

@@ -34,13 +34,13 @@ class Progress:
         self.running: list[str] = []
         self.failures = 0
 
-    def planned(self, total: int, skipped: list[str], description: str) -> None:
+    def planned(self, total: int, skipped: list[str], why_skipped: str,
+                description: str) -> None:
         if skipped:
-            self.echo(f"{len(skipped)} clients unchanged since their last good report: skipped "
-                      "(--force runs them anyway)")
+            self.echo(f"skipped {plural(len(skipped), 'client')}: {why_skipped}")
         if not total:
             return
-        self.echo(f"running {total} clients on {description}")
+        self.echo(f"running {plural(total, 'client')} on {description}")
         if self._bar_wanted:
             from tqdm import tqdm
 
@@ -123,13 +123,13 @@ def _totals(outcome: Any) -> str:
     parts = [f"{count} {STATUS_MARKS.get(status, status).lower()}"
              for status, count in sorted(counts.items(), key=lambda item: item[0] != "ok")]
     if outcome.skipped:
-        parts.append(f"{len(outcome.skipped)} skipped (unchanged)")
+        parts.append(f"{len(outcome.skipped)} skipped ({outcome.why_skipped})")
     if outcome.not_started:
         parts.append(f"{len(outcome.not_started)} not started")
     ran = len(outcome.results)
     rate = f", {outcome.wall_s / ran:.2f} s per client" if ran and outcome.wall_s else ""
     total = ran + len(outcome.skipped) + len(outcome.not_started)
-    return f"{total} clients: {', '.join(parts) or 'nothing to do'} in {outcome.wall_s:.1f} s{rate}"
+    return f"{plural(total, 'client')}: {', '.join(parts) or 'nothing to do'} in {outcome.wall_s:.1f} s{rate}"
 
 
 def _averages(results: list[ClientResult]) -> str:
@@ -141,6 +141,10 @@ def _averages(results: list[ClientResult]) -> str:
         if values:
             means.append(f"{stage.replace('_', ' ')} {sum(values) / len(values):.2f} s")
     return "per report on average: " + ", ".join(means) if means else ""
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
 
 
 def _seconds(value: float | None) -> str:

@@ -93,7 +93,8 @@ class BatchOptions:
 class BatchEvents(Protocol):
     """What a progress display hears about a run."""
 
-    def planned(self, total: int, skipped: list[str], description: str) -> None: ...
+    def planned(self, total: int, skipped: list[str], why_skipped: str,
+                description: str) -> None: ...
 
     def started(self, task: ClientTask) -> None: ...
 
@@ -106,7 +107,8 @@ class _Quiet:
     def __init__(self, on_result: Callable[[ClientResult], None] | None = None) -> None:
         self.on_result = on_result
 
-    def planned(self, total: int, skipped: list[str], description: str) -> None:
+    def planned(self, total: int, skipped: list[str], why_skipped: str,
+                description: str) -> None:
         pass
 
     def started(self, task: ClientTask) -> None:
@@ -131,6 +133,7 @@ class BatchOutcome:
     interrupted: bool = False
     not_started: list[str] = field(default_factory=list)
     wall_s: float = 0.0
+    why_skipped: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -216,11 +219,14 @@ def run_batch(
     with period_locks(settings.outputs_dir, [task.period_key for task in tasks]):
         _remove_stale_work_folders(settings, tasks)
         selected, skipped = select_tasks(tasks, settings, options)
+        why_skipped = ("did not fail in the last run" if options.only_failed
+                       else "unchanged since the last good report")
         run = _Run(settings, options, events)
         started_at = _now()
-        results = run.execute(selected, skipped)
+        results = run.execute(selected, skipped, why_skipped)
         outcome = BatchOutcome(invalid + results, skipped=skipped, interrupted=run.interrupted,
-                               not_started=[task.client_id for task in run.not_started])
+                               not_started=[task.client_id for task in run.not_started],
+                               why_skipped=why_skipped)
         record = _run_record(outcome, options, run.description, started_at)
         outcome.index_pages = publish_indexes(settings, tasks, outcome.results, run=record)
     outcome.wall_s = round(time.perf_counter() - clock, 2)
@@ -236,11 +242,12 @@ class _Run:
         self.not_started: list[ClientTask] = []
         self.description = ""
 
-    def execute(self, tasks: list[ClientTask], skipped: list[str]) -> list[ClientResult]:
+    def execute(self, tasks: list[ClientTask], skipped: list[str],
+                why_skipped: str) -> list[ClientResult]:
         from nbreport.batch.executors import make_executor
 
         if not tasks:
-            self.events.planned(0, skipped, "nothing to run")
+            self.events.planned(0, skipped, why_skipped, "nothing to run")
             return []
         queue, running, results = deque(tasks), {}, []
         with _stop_on_signals() as stop_requested:
@@ -249,7 +256,7 @@ class _Run:
                                      scheduler=self.options.scheduler, tasks=len(tasks),
                                      checks=self.options.checks, stop=stop_requested)
             self.description = executor.description
-            self.events.planned(len(tasks), skipped, executor.description)
+            self.events.planned(len(tasks), skipped, why_skipped, executor.description)
             try:
                 self._loop(executor, queue, running, results, stop_requested)
                 if stop_requested.is_set():

@@ -71,7 +71,7 @@ def execute_notebook(
         papermill_engines.execute_notebook_with_engine(
             None, nb, kernel_name=kernel_name, input_path=str(notebook), output_path=None,
             progress_bar=False, log_output=False, start_timeout=int(start_timeout),
-            execution_timeout=cell_timeout, timeout_func=cell_timeouts(cell_timeout),
+            timeout_func=cell_timeouts(cell_timeout), resources={"metadata": {"path": str(cwd)}},
             kernel_manager_class=kernel_manager_class(kernels, env), shutdown_kernel="immediate")
         raise_for_execution_errors(nb, str(output))  # on error: banner, save, raise
     except PapermillExecutionError as exc:

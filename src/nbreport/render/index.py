@@ -14,7 +14,8 @@ from nbreport.batch.manifest import MANIFEST, read_manifest
 from nbreport.render.files import write_atomic
 
 INDEX = "index.html"
-STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters"}
+STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters",
+                "timeout": "Timed out", "interrupted": "Interrupted"}
 
 
 @functools.cache
