@@ -112,3 +112,12 @@ def make_project(root: Path, clients: list[str]) -> Settings:
 def summary_seen(settings: Settings, client_id: str) -> dict:
     manifest = json.loads((settings.outputs_dir / PERIOD / "manifest.json").read_text())
     return manifest["clients"][client_id]["summary"]["seen"]
+
+
+def reject_gated(work) -> None:  # noqa: ANN001 - a ClientWork
+    """A check (the hook a QA gate uses) that keeps clients named ``*-gated`` from publishing."""
+    from nbreport.errors import ReportError
+
+    assert work.html_path is not None and work.html_path.exists()  # it sees the exported report
+    if work.task.client_id.endswith("-gated"):
+        raise ReportError("QA gate: planted rejection")

@@ -12,22 +12,23 @@ from bs4 import BeautifulSoup
 from nbreport.batch import BatchOptions, run_batch
 from nbreport.batch.runner import BatchOutcome
 from nbreport.settings import Settings
-from tests.batch_project import PERIOD, make_project, summary_seen
+from tests.batch_project import PERIOD, make_project, reject_gated, summary_seen
 
 pytestmark = pytest.mark.kernel
 
-CLIENTS = ["ok-alpha", "ok-beta", "raises-gamma", "dies-delta", "hangs-epsilon", "slow-zeta"]
+CLIENTS = ["ok-alpha", "ok-beta", "raises-gamma", "dies-delta", "hangs-epsilon", "slow-zeta",
+           "ok-gated"]
 PREVIOUS = "<html>the previous good report</html>"
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, BatchOutcome]:
-    """One run of six misbehaving clients on two local worker processes."""
+    """One run of seven clients, most of them misbehaving, on two local workers, with a check."""
     settings = make_project(tmp_path_factory.mktemp("batch") / "project", CLIENTS)
     previous = settings.outputs_dir / PERIOD / "raises-gamma" / "report.html"
     previous.parent.mkdir(parents=True)
     previous.write_text(PREVIOUS)
-    outcome = run_batch(settings, CLIENTS, options=BatchOptions(workers=2))
+    outcome = run_batch(settings, CLIENTS, options=BatchOptions(workers=2, checks=(reject_gated,)))
     return settings, outcome
 
 
@@ -39,7 +40,8 @@ def test_every_client_gets_a_result_and_the_run_exits_1(batch: tuple[Settings, B
     _, outcome = batch
     statuses = {client_id: result.status for client_id, result in by_id(outcome).items()}
     assert statuses == {"ok-alpha": "ok", "ok-beta": "ok", "raises-gamma": "failed",
-                        "dies-delta": "failed", "hangs-epsilon": "timeout", "slow-zeta": "timeout"}
+                        "dies-delta": "failed", "hangs-epsilon": "timeout", "slow-zeta": "timeout",
+                        "ok-gated": "failed"}
     assert outcome.exit_code == 1 and not outcome.interrupted
 
 
@@ -103,11 +105,19 @@ def test_cell_and_report_time_limits(batch: tuple[Settings, BatchOutcome]) -> No
     assert not (settings.outputs_dir / PERIOD / "hangs-epsilon" / "report.html").exists()
 
 
+def test_a_check_can_keep_a_report_from_being_published(batch: tuple[Settings, BatchOutcome]) -> None:
+    settings, outcome = batch
+    error = by_id(outcome)["ok-gated"].error
+    assert error.stage == "check" and error.message == "QA gate: planted rejection"
+    assert not (settings.outputs_dir / PERIOD / "ok-gated" / "report.html").exists()
+    assert (settings.outputs_dir / PERIOD / "ok-gated" / "report.failed.ipynb").exists()
+
+
 def test_manifest_and_index_say_what_happened(batch: tuple[Settings, BatchOutcome]) -> None:
     settings, _ = batch
     manifest = json.loads((settings.outputs_dir / PERIOD / "manifest.json").read_text())
     assert manifest["last_run"]["status"] == "completed"
-    assert sorted(manifest["last_run"]["clients"]["failed"]) == ["dies-delta", "raises-gamma"]
+    assert sorted(manifest["last_run"]["clients"]["failed"]) == ["dies-delta", "ok-gated", "raises-gamma"]
     entry = manifest["clients"]["hangs-epsilon"]
     assert entry["status"] == "timeout" and entry["error"]["cell"] == 4
     assert set(entry["inputs"]) == {"params", "data", "commentary", "notebook", "templates", "package"}

@@ -13,7 +13,9 @@ from pathlib import Path
 import psutil
 import pytest
 
+from nbreport.batch import BatchOptions, plan
 from nbreport.batch.lock import period_locks
+from nbreport.batch.runner import select_tasks
 from nbreport.settings import Settings
 from tests.batch_project import PERIOD, make_project
 
@@ -74,6 +76,8 @@ def test_sigterm_stops_workers_and_kernels(tmp_path: Path) -> None:
     assert entry["status"] == "interrupted" and "the run was interrupted" in entry["error"]["message"]
     assert previous.read_text() == PREVIOUS
     assert not (previous.parent / "report.failed.ipynb").exists()
+    tasks, _ = plan(settings, None)  # --only-failed picks up the stopped and the never started
+    assert len(select_tasks(tasks, settings, BatchOptions(only_failed=True))[0]) == 3
 
 
 def test_ctrl_c_stops_a_single_client_run(tmp_path: Path) -> None:

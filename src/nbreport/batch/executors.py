@@ -3,9 +3,8 @@
 All three take the same task (:func:`nbreport.batch.worker.run_task`) and give
 back futures; the run that uses them does not care which it has.
 
-- ``inline``: one client after another in this process (one worker, or one client).
-- ``local``: a ``concurrent.futures.ProcessPoolExecutor`` of worker processes, each warmed
-  once (see :mod:`nbreport.batch.worker`).
+- ``local``: worker threads in this process; each client's notebook runs in a kernel
+  process of its own, forked from one pre-imported zygote (see :mod:`nbreport.render.kernels`).
 - ``dask``: the tasks are submitted to a ``distributed`` cluster; the workers must see the
   project folder at the same path (a shared file system) and run the same nbreport.
 
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-import multiprocessing
 import os
 import threading
 import time
@@ -26,7 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from nbreport.batch.pipeline import Check, ClientTask
-from nbreport.batch.worker import init_local_worker, run_task, warm, warm_dask_worker
+from nbreport.batch.worker import run_task, warm, warm_dask_worker
 from nbreport.errors import ConfigError
 from nbreport.settings import Settings
 
@@ -43,60 +41,29 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-class InlineExecutor:
-    """Runs each client in this process when it is submitted."""
-
-    def __init__(self, settings: Settings, checks: tuple[Check, ...],
-                 stop: threading.Event | None = None) -> None:
-        self.settings, self.checks = settings, checks
-        self.stop = stop or threading.Event()  # set by the run's signal handler: stops at once
-        self.slots = 1
-        self.description = "in this process"
-        self._warm = False
-
-    def submit(self, task: ClientTask) -> concurrent.futures.Future[Any]:
-        if not self._warm:
-            warm(self.settings)
-            self._warm = True
-        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        future.set_result(run_task(task, self.settings, self.stop, self.checks))
-        return future
-
-    def wait(self, futures: Iterable[Any], timeout: float) -> set[Any]:
-        return {future for future in futures if future.done()}
-
-    def request_stop(self) -> None:
-        self.stop.set()
-
-    def close(self) -> None:
-        pass
-
-
 class LocalExecutor:
-    """``workers`` processes on this machine, each warmed once."""
+    """``workers`` threads in this process, each driving one client's kernel at a time.
 
-    def __init__(self, settings: Settings, checks: tuple[Check, ...], workers: int) -> None:
+    The work of a report happens in its kernel, a process of its own forked from the zygote;
+    a worker thread only drives it and exports the result. Threads share one warm process:
+    papermill, nbconvert and the template are loaded once, and there is one zygote per run.
+    """
+
+    def __init__(self, settings: Settings, checks: tuple[Check, ...], workers: int,
+                 stop: threading.Event | None = None) -> None:
         self.settings, self.checks, self.slots = settings, checks, workers
-        self.description = f"{workers} worker processes"
-        context = multiprocessing.get_context("spawn")
-        self.stop = context.Event()
-        self._start = lambda: concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=context, initializer=init_local_worker,
-            initargs=(settings, self.stop))
-        self._pool = self._start()
+        self.description = f"{workers} worker{'s' * (workers != 1)} on this machine"
+        self.stop = stop or threading.Event()  # the run's own flag: set, it stops the kernels
+        warm(settings)
+        self._pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="nbreport")
 
     def submit(self, task: ClientTask) -> concurrent.futures.Future[Any]:
-        return self._pool.submit(run_task, task, self.settings, None, self.checks)
+        return self._pool.submit(run_task, task, self.settings, self.stop, self.checks)
 
     def wait(self, futures: Iterable[Any], timeout: float) -> set[Any]:
         done, _ = concurrent.futures.wait(list(futures), timeout=timeout,
                                           return_when=concurrent.futures.FIRST_COMPLETED)
         return done
-
-    def replace_broken_pool(self) -> None:
-        """After a worker process died: a new pool for the clients still to run."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool = self._start()
 
     def request_stop(self) -> None:
         self.stop.set()
@@ -118,8 +85,12 @@ class DaskExecutor:
         self.settings, self.checks = settings, checks
         self._cluster = None
         if scheduler is None:
-            self._cluster = LocalCluster(n_workers=workers or default_workers(),
-                                         threads_per_worker=1, processes=True)
+            import dask
+
+            # one worker process, a thread per client; it may fork kernels from a zygote
+            with dask.config.set({"distributed.worker.daemon": False}):
+                self._cluster = LocalCluster(n_workers=1, processes=True, dashboard_address=None,
+                                             threads_per_worker=workers or default_workers())
         try:
             self.client = Client(scheduler or self._cluster, set_as_default=False, timeout=15)
         except (OSError, TimeoutError) as exc:
@@ -170,7 +141,4 @@ def make_executor(settings: Settings, *, executor: str, workers: int | None,
         raise ConfigError(f"unknown executor '{executor}'; choose one of {', '.join(EXECUTORS)}")
     if scheduler:
         raise ConfigError("--scheduler is for --executor dask")
-    count = min(workers or default_workers(), tasks)
-    if count <= 1:
-        return InlineExecutor(settings, checks, stop)
-    return LocalExecutor(settings, checks, count)
+    return LocalExecutor(settings, checks, max(min(workers or default_workers(), tasks), 1), stop)

@@ -40,11 +40,11 @@ REPORT_NOTEBOOK = "report.ipynb"
 FAILED_NOTEBOOK = "report.failed.ipynb"
 WORK_PREFIX = ".work-"  # working folders inside outputs/<period>/, removed after each client
 STOP_POLL_S = 0.5
+_EXPORT_LOCK = threading.Lock()
 
 
 class StopToken(Protocol):
-    """Set when the whole run is to stop: a ``threading.Event``, ``multiprocessing.Event`` or a
-    ``distributed.Event``."""
+    """Set when the whole run is to stop: a ``threading.Event`` or a ``distributed.Event``."""
 
     def is_set(self) -> bool: ...
 
@@ -108,8 +108,8 @@ def run_client(task: ClientTask, settings: Settings, *, stop: StopToken | None =
                 raise ReportInterrupted("not started: the run was interrupted")
             _timed(result, "execute", lambda: execute(work, stop, result))
             _timed(result, "export", lambda: export(work))
-            for check in checks:
-                check(work)
+            if checks:
+                _timed(result, "check", lambda: run_checks(work, checks))
             if _is_set(stop):
                 raise ReportInterrupted("not published: the run was interrupted")
             _timed(result, "publish", lambda: publish(work))
@@ -135,11 +135,19 @@ def _work_folder(task: ClientTask, settings: Settings) -> Iterator[ClientWork]:
 
 
 def _timed(result: ClientResult, stage: str, step: Callable[[], None]) -> None:
+    """Run one stage and record its seconds (unless the stage recorded a finer figure itself, as
+    ``execute`` does: the time the cells ran, the kernel's start apart)."""
     clock = time.perf_counter()
     try:
         step()
     finally:
         result.timings.setdefault(stage, round(time.perf_counter() - clock, 3))
+
+
+def run_checks(work: ClientWork, checks: Sequence[Check]) -> None:
+    """Each check sees the exported report before it is published; raising blocks publishing."""
+    for check in checks:
+        check(work)
 
 
 def execute(work: ClientWork, stop: StopToken | None, result: ClientResult) -> None:
@@ -223,7 +231,8 @@ def export(work: ClientWork) -> None:
     from nbreport.render.meta import report_meta
 
     meta = report_meta(work.task.params, work.settings.project_dir)
-    html = export_html(work.notebook, meta, work.settings.templates_dir)
+    with _EXPORT_LOCK:  # worker threads share one exporter (and export holds the GIL anyway)
+        html = export_html(work.notebook, meta, work.settings.templates_dir)
     work.html_path = work.work_dir / REPORT_HTML
     write_atomic(work.html_path, html)
     work.summary = extract_summary(work.notebook)
@@ -285,7 +294,7 @@ def _record_failure(result: ClientResult, exc: Exception, work: ClientWork) -> N
 
 
 def _failed_stage(result: ClientResult) -> str:
-    for stage in ("publish", "export", "execute"):
+    for stage in ("publish", "check", "export", "execute"):
         if stage in result.timings:
             return stage
     return "execute"

@@ -168,7 +168,8 @@ def select_tasks(tasks: list[ClientTask], settings: Settings,
                  options: BatchOptions) -> tuple[list[ClientTask], list[str]]:
     """Fingerprint every task; keep those to run, name those skipped.
 
-    ``only_failed`` keeps the clients whose last run for the period did not succeed. Otherwise
+    ``only_failed`` keeps the clients whose last run for the period did not succeed (or never
+    started, the run being interrupted). Otherwise
     a client is skipped when its last run succeeded, its report is in place and none of its
     inputs changed since, unless ``force``.
     """
@@ -180,10 +181,12 @@ def select_tasks(tasks: list[ClientTask], settings: Settings,
                           client_inputs(task.client_id, task.params, settings, shared))
         period_dir = settings.outputs_dir / task.period_key
         if task.period_key not in manifests:
-            manifests[task.period_key] = read_manifest(period_dir).get("clients", {})
-        last = manifests[task.period_key].get(task.client_id) or {}
+            manifests[task.period_key] = read_manifest(period_dir)
+        manifest = manifests[task.period_key]
+        last = manifest.get("clients", {}).get(task.client_id) or {}
         if options.only_failed:
-            keep = last.get("status") in RERUN_STATUSES
+            never_started = manifest.get("last_run", {}).get("clients", {}).get("not_started", [])
+            keep = last.get("status") in RERUN_STATUSES or task.client_id in never_started
         else:
             keep = options.force or _needs_run(task, last, period_dir)
         (selected if keep else skipped).append(task if keep else task.client_id)
@@ -213,6 +216,10 @@ def run_batch(
     options = options or BatchOptions()
     events = events or _Quiet(on_result)
     clock = time.perf_counter()
+    if options.executor == "local":
+        from nbreport.render.kernels import start_zygote
+
+        start_zygote()  # it imports in the background while the clients are validated
     tasks, invalid = plan(settings, client_ids, overrides)
     for result in invalid:
         events.finished(result)
@@ -301,10 +308,8 @@ class _Run:
             result = future.result()
         except Exception as exc:  # noqa: BLE001 - the worker itself failed, not the report
             result = _lost_result(task, "failed", f"its worker failed ({type(exc).__name__}: "
-                                  f"{exc}); the worker process may have been killed or run out "
+                                  f"{exc}); a Dask worker may have been killed or run out "
                                   "of memory")
-            if hasattr(executor, "replace_broken_pool") and "Broken" in type(exc).__name__:
-                executor.replace_broken_pool()
         results.append(result)
         self.events.finished(result)
 

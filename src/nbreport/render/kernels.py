@@ -22,6 +22,7 @@ kill it from another thread.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import functools
@@ -33,10 +34,12 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 import uuid
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -51,10 +54,11 @@ ZYGOTE_PRELOAD: tuple[str, ...] = (
     "seaborn", "babel.numbers", "pydantic", "jinja2", "nh3", "prophet",
     "nbreport.report", "nbreport.report.sections",
 )
-# matplotlib reads MPLBACKEND when it is imported: the value ipykernel would set, so that pyplot
-# figures still display inline in a forked kernel.
+# The matplotlib backend ipykernel sets, so that pyplot figures display inline in a forked kernel.
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _LAUNCHER = ("-m", "ipykernel_launcher")
+_REAP_POLL_S = 0.01
+_IOPUB_CONNECT_S = 0.5
 _PR_SET_PDEATHSIG = 1
 
 
@@ -113,34 +117,19 @@ def start_zygote(preload: Sequence[str] = ZYGOTE_PRELOAD) -> bool:
     """
     if not _can_fork_here():
         return False
+    # debugpy, imported with ipykernel, warns about frozen modules on import: not for a report
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(preload))
-    # debugpy, imported with ipykernel, warns about frozen modules on import: not for a report
-    with _environment(MPLBACKEND=os.environ.get("MPLBACKEND") or _INLINE_BACKEND,
-                      PYDEVD_DISABLE_FILE_VALIDATION="1"):
-        from multiprocessing import forkserver
+    from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+    forkserver.ensure_running()
     return True
 
 
 def _can_fork_here() -> bool:
     return (os.name == "posix" and "forkserver" in multiprocessing.get_all_start_methods()
             and not multiprocessing.current_process().daemon)
-
-
-@contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def is_forkable(cmd: Sequence[str]) -> bool:
@@ -158,11 +147,19 @@ def _kernel_main(argv: list[str], cwd: str, env: dict[str, str]) -> None:
     os.environ.update(env)
     parent = str(os.getppid())
     os.environ["JPY_PARENT_PID"] = parent
+    _inline_figures()
     from ipykernel.kernelapp import IPKernelApp
 
     # ipykernel read JPY_PARENT_PID when the zygote imported it: pass it again, so that the
     # kernel exits if the zygote goes away and stays quiet about its connection file
     IPKernelApp.launch_instance(argv=[*argv, f"--IPKernelApp.parent_handle={parent}"])
+
+
+def _inline_figures() -> None:
+    """The backend ipykernel would give matplotlib, which the zygote imported before it could."""
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is not None:
+        matplotlib.rcParams["backend"] = os.environ.get("MPLBACKEND") or _INLINE_BACKEND
 
 
 def _die_with_parent() -> None:
@@ -236,12 +233,64 @@ def _provisioner_class() -> type:
             self.pid = process.pid
             self.cwd = cwd
 
+        async def wait(self) -> int | None:
+            # a killed kernel is gone within milliseconds: look more often than every 100 ms
+            while isinstance(self.process, _ForkedProcess) and self.process.poll() is None:
+                await asyncio.sleep(_REAP_POLL_S)
+            return await super().wait()
+
         async def cleanup(self, restart: bool = False) -> None:
             if self.watch is not None and self.pid is not None:
                 self.watch.discard(self.pid)
             await super().cleanup(restart=restart)
 
     return ZygoteProvisioner
+
+
+@functools.cache
+def _client_class() -> type:
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyKernelClient(AsyncKernelClient):  # type: ignore[misc]
+        """Knows the kernel is ready when IOPub carries the idle status of its kernel_info request.
+
+        jupyter_client's own wait ends with 0.2 s of IOPub silence: a fixed cost on every
+        client's report. Seeing our own request's idle status proves the same, IOPub
+        connected and the kernel idle, as soon as it is true.
+        """
+
+        async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+            while time.monotonic() < deadline:
+                request = self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if reply and reply["parent_header"].get("msg_id") == request:
+                    if await self._idle_after(request, _IOPUB_CONNECT_S):
+                        self._handle_kernel_info_reply(reply)
+                        return
+                elif not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+            raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+        async def _idle_after(self, request: str, timeout: float) -> bool:
+            """Whether IOPub brings the idle status of ``request`` within ``timeout`` seconds (a
+            subscription that is not connected yet misses it: then the request is sent again)."""
+            deadline = time.monotonic() + timeout
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    message = await self.iopub_channel.get_msg(timeout=left)
+                except Empty:
+                    return False
+                if (message["msg_type"] == "status"
+                        and message["parent_header"].get("msg_id") == request
+                        and message["content"].get("execution_state") == "idle"):
+                    return True
+            return False
+
+    return ReadyKernelClient
 
 
 @functools.cache
@@ -269,9 +318,18 @@ def kernel_manager_class(watch: KernelWatch | None = None,
         # working folder does not matter.
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc")
 
+        @default("client_factory")
+        def _ready_client(self) -> type:
+            return _client_class()
+
         @default("ip")
         def _socket_path(self) -> str:
             return str(_runtime_dir() / f"kernel-{uuid.uuid4().hex[:12]}")
+
+        async def _async_wait(self, pollinterval: float = _REAP_POLL_S) -> None:
+            # after a kill, jupyter_client checks every 100 ms whether the kernel is gone: it
+            # is gone within milliseconds, and every report waits for it
+            await super()._async_wait(pollinterval=_REAP_POLL_S)
 
         async def _async_pre_start_kernel(self, **kw: Any) -> Any:
             if self.provisioner is None:
