@@ -1,4 +1,4 @@
-"""Kernel processes for report runs: a fresh kernel per client, started in milliseconds.
+"""Kernel processes for report runs: a fresh kernel per client, ready in a fraction of a second.
 
 Starting a Jupyter kernel the usual way costs seconds per client: a new
 Python, then ipykernel, pandas, matplotlib, seaborn and nbreport imported
@@ -36,8 +36,7 @@ import tempfile
 import threading
 import time
 import uuid
-import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from queue import Empty
 from typing import Any
@@ -69,7 +68,6 @@ class KernelWatch:
         self._groups: set[int] = set()
         self._lock = threading.Lock()
         self.killed = False
-        _WATCHES.add(self)
 
     def add(self, pid: int) -> None:
         with self._lock:
@@ -89,15 +87,6 @@ class KernelWatch:
             groups = list(self._groups)
         for pid in groups:
             _kill_group(pid)
-
-
-_WATCHES: weakref.WeakSet[KernelWatch] = weakref.WeakSet()
-
-
-def kill_all_kernels() -> None:
-    """Kill every kernel this process started and still runs (its owner is going away)."""
-    for watch in list(_WATCHES):
-        watch.kill()
 
 
 def _kill_group(pid: int) -> None:
@@ -123,8 +112,38 @@ def start_zygote(preload: Sequence[str] = ZYGOTE_PRELOAD) -> bool:
     context.set_forkserver_preload(list(preload))
     from multiprocessing import forkserver
 
-    forkserver.ensure_running()
+    global _zygote_started
+    with _ZYGOTE_LOCK:
+        if _zygote_started:
+            forkserver.ensure_running()  # restarts it if it died (then its errors are shown)
+        else:
+            with _stderr_to(zygote_log()):
+                forkserver.ensure_running()
+            _zygote_started = True
     return True
+
+
+def zygote_log() -> Path:
+    """Where the zygote and its kernels write before ipykernel captures their output (import
+    warnings, a crash): a file, not the terminal a progress bar is drawn on."""
+    return _runtime_dir() / "zygote.log"
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """Point file descriptor 2 at ``path`` while a child process is started (it inherits it)."""
+    saved = os.dup(2)
+    with path.open("ab") as log_file:
+        os.dup2(log_file.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+_ZYGOTE_LOCK = threading.Lock()
+_zygote_started = False
 
 
 def _can_fork_here() -> bool:
@@ -213,7 +232,8 @@ def _provisioner_class() -> type:
                 try:
                     self._fork(cmd, kwargs)
                 except (OSError, EOFError) as exc:  # a broken zygote must not cost the report
-                    log.warning("forking a kernel failed (%s); starting it the usual way", exc)
+                    log.warning("forking a kernel failed (%s; the zygote wrote: %s); starting it "
+                                "the usual way", exc, _tail(zygote_log()))
                     await super().launch_kernel(cmd, **kwargs)
             else:
                 await super().launch_kernel(cmd, **kwargs)
@@ -291,6 +311,13 @@ def _client_class() -> type:
             return False
 
     return ReadyKernelClient
+
+
+def _tail(path: Path, lines: int = 5) -> str:
+    try:
+        return " | ".join(path.read_text(errors="replace").splitlines()[-lines:]) or "nothing"
+    except OSError:
+        return "nothing"
 
 
 @functools.cache
