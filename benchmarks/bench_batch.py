@@ -11,8 +11,8 @@ seeds), then times, on the same 12 clients:
 
 and finally ``nbreport run`` for 60 clients, to see that the time per client
 holds when the batch grows. The machine is shared, so (a) and (b) are
-interleaved: half of (a), (b), the other half of (a), (b) again; (b) counts as
-the mean of its two runs.
+interleaved: (b), half of (a), (b), the other half of (a), (b) again; (b)
+counts as the mean of its three runs.
 
 Prints seconds per client, the split per stage, the peak memory of the run per
 worker (proportional set size of all its processes, divided by the number of
@@ -66,10 +66,12 @@ def run(project: Path, count: int, large: int) -> None:
           f"client_report.ipynb, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     warm_up(project)
 
-    # interleaved, so that a change in the machine's load (it is shared) hits both ways alike
+    # interleaved, so that a change in the machine's load (it is shared) hits both ways alike:
+    # (b), half of (a), (b), the other half of (a), (b)
     half = count // 2
-    hand = hand_loop(project, small[:half])
     runs = [nbreport_run(project, small)]
+    hand = hand_loop(project, small[:half])
+    runs.append(nbreport_run(project, small))
     hand += hand_loop(project, small[half:])
     runs.append(nbreport_run(project, small))
     hand_wall = sum(client["wall"] for client in hand)
@@ -83,9 +85,9 @@ def run(project: Path, count: int, large: int) -> None:
     print(f"    wall {hand_wall:.1f} s = {hand_wall / count:.2f} s per client")
     print("    per client: " + stage_line(hand, ("tool_startup", "kernel_start", "execute",
                                                      "export")))
-    walls = " and ".join(f"{r['wall']:.1f}" for r in runs)
-    print(f"\n(b) nbreport run, {count} clients, {batch['workers']}, run twice (after each half "
-          f"of (a)): {walls} s")
+    walls = ", ".join(f"{r['wall']:.1f}" for r in runs)
+    print(f"\n(b) nbreport run, {count} clients, {batch['workers']}, run {len(runs)} times "
+          f"(before, between and after the halves of (a)): {walls} s")
     print(f"    wall {batch['wall']:.1f} s = {batch['wall'] / count:.2f} s per client "
           f"(start-up to first report {batch['first']:.1f} s)")
     print("    per client: " + stage_line(batch["clients"], ("kernel_start", "execute", "export",

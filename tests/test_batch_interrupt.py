@@ -80,10 +80,14 @@ def test_sigterm_stops_workers_and_kernels(tmp_path: Path) -> None:
     assert len(select_tasks(tasks, settings, BatchOptions(only_failed=True))[0]) == 3
 
 
-def test_ctrl_c_stops_a_single_client_run(tmp_path: Path) -> None:
+def test_a_second_run_waits_its_turn_and_ctrl_c_stops_the_first(tmp_path: Path) -> None:
     settings = make_project(tmp_path / "project", ["sleeps-alone"])
     run = start_run(settings, "sleeps-alone")
     kernels = wait_until_running(settings, run, 1)
+    second = start_run(settings, "--all", "--force")
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 2, (out, err)
+    assert f"another nbreport run is writing outputs/{PERIOD} (process {run.pid} on " in err
     manifest = stop_and_check(settings, run, kernels, signal.SIGINT)
     assert manifest["clients"]["sleeps-alone"]["status"] == "interrupted"
     assert manifest["last_run"]["status"] == "interrupted"

@@ -69,7 +69,7 @@ class BatchOptions:
     workers:
         Clients run at the same time (default: one per CPU; on Dask, every worker thread).
     executor:
-        ``local`` (worker processes on this machine) or ``dask``.
+        ``local`` (worker threads here, each client in a kernel process of its own) or ``dask``.
     scheduler:
         Address of the Dask scheduler (``tcp://host:8786``); none: a local Dask cluster.
     only_failed:
