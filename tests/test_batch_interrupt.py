@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from nbreport.batch import BatchOptions, plan
+from nbreport.batch import BatchOptions, plan, run_batch
 from nbreport.batch.lock import period_locks
 from nbreport.batch.runner import select_tasks
 from nbreport.settings import Settings
@@ -93,3 +93,18 @@ def test_a_second_run_waits_its_turn_and_ctrl_c_stops_the_first(tmp_path: Path) 
     assert manifest["last_run"]["status"] == "interrupted"
     assert not (settings.outputs_dir / PERIOD / "sleeps-alone" / "report.html").exists()
     assert os.path.exists(settings.outputs_dir / PERIOD / "index.html")
+
+
+def test_a_killed_run_leaves_no_kernel_behind(tmp_path: Path) -> None:
+    settings = make_project(tmp_path / "project", ["sleeps-killed"])
+    run = start_run(settings, "sleeps-killed")
+    kernels = wait_until_running(settings, run, 1)
+    family = psutil.Process(run.pid).children(recursive=True)
+    assert kernels <= {process.pid for process in family}
+    run.kill()  # SIGKILL: no handler runs, only the kernels' tie to the zygote is left
+    run.communicate(timeout=60)
+    _, alive = psutil.wait_procs(family, timeout=20)
+    assert alive == [], f"processes outlived the killed run: {alive}"
+    assert list((settings.outputs_dir / PERIOD).glob(".work-*"))  # left behind by the kill...
+    run_batch(settings, options=BatchOptions(only_failed=True))  # ...until the next run's lock
+    assert not list((settings.outputs_dir / PERIOD).glob(".work-*"))

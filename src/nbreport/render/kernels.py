@@ -160,6 +160,7 @@ def is_forkable(cmd: Sequence[str]) -> bool:
 def _kernel_main(argv: list[str], cwd: str, env: dict[str, str]) -> None:
     """Body of a forked kernel process: become a kernel exactly as ``ipykernel_launcher`` would."""
     os.setsid()  # its own process group: the terminal's Ctrl-C reaches the run, not the kernel
+    _release_zygote()
     _die_with_parent()
     os.chdir(cwd)
     os.environ.clear()
@@ -172,6 +173,24 @@ def _kernel_main(argv: list[str], cwd: str, env: dict[str, str]) -> None:
     # ipykernel read JPY_PARENT_PID when the zygote imported it: pass it again, so that the
     # kernel exits if the zygote goes away and stays quiet about its connection file
     IPKernelApp.launch_instance(argv=[*argv, f"--IPKernelApp.parent_handle={parent}"])
+
+
+def _release_zygote() -> None:
+    """Close this kernel's copy of the pipe that keeps the zygote alive.
+
+    The fork server lives while any process holds the write end of its "alive" pipe, and it
+    hands that end to every child. A kernel holding it would keep the zygote alive after the
+    run that owns both died, and the kernel itself waits for the zygote to die: neither would
+    ever exit. Without it, the zygote exits with its owner and takes its kernels along.
+    """
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # noqa: SLF001 - the stdlib offers no public handle on it
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None:
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        server._forkserver_alive_fd = None
 
 
 def _inline_figures() -> None:
