@@ -40,6 +40,10 @@ test: $(STAMP)
 bench-data: $(STAMP)
 	$(BIN)/python benchmarks/bench_data.py
 
+# nbreport run against the hand-written papermill + nbconvert loop, on the same clients, in one run
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_batch.py
+
 clean:
 	rm -rf $(VENV) outputs/*/ outputs/index.html
 	@echo "client data in data/ is left alone; delete demo folders by hand if you want them gone"

@@ -51,8 +51,12 @@ def test_demo_commentary_is_written_and_consistent(project: Settings) -> None:
     northwind = report_for(project, "northwind-outfitters").commentary
     assert northwind.written == list(SECTIONS) and northwind.flags == []
     assert northwind.review() == {"publishable": True, "reasons": []}
-    ledgerline = report_for(project, "ledgerline").commentary
+    ledgerline = report_for(project, "ledgerline").commentary  # commentary.drafts: allow
     assert ledgerline.drafts == ["targets", "trends", "campaigns"] and ledgerline.flags == []
+    assert ledgerline.review() == {"publishable": True, "reasons": []}
+    params = project.params_dir / "ledgerline.yaml"
+    params.write_text(params.read_text().replace("drafts: allow", "drafts: block"))
+    ledgerline = report_for(project, "ledgerline").commentary
     (reason,) = ledgerline.review()["reasons"]
     assert "unreviewed draft commentary in 'Performance against targets', 'Trends', 'Campaigns'" in reason
     assert "commentary/ledgerline/2026-10.md" in reason

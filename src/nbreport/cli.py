@@ -40,20 +40,39 @@ def cli(ctx: click.Context, project_dir: Path, verbose: int) -> None:
               "(2026-10, 2026-Q3, last-month...).")
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Override a parameter for this run, e.g. --set budget.amount=30000.")
-@click.option("--cell-timeout", type=float, help="Seconds a notebook cell may run (default 600).")
+@click.option("--cell-timeout", type=float, help="Seconds a notebook cell may run (default 600; "
+              "a client's report.cell_timeout and a cell's timeout=N tag win).")
+@click.option("-j", "--workers", type=click.IntRange(min=1),
+              help="Clients run at the same time (default: one per CPU).")
+@click.option("--only-failed", is_flag=True,
+              help="Run only the clients whose last run for the period did not succeed.")
+@click.option("--force", is_flag=True,
+              help="Run clients even when nothing changed since their last good report.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Worker processes on this machine, or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local Dask cluster).")
 @click.option("--format", "report_format", type=click.Choice(["html", "pdf", "html+pdf"]),
               default="html", show_default=True,
               help="Publish each report as HTML, as PDF (printed by headless Chromium), or both.")
 @pass_settings
 def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str | None,
-        assignments: tuple[str, ...], cell_timeout: float | None, report_format: str) -> None:
-    """Produce the reports of CLIENTS (or --all) and the period's index page."""
+        assignments: tuple[str, ...], cell_timeout: float | None, workers: int | None,
+        only_failed: bool, force: bool, executor: str, scheduler: str | None,
+        report_format: str) -> None:
+    """Produce the reports of CLIENTS (or --all, or --only-failed) and the period's index page.
+
+    Clients whose params, data, commentary, notebook, templates and nbreport version are
+    unchanged since their last good report are skipped. Ctrl-C stops the run cleanly.
+    """
     from dataclasses import replace
 
-    from nbreport.batch import run_batch
+    from nbreport.batch import BatchOptions, run_batch
+    from nbreport.batch.progress import Progress, summary_table
 
-    if bool(clients) == run_all:
+    if clients and run_all or not (clients or run_all or only_failed):
         raise click.UsageError("name one or more clients, or pass --all")
+    _skip_slow_optional_imports()
     if cell_timeout is not None:
         settings = replace(settings, cell_timeout=cell_timeout)
     if report_format != "html":
@@ -61,10 +80,20 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
 
         find_chromium()  # no Chromium: a usage error now, not a failure per client later
         settings = replace(settings, report_format=report_format)
-    outcome = run_batch(settings, clients or None, overrides=_overrides(period, assignments),
-                        on_result=_print_result)
+    options = BatchOptions(workers=workers, executor=executor, scheduler=scheduler,
+                           only_failed=only_failed, force=force)
+    progress = Progress()
+    try:
+        outcome = run_batch(settings, clients or None, overrides=_overrides(period, assignments),
+                            options=options, events=progress)
+    finally:
+        progress.close()
+    click.echo(summary_table(outcome))
     for page in outcome.index_pages:
         click.echo(f"index: {_display_path(page)}")
+    if outcome.interrupted:
+        click.echo("interrupted: previous good reports are unchanged; the manifest records what "
+                   "was stopped (nbreport run --only-failed runs those clients again)", err=True)
     sys.exit(outcome.exit_code)
 
 
@@ -185,12 +214,15 @@ def _overrides(period: str | None, assignments: tuple[str, ...]) -> dict[str, An
     return overrides
 
 
-def _print_result(result: Any) -> None:
-    mark = {"ok": "ok     ", "failed": "FAILED ", "invalid": "INVALID"}[result.status]
-    timing = f"{result.duration_s:6.1f} s" if result.duration_s is not None else " " * 8
-    click.echo(f"{mark} {timing}  {result.client_id}")
-    if result.error:
-        click.echo(_indent(result.error.message), err=True)
+# Optional modules that other packages import for features a run never uses, at a high start-up
+# cost: jsonschema (under nbformat) builds an IRI grammar with rfc3987_syntax, about 2 s of CPU,
+# for a string format that notebook validation never checks. This process skips them.
+SKIPPED_OPTIONAL_MODULES = ("rfc3987_syntax",)
+
+
+def _skip_slow_optional_imports() -> None:
+    for name in SKIPPED_OPTIONAL_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type] - None reads "not installed"
 
 
 def _indent(text: str) -> str:

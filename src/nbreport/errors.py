@@ -21,6 +21,9 @@ __all__ = [
     "DataError",
     "ReportError",
     "ConfigError",
+    "ReportTimeout",
+    "ReportInterrupted",
+    "RunLockedError",
 ]
 
 EXIT_OK = 0
@@ -143,3 +146,15 @@ class ReportError(NbreportError):
         self.ename = ename
         self.evalue = evalue
         super().__init__(message)
+
+
+class ReportTimeout(ReportError):
+    """A cell of one client's report ran out of time (its kernel was stopped)."""
+
+
+class ReportInterrupted(ReportError):
+    """One client's report was stopped because the whole run was interrupted (Ctrl-C, SIGTERM)."""
+
+
+class RunLockedError(ConfigError):
+    """Another run is writing the same period's outputs."""

@@ -21,12 +21,19 @@ def read_manifest(period_dir: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def update_manifest(period_dir: Path, period_label: str, results: list[ClientResult]) -> dict[str, Any]:
-    """Record ``results``; clients not in this run keep their previous entry."""
+def update_manifest(period_dir: Path, period_label: str, results: list[ClientResult],
+                    run: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Record ``results``; clients not in this run keep their previous entry.
+
+    ``run`` describes the run as a whole (``last_run``: when, how, which clients were done,
+    skipped, interrupted or never started).
+    """
     manifest = read_manifest(period_dir)
     clients = manifest.get("clients", {})
     for result in results:
         clients[result.client_id] = result.to_dict()
+    if run is not None:
+        manifest["last_run"] = run
     manifest.update({
         "period": period_dir.name,
         "period_label": period_label,

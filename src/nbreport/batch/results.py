@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-Status = Literal["ok", "failed", "invalid"]
+# ok: report published. failed: a cell raised, the kernel died or export failed. timeout: a cell
+# ran out of time. interrupted: the run was stopped (Ctrl-C, SIGTERM). invalid: bad parameters.
+Status = Literal["ok", "failed", "timeout", "interrupted", "invalid"]
+RERUN_STATUSES = frozenset({"failed", "timeout", "interrupted", "invalid"})
 
 
 @dataclass
@@ -15,7 +18,7 @@ class ClientError:
     Attributes
     ----------
     stage:
-        ``params``, ``execute`` or ``export``.
+        ``params``, ``execute``, ``export`` or ``publish``.
     message:
         What went wrong, without tracebacks or local paths.
     cell:
@@ -32,6 +35,17 @@ class ClientError:
 
 @dataclass
 class ClientResult:
+    """One client's run, as recorded in the manifest.
+
+    Attributes
+    ----------
+    timings:
+        Seconds per stage: ``kernel_start``, ``execute``, ``export``, ``publish``.
+    inputs:
+        Fingerprints of what the report was made from (params, data, commentary, notebook,
+        templates, package); a later run skips the client while they are unchanged.
+    """
+
     client_id: str
     period: str | None
     status: Status
@@ -43,6 +57,8 @@ class ClientResult:
     files: dict[str, str] = field(default_factory=dict)  # relative to the period folder
     error: ClientError | None = None
     summary: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -53,5 +69,7 @@ class ClientResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ClientResult:
+        known = {f.name for f in fields(cls)}  # a manifest from another version may differ
         error = data.get("error")
-        return cls(**{**data, "error": ClientError(**error) if error else None})
+        values = {key: value for key, value in data.items() if key in known}
+        return cls(**{**values, "error": ClientError(**error) if error else None})

@@ -1,63 +1,144 @@
-"""Run the master notebook for many clients: validate, execute, export, record, index.
+"""Run the master notebook for many clients: validate, select, run in parallel, record, index.
 
-Parameters are validated for every client before any kernel starts. Each
-client then runs on its own: a failure is recorded in the manifest and the
-index and never stops the others. A report reaches its final path only when
-it is complete, so a failed run leaves the previous good report in place.
+Parameters are validated for every client before any kernel starts. The
+period's lock is taken, clients whose inputs have not changed since their last
+good report are skipped (unless ``force``), and the others run on an executor
+(see :mod:`nbreport.batch.executors`), one client per task, each in its own
+kernel (see :mod:`nbreport.batch.pipeline`). A failure is recorded in the
+manifest and the index and never stops the others.
+
+Ctrl-C or SIGTERM stops the run cleanly: running clients have their kernels
+killed and are recorded as ``interrupted``, clients not yet started keep their
+previous entry, previous good reports stay in place, and the manifest's
+``last_run`` says what happened. A second Ctrl-C stops waiting at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
-import tempfile
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from nbreport.batch.manifest import update_manifest
-from nbreport.batch.results import ClientError, ClientResult
-from nbreport.errors import (
-    EXIT_OK,
-    EXIT_REPORTS_FAILED,
-    EXIT_USAGE,
-    NbreportError,
-    ParamsError,
-    ReportError,
+from nbreport.batch.fingerprint import changed_inputs, client_inputs, shared_inputs
+from nbreport.batch.lock import period_locks
+from nbreport.batch.manifest import read_manifest, update_manifest
+from nbreport.batch.pipeline import (
+    FAILED_NOTEBOOK,
+    REPORT_HTML,
+    REPORT_NOTEBOOK,
+    WORK_PREFIX,
+    Check,
+    ClientTask,
+    extract_summary,
+    notebook_parameters,
+    redact_paths,
+    run_client,
 )
-from nbreport.params import ClientParams, client_files, load_client_params, params_hash
-from nbreport.render.files import move_atomic, write_atomic
+from nbreport.batch.results import RERUN_STATUSES, ClientError, ClientResult
+from nbreport.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, ParamsError
+from nbreport.params import client_files, load_client_params
 from nbreport.settings import Settings
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "FAILED_NOTEBOOK", "REPORT_HTML", "REPORT_NOTEBOOK", "BatchEvents", "BatchOptions",
+    "BatchOutcome", "ClientTask", "EXIT_INTERRUPTED", "extract_summary", "notebook_parameters",
+    "plan", "publish_indexes", "redact_paths", "run_batch", "run_client", "select_tasks",
+]
 
-REPORT_HTML = "report.html"
-REPORT_NOTEBOOK = "report.ipynb"
-FAILED_NOTEBOOK = "report.failed.ipynb"
+log = logging.getLogger(__name__)
+EXIT_INTERRUPTED = 130
+STOP_GRACE_S = 30.0  # how long an interrupted run waits for its running clients to stop
+POLL_S = 0.5
 
 
 @dataclass(frozen=True)
-class ClientTask:
-    """One client's report to produce: its validated parameters and where outputs go."""
+class BatchOptions:
+    """How to run a batch.
 
-    client_id: str
-    params: ClientParams
+    Attributes
+    ----------
+    workers:
+        Clients run at the same time (default: one per CPU; on Dask, every worker thread).
+    executor:
+        ``local`` (worker threads here, each client in a kernel process of its own) or ``dask``.
+    scheduler:
+        Address of the Dask scheduler (``tcp://host:8786``); none: a local Dask cluster.
+    only_failed:
+        Run only the clients whose last run for the period did not succeed.
+    force:
+        Run clients even when nothing they depend on changed since their last good report.
+    checks:
+        Called with each client's :class:`~nbreport.batch.pipeline.ClientWork` after export and
+        before publishing; raising ``ReportError`` keeps the report from being published.
+        Module-level functions, so that they reach worker processes.
+    """
 
-    @property
-    def period_key(self) -> str:
-        return self.params.period.key
+    workers: int | None = None
+    executor: str = "local"
+    scheduler: str | None = None
+    only_failed: bool = False
+    force: bool = False
+    checks: tuple[Check, ...] = ()
+
+
+class BatchEvents(Protocol):
+    """What a progress display hears about a run."""
+
+    def planned(self, total: int, skipped: list[str], why_skipped: str,
+                description: str) -> None: ...
+
+    def started(self, task: ClientTask) -> None: ...
+
+    def finished(self, result: ClientResult) -> None: ...
+
+    def tick(self) -> None: ...
+
+
+class _Quiet:
+    def __init__(self, on_result: Callable[[ClientResult], None] | None = None) -> None:
+        self.on_result = on_result
+
+    def planned(self, total: int, skipped: list[str], why_skipped: str,
+                description: str) -> None:
+        pass
+
+    def started(self, task: ClientTask) -> None:
+        pass
+
+    def finished(self, result: ClientResult) -> None:
+        if self.on_result:
+            self.on_result(result)
+
+    def tick(self) -> None:
+        pass
 
 
 @dataclass
 class BatchOutcome:
+    """What a run did: a result per client that ran (or was invalid), the skipped clients,
+    the index pages written and whether the run was interrupted."""
+
     results: list[ClientResult]
     index_pages: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    not_started: list[str] = field(default_factory=list)
+    wall_s: float = 0.0
+    why_skipped: str = ""
 
     @property
     def exit_code(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
         if any(r.status == "invalid" for r in self.results):
             return EXIT_USAGE
         return EXIT_REPORTS_FAILED if any(not r.ok for r in self.results) else EXIT_OK
@@ -83,30 +164,211 @@ def plan(settings: Settings, client_ids: Iterable[str] | None,
     return tasks, invalid
 
 
+def select_tasks(tasks: list[ClientTask], settings: Settings,
+                 options: BatchOptions) -> tuple[list[ClientTask], list[str]]:
+    """Fingerprint every task; keep those to run, name those skipped.
+
+    ``only_failed`` keeps the clients whose last run for the period did not succeed (or never
+    started, the run being interrupted). Otherwise
+    a client is skipped when its last run succeeded, its report is in place and none of its
+    inputs changed since, unless ``force``.
+    """
+    shared = shared_inputs(settings)
+    manifests: dict[str, dict[str, Any]] = {}
+    selected, skipped = [], []
+    for task in tasks:
+        task = ClientTask(task.client_id, task.params,
+                          client_inputs(task.client_id, task.params, settings, shared))
+        period_dir = settings.outputs_dir / task.period_key
+        if task.period_key not in manifests:
+            manifests[task.period_key] = read_manifest(period_dir)
+        manifest = manifests[task.period_key]
+        last = manifest.get("clients", {}).get(task.client_id) or {}
+        if options.only_failed:
+            never_started = manifest.get("last_run", {}).get("clients", {}).get("not_started", [])
+            keep = last.get("status") in RERUN_STATUSES or task.client_id in never_started
+        else:
+            keep = options.force or _needs_run(task, last, period_dir)
+        (selected if keep else skipped).append(task if keep else task.client_id)
+    return selected, skipped
+
+
+def _needs_run(task: ClientTask, last: dict[str, Any], period_dir: Path) -> bool:
+    if last.get("status") != "ok" or not (period_dir / task.client_id / REPORT_HTML).is_file():
+        return True
+    changed = changed_inputs(last.get("inputs") or {}, task.inputs)
+    if changed:
+        log.info("%s: %s changed since the last report", task.client_id, ", ".join(changed))
+    return bool(changed)
+
+
 def run_batch(
     settings: Settings,
     client_ids: Iterable[str] | None = None,
     *,
     overrides: dict[str, Any] | None = None,
+    options: BatchOptions | None = None,
+    events: BatchEvents | None = None,
     on_result: Callable[[ClientResult], None] | None = None,
 ) -> BatchOutcome:
-    """Validate, run every valid client, then write manifests and index pages."""
+    """Validate, select and run the clients, then write manifests and index pages."""
     settings.require_project()
+    options = options or BatchOptions()
+    events = events or _Quiet(on_result)
+    clock = time.perf_counter()
+    if options.executor == "local":
+        from nbreport.render.kernels import start_zygote
+
+        start_zygote()  # it imports in the background while the clients are validated
     tasks, invalid = plan(settings, client_ids, overrides)
-    results = list(invalid)
     for result in invalid:
-        if on_result:
-            on_result(result)
-    for task in tasks:
-        result = run_client(task, settings)
+        events.finished(result)
+    with period_locks(settings.outputs_dir, [task.period_key for task in tasks]):
+        _remove_stale_work_folders(settings, tasks)
+        selected, skipped = select_tasks(tasks, settings, options)
+        why_skipped = ("did not fail in the last run" if options.only_failed
+                       else "unchanged since the last good report")
+        run = _Run(settings, options, events)
+        started_at = _now()
+        results = run.execute(selected, skipped, why_skipped)
+        outcome = BatchOutcome(invalid + results, skipped=skipped, interrupted=run.interrupted,
+                               not_started=[task.client_id for task in run.not_started],
+                               why_skipped=why_skipped)
+        record = _run_record(outcome, options, run.description, started_at)
+        outcome.index_pages = publish_indexes(settings, tasks, outcome.results, run=record)
+    outcome.wall_s = round(time.perf_counter() - clock, 2)
+    return outcome
+
+
+class _Run:
+    """Feeds tasks to an executor, at most one per free slot, and collects the results."""
+
+    def __init__(self, settings: Settings, options: BatchOptions, events: BatchEvents) -> None:
+        self.settings, self.options, self.events = settings, options, events
+        self.interrupted = False
+        self.not_started: list[ClientTask] = []
+        self.description = ""
+
+    def execute(self, tasks: list[ClientTask], skipped: list[str],
+                why_skipped: str) -> list[ClientResult]:
+        from nbreport.batch.executors import make_executor
+
+        if not tasks:
+            self.events.planned(0, skipped, why_skipped, "nothing to run")
+            return []
+        queue, running, results = deque(tasks), {}, []
+        with _stop_on_signals() as stop_requested:
+            executor = make_executor(self.settings, executor=self.options.executor,
+                                     workers=self.options.workers,
+                                     scheduler=self.options.scheduler, tasks=len(tasks),
+                                     checks=self.options.checks, stop=stop_requested)
+            self.description = executor.description
+            self.events.planned(len(tasks), skipped, why_skipped, executor.description)
+            try:
+                self._loop(executor, queue, running, results, stop_requested)
+                if stop_requested.is_set():
+                    self.interrupted = True
+                    executor.request_stop()
+                    self._drain(executor, running, results)
+            finally:
+                self.not_started = list(queue)
+                executor.close()
+        return results
+
+    def _loop(self, executor: Any, queue: deque[ClientTask], running: dict[Any, ClientTask],
+              results: list[ClientResult], stop_requested: threading.Event) -> None:
+        while (queue or running) and not stop_requested.is_set():
+            while queue and len(running) < executor.slots and not stop_requested.is_set():
+                task = queue.popleft()
+                self.events.started(task)
+                running[executor.submit(task)] = task
+            for future in executor.wait(running, POLL_S):
+                self._collect(future, running.pop(future), results, executor)
+            self.events.tick()
+
+    def _drain(self, executor: Any, running: dict[Any, ClientTask],
+               results: list[ClientResult]) -> None:
+        """Wait (a while) for the running clients to come back interrupted."""
+        deadline = time.monotonic() + STOP_GRACE_S
+        try:
+            while running and time.monotonic() < deadline:
+                for future in executor.wait(running, POLL_S):
+                    self._collect(future, running.pop(future), results, executor)
+        except KeyboardInterrupt:  # a second Ctrl-C: stop waiting
+            pass
+        for future, task in running.items():
+            future.cancel()
+            result = _lost_result(task, "interrupted", "the run was interrupted")
+            results.append(result)
+            self.events.finished(result)
+
+    def _collect(self, future: Any, task: ClientTask, results: list[ClientResult],
+                 executor: Any) -> None:
+        try:
+            result = future.result()
+        except Exception as exc:  # noqa: BLE001 - the worker itself failed, not the report
+            result = _lost_result(task, "failed", f"its worker failed ({type(exc).__name__}: "
+                                  f"{exc}); a Dask worker may have been killed or run out "
+                                  "of memory")
         results.append(result)
-        if on_result:
-            on_result(result)
-    return BatchOutcome(results, publish_indexes(settings, tasks, results))
+        self.events.finished(result)
 
 
-def publish_indexes(settings: Settings, tasks: list[ClientTask],
-                    results: list[ClientResult]) -> list[Path]:
+def _lost_result(task: ClientTask, status: str, message: str) -> ClientResult:
+    now = _now()
+    return ClientResult(task.client_id, task.period_key, status,  # type: ignore[arg-type]
+                        client_name=task.params.client.name, started_at=now, finished_at=now,
+                        inputs=dict(task.inputs), error=ClientError("execute", message))
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """Ctrl-C and SIGTERM set the returned event instead of killing the run; a second one
+    raises ``KeyboardInterrupt``."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handle(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        log.warning("stopping: %s received; running clients are being stopped",
+                    signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _remove_stale_work_folders(settings: Settings, tasks: list[ClientTask]) -> None:
+    """Working folders a killed run left behind (safe: this run holds the period's lock)."""
+    for period in {task.period_key for task in tasks}:
+        for folder in (settings.outputs_dir / period).glob(f"{WORK_PREFIX}*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_record(outcome: BatchOutcome, options: BatchOptions, description: str,
+                started_at: str) -> dict[str, Any]:
+    by_status: dict[str, list[str]] = {}
+    for result in outcome.results:
+        by_status.setdefault(result.status, []).append(result.client_id)
+    return {
+        "status": "interrupted" if outcome.interrupted else "completed",
+        "started_at": started_at,
+        "finished_at": _now(),
+        "executor": options.executor,
+        "workers": description,
+        "clients": {**by_status, "skipped": outcome.skipped, "not_started": outcome.not_started},
+    }
+
+
+def publish_indexes(settings: Settings, tasks: list[ClientTask], results: list[ClientResult],
+                    run: dict[str, Any] | None = None) -> list[Path]:
     """Update each period's manifest and index page, then the archive page."""
     from nbreport.render.index import write_archive_index, write_period_index
 
@@ -115,132 +377,21 @@ def publish_indexes(settings: Settings, tasks: list[ClientTask],
     for period_key, label in sorted(labels.items()):
         period_results = [r for r in results if r.period in (period_key, None)]
         period_dir = settings.outputs_dir / period_key
-        update_manifest(period_dir, label, period_results)
+        update_manifest(period_dir, label, period_results, run=_for_period(run, period_key, tasks))
         pages.append(write_period_index(period_dir, settings.templates_dir))
     if pages:
         write_archive_index(settings.outputs_dir, settings.templates_dir)
     return pages
 
 
-def run_client(task: ClientTask, settings: Settings) -> ClientResult:
-    """Execute and export one client's report; failures become a result, never an exception."""
-    period_dir = settings.outputs_dir / task.period_key
-    client_dir = period_dir / task.client_id
-    started = datetime.now(timezone.utc)
-    clock = time.perf_counter()
-    result = ClientResult(task.client_id, task.period_key, "failed",
-                          client_name=task.params.client.name,
-                          started_at=started.isoformat(timespec="seconds"),
-                          params_hash=params_hash(task.params))
-    client_dir.mkdir(parents=True, exist_ok=True)
-    work_dir = Path(tempfile.mkdtemp(dir=period_dir, prefix=f".{task.client_id}-"))
-    try:
-        result.summary = _produce(task, settings, work_dir, client_dir)
-        _log_review(task.client_id, result.summary)
-        result.files = {"html": f"{task.client_id}/{REPORT_HTML}",
-                        "notebook": f"{task.client_id}/{REPORT_NOTEBOOK}",
-                        **{name: f"{task.client_id}/{name}" for name in result.summary.get("artifacts", [])}}
-        _publish_other_formats(client_dir, settings, result)
-        result.status = "ok"
-        (client_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
-    except Exception as exc:  # noqa: BLE001 - one client's failure must never stop the others
-        result.error = _describe_failure(exc, settings)
-        _keep_partial_notebook(work_dir, client_dir, result)
-        log.warning("%s: %s", task.client_id, result.error.message)
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
-        result.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        result.duration_s = round(time.perf_counter() - clock, 2)
-    return result
+def _for_period(run: dict[str, Any] | None, period_key: str,
+                tasks: list[ClientTask]) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    here = {task.client_id for task in tasks if task.period_key == period_key}
+    clients = {status: [c for c in ids if c in here] for status, ids in run["clients"].items()}
+    return {**run, "clients": {status: ids for status, ids in clients.items() if ids}}
 
 
-def _produce(task: ClientTask, settings: Settings, work_dir: Path, client_dir: Path) -> dict[str, Any]:
-    from nbreport.render.execute import execute_notebook
-    from nbreport.render.export import export_html
-    from nbreport.render.meta import report_meta
-
-    executed_path = work_dir / REPORT_NOTEBOOK
-    notebook = execute_notebook(
-        settings.notebook, executed_path, notebook_parameters(task, settings), cwd=work_dir,
-        kernel_name=settings.kernel_name, start_timeout=settings.start_timeout,
-        cell_timeout=settings.cell_timeout)
-    html = export_html(notebook, report_meta(task.params, settings.project_dir), settings.templates_dir)
-    html_path = work_dir / REPORT_HTML
-    write_atomic(html_path, html)
-    summary = extract_summary(notebook)
-    # artifacts and the notebook first, the HTML last: a report appears once everything is in place
-    for name in summary.get("artifacts", []):
-        move_atomic(_artifact_path(work_dir, name), client_dir / name)
-    move_atomic(executed_path, client_dir / REPORT_NOTEBOOK)
-    move_atomic(html_path, client_dir / REPORT_HTML)
-    return summary
-
-
-def _log_review(client_id: str, summary: dict[str, Any]) -> None:
-    """Why a produced report may not go to the client (e.g. flagged commentary), in the run log."""
-    for reason in summary.get("review", {}).get("reasons", []):
-        log.warning("%s: not publishable: %s", client_id, reason)
-
-
-def _publish_other_formats(client_dir: Path, settings: Settings, result: ClientResult) -> None:
-    """The PDF copy (``--format pdf`` or ``html+pdf``), printed from the published HTML."""
-    from nbreport.render.pdf import publish_pdf
-
-    for kind, name in publish_pdf(client_dir, settings.report_format).items():
-        if name:
-            result.files[kind] = f"{result.client_id}/{name}"
-        else:
-            result.files.pop(kind, None)
-
-
-def _artifact_path(work_dir: Path, name: str) -> Path:
-    """A file the notebook wrote in its working folder and listed in its run summary."""
-    if "/" in name or "\\" in name or name.startswith(".") or not (work_dir / name).is_file():
-        raise ReportError(f"the run summary lists artifact '{name}', which is not a file the "
-                          "notebook wrote in its working folder")
-    return work_dir / name
-
-
-def notebook_parameters(task: ClientTask, settings: Settings) -> dict[str, Any]:
-    """Plain values for the notebook's parameters cell (papermill writes them as literals)."""
-    return {
-        "client_id": task.client_id,
-        "params": task.params.model_dump(mode="json"),
-        "project_dir": str(settings.project_dir),
-        "data_dir": str(settings.data_dir),
-        "outputs_dir": str(settings.outputs_dir),
-    }
-
-
-def extract_summary(notebook: Any) -> dict[str, Any]:
-    """The run summary the notebook's last cell displayed (empty when it has none)."""
-    from nbreport.report.summary import SUMMARY_MIME
-
-    for cell in reversed(notebook.cells):
-        for output in cell.get("outputs", []):
-            if SUMMARY_MIME in output.get("data", {}):
-                return dict(output["data"][SUMMARY_MIME])
-    return {}
-
-
-def _describe_failure(exc: Exception, settings: Settings) -> ClientError:
-    if isinstance(exc, ReportError):
-        return ClientError("execute", redact_paths(str(exc), settings), exc.cell_index, exc.ename)
-    stage = "export" if isinstance(exc, NbreportError) else "execute"
-    return ClientError(stage, redact_paths(f"{type(exc).__name__}: {exc}", settings),
-                       ename=type(exc).__name__)
-
-
-def redact_paths(text: str, settings: Settings) -> str:
-    """``text`` with this machine's folders replaced by their names in the project."""
-    for folder, name in ((settings.data_dir, "data"), (settings.outputs_dir, "outputs"),
-                         (settings.project_dir, "."), (Path.home(), "~")):
-        text = text.replace(str(folder), name)
-    return text
-
-
-def _keep_partial_notebook(work_dir: Path, client_dir: Path, result: ClientResult) -> None:
-    partial = work_dir / REPORT_NOTEBOOK
-    if partial.exists():
-        move_atomic(partial, client_dir / FAILED_NOTEBOOK)
-        result.files = {"failed_notebook": f"{result.client_id}/{FAILED_NOTEBOOK}"}
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -156,12 +156,16 @@ class ReportOptions(StrictModel):
     language:
         The language the report is written in (its fixed text and Markdown), e.g. ``en``;
         tells browsers and screen readers how to read it. Numbers follow ``client.locale``.
+    cell_timeout:
+        Seconds any cell of this client's report may run (a cell's own ``timeout=N`` tag wins);
+        unset: the run's limit (``nbreport run --cell-timeout``, 600 by default).
     """
 
     title: str = "Performance report"
     confidentiality: str = "Confidential: prepared for the client named on the cover."
     feedback: str | None = None
     language: pattern_text(r"^[a-z]{2,3}(?:-[A-Z]{2})?$", "a language code such as 'en' or 'en-GB'") = "en"  # type: ignore[valid-type]
+    cell_timeout: float | None = Field(default=None, gt=0)
 
     @field_validator("feedback")
     @classmethod

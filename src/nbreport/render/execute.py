@@ -1,17 +1,32 @@
-"""Execute the master notebook for one client with papermill's Python API, in a real kernel."""
+"""Execute the master notebook for one client with papermill, in-process, in a fresh kernel.
+
+papermill's own steps are used (parameter injection, its nbclient engine, its
+error banner), but the master notebook is read once per process and the
+executed notebook stays in hand when execution stops half-way, so a cell that
+times out or a kernel that dies still leaves a partial notebook with a banner
+saying where and why it stopped.
+
+Cell time limits: a cell's own limit (metadata ``{"nbreport": {"timeout": 120}}``
+or the tag ``timeout=120``) wins over the report's (``cell_timeout``).
+"""
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from nbreport.errors import ReportError
+from nbreport.errors import ReportError, ReportInterrupted, ReportTimeout
+from nbreport.render.files import write_atomic
+from nbreport.render.kernels import KernelWatch, kernel_manager_class
 
 log = logging.getLogger(__name__)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+TIMEOUT_TAG = re.compile(r"^timeout=(\d+(?:\.\d+)?)$")
 
 
 def execute_notebook(
@@ -23,40 +38,159 @@ def execute_notebook(
     kernel_name: str,
     start_timeout: float,
     cell_timeout: float | None,
+    kernels: KernelWatch | None = None,
+    env: dict[str, str] | None = None,
 ) -> Any:
     """Run ``notebook`` with ``parameters`` injected; the executed notebook is written to ``output``.
+
+    Parameters
+    ----------
+    kernels:
+        Records the kernel process, so that another thread can kill it to stop the run.
+    env:
+        Environment variables the kernel gets on top of this process's.
 
     Raises
     ------
     ReportError
-        With the failing cell's index, exception name and message. The partial
-        notebook, with papermill's error banner, is still written to ``output``.
+        With the failing cell's index, exception name and message; :class:`ReportTimeout`
+        when a cell ran out of time, :class:`ReportInterrupted` when the kernel was killed
+        through ``kernels``. The partial notebook, with an error banner, is still written
+        to ``output``.
     """
-    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.engines import papermill_engines
     from papermill.exceptions import PapermillExecutionError
+    from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors
+    from papermill.parameterize import parameterize_notebook
 
+    nb = parameterize_notebook(copy.deepcopy(read_master(notebook)), parameters,
+                               kernel_name=kernel_name)
+    nb = prepare_notebook_metadata(nb, str(notebook), str(output))
     try:
-        return papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, kernel_name=kernel_name,
-            cwd=str(cwd), progress_bar=False, log_output=False, start_timeout=int(start_timeout),
-            execution_timeout=cell_timeout, request_save_on_cell_execute=False,
-            kernel_manager_class=_ipc_kernel_manager())
+        papermill_engines.execute_notebook_with_engine(
+            None, nb, kernel_name=kernel_name, input_path=str(notebook), output_path=None,
+            progress_bar=False, log_output=False, start_timeout=int(start_timeout),
+            timeout_func=cell_timeouts(cell_timeout), resources={"metadata": {"path": str(cwd)}},
+            kernel_manager_class=kernel_manager_class(kernels, env), shutdown_kernel="immediate")
+        raise_for_execution_errors(nb, str(output))  # on error: banner, save, raise
     except PapermillExecutionError as exc:
         message = clean_message(exc.evalue)
         raise ReportError(f"cell {exc.cell_index} raised {exc.ename}: {message}",
                           cell_index=exc.cell_index, ename=exc.ename, evalue=message) from None
+    except (CellTimeoutError, DeadKernelError, RuntimeError) as exc:
+        error = _stopped(nb, exc, kernels, cell_timeout)
+        _save_with_banner(nb, output, error)
+        raise error from None
+    write_notebook(nb, output)
+    return nb
 
 
-@functools.cache
-def _ipc_kernel_manager() -> type:
-    """A kernel manager talking to its kernel over Unix sockets: local only, no open TCP ports."""
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum
+@functools.lru_cache(maxsize=8)
+def _read_master(path: str, mtime_ns: int) -> Any:
+    from papermill.iorw import load_notebook_node
 
-    class IpcKernelManager(AsyncKernelManager):
-        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc")
+    return load_notebook_node(path)
 
-    return IpcKernelManager
+
+def read_master(path: Path) -> Any:
+    """The master notebook, read and validated once per process (again when the file changes)."""
+    return _read_master(str(path), path.stat().st_mtime_ns)
+
+
+def write_notebook(nb: Any, path: Path) -> None:
+    import nbformat
+
+    write_atomic(path, nbformat.writes(nb))
+
+
+def cell_timeouts(default: float | None) -> Any:
+    """nbclient's ``timeout_func``: the cell's own limit, else ``default`` (None: no limit)."""
+
+    def timeout(cell: Any) -> float | None:
+        return cell_timeout(cell) or default
+
+    return timeout
+
+
+def cell_timeout(cell: Any) -> float | None:
+    """Seconds this cell may run, from its metadata or a ``timeout=SECONDS`` tag; None if unset."""
+    value = cell.get("metadata", {}).get("nbreport", {}).get("timeout")
+    if value is not None:
+        return float(value)
+    for tag in cell.get("metadata", {}).get("tags", []):
+        if match := TIMEOUT_TAG.match(tag):
+            return float(match[1])
+    return None
+
+
+def _stopped(nb: Any, exc: Exception, kernels: KernelWatch | None,
+             default_timeout: float | None) -> ReportError:
+    """The error for a run that stopped without a cell error: timeout, dead or killed kernel."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    index, cell = _last_started_cell(nb)
+    where = f"cell {index} ({_first_line(cell)})" if cell is not None else "the kernel's start"
+    if kernels is not None and kernels.killed:
+        return ReportInterrupted(f"stopped at {where}: the run was interrupted",
+                                 cell_index=index, ename="Interrupted")
+    if isinstance(exc, CellTimeoutError):
+        limit = (cell_timeout(cell) if cell is not None else None) or default_timeout
+        return ReportTimeout(f"{where} did not finish within its {limit:g} s time limit",
+                             cell_index=index, ename="CellTimeoutError",
+                             evalue=f"timed out after {limit:g} s")
+    if isinstance(exc, DeadKernelError):
+        return ReportError(f"the kernel died while running {where}", cell_index=index,
+                           ename="DeadKernelError", evalue=clean_message(str(exc)))
+    return ReportError(f"{where}: {clean_message(str(exc))}", cell_index=index,
+                       ename=type(exc).__name__, evalue=clean_message(str(exc)))
+
+
+def _last_started_cell(nb: Any) -> tuple[int | None, Any]:
+    started = [(i, cell) for i, cell in enumerate(nb.cells)
+               if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1] if started else (None, None)
+
+
+def _first_line(cell: Any) -> str:
+    lines = [line for line in cell.source.splitlines() if line.strip() and not line.startswith("#")]
+    text = lines[0].strip() if lines else cell.source.strip()[:60]
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _save_with_banner(nb: Any, output: Path, error: ReportError) -> None:
+    """Write the partial notebook with papermill's error banner at the top and at the cell."""
+    import nbformat
+    from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_STYLE
+
+    banner = nbformat.v4.new_markdown_cell(
+        f'<span {ERROR_STYLE}>Execution stopped: {_escape(str(error))}. '
+        f'<a href="#papermill-error-cell">Go to the cell</a>.</span>')
+    anchor = nbformat.v4.new_markdown_cell(ERROR_ANCHOR_MSG)
+    for cell in (banner, anchor):
+        cell.metadata["tags"] = [ERROR_MARKER_TAG]
+    if error.cell_index is not None:
+        nb.cells.insert(error.cell_index, anchor)
+    nb.cells.insert(0, banner)
+    nb.metadata.setdefault("papermill", {})["end_time"] = datetime.now().astimezone().isoformat()
+    write_notebook(nb, output)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def stage_seconds(nb: Any, started: datetime) -> dict[str, float]:
+    """Kernel start (from ``started`` to the first cell) and execution time, from papermill's
+    per-cell timestamps."""
+    times = [(cell.metadata["papermill"].get("start_time"), cell.metadata["papermill"].get("end_time"))
+             for cell in nb.cells if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if not times:
+        return {}
+    first = datetime.fromisoformat(times[0][0])
+    last = datetime.fromisoformat(times[-1][1] or times[-1][0])
+    return {"kernel_start": round(max((first - started).total_seconds(), 0.0), 3),
+            "execute": round(max((last - first).total_seconds(), 0.0), 3)}
 
 
 def clean_message(text: str) -> str:

@@ -22,8 +22,10 @@ from nbreport.render.files import write_atomic
 
 INDEX = "index.html"
 REPORT_FILES = {"html": "report.html", "pdf": "report.pdf"}
-STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters"}
-STATUS_COLOURS = {"ok": "green", "failed": "red", "invalid": "red"}
+STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters",
+                "timeout": "Timed out", "interrupted": "Interrupted"}
+STATUS_COLOURS = {"ok": "green", "failed": "red", "invalid": "red", "timeout": "red",
+                  "interrupted": "amber"}
 ARROWS = {"+": "\u25b2", "\u2212": "\u25bc", "-": "\u25bc"}
 
 

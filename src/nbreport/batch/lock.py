@@ -1,0 +1,76 @@
+"""One run at a time per period: a lock on ``outputs/<period>/.nbreport.lock``.
+
+The lock is an ``flock`` held for the whole run, so the operating system
+releases it when the process ends, however it ends: a killed run never leaves
+a stale lock behind. The file says who holds it, for the message the next run
+prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO
+
+from nbreport.errors import RunLockedError
+
+LOCK_FILE = ".nbreport.lock"
+
+
+@contextlib.contextmanager
+def period_locks(outputs_dir: Path, periods: Iterable[str]) -> Iterator[None]:
+    """Hold the lock of every period in ``periods`` (in a fixed order, so two runs cannot deadlock).
+
+    Raises
+    ------
+    RunLockedError
+        When another run holds one of them; nothing has been written then.
+    """
+    with contextlib.ExitStack() as stack:
+        for period in sorted(set(periods)):
+            stack.enter_context(_period_lock(outputs_dir / period))
+        yield
+
+
+@contextlib.contextmanager
+def _period_lock(period_dir: Path) -> Iterator[None]:
+    import fcntl
+
+    period_dir.mkdir(parents=True, exist_ok=True)
+    path = period_dir / LOCK_FILE
+    with path.open("a+", encoding="utf-8") as stream:
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunLockedError(_locked_message(period_dir, stream)) from None
+        _write_holder(stream)
+        try:
+            yield
+        finally:
+            stream.truncate(0)
+            fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
+
+
+def _write_holder(stream: IO[str]) -> None:
+    stream.seek(0)
+    stream.truncate(0)
+    json.dump({"pid": os.getpid(), "host": socket.gethostname(),
+               "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, stream)
+    stream.flush()
+
+
+def _locked_message(period_dir: Path, stream: IO[str]) -> str:
+    stream.seek(0)
+    try:
+        holder = json.loads(stream.read() or "{}")
+    except ValueError:
+        holder = {}
+    who = (f" (process {holder['pid']} on {holder.get('host', '?')}, started "
+           f"{holder.get('started_at', '?')})" if "pid" in holder else "")
+    return (f"another nbreport run is writing outputs/{period_dir.name}{who}; wait for it to "
+            "finish or stop it, then run again")
