@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from nbreport import __version__
-from nbreport.errors import EXIT_OK, EXIT_USAGE, NbreportError, ParamsError
+from nbreport.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, NbreportError, ParamsError
 from nbreport.settings import Settings
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -139,6 +139,25 @@ def new_client(settings: Settings, client_id: str, name: str | None, force: bool
 
     path = scaffold_client(settings.params_dir, client_id, name, force=force)
     click.echo(f"created {_display_path(path)}; put the client's files in data/{client_id}/")
+
+
+@cli.command()
+@click.argument("period", required=False)
+@click.option("--client", "clients", multiple=True, help="Check only this client (repeatable).")
+@pass_settings
+def check(settings: Settings, period: str | None, clients: tuple[str, ...]) -> None:
+    """The gate before sending: check every report of PERIOD (default: the latest run).
+
+    No errored cells, no code, no parameters, no secrets, no other client's data, no external
+    resources, no unreviewed drafts, fresh data, size within budget. Exit code 1 on any failure.
+    """
+    from nbreport.qa import gate_period, latest_period, record
+    from nbreport.qa.table import gate_table
+
+    report = gate_period(settings, period or latest_period(settings.outputs_dir), list(clients) or None)
+    record(report, settings)
+    click.echo(gate_table(report))
+    sys.exit(EXIT_OK if report.passed else EXIT_REPORTS_FAILED)
 
 
 @cli.command()
