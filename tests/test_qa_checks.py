@@ -18,6 +18,9 @@ CLEAN_HTML = """<!DOCTYPE html><html><head><title>Acme</title><style>body{color:
 <a href="https://agency.example/feedback">Feedback</a></main></body></html>"""
 
 
+REVIEWED = {"reported": {"end": "2026-10-31"}, "sources": [], "review": {"publishable": True, "reasons": []}}
+
+
 def notebook(*code: str, error: bool = False) -> nbformat.NotebookNode:
     cells = [nbformat.v4.new_code_cell(source) for source in code]
     if error:
@@ -29,7 +32,8 @@ def subject(html: str = CLEAN_HTML, **changes: object) -> ReportUnderCheck:
     fields = {"client_id": "acme", "html": html,
               "notebook": notebook("report = open_report(client_id, params=params)"),
               "summary": {"reported": {"start": "2026-10-01", "end": "2026-10-31"},
-                          "sources": [{"source": "ads", "last_date": "2026-10-31"}]}}
+                          "sources": [{"source": "ads", "last_date": "2026-10-31"}],
+                          "review": {"publishable": True, "reasons": []}}}
     fields.update(changes)
     return ReportUnderCheck(**fields)  # type: ignore[arg-type]
 
@@ -68,25 +72,17 @@ def test_a_clean_report_passes_every_check() -> None:
      "no external resources"),
     ({"html": CLEAN_HTML.replace("body{color:#000}", "@import url(https://fonts.example/f.css);")},
      "no external resources"),
-    ({"summary": {"reported": {"end": "2026-10-31"}, "sources": [],
-                  "commentary": {"drafts": ["summary"], "drafts_allowed": False}}}, "commentary reviewed"),
-    ({"summary": {"reported": {"end": "2026-10-31"}, "sources": [],
-                  "commentary": {"flags": [{"sentence": "Revenue fell."}]}}}, "commentary reviewed"),
-    ({"summary": {"reported": {"end": "2026-10-31"},
-                  "sources": [{"source": "crm", "last_date": "2026-10-20"}]}}, "data fresh"),
-    ({"summary": {}}, "data fresh"),
+    ({"summary": {**REVIEWED, "review": {"publishable": False, "reasons": ["unreviewed draft"]}}},
+     "commentary reviewed"),
+    ({"summary": {"reported": {"end": "2026-10-31"}, "sources": []}}, "commentary reviewed"),
+    ({"summary": {**REVIEWED, "sources": [{"source": "crm", "last_date": "2026-10-20"}]}}, "data fresh"),
+    ({"summary": {"review": {"publishable": True}}}, "data fresh"),
     ({"html": CLEAN_HTML + "<!--" + "x" * 1_600_000 + "-->"}, "size within budget"),
 ], ids=lambda v: v if isinstance(v, str) else "")
 def test_each_check_fails_on_what_it_guards(change: dict, failing: str) -> None:
     result = verdicts(subject(**change))
     assert result[failing] is False
     assert [name for name, ok in result.items() if not ok] == [failing]
-
-
-def test_drafts_pass_when_the_params_allow_them() -> None:
-    summary = {"reported": {"end": "2026-10-31"}, "sources": [],
-               "commentary": {"drafts": ["summary"], "drafts_allowed": True}}
-    assert verdicts(subject(summary=summary))["commentary reviewed"]
 
 
 def test_secret_names_never_values_are_reported() -> None:

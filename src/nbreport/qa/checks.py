@@ -150,15 +150,13 @@ def no_external_resources(report: ReportUnderCheck) -> CheckResult:
     return CheckResult("no external resources", match is None, match.group(0)[:60] if match else "")
 
 
-def no_unapproved_drafts(report: ReportUnderCheck) -> CheckResult:
-    commentary = report.summary.get("commentary") or {}
-    drafts = list(commentary.get("drafts") or [])
-    allowed = bool(commentary.get("drafts_allowed", False))
-    flags = list(commentary.get("flags") or [])
-    problems = [] if allowed or not drafts else [f"unreviewed drafts: {', '.join(map(str, drafts))}"]
-    problems += [f"contradicted: {flag.get('sentence', flag) if isinstance(flag, dict) else flag}"
-                 for flag in flags]
-    return CheckResult("commentary reviewed", not problems, "; ".join(problems)[:300])
+def commentary_reviewed(report: ReportUnderCheck) -> CheckResult:
+    """No unreviewed drafts (unless the params allow them) and no contradicted statements."""
+    review = report.summary.get("review")
+    if not isinstance(review, dict):
+        return CheckResult("commentary reviewed", False, "the run summary holds no commentary review")
+    reasons = "; ".join(map(str, review.get("reasons") or []))
+    return CheckResult("commentary reviewed", bool(review.get("publishable")), reasons[:300])
 
 
 def data_fresh(report: ReportUnderCheck) -> CheckResult:
@@ -181,7 +179,7 @@ def size_within_budget(report: ReportUnderCheck) -> CheckResult:
 
 CHECKS: tuple[Callable[[ReportUnderCheck], CheckResult], ...] = (
     no_errored_cells, no_code, no_parameters, no_tracebacks, no_local_paths, no_secrets,
-    no_foreign_markers, no_external_resources, no_unapproved_drafts, data_fresh, size_within_budget,
+    no_foreign_markers, no_external_resources, commentary_reviewed, data_fresh, size_within_budget,
 )
 
 
