@@ -118,7 +118,9 @@ class _Harmoniser:
         self.mapping = effective_mapping(spec)
         self.columns = columns_of(spec.kind)
         self.dropped: list[tuple[int, str]] = []
-        if raw.dropped:
+        if raw.dropped and spec.shared:  # their text may be other clients' (e.g. a grand total)
+            self.dropped.append((len(raw.dropped), "lines that are no data rows"))
+        elif raw.dropped:
             shown = "; ".join(f"'{line}'" for line in raw.dropped[:3])
             self.dropped.append((len(raw.dropped), f"lines that are no data rows, such as {shown}"))
         self.notes: list[str] = []
@@ -127,8 +129,8 @@ class _Harmoniser:
     # --- orchestration ------------------------------------------------------------------
     def run(self) -> Harmonised:
         chosen, captured = self._resolve_columns()
+        self._tenant_filter()  # first: nothing below may read, or quote, another client's rows
         self._drop_rows()
-        self._tenant_filter()
         constants = {**self.mapping.preset_constants, **captured}
         constants = {k: v for k, v in constants.items() if k not in chosen}
         constants.update(self.mapping.constants)
