@@ -23,14 +23,21 @@ pass_settings = click.make_pass_decorator(Settings)
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
               default=".", show_default=True, help="The project folder (params/, data/, notebooks/...).")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="NBREPORT_DATA_DIR",
+              help="Where the clients' data folders are (default: <project>/data).")
+@click.option("--outputs-dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="NBREPORT_OUTPUTS_DIR", help="Where reports are written (default: <project>/outputs).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.version_option(__version__, prog_name="nbreport")
 @click.pass_context
-def cli(ctx: click.Context, project_dir: Path, verbose: int) -> None:
+def cli(ctx: click.Context, project_dir: Path, data_dir: Path | None, outputs_dir: Path | None,
+        verbose: int) -> None:
     """Client reports from one parameterised Jupyter notebook."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    ctx.obj = Settings.for_project(project_dir)
+    folders = {name: value.resolve() for name, value in
+               (("data_dir", data_dir), ("outputs_dir", outputs_dir)) if value is not None}
+    ctx.obj = Settings.for_project(project_dir, **folders)
 
 
 @cli.command()

@@ -144,6 +144,9 @@ class SqlQuery(StrictModel):
     def _one_target(self) -> SqlQuery:
         if (self.database is None) == (self.url is None):
             raise ValueError("give either database (a DuckDB file in the client's folder) or url")
+        if self.password_env and (self.database is not None or str(self.url).startswith("duckdb")):
+            raise ValueError("DuckDB takes no password: remove password_env (it is for database "
+                             "servers such as PostgreSQL)")
         return self
 
     @property
