@@ -59,13 +59,16 @@ def cli(ctx: click.Context, project_dir: Path, data_dir: Path | None, outputs_di
               show_default=True, help="Worker processes on this machine, or a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local Dask cluster).")
+@click.option("--publish", type=click.Choice(["all", "passing"]), default="all", show_default=True,
+              help="Publish every report produced, or only those that pass the QA gate "
+              "(nbreport check); the gate runs after every batch either way.")
 @click.option("--format", "report_format", type=click.Choice(["html", "pdf", "html+pdf"]),
               default="html", show_default=True,
               help="Publish each report as HTML, as PDF (printed by headless Chromium), or both.")
 @pass_settings
 def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str | None,
         assignments: tuple[str, ...], cell_timeout: float | None, workers: int | None,
-        only_failed: bool, force: bool, executor: str, scheduler: str | None,
+        only_failed: bool, force: bool, executor: str, scheduler: str | None, publish: str,
         report_format: str) -> None:
     """Produce the reports of CLIENTS (or --all, or --only-failed) and the period's index page.
 
@@ -87,8 +90,12 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
 
         find_chromium()  # no Chromium: a usage error now, not a failure per client later
         settings = replace(settings, report_format=report_format)
+    from nbreport.qa.gate import check_before_publishing
+    from nbreport.qa.table import gate_table
+
     options = BatchOptions(workers=workers, executor=executor, scheduler=scheduler,
-                           only_failed=only_failed, force=force)
+                           only_failed=only_failed, force=force,
+                           checks=(check_before_publishing,) if publish == "passing" else ())
     progress = Progress()
     try:
         outcome = run_batch(settings, clients or None, overrides=_overrides(period, assignments),
@@ -96,6 +103,8 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
     finally:
         progress.close()
     click.echo(summary_table(outcome))
+    for gate in outcome.gates:
+        click.echo(gate_table(gate, failures_only=True))
     for page in outcome.index_pages:
         click.echo(f"index: {_display_path(page)}")
     if outcome.interrupted:

@@ -197,9 +197,10 @@ def find_secrets(text: str, secrets: Iterable[str]) -> list[str]:
 
 
 def foreign_markers_in(text: str, foreign: dict[str, list[str]]) -> list[str]:
-    """``client: marker`` for every other client's marker found in ``text``."""
-    return [f"{client}: '{marker}'" for client, markers in sorted(foreign.items())
-            for marker in markers if marker and marker in text]
+    """``marker #2 of client-x`` for every other client's marker found in ``text`` (never the
+    marker itself: a verdict must not copy another client's data where it is recorded)."""
+    return [f"marker #{number} of {client}" for client, markers in sorted(foreign.items())
+            for number, marker in enumerate(markers, start=1) if marker and marker in text]
 
 
 def referenced_secrets(plain_params: Any, environ: dict[str, str] | None = None) -> list[str]:

@@ -8,13 +8,14 @@ and into each client's manifest entry.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nbreport.errors import ConfigError, ParamsError
+from nbreport.errors import ConfigError, ParamsError, ReportError
 from nbreport.params import ClientParams, client_files, load_client_params, params_from_plain
 from nbreport.qa.checks import (
     CheckResult,
@@ -29,6 +30,11 @@ from nbreport.settings import Settings
 
 log = logging.getLogger(__name__)
 QA_FILE = "qa.json"
+
+
+class ReportHeldBack(ReportError):
+    """A report failed the QA gate and was not published."""
+
 PRODUCED = "report produced"
 
 
@@ -113,19 +119,44 @@ class _GateContext:
 
     @classmethod
     def for_project(cls, settings: Settings) -> _GateContext:
-        markers: dict[str, list[str]] = {}
-        secrets: list[str] = []
-        for client_id in client_files(settings.params_dir):
-            try:
-                params = load_client_params(client_id, settings.params_dir)
-            except ParamsError:
-                continue  # invalid params produce no report; `nbreport validate` explains them
-            markers[client_id] = list(params.qa.markers)
-            secrets += referenced_secrets(params.model_dump(mode="json"))
-        return cls(markers, secrets)
+        files = client_files(settings.params_dir)
+        state = tuple((path.name, path.stat().st_mtime_ns) for path in files.values())
+        return _context(settings.params_dir, state)
 
     def foreign_to(self, client_id: str) -> dict[str, list[str]]:
         return {other: m for other, m in self.markers.items() if other != client_id and m}
+
+
+@functools.lru_cache(maxsize=8)
+def _context(params_dir: Path, state: tuple[tuple[str, int], ...]) -> _GateContext:
+    """Markers and secrets of every client, read once per state of the params folder."""
+    markers: dict[str, list[str]] = {}
+    secrets: list[str] = []
+    for client_id in client_files(params_dir):
+        try:
+            params = load_client_params(client_id, params_dir)
+        except ParamsError:
+            continue  # invalid params produce no report; `nbreport validate` explains them
+        markers[client_id] = list(params.qa.markers)
+        secrets += referenced_secrets(params.model_dump(mode="json"))
+    return _GateContext(markers, secrets)
+
+
+def check_before_publishing(work: Any) -> None:
+    """The gate on one report before it reaches its final path (``nbreport run --publish passing``).
+
+    A :data:`~nbreport.batch.pipeline.Check`: raises :class:`ReportHeldBack` naming the failed
+    checks, which keeps the report unpublished (the previous good one stays).
+    """
+    context = _GateContext.for_project(work.settings)
+    subject = ReportUnderCheck(
+        client_id=work.task.client_id, html=work.html_path.read_text(encoding="utf-8"),
+        notebook=work.notebook, summary=work.summary, params=work.task.params,
+        foreign_markers=context.foreign_to(work.task.client_id), secrets=context.secrets)
+    failures = [check for check in check_report(subject) if not check.passed]
+    if failures:
+        raise ReportHeldBack("held back by the QA gate: " + "; ".join(
+            f"{check.name} ({check.detail})" if check.detail else check.name for check in failures))
 
 
 def _verdict(period_dir: Path, client_id: str, entry: dict[str, Any],

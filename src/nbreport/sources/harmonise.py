@@ -194,8 +194,12 @@ class _Harmoniser:
         hint = "Map export columns with mapping.rename in the params file"
         if self.spec.preset:
             preset = PRESETS[self.spec.preset]
-            hint = (f"This is not the export preset {preset.name} expects ({preset.tool}), or its "
-                    f"columns were renamed: map them with mapping.rename")
+            sources_of = {name: [f"'{export}'" for export, canonical in preset.rename.items()
+                                 if name in ((canonical,) if isinstance(canonical, str) else canonical)]
+                          for name in missing}
+            reads = [f"{name} from {' or '.join(exports)}" for name, exports in sources_of.items() if exports]
+            hint = (f"The preset {preset.name} ({preset.tool}) reads {', '.join(reads) or 'other columns'}: "
+                    "export the report again with those columns, or map renamed ones with mapping.rename")
             if preset.needs:
                 hint += f"; {preset.needs}"
         raise self._error(
