@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench bench-data bench-forecast backtest clean
+.PHONY: setup demo test bench bench-report bench-data bench-forecast backtest clean
 
 setup: $(STAMP)
 
@@ -43,6 +43,11 @@ bench-data: $(STAMP)
 # nbreport run against the hand-written papermill + nbconvert loop, on the same clients, in one run
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
+
+# one client's report compute (every notebook cell, no kernel start or export) against an earlier commit
+bench-report: $(STAMP)
+	$(BIN)/nbreport demo-data
+	$(BIN)/python benchmarks/report_compute.py
 
 clean:
 	rm -rf $(VENV) outputs/*/ outputs/index.html

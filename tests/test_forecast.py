@@ -111,6 +111,61 @@ def test_weekends_are_not_outliers() -> None:
     assert prepare_history(weekly_series(300)).set_aside == ()
 
 
+def test_outlier_screen_matches_its_definition_weekday_by_weekday() -> None:
+    """The vectorised screen flags exactly what the definition flags, weekday group by group:
+    the median of the three same weekdays either side, against that weekday's median
+    absolute deviation (gaps and the ends of the series included)."""
+    import warnings
+
+    from nbreport.forecast.history import OUTLIER_Z, outlier_days
+
+    def by_definition(values: pd.Series) -> np.ndarray:
+        def neighbours(same_day: pd.Series) -> pd.Series:
+            shifted = [same_day.shift(step) for step in (-3, -2, -1, 1, 2, 3)]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return pd.Series(np.nanmedian(np.vstack(shifted), axis=0), index=same_day.index)
+
+        weekday = values.index.day_of_week
+        deviation = values - values.groupby(weekday).transform(neighbours)
+        spread = 1.4826 * deviation.abs().groupby(weekday).transform("median")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (deviation.abs() / spread).to_numpy()
+        return np.where(np.isfinite(z), z, 0.0) > OUTLIER_Z
+
+    rng = np.random.default_rng(3)
+    flagged = 0
+    for days in (5, 30, 200, 401):
+        values = weekly_series(days, seed=days).reindex(pd.date_range(end="2026-10-31", periods=days))
+        values.iloc[rng.integers(0, days, days // 10)] = np.nan
+        values.iloc[rng.integers(0, days, days // 20 + 1)] *= 30
+        expected = by_definition(values)
+        assert np.array_equal(outlier_days(values), expected)
+        flagged += expected.sum()
+    assert flagged > 0
+
+
+def test_quick_prophet_fits_the_same_model_as_prophet() -> None:
+    """Data handed to Stan as arrays and the component matrix worked out once per structure:
+    the same fit, to the last digit, with holidays and with prophet's own samples."""
+    from nbreport.forecast.prophet_model import holiday_table, quick_prophet_class, quiet, seasonalities
+
+    history = prepare_history(weekly_series(500))
+    frame = pd.DataFrame({"ds": history.observed.index, "y": history.observed.to_numpy()})
+    future = pd.DataFrame({"ds": FUTURE})
+    options = {"holidays": holiday_table("US", 2025, 2026), **seasonalities(history)}
+    results = []
+    for model_class in (load_prophet(), quick_prophet_class(), quick_prophet_class()):
+        with quiet():
+            model = model_class(uncertainty_samples=50, **options)
+            model.fit(frame)
+            np.random.seed(0)
+            results.append((model.predict(future)["yhat"].to_numpy(),
+                            model.predictive_samples(future)["yhat"]))
+    for point, samples in results[1:]:
+        assert np.array_equal(point, results[0][0]) and np.array_equal(samples, results[0][1])
+
+
 def test_prophet_missing_falls_back_and_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "prophet", None)  # import prophet now fails
     with pytest.raises(ProphetUnavailable, match="pip install 'prophet"):

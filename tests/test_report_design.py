@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 from nbreport.charts.axes import tick_text
 from nbreport.charts.colours import CVD_MATRICES, colour_distance, contrast_ratio, simulate
 from nbreport.charts.compare import ranked_bars
-from nbreport.charts.embed import chart_html, figure_html, figure_to_png
+from nbreport.charts.embed import chart_html, figure_html, figure_to_png, indexed_image, render_rgba
 from nbreport.charts.theme import MIN_DELTA_E, OKABE_ITO, ChartTheme, installed_fonts
 from nbreport.charts.trend import monthly_bars, time_lines
 from nbreport.cli import cli
@@ -121,6 +122,46 @@ def test_charts_are_retina_quantised_pngs_with_alt_text() -> None:
     soup = BeautifulSoup(html, "html.parser")
     assert soup.img["alt"] == 'Bars "quoted" <b>' and soup.img["width"] == "800"
     assert soup.figcaption.get_text() == "Source: <shop>" and "<shop>" not in html
+
+
+def test_one_draw_gives_the_picture_savefig_gives() -> None:
+    """Charts are drawn once, at twice their size: pixel for pixel what savefig makes."""
+    from PIL import Image
+
+    for drawn, saved in zip(_charts(), _charts()):
+        buffer = io.BytesIO()
+        saved.savefig(buffer, format="png", dpi=200)
+        with Image.open(buffer) as image:
+            expected = np.asarray(image.convert("RGBA"))
+        assert np.array_equal(render_rgba(drawn), expected)
+        assert drawn.dpi == 100  # the CSS size the <img> states is left as it was
+
+
+def test_palette_keeps_a_charts_colours_exactly() -> None:
+    """The most frequent colours (fills, lines, text) come through exactly, brand colours
+    included; only rare anti-aliased edge pixels move to their nearest palette colour."""
+    theme = ChartTheme(primary="#1f3a5f", accent="#c4621b")
+    months = pd.date_range("2025-10-01", periods=13, freq="MS")
+    figure = monthly_bars(pd.Series(range(100, 113), index=months, dtype=float), highlight=months[-1],
+                          title="Revenue up", unit="currency", fmt=Formatter(), theme=theme)
+    pixels = render_rgba(figure)
+    image = indexed_image(pixels)
+    assert image.mode == "P" and len(image.getcolors()) <= 256
+    shown = np.asarray(image.convert("RGB"))
+    moved = (shown != pixels[..., :3]).any(axis=2)
+    assert moved.mean() < 0.01
+    assert (shown == (0x1F, 0x3A, 0x5F)).all(axis=2).any()  # the highlighted bar, exact
+
+
+def test_palette_of_other_images() -> None:
+    """Many colours (a photo, a gradient) go through median cut; transparency sits on white."""
+    rng = np.random.default_rng(0)
+    noisy = rng.integers(0, 256, (64, 64, 4), dtype=np.uint8)
+    noisy[..., 3] = 255
+    image = indexed_image(noisy)
+    assert image.mode == "P" and len(image.getcolors()) <= 256
+    clear = np.zeros((4, 4, 4), dtype=np.uint8)  # fully transparent black
+    assert np.asarray(indexed_image(clear).convert("RGB")).min() == 255
 
 
 def test_chart_html_adds_a_phone_version() -> None:

@@ -222,6 +222,38 @@ def test_gaps_and_outliers_become_warnings(tmp_path: Path) -> None:
     assert len([w for w in record.warnings if w.check == "outlier"]) == 1
 
 
+def test_usual_level_is_the_rolling_median_of_the_same_weekday() -> None:
+    """The outlier check's usual level and flags, laid out one week per row, equal their
+    definition computed weekday group by weekday group (gaps and ends of the data included)."""
+    import numpy as np
+
+    from nbreport.sources.checks import OUTLIER_HIGH, OUTLIER_LOW, OUTLIER_MADS, _unusual_days
+
+    def by_definition(daily: pd.Series) -> tuple[pd.Series, pd.Series]:
+        weekday = daily.index.day_of_week
+
+        def rolling(values: pd.Series) -> pd.Series:
+            return values.groupby(weekday).transform(
+                lambda s: s.rolling(9, center=True, min_periods=4).median())
+
+        usual = rolling(daily)
+        deviation = (daily - usual).abs()
+        far = (deviation > OUTLIER_MADS * 1.4826 * rolling(deviation).clip(lower=1e-9)) & (
+            deviation > 3 * np.sqrt(usual.clip(lower=0)) + 1)
+        ratio = daily / usual.where(usual > 0)
+        return usual, far & ((ratio >= OUTLIER_HIGH) | (ratio <= OUTLIER_LOW)) & daily.notna()
+
+    rng = np.random.default_rng(5)
+    for days, start in ((63, "2026-01-01"), (200, "2026-01-03"), (700, "2024-12-30")):
+        daily = pd.Series(rng.poisson(120, days).astype(float), index=pd.date_range(start, periods=days))
+        daily.iloc[rng.integers(0, days, days // 9)] = np.nan
+        daily.iloc[rng.integers(0, days, days // 30 + 1)] *= 20
+        usual, flagged = _unusual_days(daily)
+        expected_usual, expected_flagged = by_definition(daily)
+        pd.testing.assert_series_equal(usual, expected_usual, check_names=False)
+        assert flagged.equals(expected_flagged) and flagged.any()
+
+
 def test_readme_sources_example_is_valid() -> None:
     import re
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nbreport.charts.axes import tick_formatter
 from nbreport.charts.theme import ChartTheme, new_figure
 
 
@@ -42,8 +43,6 @@ def forecast_chart(
 
     ``earlier`` is a stored forecast of one of the actual periods (drawn over it).
     """
-    from matplotlib.ticker import FuncFormatter
-
     labels = [label for label, _ in actual] + [f.label for f in forecast]
     values = np.array([value for _, value in actual], dtype="float64")
     with theme.applied():
@@ -64,7 +63,7 @@ def forecast_chart(
             axes.axhline(target, color="#3d4852", linestyle=(0, (2, 2)), linewidth=1.2,
                          label=f"Target {axis_format(target)}")
         axes.set_xticks(range(len(labels)), labels)
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: axis_format(y)))
+        axes.yaxis.set_major_formatter(tick_formatter(lambda y, _ticks: axis_format(y)))
         axes.set_title(title)
         axes.grid(axis="x", visible=False)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize="small",

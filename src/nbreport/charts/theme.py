@@ -77,6 +77,9 @@ class ChartTheme:
               "axes.prop_cycle": mpl.cycler(color=self.palette),
               "axes.spines.top": False, "axes.spines.right": False, "axes.titleweight": "bold",
               "axes.titlesize": 13, "axes.titlelocation": "left", "axes.titlepad": 12,
+              # a fixed title position: left automatic, matplotlib measures every tick label
+              # on each draw to lift the title over top ticks these charts never have
+              "axes.titley": 1.0,
               "axes.labelcolor": MUTED_TEXT, "text.color": INK,
               "xtick.color": MUTED_TEXT, "ytick.color": MUTED_TEXT,
               "legend.frameon": False, "figure.facecolor": "white",

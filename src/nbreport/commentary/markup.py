@@ -150,12 +150,17 @@ def _replace_tokens(text: str, *, tokens: list[str], values: list[str]) -> str:
     return text
 
 
+def _value_class(value: str) -> str:
+    # A figure stays on one line; a phrase (a list of events, say) wraps like the text around it.
+    return "nbr-value nbr-value-text" if value.count(" ") > 2 else "nbr-value"
+
+
 def _finish_html(html: str, tokens: list[str], values: list[str], marks: list[list[Flag]],
                  nonce: str) -> str:
     # inside a tag (a link target, say) a value could smuggle in markup: it is left out there
     html = _TAG.sub(lambda tag: re.sub(rf"{nonce}(?:v\d+z|f\d+[ab])", "", tag.group(0)), html)
     for token, value in zip(tokens, values, strict=True):
-        html = html.replace(token, f'<span class="nbr-value">{escape(value)}</span>')
+        html = html.replace(token, f'<span class="{_value_class(value)}">{escape(value)}</span>')
     for number, flags in enumerate(marks):
         said = "; ".join(dict.fromkeys(flag.message for flag in flags))
         note = f'</mark> <span class="nbr-flag-note" role="note">Check: this {escape(said)}.</span>'

@@ -16,6 +16,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from nbreport.weekdays import as_days, week_rows
+
 Frequency = Literal["D", "MS"]
 
 SEASON_LENGTH: dict[str, int] = {"D": 7, "MS": 12}  # a week of days, a year of months
@@ -95,7 +97,8 @@ def prepare_history(series: pd.Series, freq: Frequency = "D", *,
 
 
 def outlier_days(values: pd.Series) -> np.ndarray:
-    """Days far from the same weekday in the weeks around them.
+    """Days far from the same weekday in the weeks around them (``values`` has every day of
+    its calendar, as :func:`prepare_history` puts it).
 
     Each day is compared with the median of the same weekday in the three weeks
     before and the three after (itself left out), and measured against how much
@@ -103,19 +106,16 @@ def outlier_days(values: pd.Series) -> np.ndarray:
     is never an outlier, and a busy, noisy Monday needs a bigger jump than a
     steady Sunday.
     """
-    weekday = values.index.day_of_week
-    reference = values.groupby(weekday).transform(_median_of_neighbours)
-    deviation = values - reference
-    spread = 1.4826 * deviation.abs().groupby(weekday).transform("median")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        robust_z = (deviation.abs() / spread).to_numpy()
-    # a weekday that never varies (spread 0) flags nothing: intermittent counts are not outliers
-    return np.where(np.isfinite(robust_z), robust_z, 0.0) > OUTLIER_Z
-
-
-def _median_of_neighbours(same_day: pd.Series) -> pd.Series:
+    grid = week_rows(values)  # one column per weekday
     reach = OUTLIER_WINDOW // 2
-    shifted = [same_day.shift(step) for step in range(-reach, reach + 1) if step]
+    padded = np.pad(grid, ((reach, reach), (0, 0)), constant_values=np.nan)
+    neighbours = [padded[reach + step:reach + step + len(grid)]
+                  for step in range(-reach, reach + 1) if step]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN neighbours: no reference
-        return pd.Series(np.nanmedian(np.vstack(shifted), axis=0), index=same_day.index)
+        deviation = grid - np.nanmedian(np.stack(neighbours), axis=0)
+        spread = 1.4826 * np.nanmedian(np.abs(deviation), axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        robust_z = as_days(np.abs(deviation) / spread, values.index).to_numpy()
+    # a weekday that never varies (spread 0) flags nothing: intermittent counts are not outliers
+    return np.where(np.isfinite(robust_z), robust_z, 0.0) > OUTLIER_Z

@@ -9,6 +9,8 @@ for the duration of each call here, whatever the notebook's logging says.
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import logging
 import warnings
 from collections.abc import Iterator
@@ -84,6 +86,58 @@ def load_prophet() -> Any:
     return Prophet
 
 
+def quick_prophet_class() -> type:
+    """prophet's ``Prophet`` without two costs that each fit pays for nothing; the same model,
+    fitted on the same data, gives the same numbers (a test compares them).
+
+    * prophet hands its data to cmdstanpy as nested lists, which cmdstanpy walks value by
+      value to write Stan's JSON; as NumPy arrays they are written in one call each.
+    * prophet works out which feature columns form which component (a pandas crosstab,
+      slow) when fitting and again when predicting; it depends only on the model's
+      structure, which every fit of a report's series shares, so it is worked out once.
+
+    Raises
+    ------
+    ProphetUnavailable
+        prophet is not installed.
+    """
+    return _quick(load_prophet())
+
+
+@functools.cache
+def _quick(prophet_class: type) -> type:
+    from prophet.models import CmdStanPyBackend
+
+    class ArrayBackend(CmdStanPyBackend):  # type: ignore[misc]
+        @staticmethod
+        def prepare_data(init: dict[str, Any], data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+            inits, prepared = CmdStanPyBackend.prepare_data(init, data)
+            return inits, {key: np.asarray(data[key]) if isinstance(value, list) else value
+                           for key, value in prepared.items()}
+
+    class QuickProphet(prophet_class):  # type: ignore[misc, valid-type]
+        # prophet's structure (feature columns, components) -> its component matrix: the same
+        # for every fit of the same kind of model, so worked out once per process
+        component_columns: dict[tuple[Any, ...], tuple[pd.DataFrame, dict[str, list[str]]]] = {}
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.stan_backend = ArrayBackend()
+
+        def regressor_column_matrix(self, seasonal_features: pd.DataFrame,
+                                    modes: dict[str, list[str]]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+            holidays = self.train_holiday_names
+            key = (tuple(seasonal_features.columns), repr(modes), self.holidays_mode,
+                   None if holidays is None else tuple(holidays.unique()),
+                   repr(sorted((name, props["mode"]) for name, props in self.extra_regressors.items())))
+            if key not in self.component_columns:
+                self.component_columns[key] = super().regressor_column_matrix(seasonal_features, modes)
+            columns, modes = self.component_columns[key]
+            return columns.copy(), copy.deepcopy(modes)
+
+    return QuickProphet
+
+
 def seasonalities(history: History) -> dict[str, Any]:
     """The seasonalities the history supports: weekly from two weeks; yearly from a year plus
     the horizon, so each forecast day was seen once a year earlier; never daily."""
@@ -110,14 +164,14 @@ def prophet_forecast(history: History, dates: pd.DatetimeIndex,
     ProphetUnavailable
         prophet is not installed.
     """
-    prophet_class = load_prophet()
+    model_class = quick_prophet_class()
     observed = history.observed
     frame = pd.DataFrame({"ds": observed.index, "y": observed.to_numpy()})
     future = pd.DataFrame({"ds": dates})
     with quiet(), _seeded(SEED):
         holidays = options.holidays if history.freq == "D" else None
-        model = prophet_class(uncertainty_samples=options.samples, holidays=holidays,
-                              **seasonalities(history))
+        model = model_class(uncertainty_samples=options.samples, holidays=holidays,
+                            **seasonalities(history))
         model.fit(frame)
         point = _without_sampling(model, future)
         samples = model.predictive_samples(future)["yhat"] if options.samples else point[:, None]

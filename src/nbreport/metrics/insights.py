@@ -149,14 +149,33 @@ def _days(daily: pd.DataFrame, period: Period) -> pd.DataFrame:
     return daily.reindex(days, fill_value=0.0) if len(daily) else pd.DataFrame(index=days)
 
 
-def change_test(daily: pd.DataFrame, metric: str, before: Period, after: Period) -> ChangeTest:
+class DaysOf:
+    """A daily frame's rows of each period (see :func:`_days`), each worked out once: the
+    checks of every metric look at the same two periods."""
+
+    def __init__(self, daily: pd.DataFrame) -> None:
+        self.daily = daily
+        self._rows: dict[Period, pd.DataFrame] = {}
+
+    def __call__(self, period: Period) -> pd.DataFrame:
+        if period not in self._rows:
+            self._rows[period] = _days(self.daily, period)
+        return self._rows[period]
+
+
+def _days_of(daily: pd.DataFrame | DaysOf) -> DaysOf:
+    return daily if isinstance(daily, DaysOf) else DaysOf(daily)
+
+
+def change_test(daily: pd.DataFrame | DaysOf, metric: str, before: Period, after: Period) -> ChangeTest:
     """The z-test of the change of ``metric`` between two periods of a daily frame.
 
     Sums compare their daily means; ratios compare ratios of sums (see :mod:`.stats`).
     """
+    days = _days_of(daily)
     estimates = []
     for period in (before, after):
-        rows = _days(daily, period)
+        rows = days(period)
         definition = METRICS[metric]
         if isinstance(definition, RatioMetric):
             estimates.append(ratio_of_sums(_daily_values(rows, definition.numerator),
@@ -171,10 +190,10 @@ def _daily_values(rows: pd.DataFrame, metric: str) -> pd.Series:
     return values if isinstance(values, pd.Series) else pd.Series(math.nan, index=rows.index)
 
 
-def volume(daily: pd.DataFrame, metric: str, period: Period) -> tuple[float, bool]:
+def volume(daily: pd.DataFrame | DaysOf, metric: str, period: Period) -> tuple[float, bool]:
     """The evidence behind ``metric`` in ``period``: its smallest count input's total
     (``True``), or for money-only metrics the days with a non-zero value (``False``)."""
-    rows = _days(daily, period)
+    rows = _days_of(daily)(period)
     counts = [name for name in count_inputs(metric) if name in rows]
     if counts:
         return float(rows[counts].sum().min()), True
@@ -182,10 +201,11 @@ def volume(daily: pd.DataFrame, metric: str, period: Period) -> tuple[float, boo
     return float((rows[inputs] != 0).any(axis=1).sum()) if inputs else 0.0, False
 
 
-def enough_volume(daily: pd.DataFrame, metric: str, periods: Sequence[Period],
+def enough_volume(daily: pd.DataFrame | DaysOf, metric: str, periods: Sequence[Period],
                   settings: InsightSettings) -> tuple[bool, float]:
     """Whether ``metric`` has enough volume in every period, and the smallest volume."""
-    found = [volume(daily, metric, period) for period in periods]
+    days = _days_of(daily)
+    found = [volume(days, metric, period) for period in periods]
     smallest = min(v for v, _ in found)
     is_count = found[0][1]
     return smallest >= (settings.min_volume if is_count else settings.min_days), smallest
@@ -202,17 +222,19 @@ def change_insights(daily: pd.DataFrame, metrics: Sequence[MetricRef], now: Peri
                     fmt: Formatter, topic: Topic = "change") -> list[Insight]:
     """A candidate per metric that changed materially and significantly on ``before``."""
     found = []
+    days = DaysOf(daily)
+    totals_now, totals_before = period_totals(daily, now), period_totals(daily, before)
     for ref in metrics:
         if not set(summed_inputs(ref.metric)) <= set(daily.columns):
             continue  # no data for it
-        value = float(metric_value(period_totals(daily, now), ref.metric))
-        reference = float(metric_value(period_totals(daily, before), ref.metric))
+        value = float(metric_value(totals_now, ref.metric))
+        reference = float(metric_value(totals_before, ref.metric))
         change = relative_change(value, reference)
         fair = relative_change(value / now.days, reference / before.days) if is_additive(
             ref.metric) else change
         side = _side(fair, ref.direction)
-        enough, smallest = enough_volume(daily, ref.metric, (before, now), settings)
-        test = change_test(daily, ref.metric, before, now)
+        enough, smallest = enough_volume(days, ref.metric, (before, now), settings)
+        test = change_test(days, ref.metric, before, now)
         if side is None or not enough or abs(fair) < settings.min_change:
             continue
         if math.isnan(test.p_value) or test.p_value > settings.significance:
@@ -235,10 +257,11 @@ def target_insights(kpis: Sequence[KpiResult], daily: pd.DataFrame, now: Period,
     behind it is enough."""
     found = []
     goal = "target to date" if partial else "target"
+    days = DaysOf(daily)
     for result in kpis:
         if result.status == "none":
             continue
-        enough, smallest = enough_volume(daily, result.metric, (now,), settings)
+        enough, smallest = enough_volume(days, result.metric, (now,), settings)
         if not enough:
             continue
         met = result.status == "green" and (math.isnan(result.attainment) or result.attainment >= 1)
@@ -275,7 +298,7 @@ def driver_insights(parts: pd.DataFrame, daily_by_segment: pd.DataFrame, ref: Me
             continue  # the biggest part on each side is enough
         if segment not in daily_by_segment.index.get_level_values(1):
             continue
-        rows = daily_by_segment.xs(segment, level=1)
+        rows = DaysOf(daily_by_segment.xs(segment, level=1))
         enough, smallest = enough_volume(rows, ref.metric, (before, now), settings)
         test = change_test(rows, ref.metric, before, now)
         if not enough or math.isnan(test.p_value) or test.p_value > settings.significance:

@@ -52,6 +52,7 @@ ZYGOTE_PRELOAD: tuple[str, ...] = (
     "numpy", "pandas", "pyarrow", "matplotlib.figure", "matplotlib.backends.backend_agg",
     "seaborn", "babel.numbers", "pydantic", "jinja2", "nh3", "prophet",
     "nbreport.report", "nbreport.report.sections",
+    "nbreport.report.preload",  # what a report imports and compiles on first use
 )
 # The matplotlib backend ipykernel sets, so that pyplot figures display inline in a forked kernel.
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"

@@ -25,6 +25,7 @@ from nbreport.errors import DataError
 from nbreport.sources.canonical import DAILY_KINDS, KEYS, MEASURES, SCORE_RANGES
 from nbreport.sources.harmonise import Harmonised
 from nbreport.sources.spec import SourceSpec
+from nbreport.weekdays import as_days, week_rows
 
 WarningCheck = Literal["dropped_rows", "filled_blanks", "gap", "outlier", "freshness", "empty_period"]
 OUTLIER_WINDOW_WEEKS = 9  # the same weekday in the four weeks before and after
@@ -213,17 +214,24 @@ def outlier_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarnin
 
 def _unusual_days(daily: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The usual level of each day (median of the same weekday over nine weeks) and the days far
-    from it: beyond six robust deviations, beyond small-count noise, and by a large ratio."""
-    weekday = daily.index.day_of_week
-    usual = daily.groupby(weekday).transform(
-        lambda s: s.rolling(OUTLIER_WINDOW_WEEKS, center=True, min_periods=4).median())
+    from it: beyond six robust deviations, beyond small-count noise, and by a large ratio.
+
+    ``daily`` has every day in its index (``asfreq("D")``): missing days are NaN."""
+    usual = _same_weekday_median(daily)
     deviation = (daily - usual).abs()
-    spread = deviation.groupby(weekday).transform(
-        lambda s: s.rolling(OUTLIER_WINDOW_WEEKS, center=True, min_periods=4).median())
+    spread = _same_weekday_median(deviation)
     far = (deviation > OUTLIER_MADS * 1.4826 * spread.clip(lower=1e-9)) & (
         deviation > 3 * np.sqrt(usual.clip(lower=0)) + 1)  # Poisson noise of small counts
     ratio = daily / usual.where(usual > 0)
     return usual, far & ((ratio >= OUTLIER_HIGH) | (ratio <= OUTLIER_LOW)) & daily.notna()
+
+
+def _same_weekday_median(daily: pd.Series) -> pd.Series:
+    """Each day's rolling median over the same weekday of the weeks around it (the NaN that
+    pad the last week are skipped like missing days)."""
+    rolled = pd.DataFrame(week_rows(daily)).rolling(OUTLIER_WINDOW_WEEKS, center=True,
+                                                     min_periods=4).median()
+    return as_days(rolled.to_numpy(), daily.index)
 
 
 def _number(value: float) -> str:

@@ -1,0 +1,59 @@
+"""Importing this module readies a process to compute reports (for warm batch kernels).
+
+A report imports some modules only when a cell first needs them (prophet's holiday
+calendars and its Stan backend, the commentary's Markdown, Pillow's PNG writer...)
+and compiles each Jinja template of its sections on first use. In a kernel that
+runs one client, each of those costs that client. The batch engine imports
+modules in a parent process before it forks the kernels; with this module among
+them, every kernel starts with that work done, and shares its memory pages.
+
+Unlike the rest of the library, this module does its work when imported: that is
+its purpose. It reads nothing of any client and writes nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+log = logging.getLogger(__name__)
+
+# What a report run imports on first use, beyond nbreport.report and its sections
+# (found with ``make bench-report``, which lists the modules a run still imports).
+MODULES = (
+    "nbreport.commentary.compose",  # the analyst's commentary
+    "mistune",  # its Markdown
+    "nbreport.forecast.engine",
+    "prophet.models",  # the Stan backend
+    "cmdstanpy",
+    "prophet.make_holidays",
+    "holidays.countries",  # every country's calendar: imported whole on first use
+    "pyarrow.csv",
+    "pyarrow.acero",  # Table.group_by in the data checks
+    "PIL.PngImagePlugin",
+    "openpyxl",  # Excel exports
+)
+
+
+def preload() -> list[str]:
+    """Import :data:`MODULES` and compile the report's templates; returns what was loaded.
+
+    A module that is not installed (prophet is optional) is skipped.
+    """
+    from nbreport.report.fragment import _environment
+
+    loaded = []
+    for name in MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            log.debug("not preloaded: %s (%s)", name, exc)
+            continue
+        loaded.append(name)
+    environment = _environment()
+    for template in environment.list_templates():
+        environment.get_template(template)
+    return loaded
+
+
+preload()
