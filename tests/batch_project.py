@@ -70,6 +70,7 @@ display(HTML(f"<p class='who'>{client_id}</p>"))'''
 SUMMARY = f'''\
 display({{"{SUMMARY_MIME}": {{"client_id": client_id, "headline": [], "sources": [],
     "artifacts": ["figure-data.txt"],
+    "review": {{"publishable": True, "reasons": []}}, "reported": {{"end": "2026-10-31"}},
     "seen": {{"preloaded": preloaded, "leaked": leaked, "pid": os.getpid(), "cwd": os.getcwd(),
              "temporary": temporary}}}}}}, raw=True)'''
 

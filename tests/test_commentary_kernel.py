@@ -57,7 +57,11 @@ def analyst_then_batch(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: 
         cwd=root / "notebooks", kernel_name=settings.kernel_name, start_timeout=settings.start_timeout,
         cell_timeout=settings.cell_timeout)
     outcome = run_batch(settings, [CLIENT])
-    assert outcome.exit_code == 0, outcome.results[0].error
+    assert outcome.results[0].ok, outcome.results[0].error
+    # The report is produced, but the gate holds it: a section is unwritten, a sentence contradicted.
+    [verdict] = outcome.gates[0].clients
+    assert [check.name for check in verdict.failures] == ["commentary reviewed"]
+    assert outcome.exit_code == 1
     client_dir = settings.outputs_dir / "2026-10" / CLIENT
     return {"settings": settings, "workspace": executed,
             "html": (client_dir / "report.html").read_text(encoding="utf-8"),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from tests import raw_exports as raw
+from tests.conftest import copy_project
 
 from nbreport.batch import run_batch
 from nbreport.settings import Settings
@@ -21,14 +22,7 @@ CODE_MARKERS = ("open_report(", "client_id =", "import ", "sections.", "run_summ
 
 @pytest.fixture(scope="module")
 def northwind(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path) -> tuple[Settings, str]:
-    import shutil
-
-    from tests.conftest import REPO
-
-    root = tmp_path_factory.mktemp("e2e") / "project"
-    for folder in ("params", "notebooks", "templates"):
-        shutil.copytree(REPO / folder, root / folder)
-    settings = Settings.for_project(root, data_dir=demo_data_dir)
+    settings = copy_project(tmp_path_factory.mktemp("e2e") / "project", demo_data_dir)
     outcome = run_batch(settings, ["northwind-outfitters"])
     assert outcome.exit_code == 0, outcome.results[0].error
     html = (settings.outputs_dir / "2026-10" / "northwind-outfitters" / "report.html").read_text()

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from tests import raw_exports as raw
-from tests.conftest import REPO
+from tests.conftest import copy_project
 
 from nbreport.batch import run_batch
-from nbreport.settings import Settings
 
 pytestmark = pytest.mark.kernel
 
@@ -22,10 +20,7 @@ HEADINGS = ("Executive summary", "Wins and challenges", "Performance against tar
 
 @pytest.fixture(scope="module")
 def ledgerline(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path) -> BeautifulSoup:
-    root = tmp_path_factory.mktemp("numbers") / "project"
-    for folder in ("params", "notebooks", "templates"):
-        shutil.copytree(REPO / folder, root / folder)
-    settings = Settings.for_project(root, data_dir=demo_data_dir)
+    settings = copy_project(tmp_path_factory.mktemp("numbers") / "project", demo_data_dir)
     outcome = run_batch(settings, ["ledgerline"])
     assert outcome.exit_code == 0, outcome.results[0].error
     html = (settings.outputs_dir / "2026-10" / "ledgerline" / "report.html").read_text()

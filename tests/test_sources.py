@@ -129,7 +129,8 @@ def test_xlsx_parquet_and_json_lines(tmp_path: Path) -> None:
      "mapping.filter uses column 'Account', which the file does not have"),
     ("Day,Campaign,Cost\n2026-10-31,A,1\n", {"preset": "google_ads"},
      "missing required columns impressions, clicks for ads data; the file has: Day, Campaign, Cost. "
-     "This is not the export preset google_ads expects"),
+     "The preset google_ads (Google Ads (report downloaded from the Google Ads UI)) reads "
+     "impressions from 'Impr.' or 'Impressions', clicks from 'Clicks'"),
     ("a,b\n1,2\n3,4,5,6\n", {},
      "a row has 4 fields where the header has 2 ('3,4,5,6'); check the delimiter"),
 ], ids=["ambiguous-dates", "mixed-date-formats", "unparseable-date", "wrong-declared-format",

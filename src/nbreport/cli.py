@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from nbreport import __version__
-from nbreport.errors import EXIT_OK, EXIT_USAGE, NbreportError, ParamsError
+from nbreport.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, NbreportError, ParamsError
 from nbreport.settings import Settings
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -23,14 +23,21 @@ pass_settings = click.make_pass_decorator(Settings)
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
               default=".", show_default=True, help="The project folder (params/, data/, notebooks/...).")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="NBREPORT_DATA_DIR",
+              help="Where the clients' data folders are (default: <project>/data).")
+@click.option("--outputs-dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="NBREPORT_OUTPUTS_DIR", help="Where reports are written (default: <project>/outputs).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.version_option(__version__, prog_name="nbreport")
 @click.pass_context
-def cli(ctx: click.Context, project_dir: Path, verbose: int) -> None:
+def cli(ctx: click.Context, project_dir: Path, data_dir: Path | None, outputs_dir: Path | None,
+        verbose: int) -> None:
     """Client reports from one parameterised Jupyter notebook."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    ctx.obj = Settings.for_project(project_dir)
+    folders = {name: value.resolve() for name, value in
+               (("data_dir", data_dir), ("outputs_dir", outputs_dir)) if value is not None}
+    ctx.obj = Settings.for_project(project_dir, **folders)
 
 
 @cli.command()
@@ -52,13 +59,16 @@ def cli(ctx: click.Context, project_dir: Path, verbose: int) -> None:
               show_default=True, help="Worker processes on this machine, or a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local Dask cluster).")
+@click.option("--publish", type=click.Choice(["all", "passing"]), default="all", show_default=True,
+              help="Publish every report produced, or only those that pass the QA gate "
+              "(nbreport check); the gate runs after every batch either way.")
 @click.option("--format", "report_format", type=click.Choice(["html", "pdf", "html+pdf"]),
               default="html", show_default=True,
               help="Publish each report as HTML, as PDF (printed by headless Chromium), or both.")
 @pass_settings
 def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str | None,
         assignments: tuple[str, ...], cell_timeout: float | None, workers: int | None,
-        only_failed: bool, force: bool, executor: str, scheduler: str | None,
+        only_failed: bool, force: bool, executor: str, scheduler: str | None, publish: str,
         report_format: str) -> None:
     """Produce the reports of CLIENTS (or --all, or --only-failed) and the period's index page.
 
@@ -80,8 +90,12 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
 
         find_chromium()  # no Chromium: a usage error now, not a failure per client later
         settings = replace(settings, report_format=report_format)
+    from nbreport.qa.gate import check_before_publishing
+    from nbreport.qa.table import gate_table
+
     options = BatchOptions(workers=workers, executor=executor, scheduler=scheduler,
-                           only_failed=only_failed, force=force)
+                           only_failed=only_failed, force=force,
+                           checks=(check_before_publishing,) if publish == "passing" else ())
     progress = Progress()
     try:
         outcome = run_batch(settings, clients or None, overrides=_overrides(period, assignments),
@@ -89,6 +103,8 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
     finally:
         progress.close()
     click.echo(summary_table(outcome))
+    for gate in outcome.gates:
+        click.echo(gate_table(gate, failures_only=True))
     for page in outcome.index_pages:
         click.echo(f"index: {_display_path(page)}")
     if outcome.interrupted:
@@ -139,6 +155,25 @@ def new_client(settings: Settings, client_id: str, name: str | None, force: bool
 
     path = scaffold_client(settings.params_dir, client_id, name, force=force)
     click.echo(f"created {_display_path(path)}; put the client's files in data/{client_id}/")
+
+
+@cli.command()
+@click.argument("period", required=False)
+@click.option("--client", "clients", multiple=True, help="Check only this client (repeatable).")
+@pass_settings
+def check(settings: Settings, period: str | None, clients: tuple[str, ...]) -> None:
+    """The gate before sending: check every report of PERIOD (default: the latest run).
+
+    No errored cells, no code, no parameters, no secrets, no other client's data, no external
+    resources, no unreviewed drafts, fresh data, size within budget. Exit code 1 on any failure.
+    """
+    from nbreport.qa import gate_period, latest_period, record
+    from nbreport.qa.table import gate_table
+
+    report = gate_period(settings, period or latest_period(settings.outputs_dir), list(clients) or None)
+    record(report, settings)
+    click.echo(gate_table(report))
+    sys.exit(EXIT_OK if report.passed else EXIT_REPORTS_FAILED)
 
 
 @cli.command()

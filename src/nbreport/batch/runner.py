@@ -134,6 +134,7 @@ class BatchOutcome:
     not_started: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     why_skipped: str = ""
+    gates: list[Any] = field(default_factory=list)  # the QA gate's verdict on each period
 
     @property
     def exit_code(self) -> int:
@@ -141,7 +142,8 @@ class BatchOutcome:
             return EXIT_INTERRUPTED
         if any(r.status == "invalid" for r in self.results):
             return EXIT_USAGE
-        return EXIT_REPORTS_FAILED if any(not r.ok for r in self.results) else EXIT_OK
+        failed = any(not r.ok for r in self.results) or any(not gate.passed for gate in self.gates)
+        return EXIT_REPORTS_FAILED if failed else EXIT_OK
 
 
 def plan(settings: Settings, client_ids: Iterable[str] | None,
@@ -235,7 +237,8 @@ def run_batch(
                                not_started=[task.client_id for task in run.not_started],
                                why_skipped=why_skipped)
         record = _run_record(outcome, options, run.description, started_at)
-        outcome.index_pages = publish_indexes(settings, tasks, outcome.results, run=record)
+        outcome.index_pages, outcome.gates = publish_indexes(settings, tasks, outcome.results,
+                                                             run=record)
     outcome.wall_s = round(time.perf_counter() - clock, 2)
     return outcome
 
@@ -368,20 +371,26 @@ def _run_record(outcome: BatchOutcome, options: BatchOptions, description: str,
 
 
 def publish_indexes(settings: Settings, tasks: list[ClientTask], results: list[ClientResult],
-                    run: dict[str, Any] | None = None) -> list[Path]:
-    """Update each period's manifest and index page, then the archive page."""
+                    run: dict[str, Any] | None = None) -> tuple[list[Path], list[Any]]:
+    """Update each period's manifest, pass its reports through the QA gate, write its index
+    page, then the archive page. Returns the index pages and the gate's verdicts."""
+    from nbreport.qa.gate import gate_period, record
     from nbreport.render.index import write_archive_index, write_period_index
 
     labels = {task.period_key: task.params.period.label for task in tasks}
-    pages = []
+    pages, gates = [], []
     for period_key, label in sorted(labels.items()):
         period_results = [r for r in results if r.period in (period_key, None)]
         period_dir = settings.outputs_dir / period_key
         update_manifest(period_dir, label, period_results, run=_for_period(run, period_key, tasks))
-        pages.append(write_period_index(period_dir, settings.templates_dir))
+        write_period_index(period_dir, settings.templates_dir)  # the gate checks the index too
+        gate = gate_period(settings, period_key)
+        record(gate, settings)
+        gates.append(gate)
+        pages.append(write_period_index(period_dir, settings.templates_dir))  # now with verdicts
     if pages:
         write_archive_index(settings.outputs_dir, settings.templates_dir)
-    return pages
+    return pages, gates
 
 
 def _for_period(run: dict[str, Any] | None, period_key: str,

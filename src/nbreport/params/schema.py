@@ -33,6 +33,7 @@ from nbreport.metrics.spec import (
     missing_data,
 )
 from nbreport.params.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
+from nbreport.qa.spec import QaSpec
 from nbreport.sources.spec import SourceSpec
 from nbreport.strict_model import HexColor, Slug, StrictModel, pattern_text
 
@@ -198,6 +199,7 @@ class ClientParams(StrictModel):
     report: ReportOptions = Field(default_factory=ReportOptions)
     commentary: CommentarySpec = Field(default_factory=CommentarySpec)
     forecast: ForecastSpec = Field(default_factory=ForecastSpec)
+    qa: QaSpec = Field(default_factory=QaSpec)
 
     @field_validator("sources")
     @classmethod

@@ -97,6 +97,7 @@ def _row(period_dir: Path, client_id: str, entry: dict[str, Any]) -> dict[str, A
         "headline": [_headline(item) for item in entry.get("summary", {}).get("headline", [])],
         "error": error.get("message", ""),
         "finished": _short_time(entry.get("finished_at") or ""),
+        "qa_failed": [] if (entry.get("qa") or {}).get("passed", True) else entry["qa"]["failed"],
     }
 
 

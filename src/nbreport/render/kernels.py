@@ -168,6 +168,7 @@ def _kernel_main(argv: list[str], cwd: str, env: dict[str, str]) -> None:
     os.environ.update(env)
     parent = str(os.getppid())
     os.environ["JPY_PARENT_PID"] = parent
+    tempfile.tempdir = None  # a preloaded module may have cached the zygote's; use this TMPDIR
     _inline_figures()
     from ipykernel.kernelapp import IPKernelApp
 

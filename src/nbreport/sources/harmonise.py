@@ -118,7 +118,9 @@ class _Harmoniser:
         self.mapping = effective_mapping(spec)
         self.columns = columns_of(spec.kind)
         self.dropped: list[tuple[int, str]] = []
-        if raw.dropped:
+        if raw.dropped and spec.shared:  # their text may be other clients' (e.g. a grand total)
+            self.dropped.append((len(raw.dropped), "lines that are no data rows"))
+        elif raw.dropped:
             shown = "; ".join(f"'{line}'" for line in raw.dropped[:3])
             self.dropped.append((len(raw.dropped), f"lines that are no data rows, such as {shown}"))
         self.notes: list[str] = []
@@ -127,8 +129,8 @@ class _Harmoniser:
     # --- orchestration ------------------------------------------------------------------
     def run(self) -> Harmonised:
         chosen, captured = self._resolve_columns()
+        self._tenant_filter()  # first: nothing below may read, or quote, another client's rows
         self._drop_rows()
-        self._tenant_filter()
         constants = {**self.mapping.preset_constants, **captured}
         constants = {k: v for k, v in constants.items() if k not in chosen}
         constants.update(self.mapping.constants)
@@ -192,8 +194,12 @@ class _Harmoniser:
         hint = "Map export columns with mapping.rename in the params file"
         if self.spec.preset:
             preset = PRESETS[self.spec.preset]
-            hint = (f"This is not the export preset {preset.name} expects ({preset.tool}), or its "
-                    f"columns were renamed: map them with mapping.rename")
+            sources_of = {name: [f"'{export}'" for export, canonical in preset.rename.items()
+                                 if name in ((canonical,) if isinstance(canonical, str) else canonical)]
+                          for name in missing}
+            reads = [f"{name} from {' or '.join(exports)}" for name, exports in sources_of.items() if exports]
+            hint = (f"The preset {preset.name} ({preset.tool}) reads {', '.join(reads) or 'other columns'}: "
+                    "export the report again with those columns, or map renamed ones with mapping.rename")
             if preset.needs:
                 hint += f"; {preset.needs}"
         raise self._error(

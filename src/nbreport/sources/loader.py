@@ -130,16 +130,22 @@ def client_data_dir(data_dir: Path, client_id: str) -> Path:
     return data_dir / client_id
 
 
+SHARED_FOLDER = "_shared"  # agency-wide exports holding several clients' rows; never a client id
+
+
 def resolve_source_path(spec: SourceSpec, client_dir: Path) -> Path:
-    """The file of ``spec`` (export or DuckDB database) inside ``client_dir``; refuses anything that
-    leaves it."""
+    """The file of ``spec`` (export or DuckDB database) inside the client's folder, or inside the
+    shared folder for a ``shared`` source; refuses anything that leaves that folder."""
     assert spec.file is not None
-    root = client_dir.resolve()
-    path = (client_dir / spec.file).resolve()
+    folder = client_dir.parent / SHARED_FOLDER if spec.shared else client_dir
+    root = folder.resolve()
+    path = (folder / spec.file).resolve()
     if not path.is_relative_to(root):
+        where = f"the shared data folder ({SHARED_FOLDER}/)" if spec.shared else \
+            f"the client's data folder ({client_dir.name}/)"
         raise DataError(
-            f"resolves outside the client's data folder ({client_dir.name}/); "
-            "a client may only read its own files (symlinks out of the folder are refused too)",
+            f"resolves outside {where}; a client may only read its own files and, through a "
+            "tenant filter, shared exports (symlinks out of the folder are refused too)",
             source=spec.name, path=spec.file)
     return path
 

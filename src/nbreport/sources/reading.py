@@ -74,7 +74,9 @@ def read_raw(spec: SourceSpec, path: Path) -> RawTable:
     except (pa.ArrowInvalid, ValueError, OSError, KeyError) as exc:
         if "UTF8" in str(exc) or "decode" in str(exc):
             raise _encoding_error(spec, "invalid bytes for this encoding") from None
-        raise DataError(f"cannot be read as {fmt}: {_first_line(exc)}",
+        # a shared export's lines may be other clients': say what is wrong, never quote it
+        detail = "the file is malformed" if spec.shared else _first_line(exc)
+        raise DataError(f"cannot be read as {fmt}: {detail}",
                         source=spec.name, path=spec.location) from None
 
 
@@ -117,9 +119,10 @@ def _read_csv(spec: SourceSpec, path: Path) -> RawTable:
     def skip_malformed(row: pcsv.InvalidRow) -> str:
         text = (row.text or "").strip()
         if row.actual_columns > 1 and not _is_footer(text):
+            quoted = "" if spec.shared else f" ('{text[:60]}')"  # a shared file's rows may be others'
             problems.append(DataError(
-                f"a row has {row.actual_columns} fields where the header has {row.expected_columns} "
-                f"('{text[:60]}'); check the delimiter ('{delimiter}') and the quoting of the file",
+                f"a row has {row.actual_columns} fields where the header has {row.expected_columns}"
+                f"{quoted}; check the delimiter ('{delimiter}') and the quoting of the file",
                 source=spec.name, path=spec.location))
             return "error"
         dropped.append(text.strip('"').strip()[:80])

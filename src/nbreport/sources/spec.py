@@ -144,6 +144,9 @@ class SqlQuery(StrictModel):
     def _one_target(self) -> SqlQuery:
         if (self.database is None) == (self.url is None):
             raise ValueError("give either database (a DuckDB file in the client's folder) or url")
+        if self.password_env and (self.database is not None or str(self.url).startswith("duckdb")):
+            raise ValueError("DuckDB takes no password: remove password_env (it is for database "
+                             "servers such as PostgreSQL)")
         return self
 
     @property
@@ -188,6 +191,10 @@ class SourceSpec(StrictModel):
     allow_empty:
         A source with no rows in the reported period is an error unless true (e.g. a
         survey that may get no responses in a quiet month).
+    shared:
+        The file (or database) holds several clients' rows: an agency-wide export kept in
+        ``data/_shared/``. A tenant filter (``mapping.filter``) is then required, and the data
+        layer applies it before anything else sees the rows.
     mapping:
         Column renames, date format, scaling, constants, value recoding, tenant filter,
         dropped rows.
@@ -208,6 +215,7 @@ class SourceSpec(StrictModel):
     timezone: str | None = None
     unique_key: list[str] | None = None
     allow_empty: bool = False
+    shared: bool = False
     mapping: ColumnMapping = Field(default_factory=ColumnMapping)
 
     @field_validator("path")
@@ -247,6 +255,10 @@ class SourceSpec(StrictModel):
             raise ValueError(
                 f"cannot tell the format of '{self.path}' from its extension; "
                 "add format: csv | xlsx | parquet | jsonl")
+        if self.shared and not self.mapping.filter:
+            raise ValueError("a shared source holds other clients' rows: add mapping.filter, "
+                             "the tenant filter that keeps only this client's rows "
+                             "(e.g. filter: {Account: \"1234-567-890\"})")
         if self.preset is not None and PRESETS[self.preset].kind != self.kind:
             raise ValueError(f"preset {self.preset} makes {PRESETS[self.preset].kind} data, "
                              f"not {self.kind}: change kind or preset")
@@ -254,7 +266,8 @@ class SourceSpec(StrictModel):
 
     @property
     def file(self) -> str | None:
-        """The file in the client's folder this source reads: the export, or the DuckDB database."""
+        """The file this source reads (the export, or the DuckDB database), relative to the
+        client's folder, or to the shared folder when ``shared``."""
         return self.path if self.path is not None else (self.sql.database if self.sql else None)
 
     @property

@@ -1,0 +1,228 @@
+"""The checks a report must pass before it may be shared with its client.
+
+Each check is a small function from a :class:`ReportUnderCheck` to a
+:class:`CheckResult`; :data:`CHECKS` lists them in the order the gate prints
+them. They read what a client would receive (the HTML), what produced it (the
+executed notebook and its run summary) and the client's parameters.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nbreport.params import ClientParams
+
+MIN_CODE_LINE = 12  # shorter code lines ("pass", "x = 1") may legitimately appear in prose
+_DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+", re.I)
+_TAG = re.compile(r"<[^>]+>")
+_LOCAL_PATH = re.compile(
+    r"(?<![\w.:/-])(?:/(?:home|root|tmp|Users|var|opt|srv|mnt|private|work|etc)/[^\s\"'<>]*"
+    r"|[A-Za-z]:\\[^\s\"'<>]+)")
+_EXTERNAL = re.compile(
+    r"<(?:img|script|link|iframe|source|video|audio|embed|object|track)\b[^>]*?"
+    r"\b(?:src|href|data|srcset)\s*=\s*[\"']?\s*(?:https?:)?//"
+    r"|url\(\s*[\"']?\s*(?:https?:)?//|@import\s", re.I)
+_TRACEBACK = re.compile(r"Traceback \(most recent call last\)|ipython-input-|site-packages/|"
+                        r"\x1b\[[0-9;]*m|-{20,}\s*\n?\s*\w+(?:Error|Exception)\b")
+CREDENTIAL_PATTERNS: dict[str, re.Pattern[str]] = {
+    "AWS access key": re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    "private key": re.compile(r"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----"),
+    "password or key assignment": re.compile(
+        r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token)"
+        r"\s*[=:]\s*[\"']?[^\s\"'<>]{6,}"),
+    "credentials in a URL": re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@<>\"']+:[^/\s@<>\"']+@"),
+    "GitHub token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
+    "Slack token": re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
+    "Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
+    "Stripe secret key": re.compile(r"\b[rs]k_live_[0-9A-Za-z]{16,}\b"),
+}
+_ENV_REFERENCE = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}|^env:([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check on one report: passed or not, and what was found."""
+
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+@dataclass
+class ReportUnderCheck:
+    """Everything the gate looks at for one client's report.
+
+    Attributes
+    ----------
+    client_id:
+        The client the report is for.
+    html:
+        The client HTML, exactly as it would be shared.
+    notebook:
+        The executed notebook (``None`` when it is missing).
+    summary:
+        The run summary the notebook displayed (see :mod:`nbreport.report.summary`).
+    params:
+        The parameters the report was produced with (``None`` when unknown).
+    foreign_markers:
+        Other client id -> that client's canary markers.
+    secrets:
+        Secret values that must appear nowhere (e.g. values of environment variables the
+        params refer to).
+    """
+
+    client_id: str
+    html: str
+    notebook: Any = None
+    summary: dict[str, Any] = field(default_factory=dict)
+    params: ClientParams | None = None
+    foreign_markers: dict[str, list[str]] = field(default_factory=dict)
+    secrets: list[str] = field(default_factory=list)
+
+    @property
+    def scannable(self) -> str:
+        """The HTML without embedded images (base64 can contain any letters by chance)."""
+        return _DATA_URI.sub("", self.html)
+
+    @property
+    def text(self) -> str:
+        """What a reader sees: the HTML without tags, entities decoded."""
+        return html_lib.unescape(_TAG.sub(" ", self.scannable))
+
+
+def no_errored_cells(report: ReportUnderCheck) -> CheckResult:
+    errors = [(index, output.get("ename", "error"))
+              for index, cell in enumerate(getattr(report.notebook, "cells", []))
+              for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    if report.notebook is None:
+        return CheckResult("no errored cells", False, "the executed notebook is missing")
+    detail = ", ".join(f"cell {index}: {name}" for index, name in errors)
+    return CheckResult("no errored cells", not errors, detail)
+
+
+def no_code(report: ReportUnderCheck) -> CheckResult:
+    lines = {line.strip() for cell in getattr(report.notebook, "cells", [])
+             if cell.get("cell_type") == "code" for line in cell.get("source", "").splitlines()
+             if len(line.strip()) >= MIN_CODE_LINE}
+    text = report.text
+    found = sorted(line for line in lines if line in text)
+    markers = [m for m in ("jp-InputArea", "input_area", 'class="highlight', "In&nbsp;[")
+               if m in report.scannable]
+    detail = "; ".join([*(f"code line '{line[:50]}'" for line in found[:3]), *markers])
+    return CheckResult("no code", not found and not markers, detail)
+
+
+def no_parameters(report: ReportUnderCheck) -> CheckResult:
+    found = [m for m in ("injected-parameters", '"papermill"', "papermill_description", "params = {")
+             if m in report.scannable]
+    return CheckResult("no parameters", not found, ", ".join(found))
+
+
+def no_tracebacks(report: ReportUnderCheck) -> CheckResult:
+    match = _TRACEBACK.search(report.scannable)
+    return CheckResult("no tracebacks", match is None, repr(match.group(0)[:40]) if match else "")
+
+
+def no_local_paths(report: ReportUnderCheck) -> CheckResult:
+    found = sorted(set(_LOCAL_PATH.findall(report.scannable)))
+    return CheckResult("no local file paths", not found, ", ".join(found[:3]))
+
+
+def no_secrets(report: ReportUnderCheck) -> CheckResult:
+    found = find_secrets(report.scannable, report.secrets)
+    return CheckResult("no secrets", not found, ", ".join(found))
+
+
+def no_foreign_markers(report: ReportUnderCheck) -> CheckResult:
+    found = foreign_markers_in(report.scannable, report.foreign_markers)
+    return CheckResult("no other client's data", not found, ", ".join(found))
+
+
+def no_external_resources(report: ReportUnderCheck) -> CheckResult:
+    match = _EXTERNAL.search(report.scannable)
+    return CheckResult("no external resources", match is None, match.group(0)[:60] if match else "")
+
+
+def commentary_reviewed(report: ReportUnderCheck) -> CheckResult:
+    """No unreviewed drafts (unless the params allow them) and no contradicted statements."""
+    review = report.summary.get("review")
+    if not isinstance(review, dict):
+        return CheckResult("commentary reviewed", False, "the run summary holds no commentary review")
+    reasons = "; ".join(map(str, review.get("reasons") or []))
+    return CheckResult("commentary reviewed", bool(review.get("publishable")), reasons[:300])
+
+
+def data_fresh(report: ReportUnderCheck) -> CheckResult:
+    end = (report.summary.get("reported") or {}).get("end")
+    lag = report.params.qa.max_data_lag_days if report.params else 2
+    if not end:
+        return CheckResult("data fresh", False, "the run summary does not say which days were reported")
+    limit = date.fromisoformat(end) - timedelta(days=lag)
+    stale = [f"{s['source']} ends {s['last_date']}" for s in report.summary.get("sources", [])
+             if not s.get("last_date") or date.fromisoformat(s["last_date"]) < limit]
+    return CheckResult("data fresh", not stale, "; ".join(stale))
+
+
+def size_within_budget(report: ReportUnderCheck) -> CheckResult:
+    budget_mb = report.params.qa.max_report_mb if report.params else 1.5
+    size = len(report.html.encode("utf-8"))
+    detail = f"{size / 1_000_000:.2f} MB (budget {budget_mb:g} MB)"
+    return CheckResult("size within budget", size <= budget_mb * 1_000_000, detail)
+
+
+CHECKS: tuple[Callable[[ReportUnderCheck], CheckResult], ...] = (
+    no_errored_cells, no_code, no_parameters, no_tracebacks, no_local_paths, no_secrets,
+    no_foreign_markers, no_external_resources, commentary_reviewed, data_fresh, size_within_budget,
+)
+
+
+def check_report(report: ReportUnderCheck) -> list[CheckResult]:
+    """Every check on one report, in the gate's order."""
+    return [check(report) for check in CHECKS]
+
+
+def find_secrets(text: str, secrets: Iterable[str]) -> list[str]:
+    """Names of the secrets and credential-like strings in ``text`` (never the values)."""
+    found = [f"secret #{i + 1} of the params' environment variables"
+             for i, secret in enumerate(secrets) if secret and len(secret) >= 4 and secret in text]
+    found += [name for name, pattern in CREDENTIAL_PATTERNS.items() if pattern.search(text)]
+    return found
+
+
+def foreign_markers_in(text: str, foreign: dict[str, list[str]]) -> list[str]:
+    """``marker #2 of client-x`` for every other client's marker found in ``text`` (never the
+    marker itself: a verdict must not copy another client's data where it is recorded)."""
+    return [f"marker #{number} of {client}" for client, markers in sorted(foreign.items())
+            for number, marker in enumerate(markers, start=1) if marker and marker in text]
+
+
+def referenced_secrets(plain_params: Any, environ: dict[str, str] | None = None) -> list[str]:
+    """Values of the environment variables a params tree refers to.
+
+    A reference is a value ``${env:NAME}`` or ``env:NAME``, or any value of a key whose name
+    ends in ``_env`` (e.g. ``password_env: WAREHOUSE_PASSWORD``).
+    """
+    environ = dict(os.environ) if environ is None else environ
+    names: list[str] = []
+
+    def walk(node: Any, key: str = "") -> None:
+        if isinstance(node, dict):
+            for child_key, child in node.items():
+                walk(child, str(child_key))
+        elif isinstance(node, list):
+            for child in node:
+                walk(child, key)
+        elif isinstance(node, str):
+            if key.endswith("_env"):
+                names.append(node)
+            names.extend(a or b for a, b in _ENV_REFERENCE.findall(node))
+
+    walk(plain_params)
+    return [environ[name] for name in dict.fromkeys(names) if environ.get(name)]

@@ -1,0 +1,233 @@
+"""The gate before sending: every report of a period, checked; the period's shared pages too.
+
+``nbreport check [PERIOD]`` runs it on what is in ``outputs/<period>/``; the
+batch engine runs it at the end of every batch. A report that fails any check
+must not be sent; the gate's verdicts are written to ``outputs/<period>/qa.json``
+and into each client's manifest entry.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nbreport.errors import ConfigError, ParamsError, ReportError
+from nbreport.params import ClientParams, client_files, load_client_params, params_from_plain
+from nbreport.qa.checks import (
+    CheckResult,
+    ReportUnderCheck,
+    check_report,
+    find_secrets,
+    foreign_markers_in,
+    referenced_secrets,
+)
+from nbreport.render.files import write_atomic
+from nbreport.settings import Settings
+
+log = logging.getLogger(__name__)
+QA_FILE = "qa.json"
+
+
+class ReportHeldBack(ReportError):
+    """A report failed the QA gate and was not published."""
+
+PRODUCED = "report produced"
+
+
+@dataclass
+class ClientVerdict:
+    """The gate's verdict on one client's report."""
+
+    client_id: str
+    checks: list[CheckResult]
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def failures(self) -> list[CheckResult]:
+        return [check for check in self.checks if not check.passed]
+
+
+@dataclass
+class GateReport:
+    """Verdicts for a period: one per client, plus the shared pages (index, manifest)."""
+
+    period: str
+    clients: list[ClientVerdict] = field(default_factory=list)
+    shared: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(v.passed for v in self.clients) and all(c.passed for c in self.shared)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"period": self.period, "passed": self.passed,
+                "clients": {v.client_id: {"passed": v.passed, "checks": [asdict(c) for c in v.checks]}
+                            for v in self.clients},
+                "shared": [asdict(c) for c in self.shared]}
+
+
+def latest_period(outputs_dir: Path) -> str:
+    """The most recently updated period folder that has a manifest."""
+    manifests = sorted(outputs_dir.glob("*/manifest.json"), key=lambda p: p.stat().st_mtime)
+    if not manifests:
+        raise ConfigError(f"no reports in {outputs_dir.name}/ yet; run nbreport run first")
+    return manifests[-1].parent.name
+
+
+def gate_period(settings: Settings, period: str, clients: list[str] | None = None) -> GateReport:
+    """Check every report of ``period`` (or only ``clients``) and the period's shared pages."""
+    period_dir = settings.outputs_dir / period
+    manifest_path = period_dir / "manifest.json"
+    if not manifest_path.exists():
+        raise ConfigError(f"no manifest for period '{period}' in {settings.outputs_dir.name}/")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    context = _GateContext.for_project(settings)
+    entries = {cid: e for cid, e in manifest.get("clients", {}).items() if not clients or cid in clients}
+    report = GateReport(period)
+    for client_id, entry in sorted(entries.items()):
+        report.clients.append(_verdict(period_dir, client_id, entry, context))
+    report.shared = _shared_checks(period_dir, manifest, context)
+    return report
+
+
+def record(report: GateReport, settings: Settings) -> None:
+    """Write ``qa.json`` and each client's verdict into the manifest."""
+    period_dir = settings.outputs_dir / report.period
+    write_atomic(period_dir / QA_FILE, json.dumps(report.to_dict(), indent=2) + "\n")
+    manifest_path = period_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for verdict in report.clients:
+        if verdict.client_id in manifest["clients"]:
+            manifest["clients"][verdict.client_id]["qa"] = {
+                "passed": verdict.passed, "failed": [c.name for c in verdict.failures]}
+    write_atomic(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+@dataclass
+class _GateContext:
+    """What the gate knows about every client of the project: canary markers and secrets."""
+
+    markers: dict[str, list[str]]
+    secrets: list[str]
+
+    @classmethod
+    def for_project(cls, settings: Settings) -> _GateContext:
+        files = client_files(settings.params_dir)
+        state = tuple((path.name, path.stat().st_mtime_ns) for path in files.values())
+        return _context(settings.params_dir, state)
+
+    def foreign_to(self, client_id: str) -> dict[str, list[str]]:
+        return {other: m for other, m in self.markers.items() if other != client_id and m}
+
+
+@functools.lru_cache(maxsize=8)
+def _context(params_dir: Path, state: tuple[tuple[str, int], ...]) -> _GateContext:
+    """Markers and secrets of every client, read once per state of the params folder."""
+    markers: dict[str, list[str]] = {}
+    secrets: list[str] = []
+    for client_id in client_files(params_dir):
+        try:
+            params = load_client_params(client_id, params_dir)
+        except ParamsError:
+            continue  # invalid params produce no report; `nbreport validate` explains them
+        markers[client_id] = list(params.qa.markers)
+        secrets += referenced_secrets(params.model_dump(mode="json"))
+    return _GateContext(markers, secrets)
+
+
+def check_before_publishing(work: Any) -> None:
+    """The gate on one report before it reaches its final path (``nbreport run --publish passing``).
+
+    A :data:`~nbreport.batch.pipeline.Check`: raises :class:`ReportHeldBack` naming the failed
+    checks, which keeps the report unpublished (the previous good one stays).
+    """
+    context = _GateContext.for_project(work.settings)
+    subject = ReportUnderCheck(
+        client_id=work.task.client_id, html=work.html_path.read_text(encoding="utf-8"),
+        notebook=work.notebook, summary=work.summary, params=work.task.params,
+        foreign_markers=context.foreign_to(work.task.client_id), secrets=context.secrets)
+    failures = [check for check in check_report(subject) if not check.passed]
+    if failures:
+        raise ReportHeldBack("held back by the QA gate: " + "; ".join(
+            f"{check.name} ({check.detail})" if check.detail else check.name for check in failures))
+
+
+def _verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
+             context: _GateContext) -> ClientVerdict:
+    html_path = period_dir / client_id / "report.html"
+    if entry.get("status") != "ok" or not html_path.exists():
+        reason = (entry.get("error") or {}).get("message") or "no report at its final path"
+        return ClientVerdict(client_id, [CheckResult(PRODUCED, False, reason.splitlines()[0][:200])])
+    notebook = _read_notebook(period_dir / client_id / "report.ipynb")
+    subject = ReportUnderCheck(
+        client_id=client_id, html=html_path.read_text(encoding="utf-8"), notebook=notebook,
+        summary=entry.get("summary") or {}, params=_params_of(notebook),
+        foreign_markers=context.foreign_to(client_id), secrets=context.secrets)
+    checks = [CheckResult(PRODUCED, True), *check_report(subject)]
+    checks.append(_assets_check(period_dir / client_id, context.foreign_to(client_id), context.secrets))
+    return ClientVerdict(client_id, checks)
+
+
+def _assets_check(client_dir: Path, foreign: dict[str, list[str]], secrets: list[str]) -> CheckResult:
+    """Every other file kept beside the report (notebook, stored forecasts...) is clean too."""
+    problems = []
+    for path in sorted(client_dir.iterdir()):
+        if path.name == "report.html" or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        problems += [f"{path.name}: {p}" for p in foreign_markers_in(text, foreign)]
+        problems += [f"{path.name}: {p}" for p in find_secrets(text, secrets)]
+    return CheckResult("files beside the report clean", not problems, "; ".join(problems)[:300])
+
+
+def _shared_checks(period_dir: Path, manifest: dict[str, Any], context: _GateContext) -> list[CheckResult]:
+    results = []
+    for name in ("index.html", "manifest.json"):
+        path = period_dir / name
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        results.append(CheckResult(f"{name}: no secrets", not find_secrets(text, context.secrets),
+                                   ", ".join(find_secrets(text, context.secrets))))
+    leaks = []
+    for client_id, entry in manifest.get("clients", {}).items():
+        entry_text = json.dumps(entry, ensure_ascii=False)
+        leaks += [f"{client_id} entry holds {hit}"
+                  for hit in foreign_markers_in(entry_text, context.foreign_to(client_id))]
+    results.append(CheckResult("manifest: no client holds another's markers", not leaks, "; ".join(leaks)))
+    results.append(_index_rows_check(period_dir / "index.html", context))
+    return results
+
+
+def _index_rows_check(index_path: Path, context: _GateContext) -> CheckResult:
+    from bs4 import BeautifulSoup
+
+    if not index_path.exists():
+        return CheckResult("index: no client holds another's markers", False, "index.html is missing")
+    soup = BeautifulSoup(index_path.read_text(encoding="utf-8"), "html.parser")
+    leaks = []
+    for row in soup.select("[data-client]"):
+        client_id = str(row["data-client"])
+        leaks += [f"{client_id} row holds {hit}"
+                  for hit in foreign_markers_in(row.get_text(" "), context.foreign_to(client_id))]
+    return CheckResult("index: no client holds another's markers", not leaks, "; ".join(leaks))
+
+
+def _read_notebook(path: Path) -> Any:
+    import nbformat
+
+    return nbformat.read(path, as_version=4) if path.exists() else None
+
+
+def _params_of(notebook: Any) -> ClientParams | None:
+    """The parameters the report was produced with, as papermill recorded them."""
+    try:
+        injected = notebook.metadata["papermill"]["parameters"]["params"]
+        return params_from_plain(dict(injected))
+    except (AttributeError, KeyError, TypeError, ParamsError):
+        return None

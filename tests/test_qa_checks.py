@@ -1,0 +1,99 @@
+"""Each gate check, failing on exactly what it is for and passing on a clean report."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from nbreport.qa.checks import (
+    CHECKS,
+    ReportUnderCheck,
+    check_report,
+    referenced_secrets,
+)
+
+CLEAN_HTML = """<!DOCTYPE html><html><head><title>Acme</title><style>body{color:#000}</style></head>
+<body><main><h2 id="summary">Summary</h2><p>Revenue rose 12% to $1,200.</p>
+<img src="data:image/png;base64,L2hvbWUvdXNlci9zZWNyZXQ=" alt="chart">
+<a href="https://agency.example/feedback">Feedback</a></main></body></html>"""
+
+
+REVIEWED = {"reported": {"end": "2026-10-31"}, "sources": [], "review": {"publishable": True, "reasons": []}}
+
+
+def notebook(*code: str, error: bool = False) -> nbformat.NotebookNode:
+    cells = [nbformat.v4.new_code_cell(source) for source in code]
+    if error:
+        cells[-1].outputs = [nbformat.v4.new_output("error", ename="KeyError", evalue="x", traceback=[])]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def subject(html: str = CLEAN_HTML, **changes: object) -> ReportUnderCheck:
+    fields = {"client_id": "acme", "html": html,
+              "notebook": notebook("report = open_report(client_id, params=params)"),
+              "summary": {"reported": {"start": "2026-10-01", "end": "2026-10-31"},
+                          "sources": [{"source": "ads", "last_date": "2026-10-31"}],
+                          "review": {"publishable": True, "reasons": []}}}
+    fields.update(changes)
+    return ReportUnderCheck(**fields)  # type: ignore[arg-type]
+
+
+def verdicts(report: ReportUnderCheck) -> dict[str, bool]:
+    return {result.name: result.passed for result in check_report(report)}
+
+
+def test_a_clean_report_passes_every_check() -> None:
+    results = check_report(subject())
+    assert len(results) == len(CHECKS)
+    assert all(r.passed for r in results), [r for r in results if not r.passed]
+
+
+@pytest.mark.parametrize("change, failing", [
+    ({"notebook": notebook("x = 1", error=True)}, "no errored cells"),
+    ({"notebook": None}, "no errored cells"),
+    ({"html": CLEAN_HTML.replace("</main>", "<pre>report = open_report(client_id, params=params)</pre></main>")},
+     "no code"),
+    ({"html": CLEAN_HTML.replace("<main>", '<main><div class="jp-InputArea">x</div>')}, "no code"),
+    ({"html": CLEAN_HTML.replace("</main>", "<!-- injected-parameters --></main>")}, "no parameters"),
+    ({"html": CLEAN_HTML.replace("</main>", "<p>Traceback (most recent call last):</p></main>")}, "no tracebacks"),
+    ({"html": CLEAN_HTML.replace("</main>", "<p>File /home/analyst/data/acme.csv</p></main>")},
+     "no local file paths"),
+    ({"html": CLEAN_HTML.replace("</main>", "<p>C:\\Users\\ana\\acme.csv</p></main>")}, "no local file paths"),
+    ({"html": CLEAN_HTML.replace("</main>", "<p>s3cr3t-Pa55word</p></main>"),
+      "secrets": ["s3cr3t-Pa55word"]}, "no secrets"),
+    ({"html": CLEAN_HTML.replace("</main>", "<p>AKIAABCDEFGHIJKLMNOP</p></main>")}, "no secrets"),
+    ({"html": CLEAN_HTML.replace("</main>", "<p>postgresql://bob:hunter22@db/x</p></main>")}, "no secrets"),
+    ({"html": CLEAN_HTML.replace("</main>", "<p>password = hunter2hunter2</p></main>")}, "no secrets"),
+    ({"html": CLEAN_HTML.replace("</main>", "<p>GLOBEX-CANARY-7</p></main>"),
+      "foreign_markers": {"globex": ["GLOBEX-CANARY-7"]}}, "no other client's data"),
+    ({"html": CLEAN_HTML.replace("</main>", '<img src="https://cdn.example/x.png" alt="x"></main>')},
+     "no external resources"),
+    ({"html": CLEAN_HTML.replace("</main>", '<script src="//cdn.example/x.js"></script></main>')},
+     "no external resources"),
+    ({"html": CLEAN_HTML.replace("body{color:#000}", "@import url(https://fonts.example/f.css);")},
+     "no external resources"),
+    ({"summary": {**REVIEWED, "review": {"publishable": False, "reasons": ["unreviewed draft"]}}},
+     "commentary reviewed"),
+    ({"summary": {"reported": {"end": "2026-10-31"}, "sources": []}}, "commentary reviewed"),
+    ({"summary": {**REVIEWED, "sources": [{"source": "crm", "last_date": "2026-10-20"}]}}, "data fresh"),
+    ({"summary": {"review": {"publishable": True}}}, "data fresh"),
+    ({"html": CLEAN_HTML + "<!--" + "x" * 1_600_000 + "-->"}, "size within budget"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_each_check_fails_on_what_it_guards(change: dict, failing: str) -> None:
+    result = verdicts(subject(**change))
+    assert result[failing] is False
+    assert [name for name, ok in result.items() if not ok] == [failing]
+
+
+def test_secret_names_never_values_are_reported() -> None:
+    report = subject(html=CLEAN_HTML.replace("</main>", "<p>s3cr3t-Pa55word</p></main>"),
+                     secrets=["s3cr3t-Pa55word"])
+    detail = next(r.detail for r in check_report(report) if r.name == "no secrets")
+    assert "s3cr3t" not in detail and "secret #1" in detail
+
+
+def test_referenced_secrets_are_found_in_any_form() -> None:
+    params = {"sources": [{"connection": {"password_env": "WH_PASS", "url": "postgresql://u@h/db"}},
+                          {"token": "${env:API_TOKEN}"}, {"key": "env:OTHER"}, {"note": "env: not one"}]}
+    environ = {"WH_PASS": "pw-1", "API_TOKEN": "tok-2", "OTHER": "o-3", "UNUSED": "u"}
+    assert referenced_secrets(params, environ) == ["pw-1", "tok-2", "o-3"]
