@@ -108,7 +108,7 @@ def run(project: Path, count: int, large: int) -> None:
 # --- the project -------------------------------------------------------------------------------
 
 def make_project(project: Path, count: int) -> list[str]:
-    """``count`` clients cycling through the demo profiles, each with data of its own."""
+    """``count`` clients cycling through the demo profiles, each with data and commentary of its own."""
     from nbreport.demo import PROFILES
 
     for folder in ("notebooks", "templates"):
@@ -122,6 +122,8 @@ def make_project(project: Path, count: int) -> list[str]:
         text = (REPO / "params" / f"{base}.yaml").read_text()
         text = text.replace(f"id: {base}\n", f"id: {client_id}\n", 1)
         (project / "params" / f"{client_id}.yaml").write_text(text)
+        if (REPO / "commentary" / base).is_dir():  # the analyst's notes, as each demo client has them
+            shutil.copytree(REPO / "commentary" / base, project / "commentary" / client_id)
     with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
         list(pool.map(_generate, clients, [project / "data"] * count))
     return clients

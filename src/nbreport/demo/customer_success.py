@@ -71,14 +71,19 @@ PROFILES: dict[str, SubscriptionProfile] = {
 }
 
 
-def fingerprint(client_id: str) -> str:
+def fingerprint(client_id: str, base: str | None = None) -> str:
     """Changes whenever this module's output for the client would change."""
-    return f"{VERSION}:{PROFILES.get(client_id)!r}"
+    return f"{VERSION}:{PROFILES.get(base or client_id)!r}"
 
 
-def customer_success_files(client_id: str, dates: pd.DatetimeIndex) -> dict[str, pd.DataFrame]:
-    """The client's customer-success files by file name; empty for clients without any."""
-    profile = PROFILES.get(client_id)
+def customer_success_files(client_id: str, dates: pd.DatetimeIndex,
+                           base: str | None = None) -> dict[str, pd.DataFrame]:
+    """The client's customer-success files by file name; empty for clients without any.
+
+    ``base`` names the customer base (a key of :data:`PROFILES`) when it is not the client's own
+    id, as for a benchmark's copies of a demo client; the data still differ per client.
+    """
+    profile = PROFILES.get(base or client_id)
     if profile is None:
         return {}
     rng = np.random.default_rng(zlib.crc32(f"{client_id}:customer-success".encode()))

@@ -74,7 +74,8 @@ def generate_client(profile: ClientProfile, folder: Path) -> list[Path]:
     for name, tool in profile.exports:
         table = tables["surveys" if name.startswith("surveys.") else name]
         written.append(_export(tool, table, profile, cosmetic, folder / name))
-    for name, frame in customer_success.customer_success_files(profile.client_id, days.dates).items():
+    files = customer_success.customer_success_files(profile.client_id, days.dates, profile.customer_base)
+    for name, frame in files.items():
         frame.to_csv(folder / name, index=False, lineterminator="\n", float_format="%.2f")
         written.append(folder / name)
     return written
@@ -100,7 +101,7 @@ def _export(tool: str, table: pd.DataFrame, profile: ClientProfile, rng: np.rand
 
 def fingerprint(profile: ClientProfile) -> str:
     """Changes whenever the profile or the generator changes: regenerate then."""
-    customers = customer_success.fingerprint(profile.client_id)
+    customers = customer_success.fingerprint(profile.client_id, profile.customer_base)
     return hashlib.sha256(f"{GENERATOR_VERSION}:{profile!r}:{customers}".encode()).hexdigest()[:16]
 
 

@@ -68,6 +68,7 @@ class ClientProfile:
     currency: str = "USD"
     timezone: str = "America/New_York"
     exports: tuple[tuple[str, str], ...] = ()  # file -> the tool whose export shape it takes
+    customer_base: str = ""  # its key in customer_success.PROFILES, for a subscription business
 
 
 NORTHWIND = ClientProfile(
@@ -109,6 +110,7 @@ NORTHWIND = ClientProfile(
 LEDGERLINE = ClientProfile(
     client_id="ledgerline",
     business="b2b_leads",
+    customer_base="ledgerline",
     campaigns=(
         Campaign("Search - Brand", "google-ads", "Paid Search", "Search", 70, 1.90, 0.15, 0.11),
         Campaign("Search - Accounting Software", "google-ads", "Paid Search", "Search", 260, 7.80, 0.038, 0.045),
