@@ -39,6 +39,7 @@ from datetime import datetime
 from pathlib import Path
 
 import psutil
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -108,7 +109,7 @@ def run(project: Path, count: int, large: int) -> None:
 # --- the project -------------------------------------------------------------------------------
 
 def make_project(project: Path, count: int) -> list[str]:
-    """``count`` clients cycling through the demo profiles, each with data and commentary of its own."""
+    """``count`` clients cycling through the demo profiles, each with data of its own."""
     from nbreport.demo import PROFILES
 
     for folder in ("notebooks", "templates"):
@@ -118,12 +119,11 @@ def make_project(project: Path, count: int) -> list[str]:
     bases = list(PROFILES)
     clients = [f"{bases[i % len(bases)]}-{i:02d}" for i in range(count)]
     for client_id in clients:
-        base = client_id[:-3]
-        text = (REPO / "params" / f"{base}.yaml").read_text()
-        text = text.replace(f"id: {base}\n", f"id: {client_id}\n", 1)
-        (project / "params" / f"{client_id}.yaml").write_text(text)
-        if (REPO / "commentary" / base).is_dir():  # the analyst's notes, as each demo client has them
-            shutil.copytree(REPO / "commentary" / base, project / "commentary" / client_id)
+        params = yaml.safe_load((REPO / "params" / f"{client_id[:-3]}.yaml").read_text())
+        params["client"]["id"] = client_id
+        # no analyst wrote these copies' commentary: its drafts go out, as in a first demo run
+        params.setdefault("commentary", {})["drafts"] = "allow"
+        (project / "params" / f"{client_id}.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
         list(pool.map(_generate, clients, [project / "data"] * count))
     return clients
