@@ -9,7 +9,10 @@ from nbreport.qa.checks import (
     CHECKS,
     ReportUnderCheck,
     check_report,
+    find_secrets,
+    foreign_markers_in,
     referenced_secrets,
+    without_embedded_data,
 )
 
 CLEAN_HTML = """<!DOCTYPE html><html><head><title>Acme</title><style>body{color:#000}</style></head>
@@ -90,6 +93,15 @@ def test_secret_names_never_values_are_reported() -> None:
                      secrets=["s3cr3t-Pa55word"])
     detail = next(r.detail for r in check_report(report) if r.name == "no secrets")
     assert "s3cr3t" not in detail and "secret #1" in detail
+
+
+def test_encoded_images_are_not_scanned_but_the_text_around_them_is() -> None:
+    # base64 can spell a key by chance; an image in a notebook's JSON must not fail the gate
+    image = "iVBORw0KGgo" + "A" * 120 + "/AKIAABCDEFGHIJKLMNOP/" + "B" * 120 + "=="
+    notebook = f'{{"image/png": "{image}", "text/plain": "for CANARY42 only"}}'
+    kept = without_embedded_data(notebook)
+    assert find_secrets(kept, []) == [] and find_secrets(notebook, []) == ["AWS access key"]
+    assert foreign_markers_in(kept, {"client-b": ["CANARY42"]}) == ["marker #1 of client-b"]
 
 
 def test_referenced_secrets_are_found_in_any_form() -> None:

@@ -24,6 +24,7 @@ from nbreport.qa.checks import (
     find_secrets,
     foreign_markers_in,
     referenced_secrets,
+    without_embedded_data,
 )
 from nbreport.render.files import write_atomic
 from nbreport.settings import Settings
@@ -181,7 +182,7 @@ def _assets_check(client_dir: Path, foreign: dict[str, list[str]], secrets: list
     for path in sorted(client_dir.iterdir()):
         if path.name == "report.html" or not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = without_embedded_data(path.read_text(encoding="utf-8", errors="replace"))
         problems += [f"{path.name}: {p}" for p in foreign_markers_in(text, foreign)]
         problems += [f"{path.name}: {p}" for p in find_secrets(text, secrets)]
     return CheckResult("files beside the report clean", not problems, "; ".join(problems)[:300])
