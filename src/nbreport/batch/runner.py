@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from nbreport.batch.fingerprint import changed_inputs, client_inputs, shared_inputs
 from nbreport.batch.lock import period_locks
@@ -47,6 +47,9 @@ from nbreport.batch.results import RERUN_STATUSES, ClientError, ClientResult
 from nbreport.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, ParamsError
 from nbreport.params import client_files, load_client_params
 from nbreport.settings import Settings
+
+if TYPE_CHECKING:
+    from nbreport.qa.gate import GateReport  # the gate itself is imported only when a run ends
 
 __all__ = [
     "FAILED_NOTEBOOK", "REPORT_HTML", "REPORT_NOTEBOOK", "BatchEvents", "BatchOptions",
@@ -134,7 +137,7 @@ class BatchOutcome:
     not_started: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     why_skipped: str = ""
-    gates: list[Any] = field(default_factory=list)  # the QA gate's verdict on each period
+    gates: list[GateReport] = field(default_factory=list)  # the QA gate's verdict on each period
 
     @property
     def exit_code(self) -> int:
@@ -371,7 +374,7 @@ def _run_record(outcome: BatchOutcome, options: BatchOptions, description: str,
 
 
 def publish_indexes(settings: Settings, tasks: list[ClientTask], results: list[ClientResult],
-                    run: dict[str, Any] | None = None) -> tuple[list[Path], list[Any]]:
+                    run: dict[str, Any] | None = None) -> tuple[list[Path], list[GateReport]]:
     """Update each period's manifest, pass its reports through the QA gate, write its index
     page, then the archive page. Returns the index pages and the gate's verdicts."""
     from nbreport.qa.gate import gate_period, record

@@ -192,9 +192,9 @@ def _shared_checks(period_dir: Path, manifest: dict[str, Any], context: _GateCon
     results = []
     for name in ("index.html", "manifest.json"):
         path = period_dir / name
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        results.append(CheckResult(f"{name}: no secrets", not find_secrets(text, context.secrets),
-                                   ", ".join(find_secrets(text, context.secrets))))
+        text = without_embedded_data(path.read_text(encoding="utf-8")) if path.exists() else ""
+        found = find_secrets(text, context.secrets)
+        results.append(CheckResult(f"{name}: no secrets", not found, ", ".join(found)))
     leaks = []
     for client_id, entry in manifest.get("clients", {}).items():
         entry_text = json.dumps(entry, ensure_ascii=False)
