@@ -19,8 +19,9 @@ Three variants, interleaved, on the same data:
   default the commit before the speed work), extracted into a temporary folder;
 * ``now``: the current code;
 * ``now+preload``: the current code in a process that has also imported
-  :mod:`nbreport.report.preload` (what a report imports and compiles on first use),
-  as batch kernels do when their engine preloads it.
+  :mod:`nbreport.report.preload` (what a report imports and compiles on first use)
+  and then frozen what it imported out of the garbage collector's way
+  (:mod:`nbreport.render.freeze`), as batch kernels are when their engine preloads it.
 
 CPU seconds count the process and its child processes (prophet's cmdstan). The
 machine is shared, so each variant runs ``--repeat`` times and its fastest run
@@ -58,8 +59,8 @@ PRELOADED = ("numpy", "pandas", "pyarrow", "matplotlib.figure", "matplotlib.back
              "seaborn", "babel.numbers", "pydantic", "jinja2", "nh3", "prophet",
              "nbreport.report", "nbreport.report.sections")
 # ...and with nbreport.report.preload among them as well (what a report imports and compiles on
-# first use): measured as a variant of the current code
-WARMED = (*PRELOADED, "nbreport.report.preload")
+# first use), then frozen as the zygote freezes it: measured as a variant of the current code
+WARMED = (*PRELOADED, "nbreport.report.preload", "nbreport.render.freeze")
 CELLS_START = "--- cells ---"
 
 

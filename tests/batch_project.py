@@ -29,7 +29,7 @@ PERIOD = "2026-10"
 SUMMARY_MIME = "application/vnd.nbreport.summary+json"
 
 SETUP = '''\
-import os, signal, sys, tempfile, time
+import gc, os, signal, sys, tempfile, time
 from pathlib import Path
 preloaded = "pandas" in sys.modules
 import nbreport
@@ -72,7 +72,7 @@ display({{"{SUMMARY_MIME}": {{"client_id": client_id, "headline": [], "sources":
     "artifacts": ["figure-data.txt"],
     "review": {{"publishable": True, "reasons": []}}, "reported": {{"end": "2026-10-31"}},
     "seen": {{"preloaded": preloaded, "leaked": leaked, "pid": os.getpid(), "cwd": os.getcwd(),
-             "temporary": temporary}}}}}}, raw=True)'''
+             "temporary": temporary, "frozen": gc.get_freeze_count()}}}}}}, raw=True)'''
 
 
 def fault_notebook() -> nbformat.NotebookNode:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import psutil
 import pytest
@@ -12,7 +13,7 @@ from bs4 import BeautifulSoup
 from nbreport.batch import BatchOptions, run_batch
 from nbreport.batch.runner import BatchOutcome
 from nbreport.settings import Settings
-from tests.batch_project import PERIOD, make_project, reject_gated, summary_seen
+from tests.batch_project import PERIOD, SUMMARY_MIME, make_project, reject_gated, summary_seen
 
 pytestmark = pytest.mark.kernel
 
@@ -28,8 +29,27 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, BatchOutc
     previous = settings.outputs_dir / PERIOD / "raises-gamma" / "report.html"
     previous.parent.mkdir(parents=True)
     previous.write_text(PREVIOUS)
-    outcome = run_batch(settings, CLIENTS, options=BatchOptions(workers=2, checks=(reject_gated,)))
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("precheck", "_checked_verdict"):
+            _record_calls(patch, name)
+        outcome = run_batch(settings, CLIENTS, options=BatchOptions(workers=2, checks=(reject_gated,)))
     return settings, outcome
+
+
+GATE_CALLS: dict[str, list[str]] = {}  # QA gate function -> the clients it was called for
+
+
+def _record_calls(patch: pytest.MonkeyPatch, name: str) -> None:
+    from nbreport.qa import gate
+
+    original = getattr(gate, name)
+    calls = GATE_CALLS.setdefault(name, [])
+
+    def recorded(*args: object) -> object:
+        calls.append(str(args[2] if name == "precheck" else args[1]))  # the client's id
+        return original(*args)
+
+    patch.setattr(gate, name, recorded)
 
 
 def by_id(outcome: BatchOutcome) -> dict:
@@ -64,6 +84,7 @@ def test_each_client_has_a_fresh_kernel_and_its_own_folders(batch: tuple[Setting
     seen = [summary_seen(settings, client_id) for client_id in ("ok-alpha", "ok-beta")]
     assert all(s["leaked"] == {"module": None, "env": None} for s in seen)  # nothing left over
     assert all(s["preloaded"] for s in seen)  # forked from the zygote: pandas already imported
+    assert all(s["frozen"] > 10_000 for s in seen)  # the zygote's imports are never collected
     assert seen[0]["pid"] != seen[1]["pid"] and seen[0]["cwd"] != seen[1]["cwd"]
     for s in seen:
         assert Path(s["temporary"]).parent == Path(s["cwd"]) / "tmp"
@@ -127,3 +148,44 @@ def test_manifest_and_index_say_what_happened(batch: tuple[Settings, BatchOutcom
     assert "did not finish within its 3 s time limit" in text and "Timed out" in text
     assert index.find("a", href="raises-gamma/report.html").get_text().startswith("Last good report")
     assert index.find("a", href="hangs-epsilon/report.html") is None
+
+
+def test_the_gate_checks_each_report_as_it_comes_in(batch: tuple[Settings, BatchOutcome]) -> None:
+    """Published reports are checked while other clients still run; the period's gate at the
+    end of the run looks those verdicts up instead of checking them again."""
+    _, outcome = batch
+    assert sorted(GATE_CALLS["precheck"]) == ["ok-alpha", "ok-beta"]
+    checked = GATE_CALLS["_checked_verdict"]
+    assert checked.count("ok-alpha") == checked.count("ok-beta") == 1
+    verdicts = {verdict.client_id: verdict for verdict in outcome.gates[0].clients}
+    assert verdicts["ok-alpha"].passed and verdicts["ok-beta"].passed
+    assert not verdicts["raises-gamma"].passed
+
+
+def test_slowest_clients_start_first() -> None:
+    """By the duration of their last run for the period; clients never run come first."""
+    from nbreport.batch.pipeline import ClientTask
+    from nbreport.batch.runner import longest_first
+
+    params = SimpleNamespace(period=SimpleNamespace(key=PERIOD))  # all a task's order needs
+    tasks = [ClientTask(client_id, params) for client_id in ("quick", "new", "slow", "newer")]  # type: ignore[arg-type]
+    manifests = {PERIOD: {"clients": {"quick": {"duration_s": 2.5}, "slow": {"duration_s": 9.0}}}}
+    ordered = [task.client_id for task in longest_first(tasks, manifests)]
+    assert ordered == ["new", "newer", "slow", "quick"]
+
+
+def test_the_engine_reads_run_summaries_without_the_report_library() -> None:
+    """The run's own process reads each notebook's run summary; importing the report library
+    for its MIME type would load matplotlib and every section there, CPU the kernels need."""
+    import subprocess
+    import sys
+
+    code = ("import sys, nbformat\n"
+            "from nbreport.batch.pipeline import extract_summary\n"
+            "output = nbformat.v4.new_output('display_data', data={"
+            f"'{SUMMARY_MIME}': {{'client_id': 'x'}}}})\n"
+            "notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('', outputs=[output])])\n"
+            "assert extract_summary(notebook) == {'client_id': 'x'}\n"
+            "print(sorted(m for m in ('nbreport.report', 'matplotlib') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

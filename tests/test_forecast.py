@@ -147,14 +147,15 @@ def test_outlier_screen_matches_its_definition_weekday_by_weekday() -> None:
 
 def test_quick_prophet_fits_the_same_model_as_prophet() -> None:
     """Data handed to Stan as arrays and the component matrix worked out once per structure:
-    the same fit, to the last digit, with holidays and with prophet's own samples."""
+    the same fit, to the last digit, with holidays and with prophet's own samples; and the
+    point forecast worked out from its two sums is predict's."""
     from nbreport.forecast.prophet_model import holiday_table, quick_prophet_class, quiet, seasonalities
 
     history = prepare_history(weekly_series(500))
     frame = pd.DataFrame({"ds": history.observed.index, "y": history.observed.to_numpy()})
     future = pd.DataFrame({"ds": FUTURE})
     options = {"holidays": holiday_table("US", 2025, 2026), **seasonalities(history)}
-    results = []
+    results, points = [], []
     for model_class in (load_prophet(), quick_prophet_class(), quick_prophet_class()):
         with quiet():
             model = model_class(uncertainty_samples=50, **options)
@@ -162,8 +163,21 @@ def test_quick_prophet_fits_the_same_model_as_prophet() -> None:
             np.random.seed(0)
             results.append((model.predict(future)["yhat"].to_numpy(),
                             model.predictive_samples(future)["yhat"]))
+            if model_class is not load_prophet():
+                model.uncertainty_samples = 0
+                points.append((model.predict_point(future), model.predict(future)["yhat"].to_numpy()))
     for point, samples in results[1:]:
         assert np.array_equal(point, results[0][0]) and np.array_equal(samples, results[0][1])
+    for quick, full in points:  # the same sums, added in another order: equal to rounding
+        np.testing.assert_allclose(quick, full, rtol=1e-12, atol=1e-9)
+    # another KPI on the same days (the feature table is reused): still prophet's own fit
+    other = frame.assign(y=frame["y"] * 3 + np.arange(len(frame)) % 5)
+    again = []
+    for model_class in (load_prophet(), quick_prophet_class()):
+        with quiet():
+            model = model_class(uncertainty_samples=0, **options)
+            again.append(model.fit(other).predict(future)["yhat"].to_numpy())
+    assert np.array_equal(again[0], again[1])
 
 
 def test_prophet_missing_falls_back_and_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

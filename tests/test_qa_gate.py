@@ -58,3 +58,22 @@ def test_without_a_period_the_latest_is_checked(demo_outputs: Settings, outputs:
 def test_no_reports_is_a_usage_error(demo_outputs: Settings, tmp_path: Path) -> None:
     result = check(demo_outputs, tmp_path / "empty")
     assert result.returncode == 2 and "no reports" in result.stderr
+
+
+def test_a_verdict_is_reused_only_while_the_report_is_unchanged(demo_outputs: Settings,
+                                                                 outputs: Path) -> None:
+    """The gate remembers verdicts (a batch checks each report as it comes in, and the period's
+    gate at the end only looks them up), never past a change to a report's files."""
+    from nbreport.qa import gate
+
+    settings = Settings.for_project(demo_outputs.project_dir, outputs_dir=outputs)
+    first = gate.gate_period(settings, "2026-10")
+    again = gate.gate_period(settings, "2026-10")
+    assert first.passed and all(a is b for a, b in zip(first.clients, again.clients))
+    report = outputs / "2026-10" / "ledgerline" / "report.html"
+    report.write_text(report.read_text().replace("</main>", "<p>Traceback (most recent call last):</p></main>"))
+    changed = {verdict.client_id: verdict for verdict in gate.gate_period(settings, "2026-10").clients}
+    assert not changed["ledgerline"].passed
+    assert [check.name for check in changed["ledgerline"].failures] == ["no tracebacks"]
+    before = {verdict.client_id: verdict for verdict in first.clients}
+    assert changed["northwind-outfitters"] is before["northwind-outfitters"]

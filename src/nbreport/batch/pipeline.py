@@ -30,6 +30,7 @@ from typing import Any, Protocol
 from nbreport.batch.results import ClientError, ClientResult
 from nbreport.errors import ReportError, ReportInterrupted, ReportTimeout
 from nbreport.params import ClientParams, params_hash
+from nbreport.protocol import SUMMARY_MIME
 from nbreport.render.files import move_atomic, write_atomic
 from nbreport.settings import Settings
 
@@ -295,8 +296,6 @@ def notebook_parameters(task: ClientTask, settings: Settings) -> dict[str, Any]:
 
 def extract_summary(notebook: Any) -> dict[str, Any]:
     """The run summary the notebook's last cell displayed (empty when it has none)."""
-    from nbreport.report.summary import SUMMARY_MIME
-
     for cell in reversed(notebook.cells):
         for output in cell.get("outputs", []):
             if SUMMARY_MIME in output.get("data", {}):

@@ -15,6 +15,7 @@ previous entry, previous good reports stay in place, and the manifest's
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import logging
 import shutil
@@ -195,7 +196,22 @@ def select_tasks(tasks: list[ClientTask], settings: Settings,
         else:
             keep = options.force or _needs_run(task, last, period_dir)
         (selected if keep else skipped).append(task if keep else task.client_id)
-    return selected, skipped
+    return longest_first(selected, manifests), skipped
+
+
+def longest_first(tasks: list[ClientTask], manifests: dict[str, dict[str, Any]]) -> list[ClientTask]:
+    """``tasks`` by the duration of their last run for the period, longest first; clients
+    never run come first, in the order given.
+
+    A batch that starts its slowest clients last ends with one worker still busy while the
+    others have nothing left to do.
+    """
+    def last_duration(task: ClientTask) -> float:
+        entry = manifests.get(task.period_key, {}).get("clients", {}).get(task.client_id) or {}
+        duration = entry.get("duration_s")
+        return float(duration) if isinstance(duration, (int, float)) else float("inf")
+
+    return sorted(tasks, key=last_duration, reverse=True)
 
 
 def _needs_run(task: ClientTask, last: dict[str, Any], period_dir: Path) -> bool:
@@ -254,6 +270,7 @@ class _Run:
         self.interrupted = False
         self.not_started: list[ClientTask] = []
         self.description = ""
+        self.prechecks = _Prechecks(settings)
 
     def execute(self, tasks: list[ClientTask], skipped: list[str],
                 why_skipped: str) -> list[ClientResult]:
@@ -263,7 +280,7 @@ class _Run:
             self.events.planned(0, skipped, why_skipped, "nothing to run")
             return []
         queue, running, results = deque(tasks), {}, []
-        with _stop_on_signals() as stop_requested:
+        with _stop_on_signals() as stop_requested, self.prechecks:
             executor = make_executor(self.settings, executor=self.options.executor,
                                      workers=self.options.workers,
                                      scheduler=self.options.scheduler, tasks=len(tasks),
@@ -317,7 +334,40 @@ class _Run:
                                   f"{exc}); a Dask worker may have been killed or run out "
                                   "of memory")
         results.append(result)
+        self.prechecks.submit(result)
         self.events.finished(result)
+
+
+class _Prechecks:
+    """The QA gate's checks of each report as it comes in, on a thread of their own.
+
+    They use CPU time the kernels leave free while the run goes on; the period's gate at
+    the end of the run then only looks the verdicts up, instead of checking every report
+    while the machine waits (see :func:`nbreport.qa.gate.precheck`).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="nbreport-gate")
+
+    def submit(self, result: ClientResult) -> None:
+        if result.status == "ok":
+            self._pool.submit(self._check, result)
+
+    def _check(self, result: ClientResult) -> None:
+        from nbreport.qa.gate import precheck
+
+        try:
+            precheck(self.settings, result.period, result.client_id, result.summary)
+        except Exception:  # noqa: BLE001 - only a head start: the period's gate checks again
+            log.debug("%s: precheck failed", result.client_id, exc_info=True)
+
+    def __enter__(self) -> _Prechecks:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: Any) -> None:
+        # interrupted: what is not checked yet is left to the gate
+        self._pool.shutdown(wait=True, cancel_futures=kind is not None)
 
 
 def _lost_result(task: ClientTask, status: str, message: str) -> ClientResult:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import hashlib
 import logging
 import warnings
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ INSTALL_HINT = ("prophet is not installed in the kernel's environment: install i
 YEARLY_MIN_DAYS = 365 + 62  # a full year plus the longest forecast: each target day seen once before
 YEARLY_FOURIER_ORDER = 6  # smooth enough for month totals; fewer columns, faster fits
 WEEKLY_MIN_DAYS = 14  # two weekly cycles
+FEATURE_TABLES_KEPT = 16  # a report needs four or so (check and final fits, their forecasts)
 
 
 class ProphetUnavailable(NbreportError):
@@ -95,6 +97,11 @@ def quick_prophet_class() -> type:
     * prophet works out which feature columns form which component (a pandas crosstab,
       slow) when fitting and again when predicting; it depends only on the model's
       structure, which every fit of a report's series shares, so it is worked out once.
+    * ``predict_point`` gives ``predict``'s ``yhat`` without working out, one by one, the
+      components it is the sum of.
+    * The feature table (seasonality terms, holiday indicators) depends only on the days and
+      the model's structure: each KPI of a report is fitted on the same days, so it is built
+      once for them all.
 
     Raises
     ------
@@ -119,6 +126,9 @@ def _quick(prophet_class: type) -> type:
         # prophet's structure (feature columns, components) -> its component matrix: the same
         # for every fit of the same kind of model, so worked out once per process
         component_columns: dict[tuple[Any, ...], tuple[pd.DataFrame, dict[str, list[str]]]] = {}
+        # (days, seasonalities, holidays) -> prophet's feature table for them, and the holiday
+        # names a fit records with it: a report fits each KPI on the same days
+        feature_tables: dict[tuple[Any, ...], tuple[tuple[Any, ...], pd.Series | None]] = {}
 
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)
@@ -134,6 +144,49 @@ def _quick(prophet_class: type) -> type:
                 self.component_columns[key] = super().regressor_column_matrix(seasonal_features, modes)
             columns, modes = self.component_columns[key]
             return columns.copy(), copy.deepcopy(modes)
+
+        def make_all_seasonality_features(self, df: pd.DataFrame) -> tuple[Any, ...]:
+            key = self._feature_key(df)
+            if key is None:
+                return super().make_all_seasonality_features(df)
+            if key not in self.feature_tables:
+                made = super().make_all_seasonality_features(df)
+                if len(self.feature_tables) >= FEATURE_TABLES_KEPT:  # a backtest makes many
+                    del self.feature_tables[next(iter(self.feature_tables))]
+                self.feature_tables[key] = (made, self.train_holiday_names)
+            (features, priors, columns, modes), holiday_names = self.feature_tables[key]
+            if self.train_holiday_names is None and holiday_names is not None:
+                self.train_holiday_names = holiday_names.copy()  # as a first fit records them
+            return features.copy(), list(priors), columns.copy(), copy.deepcopy(modes)
+
+        def _feature_key(self, df: pd.DataFrame) -> tuple[Any, ...] | None:
+            """What the feature table is made from; ``None`` when it also depends on other
+            columns of ``df`` (extra regressors, conditional seasonalities)."""
+            if self.extra_regressors or any(props["condition_name"] is not None
+                                            for props in self.seasonalities.values()):
+                return None
+            days = hashlib.blake2b(df["ds"].to_numpy(dtype="datetime64[ns]").tobytes()).digest()
+            holidays = None if self.holidays is None else hashlib.blake2b(
+                pd.util.hash_pandas_object(self.holidays, index=False).to_numpy().tobytes()).digest()
+            names = None if self.train_holiday_names is None else tuple(self.train_holiday_names)
+            return (days, len(df), repr(sorted(self.seasonalities.items())), holidays,
+                    self.holidays_mode, self.holidays_prior_scale, self.country_holidays, names)
+
+        def predict_point(self, future: pd.DataFrame) -> np.ndarray:
+            """``predict(future)["yhat"]`` without samples, worked out from the two sums it
+            is made of; ``predict`` computes, and puts in a table, every component
+            (each holiday, each seasonality) only for them to be added up."""
+            frame = self.setup_dataframe(future.copy())
+            trend = np.asarray(self.predict_trend(frame), dtype="float64")
+            features, _, columns, _ = self.make_all_seasonality_features(frame)
+            matrix = features.to_numpy()
+
+            def total(component: str) -> np.ndarray:
+                summed = np.nanmean(matrix @ (self.params["beta"] * columns[component].to_numpy()).T,
+                                    axis=1)
+                return summed * self.y_scale if component in self.component_modes["additive"] else summed
+
+            return trend * (1 + total("multiplicative_terms")) + total("additive_terms")
 
     return QuickProphet
 
@@ -173,7 +226,7 @@ def prophet_forecast(history: History, dates: pd.DatetimeIndex,
         model = model_class(uncertainty_samples=options.samples, holidays=holidays,
                             **seasonalities(history))
         model.fit(frame)
-        point = _without_sampling(model, future)
+        point = model.predict_point(future)
         samples = model.predictive_samples(future)["yhat"] if options.samples else point[:, None]
     return SampleForecast("prophet", dates, point, np.asarray(samples, dtype="float64"))
 
@@ -190,16 +243,6 @@ def holiday_table(country: str, first_year: int, last_year: int) -> pd.DataFrame
         except AttributeError:
             return None
         return make_holidays_df(list(range(first_year, last_year + 1)), country)
-
-
-def _without_sampling(model: Any, future: pd.DataFrame) -> np.ndarray:
-    """prophet's ``yhat`` without drawing samples (it samples whenever ``uncertainty_samples`` > 0)."""
-    drawn = model.uncertainty_samples
-    model.uncertainty_samples = 0
-    try:
-        return model.predict(future)["yhat"].to_numpy(dtype="float64")
-    finally:
-        model.uncertainty_samples = drawn
 
 
 @contextlib.contextmanager

@@ -45,6 +45,21 @@ CREDENTIAL_PATTERNS: dict[str, re.Pattern[str]] = {
     "Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
     "Stripe secret key": re.compile(r"\b[rs]k_live_[0-9A-Za-z]{16,}\b"),
 }
+# Strings one of which every match of a credential pattern contains (lower case where the
+# pattern ignores case): a pattern is only run over text that holds one. Python's regular
+# expressions cannot skip ahead to a pattern that starts with a word boundary, so each scan of
+# a report costs milliseconds; most reports hold none of these strings.
+CREDENTIAL_HINTS: dict[str, tuple[str, ...]] = {
+    "AWS access key": ("AKIA", "ASIA"),
+    "private key": ("PRIVATE KEY",),
+    "password or key assignment": ("password", "passwd", "pwd", "secret", "apikey", "api_key",
+                                   "api-key", "token"),
+    "credentials in a URL": ("://",),
+    "GitHub token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    "Slack token": ("xox",),
+    "Google API key": ("AIza",),
+    "Stripe secret key": ("k_live_",),
+}
 _ENV_REFERENCE = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}|^env:([A-Za-z_][A-Za-z0-9_]*)$")
 
 
@@ -201,8 +216,19 @@ def find_secrets(text: str, secrets: Iterable[str]) -> list[str]:
     """Names of the secrets and credential-like strings in ``text`` (never the values)."""
     found = [f"secret #{i + 1} of the params' environment variables"
              for i, secret in enumerate(secrets) if secret and len(secret) >= 4 and secret in text]
-    found += [name for name, pattern in CREDENTIAL_PATTERNS.items() if pattern.search(text)]
+    lowered = text.lower()
+    found += [name for name, pattern in CREDENTIAL_PATTERNS.items()
+              if _may_match(name, text, lowered) and pattern.search(text)]
     return found
+
+
+def _may_match(name: str, text: str, lowered: str) -> bool:
+    """Whether ``text`` holds one of the strings every match of the pattern ``name`` holds."""
+    hints = CREDENTIAL_HINTS.get(name)
+    if hints is None:
+        return True
+    haystack = lowered if CREDENTIAL_PATTERNS[name].flags & re.IGNORECASE else text
+    return any(hint in haystack for hint in hints)
 
 
 def foreign_markers_in(text: str, foreign: dict[str, list[str]]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,8 +161,51 @@ def check_before_publishing(work: Any) -> None:
             f"{check.name} ({check.detail})" if check.detail else check.name for check in failures))
 
 
+def precheck(settings: Settings, period: str, client_id: str, summary: dict[str, Any]) -> None:
+    """Work out the verdict on a report just published, while other clients are still running,
+    so that the period's gate at the end of the run finds it done (a batch calls this)."""
+    _verdict(settings.outputs_dir / period, client_id, {"status": "ok", "summary": summary},
+             _GateContext.for_project(settings))
+
+
+# Verdicts already worked out in this process, by what they were worked out from: a report's
+# files (their size, time and inode change whenever a file is rewritten), its run summary and
+# every client's markers and secrets. Kept in memory only.
+_VERDICTS: dict[tuple[Any, ...], ClientVerdict] = {}
+_VERDICTS_LOCK = threading.Lock()
+_VERDICTS_KEPT = 4096
+
+
 def _verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
              context: _GateContext) -> ClientVerdict:
+    if entry.get("status") != "ok":
+        return _checked_verdict(period_dir, client_id, entry, context)
+    key = _verdict_key(period_dir / client_id, entry, context)
+    with _VERDICTS_LOCK:
+        verdict = _VERDICTS.get(key)
+    if verdict is None:
+        verdict = _checked_verdict(period_dir, client_id, entry, context)
+        with _VERDICTS_LOCK:
+            if len(_VERDICTS) >= _VERDICTS_KEPT:
+                _VERDICTS.clear()
+            _VERDICTS[key] = verdict
+    return verdict
+
+
+def _verdict_key(client_dir: Path, entry: dict[str, Any], context: _GateContext) -> tuple[Any, ...]:
+    files = []
+    if client_dir.is_dir():
+        for path in sorted(client_dir.iterdir()):
+            state = path.stat()
+            files.append((path.name, state.st_size, state.st_mtime_ns, state.st_ino))
+    return (str(client_dir), tuple(files),
+            json.dumps(entry.get("summary") or {}, sort_keys=True, default=str),
+            tuple(sorted((client, tuple(markers)) for client, markers in context.markers.items())),
+            tuple(context.secrets))
+
+
+def _checked_verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
+                     context: _GateContext) -> ClientVerdict:
     html_path = period_dir / client_id / "report.html"
     if entry.get("status") != "ok" or not html_path.exists():
         reason = (entry.get("error") or {}).get("message") or "no report at its final path"

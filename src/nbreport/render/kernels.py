@@ -53,6 +53,7 @@ ZYGOTE_PRELOAD: tuple[str, ...] = (
     "seaborn", "babel.numbers", "pydantic", "jinja2", "nh3", "prophet",
     "nbreport.report", "nbreport.report.sections",
     "nbreport.report.preload",  # what a report imports and compiles on first use
+    "nbreport.render.freeze",  # last: what is imported so far is never collected
 )
 # The matplotlib backend ipykernel sets, so that pyplot figures display inline in a forked kernel.
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -293,11 +294,12 @@ def _client_class() -> type:
     from jupyter_client.asynchronous import AsyncKernelClient
 
     class ReadyKernelClient(AsyncKernelClient):  # type: ignore[misc]
-        """Knows the kernel is ready when IOPub carries the idle status of its kernel_info request.
+        """Knows the kernel is ready as soon as it has replied and IOPub is connected.
 
         jupyter_client's own wait ends with 0.2 s of IOPub silence: a fixed cost on every
-        client's report. Seeing our own request's idle status proves the same, IOPub
-        connected and the kernel idle, as soon as it is true.
+        client's report. Here IOPub is known to be connected when it carries the idle status
+        of our kernel_info request, or the kernel's ``iopub_welcome`` (sent to each new
+        subscriber by kernels that follow JEP 65), whichever comes first.
         """
 
         async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
@@ -316,15 +318,22 @@ def _client_class() -> type:
                     raise RuntimeError("Kernel died before replying to kernel_info")
             raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
 
+        # AsyncKernelClient binds ``wait_for_ready`` to its base class's function, so an
+        # override of ``_async_wait_for_ready`` alone is never called
+        wait_for_ready = _async_wait_for_ready
+
         async def _idle_after(self, request: str, timeout: float) -> bool:
-            """Whether IOPub brings the idle status of ``request`` within ``timeout`` seconds (a
-            subscription that is not connected yet misses it: then the request is sent again)."""
+            """Whether IOPub shows it is connected within ``timeout`` seconds: the idle status
+            of ``request`` or a welcome. A subscription that is not connected yet misses the
+            status; without a welcome, the request is then sent again."""
             deadline = time.monotonic() + timeout
             while (left := deadline - time.monotonic()) > 0:
                 try:
                     message = await self.iopub_channel.get_msg(timeout=left)
                 except Empty:
                     return False
+                if message["msg_type"] == "iopub_welcome":
+                    return True
                 if (message["msg_type"] == "status"
                         and message["parent_header"].get("msg_id") == request
                         and message["content"].get("execution_state") == "idle"):

@@ -31,7 +31,8 @@ MODULES = (
     "pyarrow.csv",
     "pyarrow.acero",  # Table.group_by in the data checks
     "PIL.PngImagePlugin",
-    "openpyxl",  # Excel exports
+    "python_calamine",  # Excel exports
+    "pandas.io.excel._calamine",
 )
 
 

@@ -19,10 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 from nbreport import __version__
+from nbreport.protocol import SUMMARY_MIME
 from nbreport.report.context import Report
 from nbreport.report.sections.kpis import STATUS_WORDS, _arrow, _trend
-
-SUMMARY_MIME = "application/vnd.nbreport.summary+json"
 
 
 class RunSummary:

@@ -218,7 +218,7 @@ def _read_xlsx(spec: SourceSpec, path: Path) -> RawTable:
     import pandas as pd
 
     sheet = 0 if spec.sheet is None else spec.sheet
-    grid = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="openpyxl").fillna("")
+    grid = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="calamine").fillna("")
     lines = [",".join(f'"{cell}"' for cell in row) for row in grid.head(HEADER_SEARCH_LINES + spec.skip_rows).itertuples(index=False)]
     header_index = _header_index(spec, lines) if len(grid) else 0
     header = [str(cell).strip() for cell in grid.iloc[header_index]] if len(grid) else []
