@@ -87,9 +87,11 @@ def test_axis_ticks_use_the_report_formats(currency: str, locale: str, ticks: li
 
 def test_count_and_percent_ticks() -> None:
     fmt = Formatter("GBP", "en_GB")
-    assert [tick_text(fmt, "count", t, [0, 50000, 100000]) for t in (0, 50000)] == ["0", "50K"]
+    # British English abbreviates "K" and "M" in older CLDR data, "k" and "m" from babel 2.19's
+    assert [tick_text(fmt, "count", t, [0, 50000, 100000]) for t in (0, 50000)] in (["0", "50K"],
+                                                                                  ["0", "50k"])
     assert tick_text(fmt, "percent", 0.025, [0.02, 0.025]) == "2.5%"
-    assert fmt.compact(1_250_000, "currency") == "£1.2M"
+    assert fmt.compact(1_250_000, "currency") in ("£1.2M", "£1.2m")
 
 
 def _charts(width: int = 800) -> list:
