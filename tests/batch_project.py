@@ -61,7 +61,9 @@ axes.plot([1, 3, 2])
 axes.set_title(client_id)
 plt.show()
 Path("figure-data.txt").write_text(client_id)  # the same name for every client
-temporary = tempfile.mkstemp()[1]'''
+temporary = tempfile.mkstemp()[1]
+import cmdstanpy.model, cmdstanpy.utils.filesystem  # where prophet's fits write their files
+stan_folders = [module._TMPDIR for module in (cmdstanpy, cmdstanpy.model, cmdstanpy.utils.filesystem)]'''
 
 SHOW = '''\
 from IPython.display import HTML, display
@@ -72,7 +74,7 @@ display({{"{SUMMARY_MIME}": {{"client_id": client_id, "headline": [], "sources":
     "artifacts": ["figure-data.txt"],
     "review": {{"publishable": True, "reasons": []}}, "reported": {{"end": "2026-10-31"}},
     "seen": {{"preloaded": preloaded, "leaked": leaked, "pid": os.getpid(), "cwd": os.getcwd(),
-             "temporary": temporary, "frozen": gc.get_freeze_count()}}}}}}, raw=True)'''
+             "temporary": temporary, "stan_folders": stan_folders, "frozen": gc.get_freeze_count()}}}}}}, raw=True)'''
 
 
 def fault_notebook() -> nbformat.NotebookNode:

@@ -88,6 +88,8 @@ def test_each_client_has_a_fresh_kernel_and_its_own_folders(batch: tuple[Setting
     assert seen[0]["pid"] != seen[1]["pid"] and seen[0]["cwd"] != seen[1]["cwd"]
     for s in seen:
         assert Path(s["temporary"]).parent == Path(s["cwd"]) / "tmp"
+        # prophet's Stan files too, though cmdstanpy made its folder when the zygote imported it
+        assert {Path(folder).parent for folder in s["stan_folders"]} == {Path(s["cwd"]) / "tmp"}
         assert not Path(s["cwd"]).exists()  # working folders are removed
         assert not psutil.pid_exists(s["pid"])  # no kernel outlives its client
     assert not list((settings.outputs_dir / PERIOD).glob(".work-*"))

@@ -55,6 +55,9 @@ ZYGOTE_PRELOAD: tuple[str, ...] = (
     "nbreport.report.preload",  # what a report imports and compiles on first use
     "nbreport.render.freeze",  # last: what is imported so far is never collected
 )
+# Preloaded packages that keep a temporary folder made at import in a global (name -> global):
+# each kernel gets a folder of its own (see _own_module_temp_dirs).
+MODULE_TEMP_DIRS: dict[str, str] = {"cmdstanpy": "_TMPDIR"}
 # The matplotlib backend ipykernel sets, so that pyplot figures display inline in a forked kernel.
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _LAUNCHER = ("-m", "ipykernel_launcher")
@@ -170,12 +173,32 @@ def _kernel_main(argv: list[str], cwd: str, env: dict[str, str]) -> None:
     parent = str(os.getppid())
     os.environ["JPY_PARENT_PID"] = parent
     tempfile.tempdir = None  # a preloaded module may have cached the zygote's; use this TMPDIR
+    _own_module_temp_dirs()
     _inline_figures()
     from ipykernel.kernelapp import IPKernelApp
 
     # ipykernel read JPY_PARENT_PID when the zygote imported it: pass it again, so that the
     # kernel exits if the zygote goes away and stays quiet about its connection file
     IPKernelApp.launch_instance(argv=[*argv, f"--IPKernelApp.parent_handle={parent}"])
+
+
+def _own_module_temp_dirs() -> None:
+    """Give each module that made a temporary folder when the zygote imported it one of this
+    kernel's own, inside its TMPDIR.
+
+    cmdstanpy creates a folder at import and writes every fit's data (a client's daily
+    figures) and results there; it copies the path into its submodules' globals. Left as
+    it is, every kernel of a run would write into the zygote's one folder, side by side.
+    """
+    for package, attribute in MODULE_TEMP_DIRS.items():
+        shared = getattr(sys.modules.get(package), attribute, None)
+        if not isinstance(shared, str):
+            continue
+        own = tempfile.mkdtemp(prefix=f"{package}-")
+        for name, module in list(sys.modules.items()):
+            if (name == package or name.startswith(f"{package}.")) and \
+                    getattr(module, attribute, None) == shared:
+                setattr(module, attribute, own)
 
 
 def _release_zygote() -> None:
