@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from nbreport.batch import BatchOptions, plan, run_batch
 from nbreport.batch.lock import period_locks
 from nbreport.batch.runner import select_tasks
+from nbreport.render import kernels as kernels_module
 from nbreport.settings import Settings
 from tests.batch_project import PERIOD, make_project
 
@@ -106,5 +108,10 @@ def test_a_killed_run_leaves_no_kernel_behind(tmp_path: Path) -> None:
     _, alive = psutil.wait_procs(family, timeout=20)
     assert alive == [], f"processes outlived the killed run: {alive}"
     assert list((settings.outputs_dir / PERIOD).glob(".work-*"))  # left behind by the kill...
+    runtime = list(Path(tempfile.gettempdir()).glob(f"{kernels_module.RUNTIME_PREFIX}{run.pid}-*"))
+    assert len(runtime) == 1 and list(runtime[0].glob("kernel-*.json"))  # sockets, connection file
     run_batch(settings, options=BatchOptions(only_failed=True))  # ...until the next run's lock
     assert not list((settings.outputs_dir / PERIOD).glob(".work-*"))
+    kernels_module.remove_stale_runtime_dirs()  # as a run does when it first starts a kernel
+    assert not runtime[0].exists()
+    assert kernels_module._runtime_dir().exists()  # a live process's own folder stays

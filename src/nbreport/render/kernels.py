@@ -61,6 +61,7 @@ MODULE_TEMP_DIRS: dict[str, str] = {"cmdstanpy": "_TMPDIR"}
 # The matplotlib backend ipykernel sets, so that pyplot figures display inline in a forked kernel.
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _LAUNCHER = ("-m", "ipykernel_launcher")
+RUNTIME_PREFIX = "nbreport-kernels-"  # + the run's process id: its kernels' sockets
 _REAP_POLL_S = 0.01
 _IOPUB_CONNECT_S = 0.5
 _PR_SET_PDEATHSIG = 1
@@ -375,10 +376,36 @@ def _tail(path: Path, lines: int = 5) -> str:
 
 @functools.cache
 def _runtime_dir() -> Path:
-    """A private folder (mode 0700) for the kernels' Unix sockets, outside any client's folder."""
-    folder = tempfile.mkdtemp(prefix="nbreport-kernels-")
+    """A private folder (mode 0700) for the kernels' Unix sockets and connection files (which
+    hold each kernel's signing key), outside any client's folder; named after this process,
+    so that a later run can remove it should this one be killed."""
+    remove_stale_runtime_dirs()
+    folder = tempfile.mkdtemp(prefix=f"{RUNTIME_PREFIX}{os.getpid()}-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return Path(folder)
+
+
+def remove_stale_runtime_dirs() -> list[Path]:
+    """Remove the runtime folders of runs whose process is gone (killed outright, their exit
+    handlers never ran); returns them."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{RUNTIME_PREFIX}*-*"):
+        owner = folder.name[len(RUNTIME_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and folder.is_dir() and not folder.is_symlink() \
+                and folder.stat().st_uid == os.getuid() and not _is_running(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def kernel_manager_class(watch: KernelWatch | None = None,
@@ -405,6 +432,11 @@ def kernel_manager_class(watch: KernelWatch | None = None,
         @default("ip")
         def _socket_path(self) -> str:
             return str(_runtime_dir() / f"kernel-{uuid.uuid4().hex[:12]}")
+
+        @default("connection_file")
+        def _connection_path(self) -> str:
+            # beside the sockets, not a loose file in the system's temporary folder
+            return str(_runtime_dir() / f"kernel-{uuid.uuid4().hex[:12]}.json")
 
         async def _async_wait(self, pollinterval: float = _REAP_POLL_S) -> None:
             # after a kill, jupyter_client checks every 100 ms whether the kernel is gone: it
