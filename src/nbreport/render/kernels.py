@@ -64,6 +64,9 @@ _LAUNCHER = ("-m", "ipykernel_launcher")
 RUNTIME_PREFIX = "nbreport-kernels-"  # + the run's process id: its kernels' sockets
 _REAP_POLL_S = 0.01
 _IOPUB_CONNECT_S = 0.5
+# How soon a socket that found no kernel listening tries again (zmq waits 100 ms by default):
+# the client connects right after the fork, before the new kernel has bound its sockets.
+_RECONNECT_MS = 5
 _PR_SET_PDEATHSIG = 1
 
 
@@ -316,6 +319,7 @@ def _provisioner_class() -> type:
 @functools.cache
 def _client_class() -> type:
     from jupyter_client.asynchronous import AsyncKernelClient
+    from traitlets import default
 
     class ReadyKernelClient(AsyncKernelClient):  # type: ignore[misc]
         """Knows the kernel is ready as soon as it has replied and IOPub is connected.
@@ -323,8 +327,13 @@ def _client_class() -> type:
         jupyter_client's own wait ends with 0.2 s of IOPub silence: a fixed cost on every
         client's report. Here IOPub is known to be connected when it carries the idle status
         of our kernel_info request, or the kernel's ``iopub_welcome`` (sent to each new
-        subscriber by kernels that follow JEP 65), whichever comes first.
+        subscriber by kernels that follow JEP 65), whichever comes first. Its sockets retry
+        a connection the kernel was not ready for yet within milliseconds.
         """
+
+        @default("context")
+        def _context_default(self) -> Any:
+            return _quick_reconnects(super()._context_default())
 
         async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
             deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
@@ -365,6 +374,14 @@ def _client_class() -> type:
             return False
 
     return ReadyKernelClient
+
+
+def _quick_reconnects(context: Any) -> Any:
+    """``context``, whose new sockets retry a refused connection after a few milliseconds."""
+    import zmq
+
+    context.setsockopt(zmq.RECONNECT_IVL, _RECONNECT_MS)
+    return context
 
 
 def _tail(path: Path, lines: int = 5) -> str:
@@ -428,6 +445,10 @@ def kernel_manager_class(watch: KernelWatch | None = None,
         @default("client_factory")
         def _ready_client(self) -> type:
             return _client_class()
+
+        @default("context")
+        def _context_default(self) -> Any:  # its control socket, like the client's sockets
+            return _quick_reconnects(super()._context_default())
 
         @default("ip")
         def _socket_path(self) -> str:
