@@ -456,8 +456,9 @@ def kernel_manager_class(watch: KernelWatch | None = None,
 
         @default("connection_file")
         def _connection_path(self) -> str:
-            # beside the sockets, not a loose file in the system's temporary folder
-            return str(_runtime_dir() / f"kernel-{uuid.uuid4().hex[:12]}.json")
+            # beside its kernel's sockets and named after them, not a loose file in the
+            # system's temporary folder
+            return f"{self.ip}.json"
 
         async def _async_wait(self, pollinterval: float = _REAP_POLL_S) -> None:
             # after a kill, jupyter_client checks every 100 ms whether the kernel is gone: it
