@@ -22,11 +22,11 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from nbreport.protocol import SUMMARY_MIME
 from nbreport.settings import Settings
 from tests.conftest import REPO
 
 PERIOD = "2026-10"
-SUMMARY_MIME = "application/vnd.nbreport.summary+json"
 
 SETUP = '''\
 import gc, os, signal, sys, tempfile, time

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.kernel
 
 def test_the_client_waits_for_its_own_sign_that_the_kernel_is_ready(tmp_path: Path) -> None:
     """jupyter_client's wait ends with 0.2 s of silence on IOPub; ours ends when the kernel has
-    replied and IOPub is connected, and its sockets do not wait 100 ms to connect again. (AsyncKernelClient binds ``wait_for_ready`` to its own
-    function, so the override must be bound again, or it is never called.)"""
+    replied and IOPub is connected, and its sockets do not wait 100 ms to connect again.
+    (AsyncKernelClient binds ``wait_for_ready`` to its own function, so the override must be
+    bound again, or it is never called.)"""
     client_class = kernels._client_class()
     assert client_class.wait_for_ready is client_class._async_wait_for_ready
     seen: list[str] = []
