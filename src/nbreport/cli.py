@@ -59,9 +59,11 @@ def cli(ctx: click.Context, project_dir: Path, data_dir: Path | None, outputs_di
               show_default=True, help="Worker processes on this machine, or a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local Dask cluster).")
-@click.option("--publish", type=click.Choice(["all", "passing"]), default="all", show_default=True,
-              help="Publish every report produced, or only those that pass the QA gate "
-              "(nbreport check); the gate runs after every batch either way.")
+@click.option("--publish", type=click.Choice(["passing", "all"]), default="passing",
+              show_default=True,
+              help="Publish only the reports that pass the QA gate (nbreport check), or every "
+              "report produced: 'all' lets a failing report out and records that in the "
+              "manifest. The gate runs after every batch either way.")
 @click.option("--format", "report_format", type=click.Choice(["html", "pdf", "html+pdf"]),
               default="html", show_default=True,
               help="Publish each report as HTML, as PDF (printed by headless Chromium), or both.")

@@ -419,6 +419,7 @@ def _run_record(outcome: BatchOutcome, options: BatchOptions, description: str,
         "finished_at": _now(),
         "executor": options.executor,
         "workers": description,
+        "publish": "passing" if options.checks else "all",
         "clients": {**by_status, "skipped": outcome.skipped, "not_started": outcome.not_started},
     }
 
@@ -438,7 +439,8 @@ def publish_indexes(settings: Settings, tasks: list[ClientTask], results: list[C
         update_manifest(period_dir, label, period_results, run=_for_period(run, period_key, tasks))
         write_period_index(period_dir, settings.templates_dir)  # the gate checks the index too
         gate = gate_period(settings, period_key)
-        record(gate, settings)
+        record(gate, settings, published_anyway=bool(run) and run.get("publish") == "all",
+               run_clients={r.client_id for r in period_results})
         gates.append(gate)
         pages.append(write_period_index(period_dir, settings.templates_dir))  # now with verdicts
     if pages:

@@ -97,7 +97,7 @@ def detect_grain(days: pd.Series) -> tuple[Grain, int]:
     smallest = gaps.min().days
     if smallest >= 28 and ((distinct.day == 1).all() or distinct.is_month_end.all()):
         return "month", 0
-    weekdays = set(distinct.weekday)
+    weekdays = set(distinct.day_of_week)
     if smallest >= 7 and len(weekdays) == 1:
         return "week", weekdays.pop()
     return "day", 0

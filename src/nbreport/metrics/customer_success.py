@@ -40,15 +40,29 @@ class SupportSummary:
     """Support tickets opened in a period and how they were handled.
 
     ``first_response_hours`` and ``resolution_hours`` are medians over the period's tickets
-    that got one; ``open`` counts the period's tickets not resolved by the data's end;
+    that got one; ``open`` counts the period's tickets not resolved by the data's end (NaN
+    when the export says nothing of resolution: no resolution time and no status, so it
+    cannot be known, and every ticket is never counted as open);
     ``satisfaction`` is the share of rated tickets scored 4-5 (CSAT of tickets).
     """
 
     tickets: int
     first_response_hours: float
     resolution_hours: float
-    open: int
+    open: float
     satisfaction: SurveyResult
+
+
+OPEN_STATUSES = frozenset({"open", "new", "pending", "on-hold", "on hold", "hold", "waiting"})
+
+
+def _still_open(rows: pd.DataFrame, support: pd.DataFrame) -> float:
+    """Tickets of ``rows`` not resolved by the data's end, judged by what the export records."""
+    if support["resolved_at"].notna().any():
+        return float(rows["resolved_at"].isna().sum())
+    if "status" in support and support["status"].notna().any() and (support["status"] != "").any():
+        return float(rows["status"].astype(str).str.strip().str.casefold().isin(OPEN_STATUSES).sum())
+    return math.nan
 
 
 def support_summary(support: pd.DataFrame, period: Period, *, confidence: float = 0.95,
@@ -61,7 +75,7 @@ def support_summary(support: pd.DataFrame, period: Period, *, confidence: float 
     rated = rows["satisfaction"][rows["satisfaction"].between(1, 5)]
     return SupportSummary(
         tickets=len(rows), first_response_hours=_median(first), resolution_hours=_median(resolved),
-        open=int(rows["resolved_at"].isna().sum()),
+        open=_still_open(rows, support),
         satisfaction=csat(rated, confidence=confidence, min_responses=min_responses))
 
 

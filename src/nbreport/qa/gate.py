@@ -12,6 +12,7 @@ import functools
 import json
 import logging
 import threading
+from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,16 +100,31 @@ def gate_period(settings: Settings, period: str, clients: list[str] | None = Non
     return report
 
 
-def record(report: GateReport, settings: Settings) -> None:
-    """Write ``qa.json`` and each client's verdict into the manifest."""
+def record(report: GateReport, settings: Settings, *, published_anyway: bool = False,
+           run_clients: set[str] | None = None) -> None:
+    """Write ``qa.json`` and each client's verdict into the manifest.
+
+    ``published_anyway``: this run published every report (``--publish all``); a report of
+    ``run_clients`` that fails the gate is then marked as published despite failing, so the
+    manifest says who let a failing report out and when.
+    """
     period_dir = settings.outputs_dir / report.period
     write_atomic(period_dir / QA_FILE, json.dumps(report.to_dict(), indent=2) + "\n")
     manifest_path = period_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     for verdict in report.clients:
-        if verdict.client_id in manifest["clients"]:
-            manifest["clients"][verdict.client_id]["qa"] = {
-                "passed": verdict.passed, "failed": [c.name for c in verdict.failures]}
+        entry = manifest["clients"].get(verdict.client_id)
+        if entry is None:
+            continue
+        previous = entry.get("qa") or {}
+        entry["qa"] = {"passed": verdict.passed, "failed": [c.name for c in verdict.failures]}
+        ran_now = run_clients is None or verdict.client_id in run_clients
+        if published_anyway and ran_now and not verdict.passed and entry.get("status") == "ok":
+            entry["qa"]["published_despite_failing"] = {
+                "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "by": "nbreport run --publish all"}
+        elif not ran_now and "published_despite_failing" in previous and not verdict.passed:
+            entry["qa"]["published_despite_failing"] = previous["published_despite_failing"]
     write_atomic(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 

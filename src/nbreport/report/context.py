@@ -97,10 +97,20 @@ class Report:
         return coverage_by_source(self.data.tables, grains)
 
     def _kpi_inputs(self, kpi: KpiSpec) -> KpiInputs:
-        sources = {name: feeding_sources(self.data, name, kpi.source)
-                   for name in summed_inputs(kpi.metric)}
+        return self.metric_inputs(kpi.metric, kpi.source)
+
+    def metric_inputs(self, metric: str, source: str | None = None) -> KpiInputs:
+        """The sources a metric is summed from and what they cover."""
+        sources = {name: feeding_sources(self.data, name, source) for name in summed_inputs(metric)}
         feeding = dict.fromkeys(s for names in sources.values() for s in names)
         return KpiInputs(sources, [self.coverage[s] for s in feeding if s in self.coverage])
+
+    def comparable(self, metric: str, key: str = "previous") -> bool:
+        """Whether ``metric`` has a value over comparison period ``key`` (its sources cover it
+        all): a change against a period without data is never reported."""
+        source = next((k.source for k in self.params.kpis if k.metric == metric), None)
+        available = self.metric_inputs(metric, source).availability(self.comparison_periods)
+        return available[key].available and available["now"].available
 
     @property
     def headline_kpis(self) -> list[KpiResult]:
@@ -160,7 +170,11 @@ class Report:
         (:func:`nbreport.metrics.contribution.decompose_change`)."""
         before = period_totals(self.daily_by_channel, self.comparison_periods["previous"])
         after = period_totals(self.daily_by_channel, self.reported)
-        return {kpi.metric: decompose_change(before, after, kpi.metric) for kpi in self.params.kpis}
+        nothing = after.iloc[0:0]  # no earlier data: no change to split
+        return {kpi.metric: decompose_change(before if self.comparable(kpi.metric) else nothing,
+                                             after if self.comparable(kpi.metric) else nothing,
+                                             kpi.metric)
+                for kpi in self.params.kpis}
 
     @functools.cached_property
     def budget(self) -> BudgetReport | None:

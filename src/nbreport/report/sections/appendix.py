@@ -46,15 +46,23 @@ def _source_row(report: Report, record: Provenance) -> dict[str, str]:
         "path": record.path, "query": record.query or "",
         "rows": report.fmt.value(record.rows_used, "count"),
         "rows_read": report.fmt.value(record.rows_read, "count"),
-        "dates": f"{record.first_date} \u2013 {record.last_date}" if record.first_date else "no dates",
+        "dates": _dates(report, record),
         "read_at": record.read_at.replace("T", " ").replace("+00:00", " UTC"),
         "notes": "; ".join(record.notes),
     }
 
 
+def _dates(report: Report, record: Provenance) -> str:
+    """The days a source's rows cover, and what one row stands for when it is not a day."""
+    coverage = report.coverage.get(record.source)
+    if coverage is None or not record.first_date:
+        return "no dates"
+    span = f"{coverage.first.isoformat()} \u2013 {coverage.last.isoformat()}"
+    return span if coverage.grain == "day" else f"{span} (one row per {coverage.grain})"
+
+
 def _compared_periods(report: Report) -> list[tuple[date, date]]:
-    periods = (report.reported, report.period.previous(), report.period.same_period_last_year())
-    return [(period.start, period.end) for period in periods]
+    return [(period.start, period.end) for period in report.comparison_periods.values()]
 
 
 def _earlier_summary(earlier: list[DataWarning]) -> str:

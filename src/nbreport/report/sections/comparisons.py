@@ -7,25 +7,33 @@ import math
 from nbreport.metrics.kpis import KpiResult
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render
-from nbreport.report.sections.kpis import STATUS_WORDS
+from nbreport.report.sections.kpis import (
+    STATUS_WORDS,
+    compared_value,
+    missing_notes,
+    target_text,
+)
 from nbreport.report.sections.kpis import _trend as trend  # one rule for good/bad colours
+
+NOTHING = "\u2013"
 
 
 def _comparison_row(report: Report, r: KpiResult) -> dict[str, str]:
     fmt = report.fmt
+    before, year_ago = not r.note("previous"), not r.note("last_year")
     return {
         "label": r.label,
         "actual": fmt.value(r.actual, r.unit),
-        "previous": fmt.value(r.previous, r.unit),
-        "change_abs": fmt.difference(r.change_abs, r.unit),
-        "change": fmt.change(r.change_pct),
+        "previous": compared_value(report, r, "previous"),
+        "change_abs": fmt.difference(r.change_abs, r.unit) if before else NOTHING,
+        "change": fmt.change(r.change_pct) if before else NOTHING,
         "change_trend": trend(r, r.change_pct),
-        "per_day": fmt.change(r.change_per_day_pct),
-        "last_year": fmt.value(r.last_year, r.unit),
-        "yoy_abs": fmt.difference(r.yoy_abs, r.unit),
-        "yoy": fmt.change(r.yoy_pct),
+        "per_day": fmt.change(r.change_per_day_pct) if before else NOTHING,
+        "last_year": compared_value(report, r, "last_year"),
+        "yoy_abs": fmt.difference(r.yoy_abs, r.unit) if year_ago else NOTHING,
+        "yoy": fmt.change(r.yoy_pct) if year_ago else NOTHING,
         "yoy_trend": trend(r, r.yoy_pct),
-        "target": fmt.value(r.target, r.unit),
+        "target": target_text(report, r),
         "gap": fmt.difference(r.target_gap, r.unit),
     }
 
@@ -35,7 +43,7 @@ def _pacing_row(report: Report, r: KpiResult) -> dict[str, str]:
     return {
         "label": r.label,
         "actual": fmt.value(r.actual, r.unit),
-        "target": fmt.value(r.target, r.unit),
+        "target": target_text(report, r),
         "projected": fmt.value(r.projected, r.unit),
         "full_target": fmt.value(r.full_target, r.unit),
         "pace": fmt.value(r.pace, "percent"),
@@ -56,4 +64,5 @@ def comparisons(report: Report) -> Fragment:
         period=report.reported.label, days=periods["now"].days,
         previous=report.previous_label, previous_days=periods["previous"].days,
         last_year=periods["last_year"].label, last_year_days=periods["last_year"].days,
-        uneven=uneven, partial=partial, full=report.period.label, full_days=report.period.days)
+        uneven=uneven, partial=partial, full=report.period.label, full_days=report.period.days,
+        notes=missing_notes(report.kpis))

@@ -41,6 +41,11 @@ def _survey_row(fmt: Formatter, now: SurveyResult, before: SurveyResult,
         if now.small_sample else "",
     }
 
+def _open_text(fmt: Formatter, count: float) -> str:
+    """Open tickets; an export without resolution times or statuses cannot tell."""
+    return "not recorded in the export" if math.isnan(count) else fmt.value(count, "count")
+
+
 def _support_rows(fmt: Formatter, now: SupportSummary,
                   before: SupportSummary) -> list[dict[str, str]]:
     hours = lambda value: fmt.value(value, "number") + " h" if not math.isnan(value) else "n/a"  # noqa: E731
@@ -51,8 +56,8 @@ def _support_rows(fmt: Formatter, now: SupportSummary,
          "before": hours(before.first_response_hours)},
         {"name": "Median time to resolution", "now": hours(now.resolution_hours),
          "before": hours(before.resolution_hours)},
-        {"name": "Still open at the data's end", "now": fmt.value(now.open, "count"),
-         "before": fmt.value(before.open, "count")},
+        {"name": "Still open at the data's end", "now": _open_text(fmt, now.open),
+         "before": _open_text(fmt, before.open)},
         {"name": f"Rated tickets scored 4-5 ({now.satisfaction.responses} rated)",
          "now": fmt.value(now.satisfaction.value, "percent"),
          "before": fmt.value(before.satisfaction.value, "percent")},
@@ -114,6 +119,14 @@ def _cohorts(fmt: Formatter, found: CustomerSuccessResult) -> dict[str, Any] | N
             for cohort, row in table.iterrows()]
     return {"ages": ages, "rows": rows}
 
+def _without_missing_past(row: dict[str, Any], comparable: bool) -> dict[str, Any]:
+    """A row whose previous period no source covers says "no data" there, never 0."""
+    if comparable:
+        return row
+    gone = {key: "no data" for key in ("previous", "before") if key in row}
+    return {**row, **gone, **({"change": "\u2013"} if "change" in row else {})}
+
+
 def customer_success(report: Report) -> Fragment:
     """Everything about the client's customers that its data supports; says plainly what it
     does not."""
@@ -125,8 +138,11 @@ def customer_success(report: Report) -> Fragment:
                               "support desk, billing accounts or product usage), so satisfaction, "
                               "churn, retention and health are not reported.")
     minimum = report.params.customer_success.min_responses
-    surveys = [_survey_row(fmt, now, before, minimum) for now, before in found.surveys.values()]
-    support = (_support_rows(fmt, found.support, found.previous_support)
+    surveys = [_without_missing_past(_survey_row(fmt, now, before, minimum),
+                                     report.comparable(f"{scale}_responses"))
+               for scale, (now, before) in found.surveys.items()]
+    support = ([_without_missing_past(row, report.comparable("tickets"))
+                for row in _support_rows(fmt, found.support, found.previous_support)]
                if found.support and found.previous_support else [])
     return render(
         "customer_success.html.j2", f"Customer success: {len(surveys)} surveys",

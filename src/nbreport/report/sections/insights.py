@@ -44,7 +44,8 @@ def collect_insights(report: Report) -> Insights:
     refs = watched_metrics(report)
     daily = daily_metrics(report.data, [ref.metric for ref in refs],
                           source_for=report._sources_for_kpis())
-    candidates: list[Insight] = change_insights(daily, refs, now, before, label, settings, fmt)
+    comparable = [ref for ref in refs if report.comparable(ref.metric)]  # no change against no data
+    candidates: list[Insight] = change_insights(daily, comparable, now, before, label, settings, fmt)
     candidates += target_insights(report.kpis, daily, now, settings, fmt,
                                   partial=report.reported != report.period)
     for ref in refs[:len(report.params.kpis)]:

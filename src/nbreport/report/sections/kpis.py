@@ -10,6 +10,24 @@ from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render
 
 STATUS_WORDS = {"green": "On target", "amber": "Close to target", "red": "Off target", "none": "No target"}
+NO_DATA = "no data"
+NO_TARGET = "no target"
+
+
+def compared_value(report: Report, result: KpiResult, key: str) -> str:
+    """A comparison period's value, or "no data" when its sources do not cover it."""
+    value = result.previous if key == "previous" else result.last_year
+    return NO_DATA if result.note(key) else report.fmt.value(value, result.unit)
+
+
+def target_text(report: Report, result: KpiResult) -> str:
+    return NO_TARGET if math.isnan(result.target) else report.fmt.value(result.target, result.unit)
+
+
+def missing_notes(results: list[KpiResult]) -> list[str]:
+    """One line per KPI value left out, saying why ("Revenue, last year: no data for ...")."""
+    names = {"now": "this period", "previous": "previous period", "last_year": "last year"}
+    return [f"{r.label}, {names[key]}: {reason}" for r in results for key, reason in r.notes.items()]
 
 
 def executive_summary(report: Report) -> Fragment:
@@ -24,31 +42,39 @@ def scorecard(report: Report) -> Fragment:
     rows = [{
         "label": r.label,
         "actual": report.fmt.value(r.actual, r.unit),
-        "target": report.fmt.value(r.target, r.unit),
-        "attainment": report.fmt.value(r.attainment, "percent"),
+        "target": target_text(report, r),
+        "attainment": "\u2013" if math.isnan(r.target) else report.fmt.value(r.attainment, "percent"),
         "status": r.status,
         "status_word": STATUS_WORDS[r.status],
-        "previous": report.fmt.value(r.previous, r.unit),
-        "change": report.fmt.change(r.change_pct),
+        "previous": compared_value(report, r, "previous"),
+        "change": _change_text(report, r, "previous"),
         "change_trend": _trend(r, r.change_pct),
-        "yoy": report.fmt.change(r.yoy_pct),
+        "yoy": _change_text(report, r, "last_year"),
         "yoy_trend": _trend(r, r.yoy_pct),
     } for r in report.kpis]
     return render("scorecard.html.j2", f"Scorecard: {len(rows)} KPIs", rows=rows,
-                  period=report.reported.label, previous=report.period.previous().label,
-                  partial=report.reported != report.period)
+                  period=report.reported.label, previous=report.previous_label,
+                  partial=report.reported != report.period, notes=missing_notes(report.kpis))
+
+
+def _change_text(report: Report, result: KpiResult, key: str) -> str:
+    """The change on a comparison period; nothing to compare with says so, never "+X%"."""
+    if result.note(key) or result.note("now"):
+        return "–"
+    return report.fmt.change(result.change_pct if key == "previous" else result.yoy_pct)
 
 
 def _tile(report: Report, result: KpiResult) -> dict[str, Any]:
     return {
         "label": result.label,
         "value": report.fmt.value(result.actual, result.unit),
-        "change": report.fmt.change(result.change_pct),
+        "change": _change_text(report, result, "previous"),
+        "compared": (result.note("previous") or f"vs {report.previous_label}"),
         "trend": _trend(result, result.change_pct),
         "arrow": _arrow(result.change_pct),
         "status": result.status,
         "status_word": STATUS_WORDS[result.status],
-        "target": report.fmt.value(result.target, result.unit),
+        "target": target_text(report, result),
     }
 
 
@@ -80,5 +106,5 @@ def _summary_sentence(report: Report) -> str:
         direction = "up" if top.change_pct > 0 else "down"
         parts.append(f"The biggest move: {top.label} {direction} "
                      f"{report.fmt.change(abs(top.change_pct)).lstrip('+')} on "
-                     f"{report.period.previous().label}.")
+                     f"{report.previous_label}.")
     return " ".join(parts)
