@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench bench-report bench-data bench-forecast backtest clean
+.PHONY: setup demo test mutate bench bench-report bench-data bench-forecast backtest clean
 
 setup: $(STAMP)
 
@@ -35,6 +35,35 @@ backtest: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Mutation testing of the comparison, coverage, KPI and period code (not part of `make test`).
+# mutmut mutates the functions below and runs the fast unit tests named in pyproject's
+# [tool.mutmut] against each mutant; then every metric of the registry gets structural mutants
+# (tests/mutation_registry.py). Results and caches: mutants/ (git-ignored).
+MUTATE_JOBS ?= 2
+MUTATE_TARGETS := \
+	'nbreport.metrics.kpis.*' \
+	'nbreport.metrics.coverage.*' \
+	'nbreport.metrics.daily.x_period_totals__mutmut_*' \
+	'nbreport.metrics.daily.x_metric_value__mutmut_*' \
+	'nbreport.metrics.daily.x_safe_divide__mutmut_*' \
+	'nbreport.metrics.daily.x__keys__mutmut_*' \
+	'nbreport.metrics.definitions.x_summed_inputs__mutmut_*' \
+	'nbreport.metrics.definitions.x_is_additive__mutmut_*' \
+	'nbreport.params.period.x*Period*previous__mutmut_*' \
+	'nbreport.params.period.x*Period*same_period_last_year__mutmut_*' \
+	'nbreport.params.period.x*Period*to_date__mutmut_*' \
+	'nbreport.params.period.x*Period*month__mutmut_*' \
+	'nbreport.params.period.x*Period*quarter__mutmut_*' \
+	'nbreport.params.period.x*Period*iso_week__mutmut_*' \
+	'nbreport.params.period.x*Period*year__mutmut_*' \
+	'nbreport.params.period.x__one_year_earlier__mutmut_*' \
+	'nbreport.params.period.x__calendar_period_containing__mutmut_*'
+
+mutate: $(STAMP)
+	$(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(MUTATE_TARGETS)
+	$(BIN)/python tests/mutation_report.py $(MUTATE_TARGETS)
+	$(BIN)/python tests/mutation_registry.py -j $(MUTATE_JOBS)
 
 # the data layer on a big client (1.3 million rows): time and peak memory against a pandas baseline
 bench-data: $(STAMP)
