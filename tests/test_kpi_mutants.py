@@ -253,3 +253,44 @@ def test_safe_divide_by_a_series_and_without_warnings() -> None:
         warnings.simplefilter("error")
         found = safe_divide(np.array([1.0, 0.0]), np.array([0.0, 0.0]))  # inf and 0/0
     assert np.isnan(found).all()
+
+
+# --- the registry (structural mutants from tests/mutation_registry.py) ----------------------
+
+# Which way is better, by what the metric measures: money spent per result and counts of bad
+# things are better low; spend has no direction of its own; everything else is better high.
+LOWER_IS_BETTER = {"cpc", "cpm", "cpa", "cost_per_lead", "cac", "nps_detractors", "tickets"}
+NO_DIRECTION = {"spend"}
+
+
+def test_every_metric_is_better_the_right_way() -> None:
+    from nbreport.metrics.definitions import METRICS
+
+    for name in METRICS:
+        expected = ("lower" if name in LOWER_IS_BETTER
+                    else "neutral" if name in NO_DIRECTION else "higher")
+        assert METRICS[name].direction == expected, name
+        if expected != "neutral":
+            assert KpiSpec(metric=name, target=1).better == expected, name
+
+
+def test_web_users_are_summed_not_counted() -> None:
+    web = table("web", [
+        {"date": "2026-10-01", "channel": "Direct", "sessions": 70, "users": 40, "new_users": 25},
+        {"date": "2026-10-02", "channel": "Direct", "sessions": 30, "users": 20, "new_users": 5},
+    ])
+    totals = period_totals(daily_metrics(client(web=web), ["users", "new_users"]), OCTOBER)
+    assert (metric_value(totals, "users"), metric_value(totals, "new_users")) == (60, 30)
+
+
+def test_revenue_from_won_deals_only_then_from_web_analytics() -> None:
+    crm = table("crm", [
+        {"date": "2026-09-01", "stage": "won", "close_date": "2026-10-05", "amount": 700.0},
+        {"date": "2026-09-02", "stage": "lost", "close_date": "2026-10-06", "amount": 900.0},
+    ])
+    totals = period_totals(daily_metrics(client(crm=crm), ["revenue"]), OCTOBER)
+    assert metric_value(totals, "revenue") == 700  # the lost deal's amount is no revenue
+    web = table("web", [{"date": "2026-10-01", "channel": "Direct", "sessions": 9, "revenue": 120.0},
+                        {"date": "2026-10-02", "channel": "Direct", "sessions": 9, "revenue": 80.5}])
+    totals = period_totals(daily_metrics(client(web=web), ["revenue"]), OCTOBER)
+    assert metric_value(totals, "revenue") == 200.5  # no orders, no deals: web analytics' sum
