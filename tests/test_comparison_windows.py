@@ -275,3 +275,12 @@ def test_an_absent_target_says_so(tmp_path: Path) -> None:
     report, _ = _kpi(_project(tmp_path, rows, "2019-10"))
     html = sections.scorecard(report).html
     assert "no target" in html
+
+
+def test_a_source_that_stops_mid_period_says_so_with_its_last_date(tmp_path: Path) -> None:
+    days = pd.date_range("2018-09-01", "2019-10-20", freq="D")
+    rows = pd.DataFrame({"Month": days.strftime("%Y-%m-%d"), "Visits": 4})
+    report, kpi = _kpi(_project(tmp_path, rows, "2019-10"))
+    assert kpi.actual == 20 * 4 and kpi.previous == 30 * 4
+    assert kpi.caveats["now"] == "export data ends on 2019-10-20, before October 2019 ends"
+    assert "data ends on 2019-10-20" in sections.scorecard(report).html

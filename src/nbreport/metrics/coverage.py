@@ -70,7 +70,8 @@ class SourceCoverage:
 
 @dataclass(frozen=True)
 class PeriodValue:
-    """Whether a metric has a value over a period and, when it has none, why (for the client)."""
+    """Whether a metric has a value over a period and, when it has none (or one that holds only
+    part of the period), why, in words for the client."""
 
     available: bool
     reason: str = ""
@@ -151,11 +152,20 @@ def value_over(period: Period, coverages: list[SourceCoverage], *, whole: bool) 
     covers = [coverage.cover(period) for coverage in coverages]
     if all(cover == "none" for cover in covers):
         return PeriodValue(False, f"no data for {period.label}")
-    if whole and any(cover != "all" for cover in covers):
-        partial = next(c for c, cover in zip(coverages, covers) if cover != "all")
+    partial = next((c for c, cover in zip(coverages, covers) if cover != "all"), None)
+    if partial is None:
+        return AVAILABLE
+    if whole:
         return PeriodValue(False, f"data for {period.label} is incomplete ({partial.source} covers "
                                   f"{_span(partial)})")
-    return AVAILABLE
+    return PeriodValue(True, _partial_words(partial, period))
+
+
+def _partial_words(coverage: SourceCoverage, period: Period) -> str:
+    """Why a value over ``period`` holds only part of it, with the dates."""
+    if coverage.last < period.end:
+        return f"{coverage.source} data ends on {coverage.last.isoformat()}, before {period.label} ends"
+    return f"{coverage.source} data starts on {coverage.first.isoformat()}, after {period.label} starts"
 
 
 def _span(coverage: SourceCoverage) -> str:

@@ -74,6 +74,8 @@ class KpiResult:
         (``None`` for a comparison that has no value).
     notes:
         Why a value is missing, per period key ("no data for October 2025").
+    caveats:
+        What a value holds less than its period, per period key ("web data ends on 2026-10-20").
     inputs:
         Summed metric -> the sources its rows came from.
     """
@@ -103,6 +105,7 @@ class KpiResult:
     last_year_days: int = 0
     periods: Mapping[str, Period | None] = field(default_factory=dict)
     notes: Mapping[str, str] = field(default_factory=dict)
+    caveats: Mapping[str, str] = field(default_factory=dict)
     inputs: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -257,6 +260,8 @@ def _kpi_result(kpi: KpiSpec, totals: dict[str, pd.Series], periods: dict[str, P
         periods={key: period if available[key].available else None
                  for key, period in periods.items()},
         notes={key: found.reason for key, found in available.items() if not found.available},
+        caveats={key: found.reason for key, found in available.items()
+                 if found.available and found.reason},
         inputs=inputs.sources)
 
 

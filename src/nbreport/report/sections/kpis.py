@@ -25,9 +25,11 @@ def target_text(report: Report, result: KpiResult) -> str:
 
 
 def missing_notes(results: list[KpiResult]) -> list[str]:
-    """One line per KPI value left out, saying why ("Revenue, last year: no data for ...")."""
+    """One line per KPI value left out or holding only part of its period, saying why
+    ("Revenue, last year: no data for ...")."""
     names = {"now": "this period", "previous": "previous period", "last_year": "last year"}
-    return [f"{r.label}, {names[key]}: {reason}" for r in results for key, reason in r.notes.items()]
+    return [f"{r.label}, {names[key]}: {reason}"
+            for r in results for key, reason in {**r.notes, **r.caveats}.items()]
 
 
 def executive_summary(report: Report) -> Fragment:
