@@ -136,8 +136,9 @@ def _span(day: date, grain: str) -> tuple[date, date]:
     (pd.date_range("2019-01-31", "2019-12-31", freq="ME"), "month"),   # dated on the last day
     (pd.date_range("2019-01-07", "2019-06-24", freq="7D"), "week"),
     (pd.date_range("2019-01-01", "2019-03-01", freq="D"), "day"),
-    (pd.DatetimeIndex(["2019-01-01", "2019-01-01", "2019-02-01"]), "month"),  # repeated dates
-    (pd.DatetimeIndex(["2019-03-01"]), "day"),  # one row says nothing of its span
+    (pd.DatetimeIndex(["2019-01-01", "2019-01-01", "2019-02-01", "2019-03-01"]), "month"),
+    (pd.DatetimeIndex(["2019-03-01", "2019-04-01"]), "day"),  # two rows say little of their span
+    (pd.DatetimeIndex(["2019-03-04", "2019-03-11", "2019-03-25"]), "day"),  # three Mondays: answers
 ])
 def test_grain_is_detected_from_the_dates(stamps: pd.DatetimeIndex, grain: str) -> None:
     assert detect_grain(pd.Series(stamps))[0] == grain

@@ -24,7 +24,10 @@ from nbreport.params.period import Period
 
 Grain = Literal["day", "week", "month"]
 Cover = Literal["all", "part", "none"]
-MIN_ROWS_FOR_GRAIN = 2  # a single dated row says nothing about the span it stands for
+# Fewest distinct dates that make a grain coarser than a day believable: a few survey answers
+# that happen to fall on Mondays are not a weekly export.
+MIN_DATES_FOR_MONTHS = 3
+MIN_DATES_FOR_WEEKS = 4
 
 
 @dataclass(frozen=True)
@@ -87,19 +90,18 @@ def _month_days(day: date) -> int:
 def detect_grain(days: pd.Series) -> tuple[Grain, int]:
     """The grain of a source from its rows' dates, and the weekday of weekly rows.
 
-    Monthly: at least two distinct dates, all on the 1st (or all on the last day of their
-    month), at least 28 days apart. Weekly: all on one weekday, at least 7 days apart.
-    Anything else is daily.
+    Monthly: at least three distinct dates, all on the 1st (or all on the last day of their
+    month), at least 28 days apart. Weekly: at least four, all on one weekday, at least 7 days
+    apart. Anything else is daily.
     """
     distinct = pd.DatetimeIndex(pd.unique(days.dropna())).sort_values()
-    if len(distinct) < MIN_ROWS_FOR_GRAIN:
+    if len(distinct) < MIN_DATES_FOR_MONTHS:
         return "day", 0
-    gaps = distinct[1:] - distinct[:-1]
-    smallest = gaps.min().days
+    smallest = (distinct[1:] - distinct[:-1]).min().days
     if smallest >= 28 and ((distinct.day == 1).all() or distinct.is_month_end.all()):
         return "month", 0
     weekdays = set(distinct.day_of_week)
-    if smallest >= 7 and len(weekdays) == 1:
+    if len(distinct) >= MIN_DATES_FOR_WEEKS and smallest >= 7 and len(weekdays) == 1:
         return "week", weekdays.pop()
     return "day", 0
 

@@ -49,9 +49,9 @@ def scorecard(report: Report) -> Fragment:
         "status": r.status,
         "status_word": STATUS_WORDS[r.status],
         "previous": compared_value(report, r, "previous"),
-        "change": _change_text(report, r, "previous"),
+        "change": change_text(report, r, "previous"),
         "change_trend": _trend(r, r.change_pct),
-        "yoy": _change_text(report, r, "last_year"),
+        "yoy": change_text(report, r, "last_year"),
         "yoy_trend": _trend(r, r.yoy_pct),
     } for r in report.kpis]
     return render("scorecard.html.j2", f"Scorecard: {len(rows)} KPIs", rows=rows,
@@ -59,7 +59,7 @@ def scorecard(report: Report) -> Fragment:
                   partial=report.reported != report.period, notes=missing_notes(report.kpis))
 
 
-def _change_text(report: Report, result: KpiResult, key: str) -> str:
+def change_text(report: Report, result: KpiResult, key: str) -> str:
     """The change on a comparison period; nothing to compare with says so, never "+X%"."""
     if result.note(key) or result.note("now"):
         return "–"
@@ -70,7 +70,7 @@ def _tile(report: Report, result: KpiResult) -> dict[str, Any]:
     return {
         "label": result.label,
         "value": report.fmt.value(result.actual, result.unit),
-        "change": _change_text(report, result, "previous"),
+        "change": change_text(report, result, "previous"),
         "compared": (result.note("previous") or f"vs {report.previous_label}"),
         "trend": _trend(result, result.change_pct),
         "arrow": _arrow(result.change_pct),
