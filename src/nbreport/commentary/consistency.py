@@ -27,6 +27,7 @@ from typing import Any
 
 from nbreport.commentary import lexicon
 from nbreport.commentary.numbers import NumberReader, StatedNumber
+from nbreport.commentary.sentences import clauses, plain, sentence_spans
 from nbreport.formatting import Formatter
 from nbreport.metrics.daily import safe_divide
 
@@ -128,11 +129,11 @@ class ConsistencyChecker:
 
     def check(self, sentence: str) -> list[Flag]:
         """Flags for every claim of ``sentence`` that contradicts the facts."""
-        text = _plain(sentence)
+        text = plain(sentence)
         if self._names is None or text.rstrip().endswith("?") or lexicon.IMPERATIVE.match(text):
             return []
         flags: list[Flag] = []
-        for clause in _clauses(text):
+        for clause in clauses(text):
             if not lexicon.HEDGE.search(clause.lower()):
                 flags.extend(self._check_clause(clause, sentence))
         return list(dict.fromkeys(flags))
@@ -394,21 +395,6 @@ def _within(stated: float, computed: float, precision: float, lead: str, toleran
     return abs(stated - computed) <= max(allowed, precision)
 
 
-# --- text -----------------------------------------------------------------------------------------
-_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`]{1,3}")
-_CLAUSE = re.compile(r";|\s+(?:but|while|whereas|although|though|yet|however)\s+|,\s+and\s+|,\s+but\s+")
-
-
-def _plain(sentence: str) -> str:
-    """The sentence without Markdown emphasis or link targets; unicode minus as '-'."""
-    text = _MARKUP.sub(lambda m: m.group(1) if m.group(1) is not None else "", sentence)
-    return text.replace("\u2212", "-")
-
-
-def _clauses(text: str) -> list[str]:
-    return [part for part in _CLAUSE.split(text) if part.strip()]
-
-
 def _unambiguous_names(facts: Sequence[MetricFact]) -> dict[str, MetricFact]:
     """Lower-case name -> fact; a name two metrics share goes to the one it names exactly."""
     owners: dict[str, list[MetricFact]] = {}
@@ -421,54 +407,3 @@ def _unambiguous_names(facts: Sequence[MetricFact]) -> dict[str, MetricFact]:
         if len(set(map(id, candidates))) == 1 or len(exact) == 1:
             chosen[name] = (exact or candidates)[0]
     return chosen
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Start and end of each sentence of a Markdown text: paragraphs, list items, sentences.
-
-    List markers, heading marks and quote marks at the start of a line are not part
-    of the sentence (so that a sentence can be marked without breaking the Markdown).
-    """
-    spans = []
-    for block in _blocks(text):
-        start, end = block
-        cursor = start
-        for match in _SENTENCE_END.finditer(text, start, end):
-            if _abbreviation(text, match.start()):
-                continue
-            spans.append((cursor, match.start() + 1))
-            cursor = match.end()
-        if text[cursor:end].strip():
-            spans.append((cursor, end))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
-
-
-_SENTENCE_END = re.compile(r"[.!?]\s+(?=[\"'\u201c(]?[A-Z0-9$\u20ac\u00a3+\u2212-])")
-_LINE_LEAD = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,3}[.)]|#{1,6}|>)[ \t]+)?")
-_ABBREVIATIONS = ("e.g", "i.e", "vs", "approx", "etc", "incl", "excl", "no", "fig", "ca", "c", "cf")
-
-
-def _abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([\w.]+)$", text[max(0, dot - 8):dot])
-    return bool(word) and word.group(1).lower() in _ABBREVIATIONS
-
-
-def _blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraphs and list items, as spans without their leading markers."""
-    blocks: list[tuple[int, int]] = []
-    current: list[int] | None = None
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        content = line.rstrip("\r\n")
-        body = offset + _LINE_LEAD.match(content).end()  # type: ignore[union-attr]
-        marked = body != offset + len(content) - len(content.lstrip())
-        if not content.strip() or marked or current is None:
-            if current is not None:
-                blocks.append((current[0], current[1]))
-            current = [body, offset + len(content)] if content.strip() else None
-        else:
-            current[1] = offset + len(content)
-        offset += len(line)
-    if current is not None:
-        blocks.append((current[0], current[1]))
-    return blocks

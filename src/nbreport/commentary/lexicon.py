@@ -62,7 +62,8 @@ DIRECTION = re.compile(
 NOT_DIRECTION = re.compile(
     r"\b(?:set|sign(?:ed)?|follow(?:ed)?|back(?:ed)?|made|make|sum(?:med)?|line[ds]?|"
     r"top(?:ped)?|catch|caught|keep|kept) up\b|\bup to\b|\b(?:more|less|fewer) than\b|"
-    r"\bmore or less\b|\bno more\b|\bonce more\b|\bany more\b|\bmore and more\b"
+    r"\bmore or less\b|\bno more\b|\bonce more\b|\bany more\b|\bmore and more\b|"
+    r"\b(?:fell|fall|falls|falling|fallen|came|comes|come|dropped) (?:just |well |a little )?short\b"
 )
 
 
