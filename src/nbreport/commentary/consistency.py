@@ -26,30 +26,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from nbreport.commentary import lexicon
+from nbreport.commentary.attribution import (
+    Event, MetricFact, attribute, direction_before, direction_earlier, has_direction, metric_ahead,
+    previous_end, unit_fits, within, is_yearly)
 from nbreport.commentary.numbers import NumberReader, StatedNumber
 from nbreport.commentary.sentences import clauses, plain, sentence_spans
+
+__all__ = ["NOISE", "CheckSettings", "ConsistencyChecker", "Flag", "MetricFact", "sentence_spans"]
 from nbreport.formatting import Formatter
 from nbreport.metrics.daily import safe_divide
 
 NOISE = 0.0005  # a change this small has no direction
-
-
-@dataclass(frozen=True)
-class MetricFact:
-    """What the report computed for one metric, and the names it goes by."""
-
-    metric: str
-    label: str
-    names: tuple[str, ...]
-    unit: str
-    better: str
-    actual: float
-    previous: float
-    last_year: float
-    target: float
-    change_pct: float
-    yoy_pct: float
-    attainment: float
 
 
 @dataclass(frozen=True)
@@ -105,17 +92,6 @@ class CheckSettings:
     flat_change: float = 0.02
 
 
-@dataclass
-class _Event:
-    start: int
-    end: int
-    kind: str  # metric | direction | number | target
-    fact: MetricFact | None = None
-    word: str = ""
-    number: StatedNumber | None = None
-    facts: list[MetricFact] = field(default_factory=list)  # what it is about, once attributed
-
-
 class ConsistencyChecker:
     """Checks sentences against the facts of one report."""
 
@@ -142,7 +118,7 @@ class ConsistencyChecker:
     def _check_clause(self, clause: str, sentence: str) -> list[Flag]:
         low = clause.lower()
         events = self._events(clause, low)
-        _attribute(events, low)
+        attribute(events, low)
         flags = []
         for position, event in enumerate(events):
             for fact in event.facts:
@@ -151,23 +127,23 @@ class ConsistencyChecker:
                     flags.append(Flag(flag[0], fact.metric, fact.label, flag[1], flag[2], sentence.strip()))
         return flags
 
-    def _events(self, clause: str, low: str) -> list[_Event]:
+    def _events(self, clause: str, low: str) -> list[Event]:
         assert self._names is not None
-        events = [_Event(m.start(), m.end(), "metric", fact=self._by_name[m.group(0)])
+        events = [Event(m.start(), m.end(), "metric", fact=self._by_name[m.group(0)])
                   for m in self._names.finditer(low)]
-        targets = [_Event(m.start(), m.end(), "target", word=m.lastgroup or "")
+        targets = [Event(m.start(), m.end(), "target", word=m.lastgroup or "")
                    for m in lexicon.TARGET_CLAIM.finditer(low)]
-        numbers = [_Event(n.start, n.end, "number", number=n) for n in self.reader.find(clause)]
+        numbers = [Event(n.start, n.end, "number", number=n) for n in self.reader.find(clause)]
         taken = [(e.start, e.end) for e in (*events, *targets, *numbers)]
         excluded = [(m.start(), m.end()) for m in lexicon.NOT_DIRECTION.finditer(low)] + taken
-        directions = [_Event(m.start(), m.end(), "direction", word=m.group("word"))
+        directions = [Event(m.start(), m.end(), "direction", word=m.group("word"))
                       for m in lexicon.DIRECTION.finditer(low)
                       if not any(s < m.end() and m.start() < e for s, e in excluded)]
         numbers = [n for n in numbers if not any(e.start <= n.start < e.end for e in events)]
         return sorted([*events, *targets, *numbers, *directions], key=lambda e: e.start)
 
     # --- judging one claim ---------------------------------------------------------------------
-    def _judge(self, event: _Event, fact: MetricFact, events: list[_Event], position: int,
+    def _judge(self, event: Event, fact: MetricFact, events: list[Event], position: int,
                low: str) -> tuple[str, str, str] | None:
         if event.kind == "direction":
             return self._judge_direction(event, fact, events, position, low)
@@ -177,12 +153,12 @@ class ConsistencyChecker:
             return self._judge_number(event, fact, events, position, low)
         return None
 
-    def _judge_direction(self, event: _Event, fact: MetricFact, events: list[_Event],
+    def _judge_direction(self, event: Event, fact: MetricFact, events: list[Event],
                          position: int, low: str) -> tuple[str, str, str] | None:
-        lead = low[_previous_end(events, position):event.start]
+        lead = low[previous_end(events, position):event.start]
         if lexicon.NEGATION.search(lead[-24:]):
             return None
-        yearly = _yearly(events, position, low, through_number=True)
+        yearly = is_yearly(events, position, low, through_number=True)
         change = fact.yoy_pct if yearly else fact.change_pct
         if math.isnan(change):
             return None
@@ -197,7 +173,7 @@ class ConsistencyChecker:
             return None
         return "direction", event.word, self._change_text(change, yearly)
 
-    def _judge_target(self, event: _Event, fact: MetricFact, low: str) -> tuple[str, str, str] | None:
+    def _judge_target(self, event: Event, fact: MetricFact, low: str) -> tuple[str, str, str] | None:
         if math.isnan(fact.target) or math.isnan(fact.attainment):
             return None
         negated = bool(lexicon.NEGATION.search(low[max(0, event.start - 16):event.start]))
@@ -214,7 +190,7 @@ class ConsistencyChecker:
                 f"{fmt.value(fact.actual, fact.unit)} against a target of "
                 f"{fmt.value(fact.target, fact.unit)} ({fmt.value(fact.attainment, 'percent')} attainment)")
 
-    def _judge_number(self, event: _Event, fact: MetricFact, events: list[_Event], position: int,
+    def _judge_number(self, event: Event, fact: MetricFact, events: list[Event], position: int,
                       low: str) -> tuple[str, str, str] | None:
         assert event.number is not None
         reading = self._read_number(event.number, fact, events, position, low)
@@ -225,27 +201,27 @@ class ConsistencyChecker:
             return None
         number = event.number
         stated = number.value
-        if kind in ("change", "points", "change_abs") and not (number.sign and not _has_direction(
+        if kind in ("change", "points", "change_abs") and not (number.sign and not has_direction(
                 events, position, fact)):
             stated, computed = abs(stated), abs(computed)
         elif number.sign:
             stated *= number.sign
         lead = low[max(0, number.start - 24):number.start]
-        if _within(stated, computed, number.precision, lead, self.settings.tolerance):
+        if within(stated, computed, number.precision, lead, self.settings.tolerance):
             return None
         return kind if kind != "change_abs" else "change", number.text.strip(), shown
 
-    def _read_number(self, number: StatedNumber, fact: MetricFact, events: list[_Event],
+    def _read_number(self, number: StatedNumber, fact: MetricFact, events: list[Event],
                      position: int, low: str) -> tuple[str, float, str] | None:
         """What a number says about ``fact``: (kind, computed figure in its scale, figure shown)."""
         fmt = self.settings.fmt
-        lead = low[_previous_end(events, position):number.start]
+        lead = low[previous_end(events, position):number.start]
         near = low[max(0, number.start - 24):number.start]
         after = low[number.end:number.end + 40]
-        yearly = _yearly(events, position, low, through_number=False)
+        yearly = is_yearly(events, position, low, through_number=False)
         change_pct = fact.yoy_pct if yearly else fact.change_pct
         base = fact.last_year if yearly else fact.previous
-        directed = _direction_before(events, position, low) or _has_direction(events, position, fact)
+        directed = direction_before(events, position, low) or has_direction(events, position, fact)
         if number.kind == "percent":
             if lexicon.OF_TARGET_AFTER.match(after):
                 shown = f"{fmt.value(fact.attainment, 'percent')} of target"
@@ -256,9 +232,9 @@ class ConsistencyChecker:
             if lexicon.SHARE_AFTER.match(after):
                 return None
             if fact.unit == "percent":
-                if lexicon.FROM_LEAD.search(near) and _direction_earlier(events, position, fact):
+                if lexicon.FROM_LEAD.search(near) and direction_earlier(events, position, fact):
                     return "previous", fact.previous * 100, fmt.value(fact.previous, "percent")
-                value_like = lexicon.VALUE_LEAD.search(lead) and not _direction_before(events, position, low)
+                value_like = lexicon.VALUE_LEAD.search(lead) and not direction_before(events, position, low)
                 if (value_like or not directed) and not number.sign:
                     return "value", fact.actual * 100, fmt.value(fact.actual, "percent")
             if not directed and not number.sign:
@@ -269,130 +245,20 @@ class ConsistencyChecker:
                 return None
             points = (fact.actual - base) * 100
             return "points", points, f"{fmt.difference(points, 'number')} points"
-        if not _unit_fits(number.kind, fact.unit):
+        if not unit_fits(number.kind, fact.unit):
             return None
-        if lexicon.FROM_LEAD.search(near) and _direction_earlier(events, position, fact):
+        if lexicon.FROM_LEAD.search(near) and direction_earlier(events, position, fact):
             return "previous", fact.previous, fmt.value(fact.previous, fact.unit) + " in the previous period"
         if lexicon.TARGET_LEAD.search(near) or lexicon.TARGET_AFTER.match(after):
             return "target", fact.target, fmt.value(fact.target, fact.unit) + " target"
         more = lexicon.MORE_FEWER_AFTER.match(after)
-        if more or (_direction_before(events, position, low) and not lexicon.VALUE_LEAD.search(lead)):
+        if more or (direction_before(events, position, low) and not lexicon.VALUE_LEAD.search(lead)):
             return "change_abs", fact.actual - base, fmt.difference(fact.actual - base, fact.unit)
         return "value", fact.actual, fmt.value(fact.actual, fact.unit)
 
     def _change_text(self, change: float, yearly: bool) -> str:
         return (f"{self.settings.fmt.change(change)} "
                 f"{'on the same period last year' if yearly else 'on the previous period'}")
-
-
-# --- attributing directions, numbers and target claims to metrics ----------------------------
-def _attribute(events: list[_Event], low: str) -> None:
-    """Give each direction, number and target claim the metric(s) it is about.
-
-    A claim right before a metric ("more orders", "12% more orders", "an increase in
-    revenue") is about that metric; otherwise it is about the metric(s) named last,
-    where metrics joined by "and" or commas share it ("clicks and conversions rose").
-    """
-    group: list[MetricFact] = []
-    last_metric_end = -1
-    for position, event in enumerate(events):
-        if event.kind == "metric":
-            assert event.fact is not None
-            joined = last_metric_end >= 0 and position > 0 and events[position - 1].kind == "metric" \
-                and lexicon.METRIC_JOIN.match(low[last_metric_end:event.start])
-            group = [*group, event.fact] if joined else [event.fact]
-            last_metric_end = event.end
-            continue
-        ahead = _metric_ahead(events, position, low)
-        if ahead is not None:
-            event.facts = [ahead]
-        elif group and _reaches_back(event, low[_previous_end(events, position):event.start], low):
-            event.facts = list(group)
-
-
-def _metric_ahead(events: list[_Event], position: int, low: str) -> MetricFact | None:
-    """The metric a claim stands right before, possibly through a direction word."""
-    end = events[position].end
-    for following in events[position + 1:position + 3]:
-        gap = low[end:following.start]
-        if following.kind == "metric" and lexicon.BEFORE_METRIC.match(gap):
-            return following.fact
-        if following.kind != "direction" or events[position].kind != "number" or gap.strip():
-            return None
-        end = following.end
-    return None
-
-
-def _reaches_back(event: _Event, gap: str, low: str) -> bool:
-    """Whether a claim is still about the metric(s) named before it.
-
-    Not when a new subject may have started ("... because the form converts less often"),
-    when it is far from the last claim, or when a number counts something else
-    ("3 new campaigns", "a 20% discount").
-    """
-    words = len(gap.split())
-    if event.kind == "direction":
-        return words <= lexicon.DIRECTION_REACH and not lexicon.SUBORDINATE.search(gap)
-    if event.kind == "number":
-        word = re.match(r"\s*([a-z][a-z'-]*)", low[event.end:])
-        if word and not lexicon.DIRECTION.match(low, word.start(1)) \
-                and word.group(1) not in lexicon.NUMBER_FOLLOWERS:
-            return False
-    return words <= lexicon.NUMBER_REACH
-
-
-def _previous_end(events: list[_Event], position: int) -> int:
-    return events[position - 1].end if position else 0
-
-
-def _direction_before(events: list[_Event], position: int, low: str) -> bool:
-    """A direction word right before this number: "rose 12%", "up by nearly $3,000"."""
-    if position == 0 or events[position - 1].kind != "direction":
-        return False
-    return bool(lexicon.DIRECTION_TO_NUMBER.match(low[events[position - 1].end:events[position].start]))
-
-
-def _direction_earlier(events: list[_Event], position: int, fact: MetricFact) -> bool:
-    """A direction about ``fact`` earlier in the clause: "rose from 5,794" (not "from 90 deals")."""
-    return any(e.kind == "direction" and fact in e.facts for e in events[:position])
-
-
-def _has_direction(events: list[_Event], position: int, fact: MetricFact) -> bool:
-    return any(e.kind == "direction" and fact in e.facts for i, e in enumerate(events) if i != position)
-
-
-def _yearly(events: list[_Event], position: int, low: str, *, through_number: bool) -> bool:
-    """Whether a claim compares with last year: "year on year" after it (or before it).
-
-    With ``through_number``, the number right after a direction word is part of the claim
-    ("rose 12% year on year").
-    """
-    following = events[position + 1:]
-    if through_number and following and following[0].kind == "number":
-        following = following[1:]
-    end = next((e.start for e in following if e.kind in ("direction", "number", "metric")), len(low))
-    after = low[events[position].end:end]
-    before = low[_previous_end(events, position):events[position].start]
-    return bool(lexicon.YEAR_ON_YEAR.search(after) or lexicon.YEAR_ON_YEAR.search(before))
-
-
-def _unit_fits(kind: str, unit: str) -> bool:
-    if kind == "currency":
-        return unit == "currency"
-    if kind == "multiple":
-        return unit == "multiple"
-    return unit in ("count", "currency", "number", "multiple")
-
-
-def _within(stated: float, computed: float, precision: float, lead: str, tolerance: float) -> bool:
-    allowed = max(tolerance * abs(computed), 1e-9)
-    if lexicon.LOWER_BOUND.search(lead):
-        return computed >= stated - allowed
-    if lexicon.UPPER_BOUND.search(lead):
-        return computed <= stated + allowed
-    if lexicon.APPROXIMATE.search(lead):
-        allowed = max(allowed, 0.05 * abs(computed))
-    return abs(stated - computed) <= max(allowed, precision)
 
 
 def _unambiguous_names(facts: Sequence[MetricFact]) -> dict[str, MetricFact]:
