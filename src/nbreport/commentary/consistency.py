@@ -29,7 +29,10 @@ from nbreport.commentary import lexicon
 from nbreport.commentary.attribution import (
     Event, MetricFact, attribute, direction_before, direction_earlier, has_direction, metric_ahead,
     previous_end, unit_fits, within, is_yearly)
+from nbreport.commentary.counts import find_count_claims, judge_count
 from nbreport.commentary.numbers import NumberReader, StatedNumber
+from nbreport.commentary.rankings import Ranking, RankChecker
+from nbreport.commentary.sizes import size_contradicts, size_words
 from nbreport.commentary.sentences import clauses, plain, sentence_spans
 
 __all__ = ["NOISE", "CheckSettings", "ConsistencyChecker", "Flag", "MetricFact", "sentence_spans"]
@@ -46,9 +49,12 @@ class Flag:
     Attributes
     ----------
     kind:
-        ``direction``, ``change``, ``value``, ``previous``, ``target``, ``attainment`` or ``points``.
+        ``direction``, ``size`` ("sharply", "doubled"), ``change``, ``value``, ``previous``,
+        ``target``, ``attainment``, ``points``, ``count`` (how many KPIs are on target) or
+        ``rank`` (a channel or campaign said to be the best, the largest...).
     metric, label:
-        The metric the statement is about.
+        The metric the statement is about (``kpis`` and "The scorecard" for a count; the
+        ranked measure and the channel or campaign for a rank).
     stated:
         The words or number at fault, as written.
     actual:
@@ -70,12 +76,14 @@ class Flag:
 
     @property
     def message(self) -> str:
+        if self.kind == "count":
+            return f"says \u201c{self.stated}\u201d, but the scorecard shows {self.actual}"
         return f"says {self.label} {self._claim()}, but the figures show {self.actual}"
 
     def _claim(self) -> str:
-        if self.kind == "direction":
+        if self.kind in ("direction", "size"):
             return f"\u201c{self.stated}\u201d"
-        if self.kind == "target":
+        if self.kind in ("target", "rank"):
             return f"is \u201c{self.stated}\u201d"
         return f"\u2026 {self.stated}"
 
@@ -95,8 +103,11 @@ class CheckSettings:
 class ConsistencyChecker:
     """Checks sentences against the facts of one report."""
 
-    def __init__(self, facts: Sequence[MetricFact], settings: CheckSettings) -> None:
+    def __init__(self, facts: Sequence[MetricFact], settings: CheckSettings,
+                 rankings: Sequence[Ranking] = ()) -> None:
         self.settings = settings
+        self.facts = list(facts)
+        self.ranks = RankChecker(rankings, settings.fmt)
         self.reader = NumberReader(settings.fmt.locale, settings.fmt.currency)
         self._by_name = _unambiguous_names(facts)
         names = sorted(self._by_name, key=len, reverse=True)
@@ -106,18 +117,27 @@ class ConsistencyChecker:
     def check(self, sentence: str) -> list[Flag]:
         """Flags for every claim of ``sentence`` that contradicts the facts."""
         text = plain(sentence)
-        if self._names is None or text.rstrip().endswith("?") or lexicon.IMPERATIVE.match(text):
+        if text.rstrip().endswith("?") or lexicon.IMPERATIVE.match(text):
             return []
         flags: list[Flag] = []
         for clause in clauses(text):
-            if not lexicon.HEDGE.search(clause.lower()):
-                flags.extend(self._check_clause(clause, sentence))
+            low = clause.lower()
+            if lexicon.HEDGE.search(low):
+                continue
+            counts = find_count_claims(low)
+            flags += [Flag("count", "kpis", "The scorecard", clause[claim.start:claim.end].strip(), shown,
+                           sentence.strip())
+                      for claim in counts if (shown := judge_count(claim, self.facts)) is not None]
+            flags += [Flag("rank", measure, segment, words, shown, sentence.strip())
+                      for segment, measure, words, shown in self.ranks.check(low)]
+            if self._names is not None:
+                flags.extend(self._check_clause(clause, sentence, [(c.start, c.end) for c in counts]))
         return list(dict.fromkeys(flags))
 
     # --- finding what the clause says -------------------------------------------------------
-    def _check_clause(self, clause: str, sentence: str) -> list[Flag]:
+    def _check_clause(self, clause: str, sentence: str, counted: list[tuple[int, int]]) -> list[Flag]:
         low = clause.lower()
-        events = self._events(clause, low)
+        events = self._events(clause, low, counted)
         attribute(events, low)
         flags = []
         for position, event in enumerate(events):
@@ -127,13 +147,14 @@ class ConsistencyChecker:
                     flags.append(Flag(flag[0], fact.metric, fact.label, flag[1], flag[2], sentence.strip()))
         return flags
 
-    def _events(self, clause: str, low: str) -> list[Event]:
+    def _events(self, clause: str, low: str, counted: list[tuple[int, int]]) -> list[Event]:
         assert self._names is not None
         events = [Event(m.start(), m.end(), "metric", fact=self._by_name[m.group(0)])
                   for m in self._names.finditer(low)]
         targets = [Event(m.start(), m.end(), "target", word=m.lastgroup or "")
                    for m in lexicon.TARGET_CLAIM.finditer(low)]
-        numbers = [Event(n.start, n.end, "number", number=n) for n in self.reader.find(clause)]
+        numbers = [Event(n.start, n.end, "number", number=n) for n in self.reader.find(clause)
+                   if not any(s <= n.start < e for s, e in counted)]  # "5 of 9 KPIs": a count claim
         taken = [(e.start, e.end) for e in (*events, *targets, *numbers)]
         excluded = [(m.start(), m.end()) for m in lexicon.NOT_DIRECTION.finditer(low)] + taken
         directions = [Event(m.start(), m.end(), "direction", word=m.group("word"))
@@ -169,9 +190,12 @@ class ConsistencyChecker:
             way = "up" if (way == "good") == (fact.better == "higher") else "down"
         wrong = ((way == "up" and change < -NOISE) or (way == "down" and change > NOISE)
                  or (way == "flat" and abs(change) > self.settings.flat_change))
-        if not wrong:
-            return None
-        return "direction", event.word, self._change_text(change, yearly)
+        if wrong:
+            return "direction", event.word, self._change_text(change, yearly)
+        size = size_words(low, event.start, event.end, event.word) if way != "flat" else None
+        if size is not None and size_contradicts(size, change, self.settings.tolerance):
+            return "size", size, self._change_text(change, yearly)
+        return None
 
     def _judge_target(self, event: Event, fact: MetricFact, low: str) -> tuple[str, str, str] | None:
         if math.isnan(fact.target) or math.isnan(fact.attainment):
