@@ -50,7 +50,7 @@ WORDS_TO_MEASURE = 6  # how far after the rank word a measure still belongs to i
 WORDS_TO_SEGMENT = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ranking:
     """One measure over the channels (or campaigns) of the report, as its tables show it.
 
@@ -139,7 +139,7 @@ class RankChecker:
             lead = low[max(0, match.start() - 24):match.start()]
             if not segments or NEGATED.search(lead) or NOT_RANK_BEFORE.search(lead) \
                     or NOT_RANK_AFTER.match(low[match.end():match.end() + 60]) \
-                    or (match["word"] == "most" and MOST_ADJECTIVE.match(low[match.end():])):
+                    or self._most_adjective(match, low):
                 continue
             nearest = min(segments, key=lambda s: _distance(s, match.start(), match.end()))
             between = low[min(nearest[1], match.end()):max(nearest[0], match.start())]
@@ -148,6 +148,13 @@ class RankChecker:
             segment, entity = self.entities[nearest[2]]
             claims.append(self._claim(low, match, segment, entity))
         return claims
+
+    def _most_adjective(self, match: re.Match[str], low: str) -> bool:
+        """"the most improved channel": "most" makes an adjective, unless a measure follows."""
+        after = low[match.end():]
+        if match["word"] != "most" or not MOST_ADJECTIVE.match(after):
+            return False
+        return not any(after.lstrip().startswith(name) for r in self.rankings for name in r.names)
 
     def _claim(self, low: str, match: re.Match[str], segment: str, entity: str) -> RankClaim:
         word = match["word"]
@@ -168,7 +175,8 @@ class RankChecker:
         if not hits:
             return ()
         longest = max(length for length, _ in hits)
-        return tuple(dict.fromkeys(r for length, r in hits if length == longest))
+        chosen = {id(r): r for length, r in hits if length == longest}
+        return tuple(chosen.values())
 
     def _candidates(self, claim: RankClaim) -> list[Ranking]:
         pool = list(claim.measures) or [r for r in self.rankings if r.entity == claim.entity]
