@@ -44,7 +44,8 @@ def test_the_corpus_covers_every_kind_for_every_demo_client() -> None:
     assert {(client, kind) for client, kind, _ in PLANTED} == {(c, k) for c in DEMO_CLIENTS for k in KINDS}
 
 
-@pytest.mark.parametrize(("client", "kind", "text"), PLANTED, ids=[f"{c[:10]}-{k}: {t[:50]}" for c, k, t in PLANTED])
+@pytest.mark.parametrize(("client", "kind", "text"), PLANTED,
+                         ids=[f"{c[:10]}-{k}: {t[:50]}" for c, k, t in PLANTED])
 def test_planted_contradiction_is_flagged(reports: dict[str, Report], client: str, kind: str,
                                           text: str) -> None:
     flags = consistency_checker(reports[client]).check(text)

@@ -73,7 +73,8 @@ def segment_facts(report: Report, facts: list[MetricFact]) -> list[MetricFact]:
             if str(segment).lower() in NOT_A_SEGMENT or not _active(before, after, is_additive(fact.metric)):
                 continue
             low = str(segment).lower()
-            names = tuple(form.format(segment=low, name=name) for name in fact.names for form in SEGMENT_FORMS)
+            names = tuple(form.format(segment=low, name=name)
+                          for name in fact.names for form in SEGMENT_FORMS)
             change = after / before - 1 if before else math.nan
             found.append(MetricFact(
                 metric=fact.metric, label=f"{fact.label} from {segment}", names=names, unit=fact.unit,
@@ -102,11 +103,12 @@ def rankings(report: Report, facts: list[MetricFact]) -> list[Ranking]:
         live = parts[[str(s).lower() not in NOT_A_SEGMENT and _active(float(b), float(a), additive)
                       for s, b, a in zip(parts.index, parts["before"], parts["after"], strict=True)]]
         found.append(Ranking("channel", fact.metric, fact.label.lower(), fact.names, fact.better,
-                             "size" if additive else "ratio", fact.unit, clean_segments(live["after"].to_dict())))
+                             "size" if additive else "ratio", fact.unit,
+                             clean_segments(live["after"].to_dict())))
         growth = tuple(form.format(name) for name in fact.names for form in GROWTH_FORMS)
-        found.append(Ranking("channel", f"{fact.metric}_change", f"part of the change in {fact.label.lower()}",
-                             growth, fact.better, "growth", fact.unit,
-                             clean_segments(live["contribution"].to_dict())))
+        found.append(Ranking("channel", f"{fact.metric}_change",
+                             f"part of the change in {fact.label.lower()}", growth, fact.better,
+                             "growth", fact.unit, clean_segments(live["contribution"].to_dict())))
     return found + budget_rankings(report)
 
 

@@ -79,7 +79,7 @@ def filled_sentence_spans(token_text: str, tokens: Sequence[str],
             for start, end in merged]
 
 
-# A filled piece: (start in filled text, end in filled text, start in token text, end in token text, is a value)
+# A piece of the filled text: (start, end) there, (start, end) in the token text, and whether it is a value
 _Piece = tuple[int, int, int, int, bool]
 
 
