@@ -43,13 +43,15 @@ class Window:
 
 @dataclass(frozen=True)
 class Windows:
-    """The reported window and the two it is compared with; ``partial`` for as-of reports."""
+    """The reported window and the two it is compared with; ``partial`` for as-of reports,
+    ``whole`` the period it is a part of."""
 
     now: Window
     previous: Window
     last_year: Window
     partial: bool
     kind: str  # month or week
+    whole: Window
 
 
 def _month(year: int, month: int) -> Window:
@@ -81,10 +83,10 @@ def windows_for(period: str, as_of: str | None = None) -> Windows:
         year_ago = _month(year - 1, month)
         kind = "month"
     if as_of is None or date.fromisoformat(as_of) >= whole.end:
-        return Windows(whole, before, year_ago, partial=False, kind=kind)
+        return Windows(whole, before, year_ago, partial=False, kind=kind, whole=whole)
     now = Window(whole.start, date.fromisoformat(as_of))
     return Windows(now, _first_days(before, now.days), _first_days(year_ago, now.days),
-                   partial=True, kind=kind)
+                   partial=True, kind=kind, whole=whole)
 
 
 @dataclass(frozen=True)
@@ -201,19 +203,24 @@ _DASH = r"\s*[-\u2013\u2014]\s*"
 
 def label_pattern(window: Window, kind: str, partial: bool) -> str:
     """A regular expression for the name of a window: ``June 2003``, ``Week 31, 2003`` (or
-    ``2003-W31``), ``1\u201315 June 2003`` for the first days of a month."""
+    ``2003-W31``); the first days of a month as ``1\u201315 June 2003`` or ``1 Jun \u2013 15 Jun
+    2003`` (how the days are written is a matter of style, which days they are is not)."""
     month = calendar.month_name[window.start.month]
     if partial and kind == "month":
-        return rf"\b{window.start.day}{_DASH}{window.end.day} {month} {window.end.year}\b"
+        name = f"({month}|{calendar.month_abbr[window.start.month]})"
+        return (rf"\b{window.start.day}(\s{name})?{_DASH}{window.end.day}\s{name}\s"
+                rf"{window.end.year}\b")
     if kind == "month":
         return rf"\b{month} {window.start.year}\b"
     iso = window.start.isocalendar()
     return rf"(Week {iso.week}\b,? {iso.year}|{iso.year}-W{iso.week:02d})"
 
 
+_MONTHS = "|".join(calendar.month_name[1:] + calendar.month_abbr[1:])
 _PERIOD_WORDS = re.compile(
-    r"(\d{1,2}(" + _DASH + r"\d{1,2})?\s+)?(" + "|".join(calendar.month_name[1:]) + r")\s+\d{4}"
-    r"|Week \d{1,2},? \d{4}|\d{4}-W\d{2}|\b(19|20)\d{2}\b")
+    rf"\b\d{{1,2}}(?=({_DASH}\d{{1,2}})?\s+({_MONTHS})\b)"  # the days of "1\u201315 June"
+    rf"|{_DASH}\d{{1,2}}(?=\s+({_MONTHS})\b)"
+    rf"|\b({_MONTHS})\s+\d{{4}}\b|\bWeek \d{{1,2}}\b|\b\d{{4}}-W\d{{2}}\b|\b(19|20)\d{{2}}\b")
 
 
 def shows_no_number(text: str | None) -> bool:

@@ -163,6 +163,9 @@ def test_run_summary_holds_the_numbers_pandas_finds(batches: Callable[[RealFile]
     if summary.get("reported") != windows.now.as_dict():
         problems.append(f"reported: expected {windows.now.as_dict()}, "
                         f"got {summary.get('reported')}")
+    full = {**windows.whole.as_dict(), "kind": windows.kind, "key": trial.period}
+    if summary.get("full_period") != full:
+        problems.append(f"full_period: expected {full}, got {summary.get('full_period')}")
     shown = {kpi["label"]: kpi for kpi in summary["kpis"]}
     for spec, want in zip(real_file.kpis, expected, strict=True):
         kpi = shown.get(want.label)
