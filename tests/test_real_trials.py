@@ -32,7 +32,7 @@ from tests.real_trials_expected import KpiExpectation as K
 from tests.real_trials_files import FILES, RealFile, Trial
 from tests.scorecard_html import Scorecard, read_scorecard
 
-from nbreport.batch import run_batch
+from nbreport.batch import ClientResult, run_batch
 from nbreport.settings import Settings
 
 pytestmark = [pytest.mark.kernel, pytest.mark.realdata]
@@ -78,7 +78,7 @@ class Outcome:
     """What one batch produced for one file."""
 
     settings: Settings
-    results: dict[str, Any]  # client id -> ClientResult
+    results: dict[str, ClientResult]  # by client id
     manifests: dict[str, dict[str, Any]] = field(default_factory=dict)  # period key -> manifest
 
     def entry(self, client_id: str, period_key: str) -> dict[str, Any]:
