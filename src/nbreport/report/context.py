@@ -161,7 +161,7 @@ class Report:
     def triangulation(self) -> list[TriangulationResult]:
         """One reconciliation per ``triangulation`` check in params."""
         return [triangulate(self.data, spec, self.period, self.reported, self.fmt)
-                for spec in self.params.triangulation]
+                for spec in self.params.triangulation_checks]
 
     @functools.cached_property
     def customer_success(self) -> CustomerSuccessResult:
@@ -224,7 +224,8 @@ def open_report(
             "client.id", f"is '{client_params.client.id}', not the client being run ('{client_id}')")])
     root = Path(data_dir) if data_dir else project / "data"
     data = load_sources(list(client_params.sources), client_data_dir(root, client_id),
-                        currency=client_params.client.currency)
+                        currency=client_params.client.currency,
+                        alternatives=client_params.alternatives)
     reported = client_params.report_period
     data.check_period(reported.start, reported.end)  # a source with nothing for the period stops here
     return Report(client_params, data, project_dir=project,
