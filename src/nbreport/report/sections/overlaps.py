@@ -59,8 +59,8 @@ def _metrics(report: Report, overlap: OverlapSpec) -> list[str]:
     kinds = {source.kind for source in report.params.sources}
     kind = next(source.kind for source in report.params.sources if source.name == overlap.sources[0])
     found = report_metrics(kind, kinds, report.params.kpis)
-    if kind == "ads" and "spend" not in found:  # what the budget and every cost metric add up
-        found.insert(0, "spend")
+    if kind == "ads":  # spend first: its shares are what the budget and every cost add up
+        found = ["spend", *(name for name in found if name != "spend")]
     return [name for name in found if METRICS[name].unit != "percent"]
 
 
