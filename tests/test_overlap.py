@@ -23,7 +23,6 @@ from nbreport.report.sections import data_sources
 from nbreport.sources import load_sources
 from tests.real_sources import facebook_ads
 
-OCTOBER = Period.parse("2026-10")
 HUBSPOT_STAGES = ["Appointment scheduled", "Qualified to buy", "Contract sent", "Closed won"]
 SALESFORCE_STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Closed Won"]
 
@@ -276,3 +275,17 @@ def test_real_export_read_twice_counts_once_as_alternatives(real_data: Path) -> 
     assert [c.label for c in checked.triangulation_checks] == [
         "Ad spend: advertiser-approved and platform-reported",
         "Conversions: advertiser-approved and platform-reported"]
+
+
+def test_readme_overlaps_example_is_valid() -> None:
+    import re
+
+    from nbreport.params.overlaps import OverlapSpec
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    block = re.search(r"\*\*Sources of one kind\*\*.*?```yaml\n(.*?)```", readme, re.S)
+    assert block is not None
+    entries = [OverlapSpec.model_validate(item) for item in yaml.safe_load(block.group(1))["overlaps"]]
+    assert [entry.relation for entry in entries] == ["parts", "alternatives"]
+    assert entries[1].set_aside == ["salesforce"]
