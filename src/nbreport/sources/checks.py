@@ -169,15 +169,18 @@ def filled_warnings(source: str, filled: list[tuple[int, str]]) -> list[DataWarn
 
 def defaulted_warnings(result: Harmonised, spec: SourceSpec) -> list[DataWarning]:
     """Per month, the rows whose text column (the channel) was blank or missing and so shows the
-    column's default, e.g. "312 rows (spend 1,234.56 GBP) had no channel; they are shown as
-    'Unknown'"."""
+    column's default, e.g. "in October 2026, 312 rows (spend 1,234.56 GBP) had no channel
+    (blank); they are shown as 'Unknown'." Months let the report show those of the periods it
+    compares."""
     warnings = []
     for name, mask in result.defaulted.items():
         if not mask.any():
             continue
         default = next(column.default for column in CANONICAL[spec.kind] if column.name == name)
         why = "blank" if name in result.columns else "not in the export"
-        rows = result.table.filter(pa.array(mask)).to_pandas()
+        wanted = ["date", *(c for c in (WEIGHED_BY.get(spec.kind, ("",))[0], "currency")
+                            if c in result.table.column_names)]
+        rows = result.table.select(wanted).filter(pa.array(mask)).to_pandas()
         for month, part in rows.groupby(rows["date"].dt.to_period("M"), sort=True):
             days = part["date"]
             warnings.append(DataWarning(

@@ -17,6 +17,7 @@ from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render, trusted
 from nbreport.report.tables import data_table
 
+SURVEY_RESPONSES = ("nps_responses", "csat_responses", "ces_responses")
 ROLE_WORDS = {"part": "Added up", "truth": "Truth: in the report", "alternative": "Checked only"}
 
 
@@ -42,8 +43,12 @@ def overlap_frame(report: Report, overlap: OverlapSpec) -> tuple[pd.DataFrame, d
         rows.append({"Source": source, "Role": ROLE_WORDS[role],
                      **{labels[m]: _value(totals, m) for m in metrics}})
     frame = pd.DataFrame(rows)
+    if len(metrics) > 1:  # a metric none of them holds says nothing (e.g. CES in an NPS survey)
+        empty = [labels[m] for m in metrics if not frame[labels[m]].fillna(0).any()]
+        metrics = [m for m in metrics if labels[m] not in empty] or metrics[:1]
+        frame = frame[["Source", "Role", *(labels[m] for m in metrics)]]
     units = {labels[m]: METRICS[m].unit for m in metrics}
-    if overlap.relation == "parts":
+    if overlap.relation == "parts" and _kind(report, overlap) != "survey":  # scales differ
         first = labels[metrics[0]]
         total = frame[first].sum(min_count=1)
         frame[f"Share of {first.lower()}"] = frame[first] / total if total else float("nan")
@@ -55,9 +60,15 @@ def overlap_frame(report: Report, overlap: OverlapSpec) -> tuple[pd.DataFrame, d
     return frame, units
 
 
+def _kind(report: Report, overlap: OverlapSpec) -> str:
+    return next(source.kind for source in report.params.sources if source.name == overlap.sources[0])
+
+
 def _metrics(report: Report, overlap: OverlapSpec) -> list[str]:
     kinds = {source.kind for source in report.params.sources}
-    kind = next(source.kind for source in report.params.sources if source.name == overlap.sources[0])
+    kind = _kind(report, overlap)
+    if kind == "survey":  # each scale's responses: what each survey adds
+        return list(SURVEY_RESPONSES)
     found = report_metrics(kind, kinds, report.params.kpis)
     if kind == "ads":  # spend first: its shares are what the budget and every cost add up
         found = ["spend", *(name for name in found if name != "spend")]
