@@ -77,7 +77,7 @@ class KpiResult:
     caveats:
         What a value holds less than its period, per period key ("web data ends on 2026-10-20").
     inputs:
-        Summed metric -> the sources its rows came from.
+        Summed metric -> the kind of data and the sources its rows came from.
     """
 
     metric: str
@@ -106,7 +106,7 @@ class KpiResult:
     periods: Mapping[str, Period | None] = field(default_factory=dict)
     notes: Mapping[str, str] = field(default_factory=dict)
     caveats: Mapping[str, str] = field(default_factory=dict)
-    inputs: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    inputs: Mapping[str, SummedFrom] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values: NaN as ``None``, periods as ``{"start", "end"}``."""
@@ -119,9 +119,10 @@ class KpiResult:
                 value = {key: None if p is None else {"start": p.start.isoformat(),
                                                       "end": p.end.isoformat()}
                          for key, p in value.items()}
+            elif item.name == "inputs":
+                value = {key: {"kind": v.kind, "sources": list(v.sources)} for key, v in value.items()}
             elif isinstance(value, Mapping):
-                value = {key: list(v) if isinstance(v, (tuple, list)) else v
-                         for key, v in value.items()}
+                value = dict(value)
             plain[item.name] = value
         return plain
 
@@ -196,10 +197,18 @@ def kpi_status(actual: float, target: float, better: str, thresholds: StatusThre
 
 
 @dataclass(frozen=True)
-class KpiInputs:
-    """Where one KPI's rows come from: summed metric -> sources, and those sources' coverage."""
+class SummedFrom:
+    """The canonical kind a summed metric is taken from and the sources whose rows are summed."""
 
-    sources: Mapping[str, Sequence[str]]
+    kind: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KpiInputs:
+    """Where one KPI's rows come from: summed metric -> kind and sources, and their coverage."""
+
+    sources: Mapping[str, SummedFrom]
     coverage: Sequence[SourceCoverage]
 
     def availability(self, periods: Mapping[str, Period]) -> dict[str, PeriodValue]:

@@ -22,10 +22,10 @@ from nbreport.metrics.budget import BudgetReport, budget_report
 from nbreport.metrics.contribution import decompose_change
 from nbreport.metrics.customer_success import CustomerSuccessResult, customer_success_report
 from nbreport.metrics.coverage import SourceCoverage, coverage_by_source
-from nbreport.metrics.daily import daily_metrics, feeding_sources, period_totals
+from nbreport.metrics.daily import daily_metrics, period_totals, summed_sources
 from nbreport.metrics.definitions import summed_inputs
 from nbreport.metrics.insights import Insights
-from nbreport.metrics.kpis import KpiInputs, KpiResult, comparison_periods, scorecard
+from nbreport.metrics.kpis import KpiInputs, KpiResult, SummedFrom, comparison_periods, scorecard
 from nbreport.metrics.triangulation import TriangulationResult, triangulate
 from nbreport.metrics.spec import KpiSpec
 from nbreport.params import ClientParams, Period, load_client_params, params_from_plain, params_hash
@@ -101,8 +101,9 @@ class Report:
 
     def metric_inputs(self, metric: str, source: str | None = None) -> KpiInputs:
         """The sources a metric is summed from and what they cover."""
-        sources = {name: feeding_sources(self.data, name, source) for name in summed_inputs(metric)}
-        feeding = dict.fromkeys(s for names in sources.values() for s in names)
+        found = {name: summed_sources(self.data, name, source) for name in summed_inputs(metric)}
+        sources = {name: SummedFrom(used[0], tuple(used[1])) for name, used in found.items() if used}
+        feeding = dict.fromkeys(s for used in sources.values() for s in used.sources)
         return KpiInputs(sources, [self.coverage[s] for s in feeding if s in self.coverage])
 
     def comparable(self, metric: str, key: str = "previous") -> bool:
@@ -187,7 +188,7 @@ class Report:
     def triangulation(self) -> list[TriangulationResult]:
         """One reconciliation per ``triangulation`` check in params."""
         return [triangulate(self.data, spec, self.period, self.reported, self.fmt)
-                for spec in self.params.triangulation]
+                for spec in self.params.triangulation_checks]
 
     @functools.cached_property
     def customer_success(self) -> CustomerSuccessResult:
@@ -250,7 +251,8 @@ def open_report(
             "client.id", f"is '{client_params.client.id}', not the client being run ('{client_id}')")])
     root = Path(data_dir) if data_dir else project / "data"
     data = load_sources(list(client_params.sources), client_data_dir(root, client_id),
-                        currency=client_params.client.currency)
+                        currency=client_params.client.currency,
+                        alternatives=client_params.alternatives)
     reported = client_params.report_period
     data.check_period(reported.start, reported.end)  # a source with nothing for the period stops here
     return Report(client_params, data, project_dir=project,

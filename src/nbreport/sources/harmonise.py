@@ -47,6 +47,8 @@ class Harmonised:
     extra: dict[str, pd.Series] = field(default_factory=dict)  # export columns of unique_key
     raw_columns: list[str] = field(default_factory=list)
     filled: list[tuple[int, str]] = field(default_factory=list)  # (rows, what) blanks defaulted
+    defaulted: dict[str, np.ndarray] = field(default_factory=dict)  # text column -> rows given its
+    # default (a blank or missing channel shown as "Unknown"), told in the report
 
 
 @dataclass
@@ -125,6 +127,7 @@ class _Harmoniser:
             self.dropped.append((len(raw.dropped), f"lines that are no data rows, such as {shown}"))
         self.notes: list[str] = []
         self.filled: list[tuple[int, str]] = []  # (rows, what) blanks given the column's default
+        self.defaulted: dict[str, np.ndarray] = {}  # text column -> rows given its default
 
     # --- orchestration ------------------------------------------------------------------
     def run(self) -> Harmonised:
@@ -146,7 +149,7 @@ class _Harmoniser:
         extra = {name: pd.Series(self._text(name).to_pylist(), dtype=object)
                  for name in self.mapping.unique_key or () if name in names and name not in converted}
         return Harmonised(table, self.raw.rows, self.dropped, self.notes, chosen, extra, names,
-                          self.filled)
+                          self.filled, self.defaulted)
 
     # --- columns ------------------------------------------------------------------------
     def _resolve_columns(self) -> tuple[dict[str, str], dict[str, str]]:
@@ -265,6 +268,8 @@ class _Harmoniser:
             export_name = f"{column.name} (constant)"
             array = _repeat(constants[column.name], length)
         else:
+            if column.type == "str" and column.default:  # no such column: every row defaulted
+                self.defaulted[column.name] = np.ones(length, dtype=bool)
             return _default(column, length)
         if column.name in self.mapping.values:
             array = _recode(self._text(export_name) if column.name in chosen else array,
@@ -349,6 +354,7 @@ class _ColumnContext:
                     f"found '{text[position]}', expected one of {', '.join(self.column.choices)}; "
                     f"map the export's values with mapping.values.{self.column.name}", position)
         if self.column.default:
+            self.owner.defaulted[self.column.name] = blank
             text = pc.if_else(pc.equal(text, ""), str(self.column.default), text)
         return text
 

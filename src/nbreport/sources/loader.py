@@ -26,6 +26,7 @@ from nbreport.sources.checks import (
     DataWarning,
     check_currencies,
     check_source,
+    defaulted_warnings,
     dropped_warnings,
     filled_warnings,
     gap_warnings,
@@ -72,6 +73,7 @@ class ClientData:
     tables: dict[str, pd.DataFrame]
     provenance: list[Provenance] = field(default_factory=list)
     specs: list[SourceSpec] = field(default_factory=list)
+    alternatives: dict[str, str] = field(default_factory=dict)  # set-aside source -> its truth
 
     def table(self, kind: str) -> pd.DataFrame:
         """All rows of one kind (every source of that kind together); empty if none."""
@@ -151,10 +153,12 @@ def resolve_source_path(spec: SourceSpec, client_dir: Path) -> Path:
 
 
 def load_sources(sources: list[SourceSpec], client_dir: Path, *,
-                 currency: str | None = None) -> ClientData:
+                 currency: str | None = None, alternatives: dict[str, str] | None = None) -> ClientData:
     """Read, harmonise, check and combine every source; raises :class:`DataError` on the first bad one.
 
     ``currency`` is the client's currency: a source whose export says another one is refused.
+    ``alternatives`` maps a source to the truth source it measures the same rows as (params
+    ``overlaps``): its rows are loaded and checked, never summed.
     """
     parts: dict[str, list[pa.Table]] = {}
     provenance = []
@@ -169,7 +173,7 @@ def load_sources(sources: list[SourceSpec], client_dir: Path, *,
     # one conversion per kind: Arrow tables concatenate without copying, pandas frames do not
     tables = {kind: pa.concat_tables(tables, promote_options="permissive").to_pandas()
               for kind, tables in parts.items()}
-    return ClientData(tables, provenance, list(sources))
+    return ClientData(tables, provenance, list(sources), dict(alternatives or {}))
 
 
 def load_source(spec: SourceSpec, client_dir: Path) -> tuple[pd.DataFrame, Provenance]:
@@ -186,6 +190,7 @@ def _load(spec: SourceSpec, client_dir: Path) -> tuple[pa.Table, Provenance]:
     check_source(result, spec, effective_mapping(spec).unique_key)
     table = result.table
     warnings = (dropped_warnings(spec.name, result.dropped) + filled_warnings(spec.name, result.filled)
+                + defaulted_warnings(result, spec)
                 + gap_warnings(table, spec.name, spec.kind) + outlier_warnings(table, spec.name, spec.kind))
     first, last = pc.min_max(table.column("date")).values()
     record = Provenance(

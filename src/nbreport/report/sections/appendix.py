@@ -13,6 +13,7 @@ from datetime import date
 from nbreport import __version__
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render
+from nbreport.report.sections.overlaps import source_split
 from nbreport.sources.checks import DataWarning
 from nbreport.sources.loader import Provenance
 from nbreport.sources.presets import PRESETS
@@ -34,9 +35,10 @@ def data_sources(report: Report) -> Fragment:
         (warnings if shown else earlier).append(warning)
     items = [{"source": w.source, "label": CHECK_LABELS[w.check], "message": w.message}
              for w in sorted(warnings, key=lambda w: (w.source, w.check, w.first_date or ""))]
-    return render("data_sources.html.j2", f"Data sources: {len(rows)}, {len(items)} data-quality notes",
-                  rows=rows, warnings=items, earlier=_earlier_summary(earlier),
-                  params_hash=report.params_hash, version=__version__)
+    appendix = render("data_sources.html.j2", f"Data sources: {len(rows)}, {len(items)} data-quality notes",
+                      rows=rows, warnings=items, earlier=_earlier_summary(earlier),
+                      params_hash=report.params_hash, version=__version__)
+    return Fragment(appendix.html + source_split(report).html, appendix.text)
 
 
 def _source_row(report: Report, record: Provenance) -> dict[str, str]:
