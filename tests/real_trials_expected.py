@@ -110,12 +110,22 @@ def window_sum(rows: pd.DataFrame, column: str, window: Window) -> float | None:
     """
     total, covered = 0.0, False
     for _, own in rows.groupby("source"):
+        if _cuts_a_monthly_row(own, window):
+            return None  # a row dated on the 1st holds its whole month: no value for part of it
         first, last = own["date"].min().date(), own["date"].max().date()
         inside = own[(own["date"].dt.date >= window.start) & (own["date"].dt.date <= window.end)]
         if len(inside) or not (window.end < first or window.start > last):
             covered = True
             total += float(inside[column].sum(skipna=True))
     return total if covered else None
+
+
+def _cuts_a_monthly_row(own: pd.DataFrame, window: Window) -> bool:
+    """Whether the source has one row per month (all dated on the 1st) and the window does not
+    hold whole months."""
+    monthly = own["date"].nunique() >= 3 and bool((own["date"].dt.day == 1).all())
+    month_end = calendar.monthrange(window.end.year, window.end.month)[1]
+    return monthly and (window.start.day != 1 or window.end.day != month_end)
 
 
 def kpi_value(rows: pd.DataFrame, kpi: KpiExpectation, window: Window) -> float | None:

@@ -285,3 +285,14 @@ def test_a_source_that_stops_mid_period_says_so_with_its_last_date(tmp_path: Pat
     assert kpi.actual == 20 * 4 and kpi.previous == 30 * 4
     assert kpi.caveats["now"] == "export data ends on 2019-10-20, before October 2019 ends"
     assert "data ends on 2019-10-20" in sections.scorecard(report).html
+
+
+def test_a_weekday_business_whose_file_starts_on_a_monday_covers_the_month(tmp_path: Path) -> None:
+    """Seen on the real call-centre file: it starts on Monday 3 March 2003 because 1-2 March were
+    a weekend; March is compared whole (a careful reader sums its rows), not called incomplete."""
+    days = [d for d in pd.date_range("2003-03-03", "2003-04-30", freq="D") if d.weekday() < 5]
+    rows = pd.DataFrame({"Month": [d.strftime("%Y-%m-%d") for d in days], "Visits": 7})
+    report, kpi = _kpi(_project(tmp_path, rows, "2003-04"))
+    march = sum(1 for d in days if d.month == 3) * 7
+    assert kpi.previous == march and not kpi.note("previous")
+    assert report.coverage["export"].slack == 2

@@ -53,6 +53,9 @@ def _params(real_file: RealFile, trial: Trial) -> dict[str, Any]:
     }
     if trial.as_of:
         params["as_of"] = trial.as_of
+    if len(real_file.sources) > 1:  # two exports of one kind: different rows, to be added up
+        params["overlaps"] = [{"sources": [s["name"] for s in real_file.sources],
+                               "relation": "parts"}]
     return params
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from nbreport.params.period import Period
@@ -28,6 +29,8 @@ Cover = Literal["all", "part", "none"]
 # that happen to fall on Mondays are not a weekly export.
 MIN_DATES_FOR_MONTHS = 3
 MIN_DATES_FOR_WEEKS = 4
+MAX_SLACK_DAYS = 6  # quiet days in a row that are usual (weekends, holidays), at most
+SLACK_QUANTILE = 0.95  # the gap between dated days that 95% of gaps do not exceed
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class SourceCoverage:
         First day of the first row's span and last day of the last row's span.
     anchor:
         For weekly rows, the weekday (0 = Monday) their dates fall on.
+    slack:
+        Days without rows the source usually has in a row (2 for a business closed at
+        weekends): a period starting on a Saturday before the first Monday of data is covered.
     """
 
     source: str
@@ -49,12 +55,15 @@ class SourceCoverage:
     first: date
     last: date
     anchor: int = 0
+    slack: int = 0
 
     def cover(self, period: Period) -> Cover:
         """Whether the source's days hold all, part or none of ``period``."""
+        first = self.first - timedelta(days=self.slack)
+        last = self.last + timedelta(days=self.slack)
         if period.end < self.first or period.start > self.last:
             return "none"
-        if period.start >= self.first and period.end <= self.last:
+        if period.start >= first and period.end <= last:
             return "all"
         return "part"
 
@@ -120,7 +129,18 @@ def source_coverage(source: str, days: pd.Series, grain: str = "auto") -> Source
         first, last = first.replace(day=1), last.replace(day=_month_days(last))
     elif chosen == "week":
         last = last + timedelta(days=6)
-    return SourceCoverage(source, chosen, first, last, anchor)
+    slack = _usual_quiet_days(dated) if chosen == "day" else 0
+    return SourceCoverage(source, chosen, first, last, anchor, slack)
+
+
+def _usual_quiet_days(days: pd.Series) -> int:
+    """Days without rows a daily source usually has in a row: the gap between its dated days
+    that 95% of gaps do not exceed, less one (2 for weekdays only), at most a week's worth."""
+    distinct = pd.DatetimeIndex(pd.unique(days)).sort_values()
+    if len(distinct) < MIN_DATES_FOR_WEEKS:
+        return 0
+    gaps = (distinct[1:] - distinct[:-1]).days
+    return int(min(max(np.quantile(gaps, SLACK_QUANTILE, method="lower") - 1, 0), MAX_SLACK_DAYS))
 
 
 def coverage_by_source(tables: dict[str, pd.DataFrame],

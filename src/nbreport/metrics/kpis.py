@@ -71,7 +71,7 @@ class KpiResult:
         Days in the reported period and in each comparison period.
     periods:
         ``now``, ``previous`` and ``last_year``: the bounds each value was summed over
-        (``None`` for a comparison that has no value).
+        (``None`` for a comparison that has no value; ``now`` is always the reported period).
     notes:
         Why a value is missing, per period key ("no data for October 2025").
     caveats:
@@ -266,7 +266,7 @@ def _kpi_result(kpi: KpiSpec, totals: dict[str, pd.Series], periods: dict[str, P
         pace=attainment(projected, full_target, kpi.better),
         days=reported.days, previous_days=periods["previous"].days,
         last_year_days=periods["last_year"].days,
-        periods={key: period if available[key].available else None
+        periods={key: period if available[key].available or key == "now" else None
                  for key, period in periods.items()},
         notes={key: found.reason for key, found in available.items() if not found.available},
         caveats={key: found.reason for key, found in available.items()
