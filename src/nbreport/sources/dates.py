@@ -85,6 +85,8 @@ class Distinct:
 
 def human(fmt: str) -> str:
     """``%d/%m/%Y`` -> ``DD/MM/YYYY``, for messages."""
+    if fmt in EPOCH_FORMATS:
+        return f"a Unix time in {'milliseconds' if fmt == 'epoch_ms' else 'seconds'} (1900 to 2200)"
     for directive, word in (("%Y", "YYYY"), ("%y", "YY"), ("%m", "MM"), ("%d", "DD"),
                             ("%b", "Mon"), ("%B", "Month"), ("%H", "hh"), ("%I", "hh"),
                             ("%M", "mm"), ("%S", "ss"), ("%z", "+zone"), ("%p", "AM/PM"),
@@ -107,7 +109,7 @@ def parse_dates(text: pa.Array, formats: list[str] | None, year: int | None = No
     """Calendar days from text (blank -> null); raises :class:`DateProblem`."""
     column = Distinct.of(text)
     if formats:
-        days = _with_formats(column, formats, year, read_days)
+        days = _with_formats(column, formats, year)
         format_used = None
     else:
         from nbreport.sources.date_readings import recognise
@@ -117,7 +119,8 @@ def parse_dates(text: pa.Array, formats: list[str] | None, year: int | None = No
     bad = np.isnat(days) & ~column.blank
     if bad.any():
         shown = " or ".join(human(f) for f in formats) if formats else human(ISO_DAY)
-        hint = "" if formats else "; give the export's format in mapping.date_format (e.g. '%d/%m/%Y')"
+        hint = "" if formats else ("; give the export's format in mapping.date_format "
+                                   "(e.g. '%d/%m/%Y')")
         raise _unread(column, bad, f"a date as {shown}", hint, formats or [ISO_DAY])
     values = pa.array(days.astype("datetime64[s]"), pa.timestamp("s"), mask=np.isnat(days))
     return ParsedDates(pc.take(values, column.indices), format_used)
@@ -130,13 +133,16 @@ def read_days(values: pa.Array, fmt: str, year: int | None) -> np.ndarray:
     if fmt in EPOCH_FORMATS:
         return _epoch(values, fmt).astype("datetime64[D]")
     wall = _read_wall(values, fmt, year).wall
-    if not strptime.has_time(fmt):
-        retry = np.isnat(wall) & np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False))
+    if not strptime.has_time(fmt) and np.isnat(wall).any():
+        stripped = pc.replace_substring_regex(values, _TIME_SUFFIX.pattern, "")
+        retry = np.isnat(wall) & _mask(pc.not_equal(stripped, values))  # values with a time
         if retry.any():
-            stripped = pc.replace_substring_regex(pc.filter(values, pa.array(retry)),
-                                                  _TIME_SUFFIX.pattern, "")
-            wall[retry] = _read_wall(stripped, fmt, year).wall
+            wall[retry] = _read_wall(pc.filter(stripped, pa.array(retry)), fmt, year).wall
     return wall.astype("datetime64[D]")
+
+
+def _mask(array: pa.Array) -> np.ndarray:
+    return np.asarray(array.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _read_wall(values: pa.Array, fmt: str, year: int | None) -> strptime.WallTimes:
@@ -160,21 +166,23 @@ def _plausible(wall: np.ndarray) -> np.ndarray:
 def _epoch(values: pa.Array, fmt: str) -> np.ndarray:
     """Instants (``datetime64[us]``, UTC) from Unix timestamps in seconds or milliseconds."""
     whole = pc.if_else(pc.match_substring_regex(values, r"^-?\d{1,15}$"), values, None)
-    numbers = pc.cast(whole, pa.int64()).to_numpy(zero_copy_only=False)
+    numbers = pc.cast(whole, pa.int64()).fill_null(np.iinfo(np.int64).min).to_numpy()
     unit = EPOCH_FORMATS[fmt]
-    instants = np.where(np.isnan(numbers.astype(float)), _NAT.astype(f"datetime64[{unit}]"),
-                        np.nan_to_num(numbers).astype(np.int64).astype(f"datetime64[{unit}]"))
-    return _plausible(instants.astype("datetime64[us]"))
+    low, high = (np.datetime64(f"{year}-01-01", unit).astype(np.int64)
+                 for year in (MIN_YEAR, MAX_YEAR + 1))
+    inside = (numbers >= low) & (numbers < high)  # checked before any unit change can overflow
+    instants = np.where(inside, numbers, np.iinfo(np.int64).min).astype(f"datetime64[{unit}]")
+    return instants.astype("datetime64[us]")
 
 
-def _with_formats(column: Distinct, formats: list[str], year: int | None, reader) -> np.ndarray:
+def _with_formats(column: Distinct, formats: list[str], year: int | None) -> np.ndarray:
     """Each value read by the first format that reads it."""
     result = np.full(len(column.values), np.datetime64("NaT"), dtype="datetime64[D]")
     for fmt in formats:
         missing = np.isnat(result) & ~column.blank
         if not missing.any():
             break
-        result[missing] = reader(pc.filter(column.values, pa.array(missing)), fmt, year)
+        result[missing] = read_days(pc.filter(column.values, pa.array(missing)), fmt, year)
     return result
 
 
@@ -187,8 +195,8 @@ def _unread(column: Distinct, bad: np.ndarray, shown: str, hint: str,
     more = f" ({count} rows like this)" if count > 1 else ""
     impossible = [f for f in formats if _shaped_like(value, f)]
     if impossible:
-        return DateProblem(f"found '{value}', which is no day of the calendar (it has the shape "
-                           f"of {human(impossible[0])}, but that day does not exist){more}; "
+        return DateProblem(f"found '{value}', which is no day of the calendar (it is written as "
+                           f"{human(impossible[0])}, but no such date or time exists){more}; "
                            "correct it in the export", column.first_row(bad))
     return DateProblem(f"found '{value}', expected {shown}{more}{hint}", column.first_row(bad))
 

@@ -101,19 +101,23 @@ def _read_vectorised(values: pa.Array, fmt: str) -> WallTimes:
 
     fields = pc.extract_regex(values, _pattern(fmt))
     matched = np.asarray(fields.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-    names = {fields.type.field(i).name for i in range(fields.type.num_fields)}
-
-    def text(name: str) -> pa.Array:
-        return pc.utf8_trim_whitespace(pc.struct_field(fields, name).fill_null(""))
+    nat = np.full(len(values), np.iinfo(np.int64).min, dtype=np.int64)
+    if not matched.any():
+        return WallTimes(nat.astype("datetime64[us]"), None if "z" not in directives(fmt) else nat)
+    found = pc.filter(fields, pa.array(matched))  # a struct of the captured text, no nulls
+    names = {found.type.field(i).name for i in range(found.type.num_fields)}
+    size = len(found)
 
     def number(name: str, default: int) -> np.ndarray:
         if name not in names:
-            return np.full(len(values), default, dtype=np.int64)
-        digits = pc.if_else(pc.equal(text(name), ""), "0", text(name))
+            return np.full(size, default, dtype=np.int64)
+        digits = found.field(name)
+        if name == "d":  # Python also reads a space-padded day (' 5')
+            digits = pc.utf8_trim_whitespace(digits)
         return np.asarray(pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False))
 
     def lookup(name: str, table: dict[str, int]) -> np.ndarray:
-        encoded = pc.dictionary_encode(pc.utf8_lower(text(name)))
+        encoded = pc.dictionary_encode(pc.utf8_lower(found.field(name)))
         codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
         words = np.array([table.get(word, 0) for word in encoded.dictionary.to_pylist()] or [0])
         return words[codes]
@@ -134,25 +138,27 @@ def _read_vectorised(values: pa.Array, fmt: str) -> WallTimes:
             meridian = lookup("p", {locale.am_pm[0]: 1, locale.am_pm[1]: 2})
             hour = np.where((meridian == 1) & (hour == 12), 0, hour)
             hour = np.where((meridian == 2) & (hour != 12), hour + 12, hour)
-    day = number("d", 1)
-    second = number("S", 0)
-    micro = np.zeros(len(values), dtype=np.int64)
+    day, second = number("d", 1), number("S", 0)
+    micro = np.zeros(size, dtype=np.int64)
     if "f" in names:  # 1 to 6 digits, a fraction of a second
-        padded = pc.utf8_rpad(text("f"), width=6, padding="0")
-        micro = np.asarray(pc.cast(pc.if_else(pc.equal(text("f"), ""), "0", padded), pa.int64())
-                           .to_numpy(zero_copy_only=False))
-    offset = _offsets(text("z")) if "z" in names else None
+        padded = pc.utf8_rpad(found.field("f"), width=6, padding="0")
+        micro = np.asarray(pc.cast(padded, pa.int64()).to_numpy(zero_copy_only=False))
+    offset = _offsets(found.field("z")) if "z" in names else None
     months = (year - 1970) * 12 + (month - 1)
     first = months.astype("datetime64[M]").astype("datetime64[D]")
     days_in_month = ((months + 1).astype("datetime64[M]").astype("datetime64[D]") - first).astype(np.int64)
-    valid = (matched & (month >= 1) & (day >= 1) & (day <= days_in_month) & (second <= 59)
-             & (year >= 1))
+    valid = (month >= 1) & (day >= 1) & (day <= days_in_month) & (second <= 59) & (year >= 1)
     if offset is not None:
         valid &= offset != np.iinfo(np.int64).min
     micros = (first.astype("datetime64[us]").astype(np.int64) + (day - 1) * _MICROS["D"]
               + hour * _MICROS["H"] + number("M", 0) * _MICROS["M"] + second * _MICROS["S"] + micro)
-    wall = np.where(valid, micros, np.iinfo(np.int64).min).astype("datetime64[us]")
-    return WallTimes(wall, offset)
+    wall = nat.copy()
+    wall[matched] = np.where(valid, micros, np.iinfo(np.int64).min)
+    full_offset = None
+    if offset is not None:
+        full_offset = np.zeros(len(values), dtype=np.int64)
+        full_offset[matched] = offset
+    return WallTimes(wall.astype("datetime64[us]"), full_offset)
 
 
 def _offsets(text: pa.Array) -> np.ndarray:
