@@ -68,14 +68,18 @@ def test_a_timestamp_column_reads_the_instant_in_utc(moment: datetime, fmt: str)
 @SETTINGS
 @given(moments=st.lists(written, min_size=1, max_size=12),
        fmts=st.lists(st.sampled_from(CANDIDATES), min_size=1, max_size=2, unique=True),
-       picks=st.randoms())
+       picks=st.randoms(), blanks=st.integers(0, 2))
 def test_without_a_format_a_column_is_read_as_written_or_refused(
-        moments: list[datetime], fmts: list[str], picks: random.Random) -> None:
-    """The column holds dates in one or two known formats: it is read right or refused, and a
-    suggested fix reads every row right."""
+        moments: list[datetime], fmts: list[str], picks: random.Random, blanks: int) -> None:
+    """The column holds dates in one or two known formats (and maybe blanks): it is read right
+    or refused, and a suggested fix reads every row right."""
     rows = [(moment.date(), picks.choice(fmts)) for moment in moments]
     texts = [day.strftime(fmt) for day, fmt in rows]
-    truth = [day for day, _ in rows]
+    truth: list[date | None] = [day for day, _ in rows]
+    for _ in range(blanks):
+        where = picks.randint(0, len(texts))
+        texts.insert(where, "")
+        truth.insert(where, None)
     try:
         result = parse_dates(pa.array(texts), None)
     except DateProblem as problem:
@@ -84,7 +88,7 @@ def test_without_a_format_a_column_is_read_as_written_or_refused(
             formats = eval(suggested.group(1))  # noqa: S307 (a Python literal the test reads back)
             formats = [formats] if isinstance(formats, str) else formats
             assert days_of(parse_dates(pa.array(texts), formats).values) == truth
-            assert all(_python_reads(text, formats) == day for text, day in zip(texts, truth))
+            assert all(_python_reads(text, formats) == day for text, day in zip(texts, truth) if text)
         return
     assert days_of(result.values) == truth
 

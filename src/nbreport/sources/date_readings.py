@@ -84,7 +84,7 @@ def recognise(column: Distinct, parsed: dict[str, np.ndarray]) -> tuple[np.ndarr
     one_shape = len(readings[0].formats) == 1
     if one_shape and len(complete) == 1:
         return complete[0].days, complete[0].formats[0]
-    if one_shape and len(readings) == 1:  # one format, and values it cannot read: the caller names the row
+    if one_shape and len(readings) == 1:  # values the one format cannot read: the caller names the row
         return readings[0].days, None
     unread_by_all = ~np.any([r.read for r in readings], axis=0) & ~column.blank
     position = column.first_row(unread_by_all) if unread_by_all.any() else None
@@ -95,9 +95,13 @@ def _distinct(readings: list[Reading]) -> list[Reading]:
     """Readings that give some value another day than every earlier one."""
     kept: list[Reading] = []
     for reading in readings:
-        if not any(np.array_equal(reading.days, other.days) for other in kept):
+        if not any(_same(reading.days, other.days) for other in kept):
             kept.append(reading)
     return kept
+
+
+def _same(days: np.ndarray, other: np.ndarray) -> bool:
+    return bool(((days == other) | (np.isnat(days) & np.isnat(other))).all())
 
 
 def explain(column: Distinct, parsed: dict[str, np.ndarray], readings: list[Reading],
@@ -110,7 +114,7 @@ def explain(column: Distinct, parsed: dict[str, np.ndarray], readings: list[Read
     lines = [_header(column, parsed, complete, example), "possible readings:"]
     lines += [f"  - {_line(column, reading, readings, example)}" for reading in shown]
     if len(readings) > len(shown):
-        lines.append(f"  - and {len(readings) - len(shown)} more readings, none better")
+        lines.append(f"  - and {len(readings) - len(shown)} more readings, none reading more rows")
     lines.append(_way_out(column, readings, complete, example))
     return "\n".join(lines)
 
@@ -160,7 +164,7 @@ def _way_out(column: Distinct, readings: list[Reading], complete: list[Reading],
     if len(complete) > 1:
         disputed = np.zeros(len(column.values), bool)
         for one, other in itertools.combinations(complete, 2):
-            disputed |= one.days != other.days
+            disputed |= one.read & other.read & (one.days != other.days)
         return (f"{len(complete)} readings read every row but give {_rows(column.rows[disputed].sum())} "
                 f"different dates, and nothing in the file says which is right: look up a row "
                 f"such as '{column.text(example)}' in the tool that made the export and give the "
