@@ -57,6 +57,7 @@ class _Mapping:
 
     rename: list[tuple[str, tuple[str, ...], bool]]  # (export name or re:, targets, from preset)
     date_format: list[str] | None
+    year: int | None  # the year of dates whose format has none
     scale: dict[str, float]
     constants: dict[str, str]
     preset_constants: dict[str, str]
@@ -85,6 +86,7 @@ def effective_mapping(spec: SourceSpec) -> _Mapping:
         rename=rename,
         date_format=[date_format] if isinstance(date_format, str) else
         (list(date_format) if date_format else None),
+        year=own.year,
         scale={**(preset.scale if preset else {}), **own.scale},
         constants={k: str(v) for k, v in own.constants.items()},
         preset_constants=dict(preset.constants) if preset else {},
@@ -424,7 +426,8 @@ class _ColumnContext:
             parsed = pc.cast(array, pa.timestamp("s"))
         else:
             try:
-                result = parse_dates(self._text(array), self.owner.mapping.date_format)
+                result = parse_dates(self._text(array), self.owner.mapping.date_format,
+                                     self.owner.mapping.year)
             except DateProblem as problem:
                 raise self.fail(str(problem), problem.position) from None
             parsed = result.values
@@ -443,7 +446,8 @@ class _ColumnContext:
             values = pa.array(series.dt.tz_convert("UTC").dt.tz_localize(None), pa.timestamp("ns"))
         else:
             try:
-                values = parse_timestamps(self._text(array), zone)
+                values = parse_timestamps(self._text(array), zone, self.owner.mapping.date_format,
+                                          self.owner.mapping.year)
             except DateProblem as problem:
                 raise self.fail(str(problem), problem.position) from None
         self._blank_check(_mask(pc.is_null(values)))
