@@ -12,6 +12,7 @@ from datetime import date
 
 from nbreport import __version__
 from nbreport.report.context import Report
+from nbreport.report.figures import metric_definitions
 from nbreport.report.fragment import Fragment, render
 from nbreport.sources.checks import DataWarning
 from nbreport.sources.loader import Provenance
@@ -36,7 +37,8 @@ def data_sources(report: Report) -> Fragment:
              for w in sorted(warnings, key=lambda w: (w.source, w.check, w.first_date or ""))]
     return render("data_sources.html.j2", f"Data sources: {len(rows)}, {len(items)} data-quality notes",
                   rows=rows, warnings=items, earlier=_earlier_summary(earlier),
-                  params_hash=report.params_hash, version=__version__)
+                  params_hash=report.params_hash, version=__version__,
+                  definitions=metric_definitions(report))
 
 
 def _source_row(report: Report, record: Provenance) -> dict[str, str]:
