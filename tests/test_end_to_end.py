@@ -52,7 +52,10 @@ def test_kpi_values_equal_what_the_raw_data_says(northwind: tuple[Settings, str]
              for t in BeautifulSoup(html, "html.parser").select(".nbr-tile")}
     assert tiles["Revenue"] == f"${revenue:,.0f}"
     assert tiles["Orders"] == f"{len(orders):,}"
-    assert tiles["Return on ad spend"] == f"{revenue / spend:.2f}\u00d7"
+    paid = orders[orders["channel"].isin(["Paid Search", "Paid Social"])]
+    assert tiles["Return on ad spend (shop revenue from paid channels)"] == \
+        f"{paid['revenue'].sum() / spend:.2f}\u00d7"
+    assert tiles["Cost per order from paid channels"] == f"${spend / len(paid):,.2f}"
 
 
 def test_appendix_shows_provenance_and_data_quality(northwind: tuple[Settings, str]) -> None:

@@ -255,6 +255,10 @@ class ConsistencyChecker:
                 return "target", gap * 100, f"{fmt.change(gap)} against the target"
             if lexicon.SHARE_AFTER.match(after):
                 return None
+            if fact.unit == "percent" and (lexicon.TARGET_LEAD.search(near)
+                                           or lexicon.TARGET_AFTER.match(after)):
+                # "226.6% against a target of 250.0%": the second number is the target
+                return "target", fact.target * 100, fmt.value(fact.target, "percent") + " target"
             if fact.unit == "percent":
                 if lexicon.FROM_LEAD.search(near) and direction_earlier(events, position, fact):
                     return "previous", fact.previous * 100, fmt.value(fact.previous, "percent")

@@ -195,9 +195,18 @@ def size_within_budget(report: ReportUnderCheck) -> CheckResult:
     return CheckResult("size within budget", size <= budget_mb * 1_000_000, detail)
 
 
+def one_value_per_label(report: ReportUnderCheck) -> CheckResult:
+    """No label names two different numbers for the same period (see :mod:`nbreport.qa.labels`)."""
+    from nbreport.qa.labels import conflicting_labels, describe
+
+    conflicts = conflicting_labels(report.scannable)
+    return CheckResult("one value per label", not conflicts, describe(conflicts))
+
+
 CHECKS: tuple[Callable[[ReportUnderCheck], CheckResult], ...] = (
     no_errored_cells, no_code, no_parameters, no_tracebacks, no_local_paths, no_secrets,
     no_foreign_markers, no_external_resources, commentary_reviewed, data_fresh, size_within_budget,
+    one_value_per_label,
 )
 
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from nbreport import __version__
 from nbreport.report.context import Report
+from nbreport.report.figures import metric_definitions
 from nbreport.report.fragment import Fragment, render
 from nbreport.report.sections.overlaps import source_split
 from nbreport.sources.checks import DataWarning
@@ -35,9 +36,11 @@ def data_sources(report: Report) -> Fragment:
         (warnings if shown else earlier).append(warning)
     items = [{"source": w.source, "label": CHECK_LABELS[w.check], "message": w.message}
              for w in sorted(warnings, key=lambda w: (w.source, w.check, w.first_date or ""))]
-    appendix = render("data_sources.html.j2", f"Data sources: {len(rows)}, {len(items)} data-quality notes",
+    appendix = render("data_sources.html.j2",
+                      f"Data sources: {len(rows)}, {len(items)} data-quality notes",
                       rows=rows, warnings=items, earlier=_earlier_summary(earlier),
-                      params_hash=report.params_hash, version=__version__)
+                      params_hash=report.params_hash, version=__version__,
+                      definitions=metric_definitions(report))
     return Fragment(appendix.html + source_split(report).html, appendix.text)
 
 
