@@ -154,7 +154,8 @@ def check_before_publishing(work: Any) -> None:
     subject = ReportUnderCheck(
         client_id=work.task.client_id, html=work.html_path.read_text(encoding="utf-8"),
         notebook=work.notebook, summary=work.summary, params=work.task.params,
-        foreign_markers=context.foreign_to(work.task.client_id), secrets=context.secrets)
+        foreign_markers=context.foreign_to(work.task.client_id), secrets=context.secrets,
+        folder=work.work_dir)
     failures = [check for check in check_report(subject) if not check.passed]
     if failures:
         raise ReportHeldBack("held back by the QA gate: " + "; ".join(
@@ -214,7 +215,8 @@ def _checked_verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
     subject = ReportUnderCheck(
         client_id=client_id, html=html_path.read_text(encoding="utf-8"), notebook=notebook,
         summary=entry.get("summary") or {}, params=_params_of(notebook),
-        foreign_markers=context.foreign_to(client_id), secrets=context.secrets)
+        foreign_markers=context.foreign_to(client_id), secrets=context.secrets,
+        folder=period_dir / client_id)
     checks = [CheckResult(PRODUCED, True), *check_report(subject)]
     checks.append(_assets_check(period_dir / client_id, context.foreign_to(client_id), context.secrets))
     return ClientVerdict(client_id, checks)

@@ -1,0 +1,263 @@
+"""A second, deliberately simple path to every KPI: one DuckDB query per metric over the rows.
+
+The report computes its numbers with pandas in :mod:`nbreport.metrics`; the gate recomputes
+them here from the canonical rows the report stored beside itself (``rows-<kind>.parquet``,
+see :mod:`nbreport.report.evidence`), sharing nothing with that code but the metric
+registry's definitions:
+
+* a :class:`~nbreport.metrics.definitions.SummedMetric` sums one column (or counts rows) of
+  the first kind of data its providers name that holds rows (only the rows of the KPI's
+  ``source`` when it names one), placing each row on the day of its ``date_column`` and
+  keeping the rows its ``where`` accepts;
+* a :class:`~nbreport.metrics.definitions.CombinedMetric` is the signed sum of its terms;
+* a :class:`~nbreport.metrics.definitions.RatioMetric` is
+  ``factor * sum(numerator) / sum(denominator)``, NULL when the denominator is 0 or missing.
+
+Each query returns, for every period asked about, the metric's value and the number of rows
+each summed input found in the period (the gate needs both to judge a missing value).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from nbreport.metrics.definitions import METRICS, CombinedMetric, Provider, RatioMetric, SummedMetric
+from nbreport.params.period import Period
+from nbreport.protocol import EVIDENCE_FILE
+
+_KIND = re.compile(r"^[a-z][a-z0-9_]*$")
+NULL = "CAST(NULL AS DOUBLE)"
+
+
+class EvidenceError(ValueError):
+    """The rows stored beside a report are missing or unreadable; the message says which file."""
+
+
+@dataclass(frozen=True)
+class SourceRows:
+    """What the stored rows hold for one source: its kind, row count and first and last day."""
+
+    source: str
+    kind: str
+    rows: int
+    first: date | None
+    last: date | None
+
+    def covers(self, period: Period) -> bool:
+        """Whether the source's rows run from the period's first day to its last."""
+        return (self.first is not None and self.last is not None
+                and self.first <= period.start and period.end <= self.last)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows one summed metric is summed from: a provider (``None``: no data) and sources."""
+
+    metric: str
+    provider: Provider | None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass
+class Recomputed:
+    """One metric, recomputed: value per period key, and rows found per summed input and period."""
+
+    metric: str
+    values: dict[str, float | None]
+    rows: dict[str, dict[str, int]]
+    selections: dict[str, Selection] = field(default_factory=dict)
+
+
+class Evidence:
+    """The canonical rows of one report, queryable with DuckDB (one table per kind).
+
+    Parameters
+    ----------
+    folder:
+        The folder holding the report's files (``outputs/<period>/<client>/``, or the run's
+        working folder before publishing).
+    kinds:
+        The kinds of data the report read; each must have its file.
+    """
+
+    def __init__(self, folder: Path, kinds: set[str]) -> None:
+        import pyarrow.parquet as pq
+
+        self.connection = _database().cursor()  # its own connection; registered tables stay in it
+        self.kinds: set[str] = set()
+        self._columns: dict[str, set[str]] = {}
+        for kind in sorted(kinds):
+            if not _KIND.match(kind):
+                raise EvidenceError(f"'{kind}' is not a kind of data; the run summary is damaged")
+            path = folder / EVIDENCE_FILE.format(kind=kind)
+            if not path.is_file():
+                raise EvidenceError(f"{path.name} is missing beside the report: the rows of its "
+                                    f"{kind} sources were not stored; run the report again")
+            try:
+                table = pq.read_table(path)
+            except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
+                raise EvidenceError(f"{path.name} cannot be read ({exc}); run the report again") from None
+            self.connection.register(f"rows_{kind}", table)
+            self.kinds.add(kind)
+            self._columns[kind] = set(table.schema.names)
+        self.sources = self._sources()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Evidence:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def columns(self, kind: str) -> set[str]:
+        return self._columns.get(kind, set())
+
+    def _sources(self) -> dict[str, SourceRows]:
+        """Rows and first and last day (of ``date``) of every source, from the rows themselves."""
+        if not self.kinds:
+            return {}
+        for kind in self.kinds:
+            if not {"source", "date"} <= self.columns(kind):
+                raise EvidenceError(f"{EVIDENCE_FILE.format(kind=kind)} has no source or date column")
+        query = " UNION ALL ".join(
+            f"SELECT '{kind}' AS kind, \"source\", COUNT(*), MIN(CAST(\"date\" AS DATE)), "
+            f'MAX(CAST("date" AS DATE)) FROM rows_{kind} GROUP BY "source"' for kind in sorted(self.kinds))
+        return {str(source): SourceRows(str(source), kind, int(rows), first, last)
+                for kind, source, rows, first, last in self.connection.execute(query).fetchall()}
+
+    def select(self, metric: str, source: str | None) -> Selection:
+        """The rows a summed metric is taken from: its first provider whose kind holds rows (of
+        ``source`` only, when the KPI names one)."""
+        summed = METRICS[metric]
+        assert isinstance(summed, SummedMetric)
+        for provider in summed.providers:
+            sources = tuple(sorted(name for name, rows in self.sources.items()
+                                   if rows.kind == provider.kind and rows.rows
+                                   and (source is None or name == source)))
+            if sources:
+                return Selection(metric, provider, sources)
+        return Selection(metric, None)
+
+    def recompute(self, metric: str, periods: Mapping[str, Period],
+                  source: str | None = None) -> Recomputed:
+        """``metric`` over each of ``periods`` (key -> period), in one query."""
+        selections = {name: self.select(name, source) for name in summed_parts(metric)}
+        for selection in selections.values():
+            self._check_columns(selection)
+        sql, parameters = metric_query(metric, selections, periods)
+        row = self.connection.execute(sql, parameters).fetchone()
+        assert row is not None
+        result = dict(zip([d[0] for d in self.connection.description], row))
+        values = {key: _number(result[f"v_{key}"]) for key in periods}
+        rows = {name: {key: int(result.get(f"n_{index}_{key}") or 0) for key in periods}
+                for index, name in enumerate(selections)}
+        return Recomputed(metric, values, rows, selections)
+
+    def _check_columns(self, selection: Selection) -> None:
+        provider = selection.provider
+        if provider is None:
+            return
+        needed = {provider.date_column, *(column for column, _ in provider.where)}
+        if provider.column:
+            needed.add(provider.column)
+        missing = sorted(needed - self.columns(provider.kind))
+        if missing:
+            raise EvidenceError(f"{EVIDENCE_FILE.format(kind=provider.kind)} has no column "
+                                f"{', '.join(missing)}, which {selection.metric} needs")
+
+
+@functools.cache
+def _database() -> Any:
+    """One in-memory DuckDB database per process (connecting costs about 0.1 s; a cursor on it,
+    which is a connection of its own, next to nothing). Single-threaded: the tables are small."""
+    import duckdb
+
+    with _DATABASE_LOCK:
+        return duckdb.connect(":memory:", config={"threads": 1})
+
+
+_DATABASE_LOCK = threading.Lock()
+
+
+def summed_parts(metric: str) -> tuple[str, ...]:
+    """The summed metrics ``metric`` is made of, each once, in the order they first appear."""
+    definition = METRICS[metric]
+    if isinstance(definition, SummedMetric):
+        return (metric,)
+    parts = definition.inputs
+    return tuple(dict.fromkeys(name for part in parts for name in summed_parts(part)))
+
+
+def metric_query(metric: str, selections: Mapping[str, Selection],
+                 periods: Mapping[str, Period]) -> tuple[str, list[Any]]:
+    """The SQL (and its parameters) giving ``v_<key>`` and ``n_<input>_<key>`` per period key.
+
+    One common table expression per summed input with data sums it over each period; the
+    final ``SELECT`` combines them as the registry defines ``metric``.
+    """
+    parameters: list[Any] = []
+    inputs: dict[str, str] = {}
+    ctes, counts = [], []
+    for index, (name, selection) in enumerate(selections.items()):
+        if selection.provider is None:
+            counts += [f"0 AS n_{index}_{key}" for key in periods]
+            continue
+        alias = f"i{index}"
+        inputs[name] = alias
+        ctes.append(f"{alias} AS ({_input_sql(selection, periods, parameters)})")
+        counts += [f"{alias}.n_{key} AS n_{index}_{key}" for key in periods]
+    values = [f"{_expression(metric, key, inputs)} AS v_{key}" for key in periods]
+    sql = ("WITH " + ", ".join(ctes) + " " if ctes else "") + "SELECT " + ", ".join(values + counts)
+    if inputs:
+        sql += " FROM " + " CROSS JOIN ".join(inputs.values())
+    return sql, parameters
+
+
+def _input_sql(selection: Selection, periods: Mapping[str, Period], parameters: list[Any]) -> str:
+    provider = selection.provider
+    assert provider is not None
+    value = f'CAST({_quoted(provider.column)} AS DOUBLE)' if provider.column else "1.0"
+    conditions = [f'"source" IN ({", ".join("?" for _ in selection.sources)})']
+    parameters += list(selection.sources)
+    for column, accepted in provider.where:
+        conditions.append(f'{_quoted(column)} IN ({", ".join("?" for _ in accepted)})')
+        parameters += list(accepted)
+    rows = (f"SELECT CAST({_quoted(provider.date_column)} AS DATE) AS day, {value} AS v "
+            f"FROM rows_{provider.kind} WHERE {' AND '.join(conditions)}")
+    sums = []
+    for key, period in periods.items():
+        inside = f"day BETWEEN DATE '{period.start.isoformat()}' AND DATE '{period.end.isoformat()}'"
+        sums += [f"SUM(v) FILTER (WHERE {inside}) AS s_{key}", f"COUNT(*) FILTER (WHERE {inside}) AS n_{key}"]
+    return f"SELECT {', '.join(sums)} FROM ({rows})"
+
+
+def _expression(metric: str, key: str, inputs: Mapping[str, str]) -> str:
+    """``metric`` over the period ``key`` as SQL: a sum (0 without rows, NULL without data), a
+    signed sum of its terms, or ``factor * numerator / NULLIF(denominator, 0)``."""
+    definition = METRICS[metric]
+    if isinstance(definition, SummedMetric):
+        return f"COALESCE({inputs[metric]}.s_{key}, 0.0)" if metric in inputs else NULL
+    if isinstance(definition, CombinedMetric):
+        terms = [f"({weight!r}) * {_expression(part, key, inputs)}" for weight, part in definition.terms]
+        return "(" + " + ".join(terms) + ")"
+    assert isinstance(definition, RatioMetric)
+    numerator = _expression(definition.numerator, key, inputs)
+    denominator = _expression(definition.denominator, key, inputs)
+    return f"(({definition.factor!r}) * {numerator} / NULLIF({denominator}, 0.0))"
+
+
+def _quoted(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
