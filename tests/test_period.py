@@ -14,7 +14,7 @@ from nbreport.params.period import Period, PeriodParseError
     ("2026-W42", date(2026, 10, 12), date(2026, 10, 18), "week", "2026-W42", "Week 42, 2026"),
     ("2026", date(2026, 1, 1), date(2026, 12, 31), "year", "2026", "2026"),
     ("2026-10-01..2026-10-15", date(2026, 10, 1), date(2026, 10, 15), "custom",
-     "2026-10-01_2026-10-15", "1 Oct \u2013 15 Oct 2026"),
+     "2026-10-01_2026-10-15", "1\u201315 October 2026"),
     ("2026-10-01..2026-10-31", date(2026, 10, 1), date(2026, 10, 31), "month", "2026-10", "October 2026"),
 ], ids=lambda v: str(v))
 def test_parse_forms(text, start, end, kind, key, label):

@@ -102,7 +102,7 @@ def test_month_to_date_report_paces_kpis_and_spend(reports: dict[str, Report], d
     budget = report.budget.summary
     assert budget.projected == pytest.approx(budget.spent * 31 / 15) and not budget.complete
     assert "first 15 days" not in soup.get_text()  # named plainly instead:
-    assert report.previous_label == "1 Sep \u2013 15 Sep 2026 (September 2026 to date)"
+    assert report.previous_label == "1\u201315 September 2026"
 
 
 def test_wins_and_challenges_always_speak_for_both_sides(reports: dict[str, Report], demo_data_dir: Path) -> None:

@@ -79,6 +79,18 @@ def provider_used(data: ClientData, name: str, source: str | None = None) -> Pro
     return None
 
 
+def feeding_sources(data: ClientData, name: str, source: str | None = None) -> tuple[str, ...]:
+    """The sources whose rows a summed metric is summed from (the same choice as
+    :func:`daily_metrics`): every source of the provider's kind, or only ``source``."""
+    provider = provider_used(data, name, source)
+    if provider is None:
+        return ()
+    if source is not None:
+        return (source,)
+    table = data.table(provider.kind)
+    return tuple(str(s) for s in pd.unique(table["source"]))
+
+
 def _sum_by_day(data: ClientData, metric: SummedMetric, source: str | None,
                 by: str | None) -> pd.Series | None:
     provider = provider_used(data, metric.name, source)

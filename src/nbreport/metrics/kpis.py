@@ -1,23 +1,27 @@
 """KPIs for a period against the previous period, the same period last year and the target.
 
-Comparison periods are aligned by day count (:func:`comparison_periods`): a
-month-to-date of 15 days is compared with the first 15 days of the previous
-month and of the same month last year. Whole months of different lengths are
-compared whole (October's 31 days with September's 30) and the per-day change
-is given beside the plain change, so a longer month never passes for growth.
-Targets of additive metrics are pro-rated by days for partial periods, and
-pacing projects the period-to-date linearly to the period's end.
+Comparison periods (:func:`comparison_periods`): a complete period is compared with the
+*whole* previous period and the *whole* same period last year (June with all of May, October
+with all 30 days of September, the per-day change given beside the plain change so that a
+longer month never passes for growth). Only a partial period (``as_of``: a month to date) is
+aligned by day of the period: 1-15 June with 1-15 May and 1-15 June last year, and its label
+says so. A comparison period that the KPI's sources do not cover entirely has no value (see
+:mod:`nbreport.metrics.coverage`): missing is never shown as 0.
+Targets of additive metrics are pro-rated by days for partial periods, and pacing projects the
+period-to-date linearly to the period's end.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import Any, Literal
 
 import pandas as pd
 
+from nbreport.metrics.coverage import AVAILABLE, PeriodValue, SourceCoverage, value_over
 from nbreport.metrics.daily import metric_value, period_totals, safe_divide
 from nbreport.metrics.definitions import METRICS, is_additive
 from nbreport.metrics.spec import KpiSpec, StatusThresholds
@@ -65,6 +69,13 @@ class KpiResult:
         Attainment of ``projected`` against ``full_target``.
     days, previous_days, last_year_days:
         Days in the reported period and in each comparison period.
+    periods:
+        ``now``, ``previous`` and ``last_year``: the bounds each value was summed over
+        (``None`` for a comparison that has no value).
+    notes:
+        Why a value is missing, per period key ("no data for October 2025").
+    inputs:
+        Summed metric -> the sources its rows came from.
     """
 
     metric: str
@@ -90,10 +101,30 @@ class KpiResult:
     days: int = 0
     previous_days: int = 0
     last_year_days: int = 0
+    periods: Mapping[str, Period | None] = field(default_factory=dict)
+    notes: Mapping[str, str] = field(default_factory=dict)
+    inputs: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {key: (None if isinstance(value, float) and math.isnan(value) else value)
-                for key, value in asdict(self).items()}
+        """Plain JSON values: NaN as ``None``, periods as ``{"start", "end"}``."""
+        plain: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, float) and math.isnan(value):
+                value = None
+            elif item.name == "periods":
+                value = {key: None if p is None else {"start": p.start.isoformat(),
+                                                      "end": p.end.isoformat()}
+                         for key, p in value.items()}
+            elif isinstance(value, Mapping):
+                value = {key: list(v) if isinstance(v, (tuple, list)) else v
+                         for key, v in value.items()}
+            plain[item.name] = value
+        return plain
+
+    def note(self, key: str) -> str:
+        """Why the value of period ``key`` is missing ("" when it has one)."""
+        return self.notes.get(key, "")
 
 
 def relative_change(current: float, before: float) -> float:
@@ -102,12 +133,15 @@ def relative_change(current: float, before: float) -> float:
 
 
 def comparison_periods(full: Period, reported: Period) -> dict[str, Period]:
-    """The reported period and the periods it is compared with, aligned by day count.
+    """The reported period and the periods it is compared with.
 
-    Returns ``{"now": reported, "previous": ..., "last_year": ...}``: the period before
-    ``full`` and the same period a year earlier, each cut to the first ``reported.days``
-    days when ``reported`` is a part of ``full`` (month-to-date), whole otherwise.
+    Returns ``{"now": reported, "previous": ..., "last_year": ...}``: the whole period before
+    ``full`` and the whole same period a year earlier when ``reported`` is all of ``full``;
+    when it is a part (month to date), the same days of each (the first ``reported.days``).
     """
+    if reported == full:
+        return {"now": reported, "previous": full.previous(),
+                "last_year": full.same_period_last_year()}
     return {
         "now": reported,
         "previous": _aligned(full.previous(), reported.days),
@@ -158,29 +192,51 @@ def kpi_status(actual: float, target: float, better: str, thresholds: StatusThre
     return status_for(attainment(actual, target, better), thresholds)
 
 
+@dataclass(frozen=True)
+class KpiInputs:
+    """Where one KPI's rows come from: summed metric -> sources, and those sources' coverage."""
+
+    sources: Mapping[str, Sequence[str]]
+    coverage: Sequence[SourceCoverage]
+
+    def availability(self, periods: Mapping[str, Period]) -> dict[str, PeriodValue]:
+        """Per period key, whether the KPI has a value there (a comparison needs all of it)."""
+        if not self.coverage:  # no dated rows to judge by: trust the sums
+            return {key: AVAILABLE for key in periods}
+        return {key: value_over(period, list(self.coverage), whole=key != "now")
+                for key, period in periods.items()}
+
+
 def scorecard(
     daily: pd.DataFrame,
     kpis: list[KpiSpec],
     full_period: Period,
     reported: Period,
     thresholds: StatusThresholds,
+    inputs: Sequence[KpiInputs] | None = None,
 ) -> list[KpiResult]:
     """Every KPI over ``reported`` (the period, or its part up to the as-of day).
 
-    Comparison periods come from :func:`comparison_periods`; see :class:`KpiResult` for the
-    definition of every field.
+    Comparison periods come from :func:`comparison_periods`; ``inputs`` (one per KPI) say
+    which sources feed each KPI and what they cover, so that a period they do not cover has
+    no value. See :class:`KpiResult` for the definition of every field.
     """
     periods = comparison_periods(full_period, reported)
     totals = {key: period_totals(daily, period) for key, period in periods.items()}
-    return [_kpi_result(kpi, totals, periods, full_period, thresholds) for kpi in kpis]
+    inputs = inputs or [KpiInputs({}, ()) for _ in kpis]
+    return [_kpi_result(kpi, totals, periods, full_period, thresholds, found)
+            for kpi, found in zip(kpis, inputs)]
 
 
 def _kpi_result(kpi: KpiSpec, totals: dict[str, pd.Series], periods: dict[str, Period],
-                full: Period, thresholds: StatusThresholds) -> KpiResult:
+                full: Period, thresholds: StatusThresholds, inputs: KpiInputs) -> KpiResult:
     reported = periods["now"]
-    actual = float(metric_value(totals["now"], kpi.metric))
-    before = float(metric_value(totals["previous"], kpi.metric))
-    year_ago = float(metric_value(totals["last_year"], kpi.metric))
+    available = inputs.availability(periods)
+
+    def value(key: str) -> float:
+        return float(metric_value(totals[key], kpi.metric)) if available[key].available else NAN
+
+    actual, before, year_ago = value("now"), value("previous"), value("last_year")
     target = pro_rated_target(kpi, full, reported)
     full_target = math.nan if kpi.target is None else float(kpi.target)
     projected = projected_value(kpi.metric, actual, full, reported)
@@ -197,7 +253,11 @@ def _kpi_result(kpi: KpiSpec, totals: dict[str, pd.Series], periods: dict[str, P
         target_gap=actual - target, full_target=full_target, projected=projected,
         pace=attainment(projected, full_target, kpi.better),
         days=reported.days, previous_days=periods["previous"].days,
-        last_year_days=periods["last_year"].days)
+        last_year_days=periods["last_year"].days,
+        periods={key: period if available[key].available else None
+                 for key, period in periods.items()},
+        notes={key: found.reason for key, found in available.items() if not found.available},
+        inputs=inputs.sources)
 
 
 def _per_day_change(metric: str, actual: float, before: float, periods: dict[str, Period],

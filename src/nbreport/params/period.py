@@ -174,7 +174,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        """Human name: ``October 2026``, ``Q3 2026``, ``Week 42, 2026``, ``1 Oct - 15 Oct 2026``."""
+        """Human name: ``October 2026``, ``Q3 2026``, ``Week 42, 2026``, ``1–15 October 2026``,
+        ``28 Sep – 4 Oct 2026``."""
         if self.kind == "month":
             return f"{calendar.month_name[self.start.month]} {self.start.year}"
         if self.kind == "quarter":
@@ -184,6 +185,11 @@ class Period:
             return f"Week {iso.week}, {iso.year}"
         if self.kind == "year":
             return str(self.start.year)
+        month = calendar.month_name[self.end.month]
+        if self.start == self.end:
+            return f"{self.end.day} {month} {self.end.year}"
+        if (self.start.year, self.start.month) == (self.end.year, self.end.month):
+            return f"{self.start.day}\u2013{self.end.day} {month} {self.end.year}"
         left = f"{self.start.day} {self.start:%b}"
         if self.start.year != self.end.year:
             left += f" {self.start.year}"

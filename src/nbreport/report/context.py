@@ -21,10 +21,11 @@ from nbreport.formatting import Formatter
 from nbreport.metrics.budget import BudgetReport, budget_report
 from nbreport.metrics.contribution import decompose_change
 from nbreport.metrics.customer_success import CustomerSuccessResult, customer_success_report
-from nbreport.metrics.daily import daily_metrics, period_totals
+from nbreport.metrics.coverage import SourceCoverage, coverage_by_source
+from nbreport.metrics.daily import daily_metrics, feeding_sources, period_totals
 from nbreport.metrics.definitions import summed_inputs
 from nbreport.metrics.insights import Insights
-from nbreport.metrics.kpis import KpiResult, comparison_periods, scorecard
+from nbreport.metrics.kpis import KpiInputs, KpiResult, comparison_periods, scorecard
 from nbreport.metrics.triangulation import TriangulationResult, triangulate
 from nbreport.metrics.spec import KpiSpec
 from nbreport.params import ClientParams, Period, load_client_params, params_from_plain, params_hash
@@ -87,7 +88,19 @@ class Report:
     def kpis(self) -> list[KpiResult]:
         """The scorecard: every KPI against previous period, last year and target."""
         return scorecard(self.daily, list(self.params.kpis), self.period, self.reported,
-                         self.params.status)
+                         self.params.status, [self._kpi_inputs(kpi) for kpi in self.params.kpis])
+
+    @functools.cached_property
+    def coverage(self) -> dict[str, SourceCoverage]:
+        """Per source: its grain and the days its rows cover (missing is not zero)."""
+        grains = {spec.name: spec.grain for spec in self.data.specs}
+        return coverage_by_source(self.data.tables, grains)
+
+    def _kpi_inputs(self, kpi: KpiSpec) -> KpiInputs:
+        sources = {name: feeding_sources(self.data, name, kpi.source)
+                   for name in summed_inputs(kpi.metric)}
+        feeding = dict.fromkeys(s for names in sources.values() for s in names)
+        return KpiInputs(sources, [self.coverage[s] for s in feeding if s in self.coverage])
 
     @property
     def headline_kpis(self) -> list[KpiResult]:
@@ -131,10 +144,9 @@ class Report:
 
     @property
     def previous_label(self) -> str:
-        """How the report names the previous period ("September 2026", or its first days)."""
-        previous = self.comparison_periods["previous"]
-        full = self.period.previous()
-        return full.label if previous == full else f"{previous.label} ({full.label} to date)"
+        """How the report names the previous period ("September 2026", or "1–15 September 2026"
+        when a period to date is compared with the same days)."""
+        return self.comparison_periods["previous"].label
 
     @functools.cached_property
     def daily_by_channel(self) -> pd.DataFrame:

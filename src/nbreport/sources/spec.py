@@ -191,6 +191,10 @@ class SourceSpec(StrictModel):
     allow_empty:
         A source with no rows in the reported period is an error unless true (e.g. a
         survey that may get no responses in a quiet month).
+    grain:
+        The span of days one row stands for: ``day``, ``week`` (the seven days from the row's
+        date) or ``month`` (the calendar month of the row's date); ``auto`` (the default)
+        detects it from the dates. A period is never cut inside one row's span.
     shared:
         The file (or database) holds several clients' rows: an agency-wide export kept in
         ``data/_shared/``. A tenant filter (``mapping.filter``) is then required, and the data
@@ -215,6 +219,7 @@ class SourceSpec(StrictModel):
     timezone: str | None = None
     unique_key: list[str] | None = None
     allow_empty: bool = False
+    grain: Literal["auto", "day", "week", "month"] = "auto"
     shared: bool = False
     mapping: ColumnMapping = Field(default_factory=ColumnMapping)
 
