@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -38,12 +39,16 @@ INPUTS = {"revenue": {"revenue": ("orders", ["shop"])},
           "roas": {"revenue": ("orders", ["shop"]), "spend": ("ads", ["google-ads", "meta-ads"])},
           "cost_per_lead": {"spend": ("ads", ["google-ads", "meta-ads"]), "leads": ("crm", ["hubspot"])},
           "deals_won": {"deals_won": ("crm", ["hubspot"])},
-          "roi": {"revenue": ("orders", ["shop"]), "spend": ("ads", ["google-ads", "meta-ads"])}}
+          "roi": {"revenue": ("orders", ["shop"]), "spend": ("ads", ["google-ads", "meta-ads"])},
+          "leads": {"leads": ("crm", ["hubspot"])}}
 KPIS = [{"metric": "revenue", "headline": True}, {"metric": "spend"}, {"metric": "roas", "headline": True},
-        {"metric": "cost_per_lead", "headline": True}, {"metric": "deals_won"}, {"metric": "roi"}]
-# The shop's orders start in January 2026: October 2025 is not covered, so last year's revenue,
-# ROAS and ROI are unknown (omitted), never 0.
-NOT_COVERED = {("revenue", "last_year"), ("roas", "last_year"), ("roi", "last_year")}
+        {"metric": "cost_per_lead", "headline": True}, {"metric": "deals_won"}, {"metric": "roi"},
+        {"metric": "leads"}]
+# The shop's orders start in January 2026 and Meta's ads in March 2026: October 2025 is not
+# (or not all) covered, so last year's revenue, spend and every KPI made from them are unknown
+# (no value), never 0. The CRM holds every day but no lead was created in September 2026: its
+# leads then are a real 0.
+NOT_COVERED = {(metric, "last_year") for metric in ("revenue", "spend", "roas", "cost_per_lead", "roi")}
 
 
 # --- the synthetic client: rows, and the numbers computed from them with plain pandas -----------
@@ -65,7 +70,8 @@ def tables() -> dict[str, pd.DataFrame]:
         crm_rows.append({"date": d, "lead_id": f"l{i}", "stage": stage, "close_date": closed,
                          "amount": 900.0 if stage == "won" else None})
     crm = table("crm", crm_rows, "hubspot")
-    crm = crm[crm["close_date"].isna() | (crm["close_date"] <= "2026-10-31")].reset_index(drop=True)
+    crm = crm[crm["close_date"].isna() | (crm["close_date"] <= "2026-10-31")]
+    crm = crm[(crm["date"] < "2026-09-01") | (crm["date"] > "2026-09-30")].reset_index(drop=True)
     return {"ads": pd.concat([ads("google-ads", "2025-09-15"), ads("meta-ads", "2026-03-01")], ignore_index=True),
             "orders": orders, "crm": crm}
 
@@ -171,7 +177,8 @@ def kpi(summary: dict[str, Any], metric: str) -> dict[str, Any]:
 # --- an honest report passes ---------------------------------------------------------------
 def test_a_correct_report_passes(folder: Path, rows: dict[str, pd.DataFrame]) -> None:
     summary = make_summary(rows, make_params())
-    assert kpi(summary, "revenue")["last_year"] is None and kpi(summary, "spend")["last_year"] > 0
+    assert kpi(summary, "spend")["last_year"] is None and kpi(summary, "deals_won")["last_year"] > 0
+    assert kpi(summary, "leads")["previous"] == 0 and kpi(summary, "cost_per_lead")["previous"] is None
     result = numbers_recomputed(subject(folder, summary))
     assert result.passed, result.detail
     assert checks.numbers_recomputed in CHECKS
@@ -210,32 +217,32 @@ def tamper_value(summary: dict[str, Any]) -> str:
 
 
 def tamper_previous_by_a_cent(summary: dict[str, Any]) -> str:
-    kpi(summary, "cost_per_lead")["previous"] += 0.01  # under $1,000: shown with cents
-    return "cost_per_lead previous period 2026-09-01..2026-09-30: report "
+    kpi(summary, "roas")["previous"] += 0.01  # a multiple, shown with two decimals
+    return "roas previous period 2026-09-01..2026-09-30: report "
 
 
 def tamper_bound(summary: dict[str, Any]) -> str:
-    kpi(summary, "cost_per_lead")["periods"]["last_year"]["start"] = "2025-10-02"
-    return "cost_per_lead same period last year: stored as 2025-10-02..2025-10-31, must be 2025-10-01..2025-10-31"
+    kpi(summary, "deals_won")["periods"]["last_year"]["start"] = "2025-10-02"
+    return "deals_won same period last year: stored as 2025-10-02..2025-10-31, must be 2025-10-01..2025-10-31"
 
 
 def tamper_missing_as_zero(summary: dict[str, Any]) -> str:
     revenue = kpi(summary, "revenue")
     revenue["last_year"], revenue["yoy_pct"] = 0.0, None
     revenue["periods"]["last_year"] = {"start": "2025-10-01", "end": "2025-10-31"}
-    return ("revenue same period last year 2025-10-01..2025-10-31: report 0, but no rows of revenue, "
-            "and shop holds 2026-01-01..2026-10-31 only: missing is not zero")
+    return ("revenue same period last year 2025-10-01..2025-10-31: report 0, but no source of revenue "
+            "holds a day of it (shop holds 2026-01-01..2026-10-31): missing is not zero")
 
 
 def tamper_zero_as_missing(summary: dict[str, Any]) -> str:
-    spend = kpi(summary, "spend")
-    spend["last_year"] = spend["yoy_pct"] = spend["periods"]["last_year"] = None
-    return "spend same period last year 2025-10-01..2025-10-31: report n/a, recomputed "
+    leads = kpi(summary, "leads")  # no lead in September, and the CRM holds September: a real 0
+    leads["previous"] = leads["change_pct"] = leads["periods"]["previous"] = None
+    return "leads previous period 2026-09-01..2026-09-30: report n/a, recomputed 0 (its sources cover it)"
 
 
 def tamper_omitted_comparison_with_a_value(summary: dict[str, Any]) -> str:
     kpi(summary, "deals_won")["periods"]["previous"] = None
-    return "deals_won previous period 2026-09-01..2026-09-30: the comparison is marked as omitted but holds "
+    return "deals_won previous period 2026-09-01..2026-09-30: the period is marked as having no value but holds "
 
 
 def tamper_change(summary: dict[str, Any]) -> str:
@@ -249,8 +256,16 @@ def tamper_tile_value(summary: dict[str, Any]) -> str:
 
 
 def tamper_tile_change(summary: dict[str, Any]) -> str:
-    summary["headline"][2]["change"] = "+1.0%"
-    return "headline tile cost_per_lead: change shows '+1.0%', recomputed "
+    summary["headline"][2]["change"] = "+1.0%"  # September had no lead: no cost per lead
+    return "headline tile cost_per_lead: change shows '+1.0%', recomputed 'n/a'"
+
+
+def tamper_spread_over_a_part(summary: dict[str, Any]) -> str:
+    spend = kpi(summary, "spend")  # Meta's ads start in March 2026: October 2025 is not all there
+    spend["last_year"], spend["periods"]["last_year"] = 1234.0, {"start": "2025-10-01", "end": "2025-10-31"}
+    spend["yoy_pct"] = (spend["actual"] - 1234.0) / 1234.0
+    return ("spend same period last year 2025-10-01..2025-10-31: report 1234, but its sources do not hold "
+            "all of it (google-ads holds 2025-09-15..2026-10-31, meta-ads holds 2026-03-01..2026-10-31)")
 
 
 def tamper_inputs(summary: dict[str, Any]) -> str:
@@ -270,7 +285,7 @@ def tamper_provenance(summary: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("tamper", [
     tamper_value, tamper_previous_by_a_cent, tamper_bound, tamper_missing_as_zero, tamper_zero_as_missing,
-    tamper_omitted_comparison_with_a_value, tamper_change, tamper_tile_value, tamper_tile_change,
+    tamper_omitted_comparison_with_a_value, tamper_spread_over_a_part, tamper_change, tamper_tile_value, tamper_tile_change,
     tamper_inputs, tamper_full_period, tamper_provenance])
 def test_a_wrong_number_fails_naming_it(folder: Path, rows: dict[str, pd.DataFrame], tamper: Any) -> None:
     summary = make_summary(rows, make_params())
@@ -380,17 +395,21 @@ def test_survey_scores_and_won_deals_are_filtered_as_the_registry_says(tmp_path:
 
 def test_checking_a_report_takes_well_under_a_fifth_of_a_second(folder: Path,
                                                                 rows: dict[str, pd.DataFrame]) -> None:
-    summary = make_summary(rows, make_params())
+    """Timed in CPU seconds (DuckDB runs single-threaded in the calling thread), so that other
+    processes on a busy machine do not count; the wall-clock figure is printed beside it."""
     params = make_params()
-    numbers_recomputed(subject(folder, summary, params))  # imports duckdb once
-    clock = time.perf_counter()
-    runs = 10
-    for _ in range(runs):
+    summary = make_summary(rows, params)
+    numbers_recomputed(subject(folder, summary, params))  # imports duckdb, opens its database
+    cpu, wall = [], []
+    for _ in range(15):
+        clock, started = time.perf_counter(), time.process_time()
         assert numbers_recomputed(subject(folder, summary, params)).passed
-    seconds = (time.perf_counter() - clock) / runs
-    print(f"\nnumbers recomputed: {seconds * 1000:.1f} ms per report ({len(summary['kpis'])} KPIs, "
-          f"{sum(len(f) for f in rows.values())} rows)")
-    assert seconds < 0.2
+        cpu.append(time.process_time() - started)
+        wall.append(time.perf_counter() - clock)
+    print(f"\nnumbers recomputed: {statistics.median(cpu) * 1000:.1f} ms CPU per report "
+          f"(wall clock: median {statistics.median(wall) * 1000:.1f} ms, best {min(wall) * 1000:.1f} ms; "
+          f"{len(summary['kpis'])} KPIs, {sum(len(f) for f in rows.values())} rows)")
+    assert statistics.median(cpu) < 0.2
 
 
 # --- end to end: a real run, then the manifest edited by hand --------------------------------------

@@ -24,7 +24,8 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+import calendar
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,18 +43,55 @@ class EvidenceError(ValueError):
 
 @dataclass(frozen=True)
 class SourceRows:
-    """What the stored rows hold for one source: its kind, row count and first and last day."""
+    """What the stored rows hold for one source: its kind, its rows and the days they stand for.
+
+    Attributes
+    ----------
+    rows:
+        Rows of the source.
+    first, last:
+        Its first and last dated day (``None`` without dated rows).
+    grain:
+        The span one row stands for: ``day``, ``week`` (seven days from the row's date) or
+        ``month`` (its calendar month).
+    anchor:
+        Weekday (0 = Monday) of weekly rows.
+    """
 
     source: str
     kind: str
     rows: int
     first: date | None
     last: date | None
+    grain: str = "day"
+    anchor: int = 0
 
-    def covers(self, period: Period) -> bool:
-        """Whether the source's rows run from the period's first day to its last."""
-        return (self.first is not None and self.last is not None
-                and self.first <= period.start and period.end <= self.last)
+    @property
+    def span(self) -> tuple[date, date] | None:
+        """First and last day the rows stand for: whole months of monthly rows, a week after
+        the last weekly row."""
+        if self.first is None or self.last is None:
+            return None
+        if self.grain == "month":
+            return self.first.replace(day=1), _month_end(self.last)
+        if self.grain == "week":
+            return self.first, self.last + timedelta(days=6)
+        return self.first, self.last
+
+    def covers(self, period: Period) -> str:
+        """``all``, ``part`` or ``none`` of ``period`` lies inside the source's span."""
+        span = self.span
+        if span is None or period.end < span[0] or period.start > span[1]:
+            return "none"
+        return "all" if span[0] <= period.start and period.end <= span[1] else "part"
+
+    def cuts(self, period: Period) -> bool:
+        """Whether ``period`` starts or ends inside one row's span (a week of monthly rows)."""
+        if self.grain == "month":
+            return period.start.day != 1 or period.end != _month_end(period.end)
+        if self.grain == "week":
+            return period.start.weekday() != self.anchor or period.days % 7 != 0
+        return False
 
 
 @dataclass(frozen=True)
@@ -85,9 +123,11 @@ class Evidence:
         working folder before publishing).
     kinds:
         The kinds of data the report read; each must have its file.
+    grains:
+        Source -> ``day``, ``week`` or ``month`` where the params set a source's grain.
     """
 
-    def __init__(self, folder: Path, kinds: set[str]) -> None:
+    def __init__(self, folder: Path, kinds: set[str], grains: Mapping[str, str] | None = None) -> None:
         import pyarrow.parquet as pq
 
         self.connection = _database().cursor()  # its own connection; registered tables stay in it
@@ -107,7 +147,7 @@ class Evidence:
             self.connection.register(f"rows_{kind}", table)
             self.kinds.add(kind)
             self._columns[kind] = set(table.schema.names)
-        self.sources = self._sources()
+        self.sources = self._sources(grains or {})
 
     def close(self) -> None:
         self.connection.close()
@@ -121,18 +161,29 @@ class Evidence:
     def columns(self, kind: str) -> set[str]:
         return self._columns.get(kind, set())
 
-    def _sources(self) -> dict[str, SourceRows]:
-        """Rows and first and last day (of ``date``) of every source, from the rows themselves."""
-        if not self.kinds:
-            return {}
+    def _sources(self, grains: Mapping[str, str]) -> dict[str, SourceRows]:
+        """Every source's rows, first and last day and grain, from the rows themselves.
+
+        A source's rows are monthly when they fall on at least two days, all on the 1st (or all
+        on the last day of their month), at least 28 days apart; weekly when all on one weekday
+        at least 7 days apart; daily otherwise. ``grains`` (source -> grain) overrides that.
+        """
         for kind in self.kinds:
             if not {"source", "date"} <= self.columns(kind):
                 raise EvidenceError(f"{EVIDENCE_FILE.format(kind=kind)} has no source or date column")
-        query = " UNION ALL ".join(
-            f"SELECT '{kind}' AS kind, \"source\", COUNT(*), MIN(CAST(\"date\" AS DATE)), "
-            f'MAX(CAST("date" AS DATE)) FROM rows_{kind} GROUP BY "source"' for kind in sorted(self.kinds))
-        return {str(source): SourceRows(str(source), kind, int(rows), first, last)
-                for kind, source, rows, first, last in self.connection.execute(query).fetchall()}
+        found = {}
+        for row in self.connection.execute(_sources_sql(sorted(self.kinds))).fetchall() if self.kinds else []:
+            kind, source, rows, first, last, days, gap, firsts, ends, weekdays, weekday = row
+            grain, anchor = "day", 0
+            if days >= 2 and gap >= 28 and (firsts or ends):
+                grain = "month"
+            elif days >= 2 and gap >= 7 and weekdays == 1:
+                grain, anchor = "week", weekday
+            chosen = grains.get(str(source), "auto")
+            if chosen not in ("auto", grain):
+                grain, anchor = chosen, first.weekday() if first else 0
+            found[str(source)] = SourceRows(str(source), kind, int(rows), first, last, grain, anchor)
+        return found
 
     def select(self, metric: str, source: str | None) -> Selection:
         """The rows a summed metric is taken from: its first provider whose kind holds rows (of
@@ -186,6 +237,27 @@ def _database() -> Any:
 
 
 _DATABASE_LOCK = threading.Lock()
+
+
+def _sources_sql(kinds: list[str]) -> str:
+    """Per source: kind, rows, first and last day, distinct days, smallest gap between them,
+    whether all fall on a 1st, whether all on a month's last day, distinct weekdays, weekday."""
+    per_kind = []
+    for kind in kinds:
+        per_kind.append(
+            f"SELECT '{kind}' AS kind, \"source\", CAST(\"date\" AS DATE) AS day, COUNT(*) AS n "
+            f'FROM rows_{kind} GROUP BY "source", day')
+    days = " UNION ALL ".join(per_kind)
+    return (f"WITH d AS ({days}), g AS (SELECT *, day - LAG(day) OVER (PARTITION BY kind, \"source\" "
+            "ORDER BY day) AS gap FROM d WHERE day IS NOT NULL) "
+            "SELECT kind, \"source\", (SELECT SUM(n) FROM d WHERE d.kind = g.kind AND d.\"source\" = g.\"source\"), "
+            "MIN(day), MAX(day), COUNT(*), COALESCE(MIN(gap), 0), BOOL_AND(DAY(day) = 1), "
+            "BOOL_AND(day = LAST_DAY(day)), COUNT(DISTINCT ISODOW(day)), MIN(ISODOW(day)) - 1 "
+            "FROM g GROUP BY kind, \"source\" ORDER BY kind, \"source\"")
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def summed_parts(metric: str) -> tuple[str, ...]:

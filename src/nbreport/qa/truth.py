@@ -95,7 +95,8 @@ def truth_problems(report: ReportUnderCheck) -> list[str]:
     kpis: list[dict[str, Any]] = list(summary.get("kpis") or [])
     problems += kpi_list_problems(kpis, params)
     sources = _list(summary, "sources")
-    with Evidence(report.folder, {str(s.get("kind")) for s in sources}) as evidence:
+    grains = {spec.name: spec.grain for spec in params.sources if spec.grain != "auto"}
+    with Evidence(report.folder, {str(s.get("kind")) for s in sources}, grains) as evidence:
         problems += provenance_problems(sources, evidence.sources)
         fmt = Formatter(params.client.currency, params.client.locale)
         truths: dict[str, Truth] = {}
@@ -180,22 +181,19 @@ def judge_kpi(kpi: dict[str, Any], result: Recomputed, expected: dict[str, Perio
     problems = bounds_problems(metric, periods, expected) + input_problems(kpi, result)
     values: dict[str, float | None] = {}
     for key, period in expected.items():
-        missing = uncovered_inputs(result, key, period, sources) if key != "now" else []
-        truth = None if missing else result.values[key]
-        values[key] = truth
+        missing = missing_because(result, key, period, sources)
+        recomputed = result.values[key]
+        values[key] = truth = None if missing else recomputed
         where = f"{metric} {NAMES[key]} {_text(period)}"
         stored = _stored_number(kpi, STORED[key], metric)
-        if key != "now" and periods.get(key) is None and stored is not None:
-            problems.append(f"{where}: the comparison is marked as omitted but holds {_plain(stored)}")
+        if periods.get(key) is None and stored is not None:
+            problems.append(f"{where}: the period is marked as having no value but holds {_plain(stored)}")
         if stored is None and truth is not None:
-            reason = "the rows cover it" if result.values[key] is not None and key != "now" else ""
-            problems.append(f"{where}: report n/a, recomputed {_plain(truth)}"
-                            + (f" ({reason})" if reason else ""))
-        elif stored is not None and result.values[key] is None:
-            problems.append(f"{where}: report {_plain(stored)}, recomputed n/a")
+            problems.append(f"{where}: report n/a, recomputed {_plain(truth)} (its sources cover it)")
         elif stored is not None and missing:
-            problems.append(f"{where}: report {_plain(stored)}, but {_missing_text(missing, result, sources)}"
-                            ": missing is not zero")
+            problems.append(f"{where}: report {_plain(stored)}, but {missing}: missing is not zero")
+        elif stored is not None and truth is None:
+            problems.append(f"{where}: report {_plain(stored)}, recomputed n/a")
         elif stored is not None and truth is not None and not same_value(stored, truth, unit, fmt):
             problems.append(f"{where}: report {_plain(stored)}, recomputed {_plain(truth)}")
     truth = Truth(metric, unit, values)
@@ -212,8 +210,8 @@ def bounds_problems(metric: str, periods: dict[str, Any], expected: dict[str, Pe
     problems = []
     for key, period in expected.items():
         stored = periods.get(key)
-        if stored is None and key != "now":
-            continue  # an omitted comparison: its value must then be justified as missing
+        if stored is None:
+            continue  # a period without a value: the value must then be missing for a reason
         bounds = _span(stored, f"kpis[{metric}].periods.{key}")
         if _bounds(bounds) != _bounds(period):
             problems.append(f"{metric} {NAMES[key]}: stored as {_text(bounds)}, must be {_text(period)}")
@@ -221,21 +219,24 @@ def bounds_problems(metric: str, periods: dict[str, Any], expected: dict[str, Pe
 
 
 def input_problems(kpi: dict[str, Any], result: Recomputed) -> list[str]:
-    """The rows the summary says each summed input came from, against the registry's choice."""
+    """The sources the summary says each summed input was summed from (a list, or
+    ``{"kind", "sources"}``), against the registry's choice from the rows."""
     inputs = kpi.get("inputs")
     if not isinstance(inputs, dict):
         raise SummaryError(f"the run summary does not record the inputs of KPI {result.metric} (inputs)")
     problems = []
     for name, selection in result.selections.items():
-        if selection.provider is None:
-            continue
-        stored = inputs.get(name) or {}
-        want = (selection.provider.kind, sorted(selection.sources))
-        got = (stored.get("kind"), sorted(map(str, stored.get("sources") or [])))
+        stored = inputs.get(name)
+        kind = selection.provider.kind if selection.provider else None
+        if isinstance(stored, dict):
+            got = (stored.get("kind", kind), sorted(map(str, stored.get("sources") or [])))
+        else:
+            got = (kind, sorted(map(str, stored or [])))
+        want = (kind, sorted(selection.sources))
         if got != want:
             problems.append(f"{result.metric}: {name} summed from {got[0]} rows of "
                             f"{', '.join(got[1]) or 'no source'}; the rows give {want[0]} rows of "
-                            f"{', '.join(want[1])}")
+                            f"{', '.join(want[1]) or 'no source'}")
     return problems
 
 
@@ -260,13 +261,28 @@ def headline_problems(headline: list[dict[str, Any]], truths: dict[str, Truth],
     return problems
 
 
-def uncovered_inputs(result: Recomputed, key: str, period: Period,
-                     sources: dict[str, SourceRows]) -> list[str]:
-    """Summed inputs with no rows in ``period`` that none of their sources' data spans: their
-    value there is unknown, not zero."""
-    return [name for name, selection in result.selections.items()
-            if selection.provider is not None and result.rows[name][key] == 0
-            and not any(sources[s].covers(period) for s in selection.sources if s in sources)]
+def missing_because(result: Recomputed, key: str, period: Period,
+                    sources: dict[str, SourceRows]) -> str:
+    """Why the KPI has no value over ``period`` ("" when it has one), from its sources' days.
+
+    A KPI has no value where one of the sources feeding it would be cut inside a row's span
+    (a month of weekly rows), where none of them holds any day of the period, and, for a
+    comparison, where one of them does not hold all of it: missing is not zero, and part of a
+    period is not all of it. Without dated rows there is nothing to judge by: the sums stand.
+    """
+    feeding = sorted({name for selection in result.selections.values() for name in selection.sources})
+    found = [sources[name] for name in feeding if name in sources and sources[name].span]
+    if not found:
+        return ""
+    for rows in found:
+        if rows.cuts(period):
+            return f"{rows.source} has one row per {rows.grain}, which {_text(period)} cuts"
+    covers = {rows.source: rows.covers(period) for rows in found}
+    if all(cover == "none" for cover in covers.values()):
+        return f"no source of {result.metric} holds a day of it ({_spans(found)})"
+    if key != "now" and any(cover != "all" for cover in covers.values()):
+        return f"its sources do not hold all of it ({_spans(found)})"
+    return ""
 
 
 def same_value(stored: float, truth: float, unit: str, fmt: Formatter) -> bool:
@@ -288,12 +304,9 @@ def _source_for(params: ClientParams, index: int, metric: str) -> str | None:
     return next((kpi.source for kpi in params.kpis if kpi.metric == metric), None)
 
 
-def _missing_text(missing: list[str], result: Recomputed, sources: dict[str, SourceRows]) -> str:
-    """``no rows of spend, and google-ads holds 2026-01-01..2026-10-31 only``."""
-    spans = [f"{name} holds {_iso(rows.first)}..{_iso(rows.last)} only"
-             for metric in missing for name in result.selections[metric].sources
-             if (rows := sources.get(name)) is not None]
-    return f"no rows of {', '.join(missing)}, and " + ", ".join(spans)
+def _spans(found: list[SourceRows]) -> str:
+    return ", ".join(f"{rows.source} holds {_iso(span[0])}..{_iso(span[1])}"
+                     for rows in found if (span := rows.span) is not None)
 
 
 def _first_days(period: Period, days: int) -> Period:
