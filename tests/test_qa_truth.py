@@ -425,7 +425,7 @@ def test_a_real_report_passes_and_fails_once_its_manifest_is_edited(demo_outputs
     shutil.copytree(demo_outputs.outputs_dir, outputs)
     client_dir = outputs / "2026-10" / "northwind-outfitters"
     assert sorted(p.name for p in client_dir.glob("rows-*.parquet")) == [
-        "rows-ads.parquet", "rows-orders.parquet", "rows-web.parquet"]
+        "rows-ads.parquet", "rows-orders.parquet", "rows-survey.parquet", "rows-web.parquet"]
     result = _check(demo_outputs, outputs, "2026-10")
     assert result.returncode == 0, result.stdout
     verdicts = json.loads((outputs / "2026-10" / "qa.json").read_text())

@@ -29,7 +29,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from nbreport.metrics.definitions import METRICS, CombinedMetric, Provider, RatioMetric, SummedMetric
+from nbreport.metrics.definitions import (
+    METRICS,
+    CombinedMetric,
+    Provider,
+    RatioMetric,
+    SummedMetric,
+)
 from nbreport.params.period import Period
 from nbreport.protocol import EVIDENCE_FILE
 
@@ -127,7 +133,8 @@ class Evidence:
         Source -> ``day``, ``week`` or ``month`` where the params set a source's grain.
     """
 
-    def __init__(self, folder: Path, kinds: set[str], grains: Mapping[str, str] | None = None) -> None:
+    def __init__(self, folder: Path, kinds: set[str],
+                 grains: Mapping[str, str] | None = None) -> None:
         import pyarrow.parquet as pq
 
         self.connection = _database().cursor()  # its own connection; registered tables stay in it
@@ -143,7 +150,8 @@ class Evidence:
             try:
                 table = pq.read_table(path)
             except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
-                raise EvidenceError(f"{path.name} cannot be read ({exc}); run the report again") from None
+                raise EvidenceError(f"{path.name} cannot be read ({exc}); run the report "
+                                    "again") from None
             self.connection.register(f"rows_{kind}", table)
             self.kinds.add(kind)
             self._columns[kind] = set(table.schema.names)
@@ -170,9 +178,12 @@ class Evidence:
         """
         for kind in self.kinds:
             if not {"source", "date"} <= self.columns(kind):
-                raise EvidenceError(f"{EVIDENCE_FILE.format(kind=kind)} has no source or date column")
+                raise EvidenceError(
+                    f"{EVIDENCE_FILE.format(kind=kind)} has no source or date column")
         found = {}
-        for row in self.connection.execute(_sources_sql(sorted(self.kinds))).fetchall() if self.kinds else []:
+        rows_found = self.connection.execute(_sources_sql(sorted(self.kinds))).fetchall() \
+            if self.kinds else []
+        for row in rows_found:
             kind, source, rows, first, last, days, gap, firsts, ends, weekdays, weekday = row
             grain, anchor = "day", 0
             if days >= 2 and gap >= 28 and (firsts or ends):
@@ -182,7 +193,8 @@ class Evidence:
             chosen = grains.get(str(source), "auto")
             if chosen not in ("auto", grain):
                 grain, anchor = chosen, first.weekday() if first else 0
-            found[str(source)] = SourceRows(str(source), kind, int(rows), first, last, grain, anchor)
+            found[str(source)] = SourceRows(str(source), kind, int(rows), first, last, grain,
+                                            anchor)
         return found
 
     def select(self, metric: str, source: str | None) -> Selection:
@@ -242,18 +254,14 @@ _DATABASE_LOCK = threading.Lock()
 def _sources_sql(kinds: list[str]) -> str:
     """Per source: kind, rows, first and last day, distinct days, smallest gap between them,
     whether all fall on a 1st, whether all on a month's last day, distinct weekdays, weekday."""
-    per_kind = []
-    for kind in kinds:
-        per_kind.append(
-            f"SELECT '{kind}' AS kind, \"source\", CAST(\"date\" AS DATE) AS day, COUNT(*) AS n "
-            f'FROM rows_{kind} GROUP BY "source", day')
-    days = " UNION ALL ".join(per_kind)
-    return (f"WITH d AS ({days}), g AS (SELECT *, day - LAG(day) OVER (PARTITION BY kind, \"source\" "
-            "ORDER BY day) AS gap FROM d WHERE day IS NOT NULL) "
-            "SELECT kind, \"source\", (SELECT SUM(n) FROM d WHERE d.kind = g.kind AND d.\"source\" = g.\"source\"), "
-            "MIN(day), MAX(day), COUNT(*), COALESCE(MIN(gap), 0), BOOL_AND(DAY(day) = 1), "
-            "BOOL_AND(day = LAST_DAY(day)), COUNT(DISTINCT ISODOW(day)), MIN(ISODOW(day)) - 1 "
-            "FROM g GROUP BY kind, \"source\" ORDER BY kind, \"source\"")
+    days = " UNION ALL ".join(
+        f"SELECT '{kind}' AS kind, \"source\", CAST(\"date\" AS DATE) AS day, COUNT(*) AS n "
+        f'FROM rows_{kind} GROUP BY "source", day' for kind in kinds)
+    return (f"WITH d AS ({days}), g AS (SELECT *, day - LAG(day) OVER "
+            '(PARTITION BY kind, "source" ORDER BY day) AS gap FROM d) '
+            'SELECT kind, "source", SUM(n), MIN(day), MAX(day), COUNT(day), COALESCE(MIN(gap), 0), '
+            "BOOL_AND(DAY(day) = 1), BOOL_AND(day = LAST_DAY(day)), COUNT(DISTINCT ISODOW(day)), "
+            'MIN(ISODOW(day)) - 1 FROM g GROUP BY kind, "source" ORDER BY kind, "source"')
 
 
 def _month_end(day: date) -> date:
@@ -307,8 +315,10 @@ def _input_sql(selection: Selection, periods: Mapping[str, Period], parameters: 
             f"FROM rows_{provider.kind} WHERE {' AND '.join(conditions)}")
     sums = []
     for key, period in periods.items():
-        inside = f"day BETWEEN DATE '{period.start.isoformat()}' AND DATE '{period.end.isoformat()}'"
-        sums += [f"SUM(v) FILTER (WHERE {inside}) AS s_{key}", f"COUNT(*) FILTER (WHERE {inside}) AS n_{key}"]
+        inside = (f"day BETWEEN DATE '{period.start.isoformat()}' "
+                  f"AND DATE '{period.end.isoformat()}'")
+        sums += [f"SUM(v) FILTER (WHERE {inside}) AS s_{key}",
+                 f"COUNT(*) FILTER (WHERE {inside}) AS n_{key}"]
     return f"SELECT {', '.join(sums)} FROM ({rows})"
 
 
@@ -319,7 +329,8 @@ def _expression(metric: str, key: str, inputs: Mapping[str, str]) -> str:
     if isinstance(definition, SummedMetric):
         return f"COALESCE({inputs[metric]}.s_{key}, 0.0)" if metric in inputs else NULL
     if isinstance(definition, CombinedMetric):
-        terms = [f"({weight!r}) * {_expression(part, key, inputs)}" for weight, part in definition.terms]
+        terms = [f"({weight!r}) * {_expression(part, key, inputs)}"
+                 for weight, part in definition.terms]
         return "(" + " + ".join(terms) + ")"
     assert isinstance(definition, RatioMetric)
     numerator = _expression(definition.numerator, key, inputs)

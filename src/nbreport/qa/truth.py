@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 TRUTH = "numbers recomputed"
 SHOWN = 6  # problems spelled out in the verdict; the others are counted
 STORED = {"now": "actual", "previous": "previous", "last_year": "last_year"}
-NAMES = {"now": "reported period", "previous": "previous period", "last_year": "same period last year"}
+NAMES = {"now": "reported period", "previous": "previous period",
+         "last_year": "same period last year"}
 _SHOWN_AS_NUMBER = re.compile(r"^\s*[+\-\u2212\u00b1]?\s*\S?\s*\d")  # "+12.3%", "-$4", "±0.0%"
 
 
@@ -88,7 +89,8 @@ def truth_problems(report: ReportUnderCheck) -> list[str]:
     if report.folder is None:
         raise SummaryError("the folder holding the report's files is unknown")
     if params is None:
-        raise SummaryError("the report's parameters are unknown (no papermill record in the notebook)")
+        raise SummaryError("the report's parameters are unknown (no papermill record in the "
+                           "notebook)")
     full, reported = periods_of(summary)
     problems = period_problems(full, reported, params)
     expected = expected_periods(full, reported)
@@ -126,7 +128,8 @@ def expected_periods(full: Period, reported: Period) -> dict[str, Period]:
     for a complete period, their first ``reported.days`` days for a partial one."""
     previous, last_year = full.previous(), full.same_period_last_year()
     if (reported.start, reported.end) != (full.start, full.end):
-        previous, last_year = _first_days(previous, reported.days), _first_days(last_year, reported.days)
+        previous = _first_days(previous, reported.days)
+        last_year = _first_days(last_year, reported.days)
     return {"now": reported, "previous": previous, "last_year": last_year}
 
 
@@ -162,11 +165,13 @@ def provenance_problems(sources: list[dict[str, Any]], rows: dict[str, SourceRow
         recorded = (record.get("rows_used"), record.get("first_date"), record.get("last_date"))
         if stored != recorded:
             problems.append(f"source {name}: the report used {recorded[0]} rows from {recorded[1]} "
-                            f"to {recorded[2]}, the stored rows hold {stored[0]} from {stored[1]} to "
+                            f"to {recorded[2]}, the stored rows hold {stored[0]} from {stored[1]} "
+                            "to "
                             f"{stored[2]}")
     unknown = sorted(set(rows) - {str(record.get("source")) for record in sources})
     if unknown:
-        problems.append(f"the stored rows hold sources the report does not list: {', '.join(unknown)}")
+        problems.append("the stored rows hold sources the report does not list: "
+                        + ", ".join(unknown))
     return problems
 
 
@@ -187,9 +192,11 @@ def judge_kpi(kpi: dict[str, Any], result: Recomputed, expected: dict[str, Perio
         where = f"{metric} {NAMES[key]} {_text(period)}"
         stored = _stored_number(kpi, STORED[key], metric)
         if periods.get(key) is None and stored is not None:
-            problems.append(f"{where}: the period is marked as having no value but holds {_plain(stored)}")
+            problems.append(f"{where}: the period is marked as having no value but holds "
+                            f"{_plain(stored)}")
         if stored is None and truth is not None:
-            problems.append(f"{where}: report n/a, recomputed {_plain(truth)} (its sources cover it)")
+            problems.append(f"{where}: report n/a, recomputed {_plain(truth)} "
+                            "(its sources cover it)")
         elif stored is not None and missing:
             problems.append(f"{where}: report {_plain(stored)}, but {missing}: missing is not zero")
         elif stored is not None and truth is None:
@@ -214,7 +221,8 @@ def bounds_problems(metric: str, periods: dict[str, Any], expected: dict[str, Pe
             continue  # a period without a value: the value must then be missing for a reason
         bounds = _span(stored, f"kpis[{metric}].periods.{key}")
         if _bounds(bounds) != _bounds(period):
-            problems.append(f"{metric} {NAMES[key]}: stored as {_text(bounds)}, must be {_text(period)}")
+            problems.append(f"{metric} {NAMES[key]}: stored as {_text(bounds)}, "
+                            f"must be {_text(period)}")
     return problems
 
 
@@ -223,7 +231,8 @@ def input_problems(kpi: dict[str, Any], result: Recomputed) -> list[str]:
     ``{"kind", "sources"}``), against the registry's choice from the rows."""
     inputs = kpi.get("inputs")
     if not isinstance(inputs, dict):
-        raise SummaryError(f"the run summary does not record the inputs of KPI {result.metric} (inputs)")
+        raise SummaryError("the run summary does not record the inputs of KPI "
+                           f"{result.metric} (inputs)")
     problems = []
     for name, selection in result.selections.items():
         stored = inputs.get(name)
@@ -252,7 +261,8 @@ def headline_problems(headline: list[dict[str, Any]], truths: dict[str, Truth],
             continue
         value = fmt.value(truth.values["now"], truth.unit)
         if tile.get("value") != value:
-            problems.append(f"headline tile {metric}: shows {tile.get('value')!r}, recomputed {value!r}")
+            problems.append(f"headline tile {metric}: shows {tile.get('value')!r}, "
+                            f"recomputed {value!r}")
         change, shown = truth.change("previous"), str(tile.get("change"))
         if (change is None and _SHOWN_AS_NUMBER.match(shown)) or \
                 (change is not None and shown != fmt.change(change)):
@@ -270,7 +280,8 @@ def missing_because(result: Recomputed, key: str, period: Period,
     comparison, where one of them does not hold all of it: missing is not zero, and part of a
     period is not all of it. Without dated rows there is nothing to judge by: the sums stand.
     """
-    feeding = sorted({name for selection in result.selections.values() for name in selection.sources})
+    feeding = sorted({name for selection in result.selections.values()
+                      for name in selection.sources})
     found = [sources[name] for name in feeding if name in sources and sources[name].span]
     if not found:
         return ""
@@ -294,7 +305,8 @@ def same_value(stored: float, truth: float, unit: str, fmt: Formatter) -> bool:
 def same_change(stored: float | None, truth: float | None, fmt: Formatter) -> bool:
     if stored is None or truth is None:
         return stored is None and truth is None
-    return math.isclose(stored, truth, rel_tol=1e-9, abs_tol=1e-12) or fmt.change(stored) == fmt.change(truth)
+    return math.isclose(stored, truth, rel_tol=1e-9, abs_tol=1e-12) or \
+        fmt.change(stored) == fmt.change(truth)
 
 
 def _source_for(params: ClientParams, index: int, metric: str) -> str | None:

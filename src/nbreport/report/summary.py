@@ -41,7 +41,7 @@ class RunSummary:
 
 def run_summary(report: Report) -> RunSummary:
     """Headline numbers, statuses and provenance of the report, as plain values."""
-    write_evidence(report)  # the rows behind the numbers, for the QA gate (before artifacts are listed)
+    write_evidence(report)  # the rows behind the numbers, for the QA gate; adds artifacts
     headline = [{
         "metric": r.metric, "label": r.label,
         "value": report.fmt.value(r.actual, r.unit),
