@@ -25,7 +25,7 @@ from nbreport.formatting import Formatter
 from nbreport.params import ClientParams, params_from_plain
 from nbreport.qa import checks
 from nbreport.qa.checks import CHECKS, ReportUnderCheck, check_report
-from nbreport.qa.recompute import Evidence, Selection, metric_query
+from nbreport.qa.recompute import Evidence, Selection, columns_needed, metric_query
 from nbreport.qa.truth import TRUTH, numbers_recomputed
 from nbreport.params.period import Period
 from nbreport.report.evidence import write_evidence
@@ -357,10 +357,59 @@ def test_without_the_report_s_folder_or_params_the_check_fails(rows: dict[str, p
     assert "parameters are unknown" in numbers_recomputed(unknown_params).detail
 
 
+def test_publish_passing_holds_back_a_report_whose_numbers_are_wrong(
+        folder: Path, rows: dict[str, pd.DataFrame], tmp_path_factory: pytest.TempPathFactory) -> None:
+    """``nbreport run --publish passing`` checks the rows in the run's working folder."""
+    import nbformat
+
+    from nbreport.qa.gate import ReportHeldBack, check_before_publishing
+    from nbreport.settings import Settings
+
+    project = tmp_path_factory.mktemp("project")
+    (project / "params").mkdir()
+    html = project / "report.html"
+    html.write_text("<html><body><main><p>Revenue rose.</p></main></body></html>")
+    params = make_params()
+    summary = make_summary(rows, params)
+    work = SimpleNamespace(settings=Settings.for_project(project), html_path=html,
+                           task=SimpleNamespace(client_id="acme", params=params),
+                           notebook=nbformat.v4.new_notebook(), summary=summary, work_dir=folder)
+    check_before_publishing(work)  # passes: nothing raised
+    kpi(summary, "revenue")["actual"] *= 2
+    with pytest.raises(ReportHeldBack, match=r"numbers recomputed \(revenue reported period"):
+        check_before_publishing(work)
+
+
+def test_the_stored_rows_are_searched_for_other_clients_markers_and_secrets(
+        folder: Path, rows: dict[str, pd.DataFrame]) -> None:
+    """The files are compressed: their values are searched, not their bytes."""
+    from nbreport.qa.gate import _assets_check
+
+    foreign, secrets = {"globex": ["GLOBEX-CANARY-7"]}, ["hunter2-pass"]
+    assert _assets_check(folder, foreign, secrets).passed
+    leaked = rows["orders"].copy()
+    leaked.loc[3, "order_id"] = "o-GLOBEX-CANARY-7-x"
+    leaked.loc[5, "channel"] = "hunter2-pass"
+    write_evidence(SimpleNamespace(data=SimpleNamespace(tables={"orders": leaked}), artifacts=set()), folder)
+    result = _assets_check(folder, foreign, secrets)
+    assert not result.passed
+    assert result.detail == ("rows-orders.parquet: marker #1 of globex; rows-orders.parquet: secret #1 "
+                             "of the params' environment variables")
+
+
 # --- the SQL path on its own -------------------------------------------------------------------
+ALL_COLUMNS = columns_needed(list(UNITS), {"ads", "orders", "crm"})
+
+
+def test_only_the_columns_the_kpis_read_are_loaded() -> None:
+    assert columns_needed(["roas", "deals_won"], {"ads", "orders", "crm", "usage"}) == {
+        "ads": {"source", "date", "spend"}, "orders": {"source", "date", "revenue"},
+        "crm": {"source", "date", "close_date", "stage", "amount"}}
+
+
 def test_each_metric_is_one_query_from_the_registry(folder: Path, rows: dict[str, pd.DataFrame]) -> None:
     october = Period.month(2026, 10)
-    with Evidence(folder, {"ads", "orders", "crm"}) as evidence:
+    with Evidence(folder, ALL_COLUMNS) as evidence:
         for metric in ("revenue", "spend", "roas", "cost_per_lead", "deals_won", "roi", "leads"):
             result = evidence.recompute(metric, {"now": october})
             expected = pandas_value(metric, rows, october)
@@ -373,7 +422,7 @@ def test_each_metric_is_one_query_from_the_registry(folder: Path, rows: dict[str
 
 def test_a_ratio_over_nothing_is_null_and_a_sum_over_no_rows_is_zero(folder: Path) -> None:
     before = Period(pd.Timestamp("2024-01-01").date(), pd.Timestamp("2024-01-31").date())
-    with Evidence(folder, {"ads", "orders", "crm"}) as evidence:
+    with Evidence(folder, ALL_COLUMNS) as evidence:
         spend = evidence.recompute("spend", {"now": before})
         roas = evidence.recompute("roas", {"now": before})
         nps = evidence.recompute("nps", {"now": before})  # no survey rows at all
@@ -385,7 +434,7 @@ def test_survey_scores_and_won_deals_are_filtered_as_the_registry_says(tmp_path:
     survey = table("survey", [{"date": "2026-10-01", "scale": "nps", "score": float(s)} for s in
                               (10, 9, 9, 8, 7, 6, 0, 10)] + [{"date": "2026-10-02", "scale": "csat", "score": 5.0}], "typeform")
     write_evidence(SimpleNamespace(data=SimpleNamespace(tables={"survey": survey}), artifacts=set()), tmp_path)
-    with Evidence(tmp_path, {"survey"}) as evidence:
+    with Evidence(tmp_path, columns_needed(["nps", "csat"], {"survey"})) as evidence:
         nps = evidence.recompute("nps", {"now": Period.month(2026, 10)})
         csat = evidence.recompute("csat", {"now": Period.month(2026, 10)})
     nps_rows = survey[survey["scale"] == "nps"]["score"]

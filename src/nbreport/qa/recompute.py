@@ -127,35 +127,46 @@ class Evidence:
     folder:
         The folder holding the report's files (``outputs/<period>/<client>/``, or the run's
         working folder before publishing).
-    kinds:
-        The kinds of data the report read; each must have its file.
+    columns:
+        Kind of data -> the columns to read (see :func:`columns_needed`); each kind must have
+        its file.
     grains:
         Source -> ``day``, ``week`` or ``month`` where the params set a source's grain.
     """
 
-    def __init__(self, folder: Path, kinds: set[str],
+    def __init__(self, folder: Path, columns: Mapping[str, set[str]],
                  grains: Mapping[str, str] | None = None) -> None:
-        import pyarrow.parquet as pq
-
         self.connection = _database().cursor()  # its own connection; registered tables stay in it
         self.kinds: set[str] = set()
         self._columns: dict[str, set[str]] = {}
-        for kind in sorted(kinds):
-            if not _KIND.match(kind):
-                raise EvidenceError(f"'{kind}' is not a kind of data; the run summary is damaged")
-            path = folder / EVIDENCE_FILE.format(kind=kind)
-            if not path.is_file():
-                raise EvidenceError(f"{path.name} is missing beside the report: the rows of its "
-                                    f"{kind} sources were not stored; run the report again")
-            try:
-                table = pq.read_table(path)
-            except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
-                raise EvidenceError(f"{path.name} cannot be read ({exc}); run the report "
-                                    "again") from None
-            self.connection.register(f"rows_{kind}", table)
-            self.kinds.add(kind)
-            self._columns[kind] = set(table.schema.names)
-        self.sources = self._sources(grains or {})
+        try:
+            for kind, needed in sorted(columns.items()):
+                self._register(folder, kind, needed)
+            self.sources = self._sources(grains or {})
+        except BaseException:
+            self.close()
+            raise
+
+    def _register(self, folder: Path, kind: str, needed: set[str]) -> None:
+        """The ``needed`` columns of the rows of one kind, as the table ``rows_<kind>``."""
+        import pyarrow.parquet as pq
+
+        if not _KIND.match(kind):
+            raise EvidenceError(f"'{kind}' is not a kind of data; the run summary is damaged")
+        path = folder / EVIDENCE_FILE.format(kind=kind)
+        if not path.is_file():
+            raise EvidenceError(f"{path.name} is missing beside the report: the rows of its "
+                                f"{kind} sources were not stored; run the report again")
+        try:
+            rows = pq.ParquetFile(path)
+            present = set(rows.schema_arrow.names)
+            table = rows.read(columns=sorted(needed & present))
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
+            raise EvidenceError(f"{path.name} cannot be read ({exc}); run the report "
+                                "again") from None
+        self.connection.register(f"rows_{kind}", table)
+        self.kinds.add(kind)
+        self._columns[kind] = present
 
     def close(self) -> None:
         self.connection.close()
@@ -266,6 +277,42 @@ def _sources_sql(kinds: list[str]) -> str:
 
 def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def rows_holding(path: Path, needles: Mapping[str, str]) -> list[str]:
+    """The labels of ``needles`` (label -> text) that some text value of the stored rows in
+    ``path`` contains. The files are compressed: their bytes say nothing, their values do."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    wanted = {label: text for label, text in needles.items() if text}
+    if not wanted:
+        return []
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
+        return [f"unreadable ({exc})"]
+    texts = [table.column(field.name) for field in table.schema
+             if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)]
+    return [label for label, text in wanted.items()
+            if any(pc.any(pc.match_substring(column, text)).as_py() for column in texts)]
+
+
+def columns_needed(metrics: list[str], kinds: set[str]) -> dict[str, set[str]]:
+    """Per kind of data among ``kinds`` that could feed one of ``metrics``: the columns its
+    providers read (plus ``source`` and ``date``, which say whose rows and which days)."""
+    needed: dict[str, set[str]] = {}
+    for metric in metrics:
+        for part in summed_parts(metric):
+            summed = METRICS[part]
+            assert isinstance(summed, SummedMetric)
+            for provider in summed.providers:
+                if provider.kind in kinds:
+                    columns = needed.setdefault(provider.kind, {"source", "date"})
+                    columns.update({provider.date_column, *(c for c, _ in provider.where)})
+                    columns.update({provider.column} if provider.column else set())
+    return needed
 
 
 def summed_parts(metric: str) -> tuple[str, ...]:

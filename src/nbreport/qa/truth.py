@@ -31,7 +31,13 @@ from nbreport.formatting import Formatter
 from nbreport.metrics.definitions import METRICS
 from nbreport.params.period import Period, PeriodKind
 from nbreport.qa.checks import CheckResult
-from nbreport.qa.recompute import Evidence, EvidenceError, Recomputed, SourceRows
+from nbreport.qa.recompute import (
+    Evidence,
+    EvidenceError,
+    Recomputed,
+    SourceRows,
+    columns_needed,
+)
 
 if TYPE_CHECKING:
     from nbreport.params import ClientParams
@@ -98,12 +104,15 @@ def truth_problems(report: ReportUnderCheck) -> list[str]:
     problems += kpi_list_problems(kpis, params)
     sources = _list(summary, "sources")
     grains = {spec.name: spec.grain for spec in params.sources if spec.grain != "auto"}
-    with Evidence(report.folder, {str(s.get("kind")) for s in sources}, grains) as evidence:
-        problems += provenance_problems(sources, evidence.sources)
+    metrics = [_metric_of(kpi, f"kpis[{index}]") for index, kpi in enumerate(kpis)]
+    columns = columns_needed(metrics, {str(s.get("kind")) for s in sources})
+    with Evidence(report.folder, columns, grains) as evidence:
+        # the sources of the kinds the KPIs read: the rows stored must be those the report read
+        problems += provenance_problems([s for s in sources if s.get("kind") in columns],
+                                        evidence.sources)
         fmt = Formatter(params.client.currency, params.client.locale)
         truths: dict[str, Truth] = {}
-        for index, kpi in enumerate(kpis):
-            metric = _metric_of(kpi, f"kpis[{index}]")
+        for index, (kpi, metric) in enumerate(zip(kpis, metrics)):
             result = evidence.recompute(metric, expected, _source_for(params, index, metric))
             truth, found = judge_kpi(kpi, result, expected, evidence.sources, fmt)
             truths.setdefault(metric, truth)
