@@ -340,6 +340,10 @@ def test_missing_or_damaged_rows_fail_naming_the_file(folder: Path, rows: dict[s
     (lambda s: s["kpis"][1].pop("periods"), "does not record the periods of KPI spend (periods)"),
     (lambda s: s["kpis"][0].pop("inputs"), "does not record the inputs of KPI revenue (inputs)"),
     (lambda s: s["kpis"][1].update(previous="12"), "KPI spend holds '12' as previous, not a number"),
+    (lambda s: s["full_period"].update(end="2026-09-30"),
+     "full_period ends (2026-09-30) before it starts (2026-10-01)"),
+    (lambda s: s["kpis"][2]["periods"].update(now="October"),
+     "does not record kpis[roas].periods.now (start and end)"),
 ])
 def test_a_summary_short_of_the_contract_fails_saying_what_is_missing(
         folder: Path, rows: dict[str, pd.DataFrame], change_summary: Any, message: str) -> None:

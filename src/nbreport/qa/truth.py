@@ -83,6 +83,8 @@ def numbers_recomputed(report: ReportUnderCheck) -> CheckResult:
         return CheckResult(TRUTH, False, str(exc))
     except duckdb.Error as exc:
         return CheckResult(TRUTH, False, f"the stored rows could not be queried: {exc}"[:300])
+    except Exception as exc:  # noqa: BLE001 - the gate fails closed, it never crashes on a report
+        return CheckResult(TRUTH, False, f"could not recompute: {type(exc).__name__}: {exc}"[:300])
     shown = "; ".join(problems[:SHOWN])
     if len(problems) > SHOWN:
         shown += f" (and {len(problems) - SHOWN} more)"
@@ -128,8 +130,10 @@ def periods_of(summary: dict[str, Any]) -> tuple[Period, Period]:
     kind = full.get("kind")
     if kind not in get_args(PeriodKind):
         raise SummaryError(f"the run summary's full_period has an unknown kind {kind!r}")
-    return (Period(_day(full, "start", "full_period"), _day(full, "end", "full_period"), kind),
-            _span(summary.get("reported"), "reported"))
+    start, end = _day(full, "start", "full_period"), _day(full, "end", "full_period")
+    if end < start:
+        raise SummaryError(f"the run summary's full_period ends ({end}) before it starts ({start})")
+    return Period(start, end, kind), _span(summary.get("reported"), "reported")
 
 
 def expected_periods(full: Period, reported: Period) -> dict[str, Period]:
