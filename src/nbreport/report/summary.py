@@ -21,6 +21,7 @@ from typing import Any
 from nbreport import __version__
 from nbreport.protocol import SUMMARY_MIME
 from nbreport.report.context import Report
+from nbreport.report.evidence import write_evidence
 from nbreport.report.sections.kpis import STATUS_WORDS, _arrow, _trend, change_text
 
 
@@ -40,6 +41,7 @@ class RunSummary:
 
 def run_summary(report: Report) -> RunSummary:
     """Headline numbers, statuses and provenance of the report, as plain values."""
+    write_evidence(report)  # the rows behind the numbers, for the QA gate; adds artifacts
     headline = [{
         "metric": r.metric, "label": r.label,
         "value": report.fmt.value(r.actual, r.unit),
