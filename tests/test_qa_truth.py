@@ -32,23 +32,23 @@ from nbreport.report.evidence import write_evidence
 from tests.frames import days, table
 
 FMT = Formatter("USD", "en_US")
-UNITS = {"revenue": "currency", "spend": "currency", "roas": "multiple", "cost_per_lead": "currency",
-         "deals_won": "count", "roi": "percent", "leads": "count"}
+UNITS = {"revenue": "currency", "spend": "currency", "blended_roas": "multiple", "cost_per_lead": "currency",
+         "deals_won": "count", "blended_roi": "percent", "leads": "count"}
 INPUTS = {"revenue": {"revenue": ("orders", ["shop"])},
           "spend": {"spend": ("ads", ["google-ads", "meta-ads"])},
-          "roas": {"revenue": ("orders", ["shop"]), "spend": ("ads", ["google-ads", "meta-ads"])},
+          "blended_roas": {"revenue": ("orders", ["shop"]), "spend": ("ads", ["google-ads", "meta-ads"])},
           "cost_per_lead": {"spend": ("ads", ["google-ads", "meta-ads"]), "leads": ("crm", ["hubspot"])},
           "deals_won": {"deals_won": ("crm", ["hubspot"])},
-          "roi": {"revenue": ("orders", ["shop"]), "spend": ("ads", ["google-ads", "meta-ads"])},
+          "blended_roi": {"revenue": ("orders", ["shop"]), "spend": ("ads", ["google-ads", "meta-ads"])},
           "leads": {"leads": ("crm", ["hubspot"])}}
-KPIS = [{"metric": "revenue", "headline": True}, {"metric": "spend"}, {"metric": "roas", "headline": True},
-        {"metric": "cost_per_lead", "headline": True}, {"metric": "deals_won"}, {"metric": "roi"},
+KPIS = [{"metric": "revenue", "headline": True}, {"metric": "spend"}, {"metric": "blended_roas", "headline": True},
+        {"metric": "cost_per_lead", "headline": True}, {"metric": "deals_won"}, {"metric": "blended_roi"},
         {"metric": "leads"}]
 # The shop's orders start in January 2026 and Meta's ads in March 2026: October 2025 is not
 # (or not all) covered, so last year's revenue, spend and every KPI made from them are unknown
 # (no value), never 0. The CRM holds every day but no lead was created in September 2026: its
 # leads then are a real 0.
-NOT_COVERED = {(metric, "last_year") for metric in ("revenue", "spend", "roas", "cost_per_lead", "roi")}
+NOT_COVERED = {(metric, "last_year") for metric in ("revenue", "spend", "blended_roas", "cost_per_lead", "blended_roi")}
 
 
 # --- the synthetic client: rows, and the numbers computed from them with plain pandas -----------
@@ -87,9 +87,9 @@ def pandas_value(metric: str, rows: dict[str, pd.DataFrame], period: Period) -> 
     won = between(rows["crm"], period, "close_date")
     values = {"revenue": revenue, "spend": spend, "leads": leads,
               "deals_won": float((won["stage"] == "won").sum()),
-              "roas": revenue / spend if spend else None,
+              "blended_roas": revenue / spend if spend else None,
               "cost_per_lead": spend / leads if leads else None,
-              "roi": (revenue - spend) / spend if spend else None}
+              "blended_roi": (revenue - spend) / spend if spend else None}
     value = values[metric]
     return None if value is None else float(value)
 
@@ -110,6 +110,7 @@ def make_params(as_of: str | None = None) -> ClientParams:
                     {"name": "meta-ads", "kind": "ads", "path": "m.csv"},
                     {"name": "shop", "kind": "orders", "path": "o.csv"},
                     {"name": "hubspot", "kind": "crm", "path": "c.csv"}],
+        "overlaps": [{"sources": ["google-ads", "meta-ads"], "relation": "parts"}],
         "kpis": KPIS}
     if as_of:
         plain["as_of"] = as_of
@@ -139,7 +140,7 @@ def make_summary(rows: dict[str, pd.DataFrame], params: ClientParams) -> dict[st
                         for key, period in periods.items()},
             "inputs": {name: {"kind": kind, "sources": sources} for name, (kind, sources) in INPUTS[metric].items()}})
     headline = [{"metric": k["metric"], "value": FMT.value(k["actual"], k["unit"]),
-                 "change": FMT.change(k["change_pct"])} for k in kpis if k["metric"] in ("revenue", "roas", "cost_per_lead")]
+                 "change": FMT.change(k["change_pct"])} for k in kpis if k["metric"] in ("revenue", "blended_roas", "cost_per_lead")]
     sources = []
     for kind, frame in rows.items():
         for source, part in frame.groupby("source"):
@@ -217,7 +218,7 @@ def tamper_value(summary: dict[str, Any]) -> str:
 
 
 def tamper_previous_by_a_cent(summary: dict[str, Any]) -> str:
-    kpi(summary, "roas")["previous"] += 0.01  # a multiple, shown with two decimals
+    kpi(summary, "blended_roas")["previous"] += 0.01  # a multiple, shown with two decimals
     return "roas previous period 2026-09-01..2026-09-30: report "
 
 
@@ -246,7 +247,7 @@ def tamper_omitted_comparison_with_a_value(summary: dict[str, Any]) -> str:
 
 
 def tamper_change(summary: dict[str, Any]) -> str:
-    kpi(summary, "roas")["yoy_pct"] = 0.25
+    kpi(summary, "blended_roas")["yoy_pct"] = 0.25
     return "roas yoy_pct against 2025-10-01..2025-10-31: report +25.0%, recomputed n/a"
 
 
@@ -269,7 +270,7 @@ def tamper_spread_over_a_part(summary: dict[str, Any]) -> str:
 
 
 def tamper_inputs(summary: dict[str, Any]) -> str:
-    kpi(summary, "roas")["inputs"]["revenue"] = {"kind": "crm", "sources": ["hubspot"]}
+    kpi(summary, "blended_roas")["inputs"]["revenue"] = {"kind": "crm", "sources": ["hubspot"]}
     return "roas: revenue summed from crm rows of hubspot; the rows give orders rows of shop"
 
 
@@ -343,7 +344,7 @@ def test_missing_or_damaged_rows_fail_naming_the_file(folder: Path, rows: dict[s
     (lambda s: s["full_period"].update(end="2026-09-30"),
      "full_period ends (2026-09-30) before it starts (2026-10-01)"),
     (lambda s: s["kpis"][2]["periods"].update(now="October"),
-     "does not record kpis[roas].periods.now (start and end)"),
+     "does not record kpis[blended_roas].periods.now (start and end)"),
 ])
 def test_a_summary_short_of_the_contract_fails_saying_what_is_missing(
         folder: Path, rows: dict[str, pd.DataFrame], change_summary: Any, message: str) -> None:
@@ -406,7 +407,7 @@ ALL_COLUMNS = columns_needed(list(UNITS), {"ads", "orders", "crm"})
 
 
 def test_only_the_columns_the_kpis_read_are_loaded() -> None:
-    assert columns_needed(["roas", "deals_won"], {"ads", "orders", "crm", "usage"}) == {
+    assert columns_needed(["blended_roas", "deals_won"], {"ads", "orders", "crm", "usage"}) == {
         "ads": {"source", "date", "spend"}, "orders": {"source", "date", "revenue"},
         "crm": {"source", "date", "close_date", "stage", "amount"}}
 
@@ -414,13 +415,13 @@ def test_only_the_columns_the_kpis_read_are_loaded() -> None:
 def test_each_metric_is_one_query_from_the_registry(folder: Path, rows: dict[str, pd.DataFrame]) -> None:
     october = Period.month(2026, 10)
     with Evidence(folder, ALL_COLUMNS) as evidence:
-        for metric in ("revenue", "spend", "roas", "cost_per_lead", "deals_won", "roi", "leads"):
+        for metric in ("revenue", "spend", "blended_roas", "cost_per_lead", "deals_won", "blended_roi", "leads"):
             result = evidence.recompute(metric, {"now": october})
             expected = pandas_value(metric, rows, october)
             assert result.values["now"] == pytest.approx(expected, rel=1e-12), metric
         selections = {"revenue": evidence.select("revenue", None), "spend": evidence.select("spend", "meta-ads")}
     assert selections["spend"] == Selection("spend", selections["spend"].provider, ("meta-ads",))
-    sql, parameters = metric_query("roi", selections, {"now": october})
+    sql, parameters = metric_query("blended_roi", selections, {"now": october})
     assert sql.count("FROM rows_") == 2 and "NULLIF(" in sql and parameters == ["shop", "meta-ads"]
 
 
@@ -428,7 +429,7 @@ def test_a_ratio_over_nothing_is_null_and_a_sum_over_no_rows_is_zero(folder: Pat
     before = Period(pd.Timestamp("2024-01-01").date(), pd.Timestamp("2024-01-31").date())
     with Evidence(folder, ALL_COLUMNS) as evidence:
         spend = evidence.recompute("spend", {"now": before})
-        roas = evidence.recompute("roas", {"now": before})
+        roas = evidence.recompute("blended_roas", {"now": before})
         nps = evidence.recompute("nps", {"now": before})  # no survey rows at all
     assert spend.values["now"] == 0.0 and spend.rows["spend"]["now"] == 0
     assert roas.values["now"] is None and nps.values["now"] is None and nps.selections["nps_responses"].provider is None

@@ -140,7 +140,7 @@ def _usual_quiet_days(days: pd.Series) -> int:
     if len(distinct) < MIN_DATES_FOR_WEEKS:
         return 0
     gaps = (distinct[1:] - distinct[:-1]).days
-    return int(min(max(np.quantile(gaps, SLACK_QUANTILE, method="lower") - 1, 0), MAX_SLACK_DAYS))
+    return int(min(max(np.quantile(gaps, SLACK_QUANTILE, method="inverted_cdf") - 1, 0), MAX_SLACK_DAYS))
 
 
 def coverage_by_source(tables: dict[str, pd.DataFrame],

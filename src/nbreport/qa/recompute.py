@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 import calendar
 from datetime import date, timedelta
@@ -62,6 +62,9 @@ class SourceRows:
         ``month`` (its calendar month).
     anchor:
         Weekday (0 = Monday) of weekly rows.
+    slack:
+        Days without rows a daily source usually has in a row (weekends of a weekday business):
+        a period that starts or ends within them of the rows is wholly held.
     """
 
     source: str
@@ -71,6 +74,7 @@ class SourceRows:
     last: date | None
     grain: str = "day"
     anchor: int = 0
+    slack: int = 0
 
     @property
     def span(self) -> tuple[date, date] | None:
@@ -89,7 +93,8 @@ class SourceRows:
         span = self.span
         if span is None or period.end < span[0] or period.start > span[1]:
             return "none"
-        return "all" if span[0] <= period.start and period.end <= span[1] else "part"
+        quiet = timedelta(days=self.slack)
+        return "all" if span[0] - quiet <= period.start and period.end <= span[1] + quiet else "part"
 
     def cuts(self, period: Period) -> bool:
         """Whether ``period`` starts or ends inside one row's span (a week of monthly rows)."""
@@ -132,10 +137,13 @@ class Evidence:
         its file.
     grains:
         Source -> ``day``, ``week`` or ``month`` where the params set a source's grain.
+    set_aside:
+        Sources declared as alternatives to a truth source: never summed unless a KPI names one.
     """
 
     def __init__(self, folder: Path, columns: Mapping[str, set[str]],
-                 grains: Mapping[str, str] | None = None) -> None:
+                 grains: Mapping[str, str] | None = None, set_aside: Collection[str] = ()) -> None:
+        self.set_aside = frozenset(set_aside)
         self.connection = _database().cursor()  # its own connection; registered tables stay in it
         self.kinds: set[str] = set()
         self._columns: dict[str, set[str]] = {}
@@ -183,9 +191,11 @@ class Evidence:
     def _sources(self, grains: Mapping[str, str]) -> dict[str, SourceRows]:
         """Every source's rows, first and last day and grain, from the rows themselves.
 
-        A source's rows are monthly when they fall on at least two days, all on the 1st (or all
-        on the last day of their month), at least 28 days apart; weekly when all on one weekday
-        at least 7 days apart; daily otherwise. ``grains`` (source -> grain) overrides that.
+        A source's rows are monthly when they fall on at least three days, all on the 1st (or
+        all on the last day of their month), at least 28 days apart; weekly when on at least four
+        days, all on one weekday, at least 7 days apart; daily otherwise. ``grains`` (source ->
+        grain) overrides that. A daily source's slack is the gap between its days that 95% of
+        gaps do not exceed, less one, at most six days.
         """
         for kind in self.kinds:
             if not {"source", "date"} <= self.columns(kind):
@@ -195,30 +205,31 @@ class Evidence:
         rows_found = self.connection.execute(_sources_sql(sorted(self.kinds))).fetchall() \
             if self.kinds else []
         for row in rows_found:
-            kind, source, rows, first, last, days, gap, firsts, ends, weekdays, weekday = row
+            kind, source, rows, first, last, days, gap, firsts, ends, weekdays, weekday, usual = row
             grain, anchor = "day", 0
-            if days >= 2 and gap >= 28 and (firsts or ends):
+            if days >= 3 and gap >= 28 and (firsts or ends):
                 grain = "month"
-            elif days >= 2 and gap >= 7 and weekdays == 1:
+            elif days >= 4 and gap >= 7 and weekdays == 1:
                 grain, anchor = "week", weekday
             chosen = grains.get(str(source), "auto")
             if chosen not in ("auto", grain):
                 grain, anchor = chosen, first.weekday() if first else 0
+            slack = min(max(int(usual or 1) - 1, 0), 6) if grain == "day" and days >= 4 else 0
             found[str(source)] = SourceRows(str(source), kind, int(rows), first, last, grain,
-                                            anchor)
+                                            anchor, slack)
         return found
 
     def select(self, metric: str, source: str | None) -> Selection:
         """The rows a summed metric is taken from: its first provider whose kind holds rows (of
-        ``source`` only, when the KPI names one)."""
+        ``source`` only, when the KPI names one); alternatives set aside are not summed."""
         summed = METRICS[metric]
         assert isinstance(summed, SummedMetric)
         for provider in summed.providers:
-            sources = tuple(sorted(name for name, rows in self.sources.items()
-                                   if rows.kind == provider.kind and rows.rows
-                                   and (source is None or name == source)))
-            if sources:
-                return Selection(metric, provider, sources)
+            held = [name for name, rows in self.sources.items()
+                    if rows.kind == provider.kind and rows.rows and (source is None or name == source)]
+            if held:
+                summed_from = [name for name in held if source or name not in self.set_aside]
+                return Selection(metric, provider, tuple(sorted(summed_from)))
         return Selection(metric, None)
 
     def recompute(self, metric: str, periods: Mapping[str, Period],
@@ -264,7 +275,8 @@ _DATABASE_LOCK = threading.Lock()
 
 def _sources_sql(kinds: list[str]) -> str:
     """Per source: kind, rows, first and last day, distinct days, smallest gap between them,
-    whether all fall on a 1st, whether all on a month's last day, distinct weekdays, weekday."""
+    whether all fall on a 1st, whether all on a month's last day, distinct weekdays, weekday,
+    and the gap 95% of gaps do not exceed."""
     days = " UNION ALL ".join(
         f"SELECT '{kind}' AS kind, \"source\", CAST(\"date\" AS DATE) AS day, COUNT(*) AS n "
         f'FROM rows_{kind} GROUP BY "source", day' for kind in kinds)
@@ -272,7 +284,8 @@ def _sources_sql(kinds: list[str]) -> str:
             '(PARTITION BY kind, "source" ORDER BY day) AS gap FROM d) '
             'SELECT kind, "source", SUM(n), MIN(day), MAX(day), COUNT(day), COALESCE(MIN(gap), 0), '
             "BOOL_AND(DAY(day) = 1), BOOL_AND(day = LAST_DAY(day)), COUNT(DISTINCT ISODOW(day)), "
-            'MIN(ISODOW(day)) - 1 FROM g GROUP BY kind, "source" ORDER BY kind, "source"')
+            'MIN(ISODOW(day)) - 1, QUANTILE_DISC(gap, 0.95) '
+            'FROM g GROUP BY kind, "source" ORDER BY kind, "source"')
 
 
 def _month_end(day: date) -> date:

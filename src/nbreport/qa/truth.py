@@ -108,7 +108,7 @@ def truth_problems(report: ReportUnderCheck) -> list[str]:
     grains = {spec.name: spec.grain for spec in params.sources if spec.grain != "auto"}
     metrics = [_metric_of(kpi, f"kpis[{index}]") for index, kpi in enumerate(kpis)]
     columns = columns_needed(metrics, {str(s.get("kind")) for s in sources})
-    with Evidence(report.folder, columns, grains) as evidence:
+    with Evidence(report.folder, columns, grains, set_aside=params.alternatives) as evidence:
         # the sources of the kinds the KPIs read: the rows stored must be those the report read
         problems += provenance_problems([s for s in sources if s.get("kind") in columns],
                                         evidence.sources)
