@@ -24,9 +24,9 @@ import pytest
 from nbreport.formatting import Formatter
 from nbreport.params import ClientParams, params_from_plain
 from nbreport.qa import checks
-from nbreport.qa.checks import CHECKS, ReportUnderCheck, check_report
+from nbreport.qa.checks import CHECKS, ReportUnderCheck, check_report, numbers_recomputed
 from nbreport.qa.recompute import Evidence, Selection, columns_needed, metric_query
-from nbreport.qa.truth import TRUTH, numbers_recomputed
+from nbreport.qa.truth import TRUTH
 from nbreport.params.period import Period
 from nbreport.report.evidence import write_evidence
 from tests.frames import days, table

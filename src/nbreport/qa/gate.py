@@ -16,6 +16,7 @@ import threading
 from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from nbreport.errors import ConfigError, ParamsError, ReportError
@@ -257,13 +258,31 @@ def _assets_check(client_dir: Path, foreign: dict[str, list[str]], secrets: list
 
 def _rows_problems(path: Path, foreign: dict[str, list[str]], secrets: list[str]) -> list[str]:
     """Other clients' markers and the params' secrets in the values of a report's stored rows."""
-    from nbreport.qa.recompute import rows_holding
-
     needles = {f"marker #{number} of {client}": marker for client, markers in sorted(foreign.items())
                for number, marker in enumerate(markers, start=1)}
     needles.update({f"secret #{i + 1} of the params' environment variables": secret
                     for i, secret in enumerate(secrets) if secret and len(secret) >= 4})
     return rows_holding(path, needles)
+
+
+def rows_holding(path: Path, needles: Mapping[str, str]) -> list[str]:
+    """The labels of ``needles`` (label -> text) that some text value of the stored rows in
+    ``path`` contains. The files are compressed: their bytes say nothing, their values do."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    wanted = {label: text for label, text in needles.items() if text}
+    if not wanted:
+        return []
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
+        return [f"unreadable ({exc})"]
+    texts = [table.column(field.name) for field in table.schema
+             if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)]
+    return [label for label, text in wanted.items()
+            if any(pc.any(pc.match_substring(column, text)).as_py() for column in texts)]
 
 
 def _shared_checks(period_dir: Path, manifest: dict[str, Any], context: _GateContext) -> list[CheckResult]:

@@ -292,26 +292,6 @@ def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def rows_holding(path: Path, needles: Mapping[str, str]) -> list[str]:
-    """The labels of ``needles`` (label -> text) that some text value of the stored rows in
-    ``path`` contains. The files are compressed: their bytes say nothing, their values do."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    wanted = {label: text for label, text in needles.items() if text}
-    if not wanted:
-        return []
-    try:
-        table = pq.read_table(path)
-    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
-        return [f"unreadable ({exc})"]
-    texts = [table.column(field.name) for field in table.schema
-             if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)]
-    return [label for label, text in wanted.items()
-            if any(pc.any(pc.match_substring(column, text)).as_py() for column in texts)]
-
-
 def columns_needed(metrics: list[str], kinds: set[str]) -> dict[str, set[str]]:
     """Per kind of data among ``kinds`` that could feed one of ``metrics``: the columns its
     providers read (plus ``source`` and ``date``, which say whose rows and which days)."""

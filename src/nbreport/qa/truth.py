@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, get_args
 from nbreport.formatting import Formatter
 from nbreport.metrics.definitions import METRICS
 from nbreport.params.period import Period, PeriodKind
-from nbreport.qa.checks import CheckResult
 from nbreport.qa.recompute import (
     Evidence,
     EvidenceError,
@@ -40,8 +39,9 @@ from nbreport.qa.recompute import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from nbreport.params import ClientParams
-    from nbreport.qa.checks import ReportUnderCheck
 
 TRUTH = "numbers recomputed"
 SHOWN = 6  # problems spelled out in the verdict; the others are counted
@@ -71,30 +71,32 @@ class Truth:
         return (now - before) / abs(before)
 
 
-def numbers_recomputed(report: ReportUnderCheck) -> CheckResult:
-    """Every KPI and headline number of the run summary, recomputed from the stored rows."""
+def verdict(summary: dict[str, Any], params: ClientParams | None,
+            folder: Path | None) -> tuple[bool, str]:
+    """Whether every KPI and headline number of the run summary matches the stored rows, and
+    what differs (the gate's "numbers recomputed" check)."""
     import duckdb
 
-    if not report.summary.get("kpis") and not report.summary.get("headline"):
-        return CheckResult(TRUTH, True, "no KPIs to recompute")
+    if not summary.get("kpis") and not summary.get("headline"):
+        return True, "no KPIs to recompute"
     try:
-        problems = truth_problems(report)
+        problems = truth_problems(summary, params, folder)
     except (SummaryError, EvidenceError) as exc:
-        return CheckResult(TRUTH, False, str(exc))
+        return False, str(exc)
     except duckdb.Error as exc:
-        return CheckResult(TRUTH, False, f"the stored rows could not be queried: {exc}"[:300])
+        return False, f"the stored rows could not be queried: {exc}"[:300]
     except Exception as exc:  # noqa: BLE001 - the gate fails closed, it never crashes on a report
-        return CheckResult(TRUTH, False, f"could not recompute: {type(exc).__name__}: {exc}"[:300])
+        return False, f"could not recompute: {type(exc).__name__}: {exc}"[:300]
     shown = "; ".join(problems[:SHOWN])
     if len(problems) > SHOWN:
         shown += f" (and {len(problems) - SHOWN} more)"
-    return CheckResult(TRUTH, not problems, shown)
+    return not problems, shown
 
 
-def truth_problems(report: ReportUnderCheck) -> list[str]:
+def truth_problems(summary: dict[str, Any], params: ClientParams | None,
+                   folder: Path | None) -> list[str]:
     """Every difference between the run summary and the rows, as a sentence each."""
-    summary, params = report.summary, report.params
-    if report.folder is None:
+    if folder is None:
         raise SummaryError("the folder holding the report's files is unknown")
     if params is None:
         raise SummaryError("the report's parameters are unknown (no papermill record in the "
@@ -108,7 +110,7 @@ def truth_problems(report: ReportUnderCheck) -> list[str]:
     grains = {spec.name: spec.grain for spec in params.sources if spec.grain != "auto"}
     metrics = [_metric_of(kpi, f"kpis[{index}]") for index, kpi in enumerate(kpis)]
     columns = columns_needed(metrics, {str(s.get("kind")) for s in sources})
-    with Evidence(report.folder, columns, grains, set_aside=params.alternatives) as evidence:
+    with Evidence(folder, columns, grains, set_aside=params.alternatives) as evidence:
         # the sources of the kinds the KPIs read: the rows stored must be those the report read
         problems += provenance_problems([s for s in sources if s.get("kind") in columns],
                                         evidence.sources)

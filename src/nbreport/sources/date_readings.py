@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nbreport.sources.dates import DateProblem, Distinct, human
+from nbreport.sources.date_values import DateProblem, Distinct, human
 
 MAX_SHOWN = 6
 

@@ -35,7 +35,7 @@ def _comparison_row(report: Report, r: KpiResult) -> dict[str, str]:
         "yoy": fmt.change(r.yoy_pct) if year_ago else NOTHING,
         "yoy_trend": trend(r, r.yoy_pct),
         "target": target_text(report, r),
-        "gap": fmt.difference(r.target_gap, r.unit),
+        "gap": NOTHING if math.isnan(r.target) else fmt.difference(r.target_gap, r.unit),
     }
 
 
