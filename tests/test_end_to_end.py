@@ -98,7 +98,9 @@ def test_manifest_and_index_record_the_run(northwind: tuple[Settings, str]) -> N
     assert entry["started_at"] <= entry["finished_at"] and entry["duration_s"] > 0
     assert entry["files"] == {"html": "northwind-outfitters/report.html",
                               "notebook": "northwind-outfitters/report.ipynb",
-                              "forecasts.json": "northwind-outfitters/forecasts.json"}
+                              "forecasts.json": "northwind-outfitters/forecasts.json",
+                              **{f"rows-{kind}.parquet": f"northwind-outfitters/rows-{kind}.parquet"
+                                 for kind in ("ads", "orders", "survey", "web")}}
     assert re.fullmatch(r"[0-9a-f]{16}", entry["params_hash"])
     assert (period_dir / "northwind-outfitters" / "report.ipynb").exists()
     index = BeautifulSoup((period_dir / "index.html").read_text(), "html.parser")

@@ -274,7 +274,7 @@ def test_real_export_read_twice_counts_once_as_alternatives(real_data: Path) -> 
     assert totals["conversions"] == raw["Approved_Conversion"].sum()
     assert [c.label for c in checked.triangulation_checks] == [
         "Ad spend: advertiser-approved and platform-reported",
-        "Conversions: advertiser-approved and platform-reported"]
+        "Platform-reported conversions: advertiser-approved and platform-reported"]
 
 
 def test_readme_overlaps_example_is_valid() -> None:

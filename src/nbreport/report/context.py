@@ -29,6 +29,7 @@ from nbreport.metrics.kpis import KpiInputs, KpiResult, SummedFrom, comparison_p
 from nbreport.metrics.triangulation import TriangulationResult, triangulate
 from nbreport.metrics.spec import KpiSpec
 from nbreport.params import ClientParams, Period, load_client_params, params_from_plain, params_hash
+from nbreport.sources.checks import DataWarning
 from nbreport.sources.loader import ClientData, client_data_dir, load_sources
 
 if TYPE_CHECKING:
@@ -95,6 +96,12 @@ class Report:
         """Per source: its grain and the days its rows cover (missing is not zero)."""
         grains = {spec.name: spec.grain for spec in self.data.specs}
         return coverage_by_source(self.data.tables, grains)
+
+    def check_period(self) -> list[DataWarning]:
+        """The reported period against each source, by the days its rows stand for (see
+        :meth:`ClientData.check_period`): the warnings, or a ``DataError`` for an empty source."""
+        spans = {name: (found.first, found.last) for name, found in self.coverage.items()}
+        return self.data.check_period(self.reported.start, self.reported.end, spans)
 
     def _kpi_inputs(self, kpi: KpiSpec) -> KpiInputs:
         return self.metric_inputs(kpi.metric, kpi.source)
@@ -254,6 +261,7 @@ def open_report(
                         currency=client_params.client.currency,
                         alternatives=client_params.alternatives)
     reported = client_params.report_period
-    data.check_period(reported.start, reported.end)  # a source with nothing for the period stops here
-    return Report(client_params, data, project_dir=project,
-                  outputs_dir=Path(outputs_dir) if outputs_dir else None)
+    report = Report(client_params, data, project_dir=project,
+                    outputs_dir=Path(outputs_dir) if outputs_dir else None)
+    report.check_period()  # a source with nothing for the period stops here
+    return report

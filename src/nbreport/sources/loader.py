@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -94,17 +95,24 @@ class ClientData:
         """Every load-time warning of every source."""
         return [warning for record in self.provenance for warning in record.warnings]
 
-    def check_period(self, start: date, end: date) -> list[DataWarning]:
+    def check_period(self, start: date, end: date,
+                     spans: Mapping[str, tuple[date, date]] | None = None) -> list[DataWarning]:
         """Check the reported period ``start..end`` against each source.
 
         Raises :class:`DataError` for a source with no rows in the period (unless it
         says ``allow_empty``); returns the warnings: sources ending before the period
-        does, and allowed empty ones.
+        does, and allowed empty ones. ``spans`` (source -> the first and last day its rows
+        stand for) lets a source of monthly or weekly rows hold a period none of its dates
+        falls in (a week inside a month): it is not empty, it has no value for that period.
         """
         warnings = []
         allow_empty = {spec.name: spec.allow_empty for spec in self.specs}
+        spans = spans or {}
         for record in self.provenance:
             inside = self._rows_between(record, start, end)
+            span = spans.get(record.source)
+            if inside == 0 and span is not None and span[0] <= end and start <= span[1]:
+                continue
             if inside == 0:
                 span = (f"its dates run from {record.first_date} to {record.last_date}"
                         if record.first_date else "it has no dated rows")
@@ -115,7 +123,7 @@ class ClientData:
                                     "have nothing in a period)", source=record.source, path=record.path)
                 warnings.append(DataWarning(record.source, "empty_period", message + ".",
                                             start.isoformat(), end.isoformat()))
-            elif record.last_date and date.fromisoformat(record.last_date) < end:
+            elif record.last_date and (span[1] if span else date.fromisoformat(record.last_date)) < end:
                 warnings.append(DataWarning(
                     record.source, "freshness",
                     f"data ends on {record.last_date}, before the reported period ends ({end}): "

@@ -29,7 +29,7 @@ def data_sources(report: Report) -> Fragment:
     """One row per source (file or query, rows, dates, read time) and the data-quality warnings."""
     rows = [_source_row(report, record) for record in report.data.provenance]
     compared = _compared_periods(report)
-    warnings = report.data.check_period(report.reported.start, report.reported.end)
+    warnings = report.check_period()
     earlier: list[DataWarning] = []
     for warning in report.data.warnings:
         shown = any(warning.overlaps(start, end) for start, end in compared)
