@@ -296,3 +296,25 @@ def test_a_weekday_business_whose_file_starts_on_a_monday_covers_the_month(tmp_p
     march = sum(1 for d in days if d.month == 3) * 7
     assert kpi.previous == march and not kpi.note("previous")
     assert report.coverage["export"].slack == 2
+
+
+def test_a_kpi_naming_a_source_does_not_change_another_kpis_sums(tmp_path: Path) -> None:
+    """Seen by the gate's recomputation: one KPI's ``source:`` was applied to every KPI that
+    shares its input, so "Visits" summed one export while its inputs named both."""
+    days = pd.date_range("2019-09-01", "2019-10-31", freq="D")
+    project = _project(tmp_path, pd.DataFrame({"Month": days.strftime("%Y-%m-%d"), "Visits": 2}),
+                       "2019-10")
+    second = pd.DataFrame({"Month": days.strftime("%Y-%m-%d"), "Visits": 3})
+    second.to_csv(project / "data" / "trial-client" / "second.csv", index=False)
+    path = project / "params" / "trial-client.yaml"
+    params = yaml.safe_load(path.read_text())
+    params["sources"].append({**params["sources"][0], "name": "second", "path": "second.csv"})
+    params["overlaps"] = [{"sources": ["export", "second"], "relation": "parts"}]
+    params["kpis"] = [{"metric": "sessions", "label": "Visits"},
+                      {"metric": "sessions", "label": "Visits (second export)", "source": "second"}]
+    path.write_text(yaml.safe_dump(params), encoding="utf-8")
+    report = open_report("trial-client", project_dir=project)
+    both, second_only = report.kpis
+    assert both.actual == 31 * (2 + 3) and second_only.actual == 31 * 3
+    assert sorted(both.inputs["sessions"].sources) == ["export", "second"]
+    assert list(second_only.inputs["sessions"].sources) == ["second"]

@@ -87,9 +87,29 @@ class Report:
 
     @functools.cached_property
     def kpis(self) -> list[KpiResult]:
-        """The scorecard: every KPI against previous period, last year and target."""
-        return scorecard(self.daily, list(self.params.kpis), self.period, self.reported,
-                         self.params.status, [self._kpi_inputs(kpi) for kpi in self.params.kpis])
+        """The scorecard: every KPI against previous period, last year and target.
+
+        A KPI naming a ``source`` is summed from that source alone, and only that KPI: the
+        KPIs are scored in groups of one source each, so that one KPI's source never changes
+        another KPI's sums."""
+        groups: dict[str | None, list[int]] = {}
+        for index, kpi in enumerate(self.params.kpis):
+            groups.setdefault(kpi.source, []).append(index)
+        found: dict[int, KpiResult] = {}
+        for source, indexes in groups.items():
+            specs = [self.params.kpis[i] for i in indexes]
+            results = scorecard(self._daily_from(source, specs), specs, self.period, self.reported,
+                                self.params.status, [self._kpi_inputs(kpi) for kpi in specs])
+            found.update(zip(indexes, results))
+        return [found[i] for i in range(len(self.params.kpis))]
+
+    def _daily_from(self, source: str | None, kpis: list[KpiSpec]) -> pd.DataFrame:
+        """Daily sums of ``kpis``'s metrics, from ``source`` only or from every source."""
+        if not self._sources_for_kpis():
+            return self.daily  # no KPI names a source: one frame serves them all
+        names = [kpi.metric for kpi in kpis]
+        source_for = {m: source for name in names for m in summed_inputs(name)} if source else None
+        return daily_metrics(self.data, names, source_for=source_for)
 
     @functools.cached_property
     def coverage(self) -> dict[str, SourceCoverage]:
