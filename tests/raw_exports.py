@@ -80,7 +80,7 @@ def shopify_orders(path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path, keep_default_na=False)
     orders = raw[raw["Financial Status"] != ""]
     return pd.DataFrame({"date": orders["Created at"].str[:10], "order_id": orders["Name"],
-                         "revenue": pd.to_numeric(orders["Total"])})
+                         "revenue": pd.to_numeric(orders["Total"]), "channel": orders["Tags"]})
 
 
 def hubspot_deals(path: Path) -> pd.DataFrame:

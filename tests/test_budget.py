@@ -45,11 +45,12 @@ def ten_days_of_data() -> object:
 
 
 def test_budget_table_by_hand() -> None:
-    totals = pd.DataFrame({"spend": [1000.0, 500.0, 0.0], "results": [40.0, 10.0, 30.0],
-                           "revenue": [5000.0, 1000.0, 2000.0]},
+    totals = pd.DataFrame({"spend": [1000.0, 500.0, 0.0], "paid_leads": [40.0, 10.0, 30.0],
+                           "paid_revenue": [5000.0, 1000.0, 2000.0]},
                           index=["Paid Search", "Paid Social", "Organic Search"])
     planned = pd.Series({"Paid Search": 3100.0, "Paid Social": 1550.0, UNALLOCATED: 1550.0})
-    table_ = budget_table(totals, planned, OCTOBER, TEN_DAYS)
+    table_ = budget_table(totals, planned, OCTOBER, TEN_DAYS, cost_metric="cost_per_paid_lead",
+                          return_metric="paid_roas")
     assert list(table_.index) == ["Paid Search", "Paid Social", UNALLOCATED]  # no plan, no spend: out
     search = table_.loc["Paid Search"]
     assert (search["expected"], search["pace"], search["projected"], search["variance"]) == \
@@ -65,6 +66,9 @@ def test_budget_report_summary_by_hand() -> None:
     data = ten_days_of_data()
     assert default_result(data) == "leads"
     found = budget_report(data, SPEC, OCTOBER, TEN_DAYS)
+    # the figures are the registry's: leads from paid channels, cost per paid lead, ...
+    assert (found.result_metric, found.cost_metric, found.all_in_metric) == \
+        ("paid_leads", "cost_per_paid_lead", "all_in_cost_per_paid_lead")
     s = found.summary
     assert (s.planned, s.spent, s.expected, s.pace) == pytest.approx((6200, 1500, 2000, 0.75))
     assert (s.projected, s.variance, s.remaining) == pytest.approx((4650, -1550, 4700))
@@ -86,6 +90,7 @@ def test_campaign_plan_and_chosen_result() -> None:
                                       "result": "conversions"})
     found = budget_report(ten_days_of_data(), spec, OCTOBER, OCTOBER)
     assert found.result_metric == "conversions" and found.summary.results == 70
+    assert (found.cost_metric, found.all_in_metric) == ("cpa", "all_in_cpa")
     assert found.campaigns.loc["S1", "pace"] == pytest.approx(1000 / 2000)  # complete period
     assert found.summary.complete and found.summary.fee == 0
     assert found.channels["planned"].isna().all()  # no split by channel given

@@ -83,7 +83,8 @@ def test_list_and_metrics() -> None:
     listed = nbreport("list")
     assert listed.returncode == 0 and "Northwind Outfitters" in listed.stdout
     metrics = nbreport("metrics")
-    assert "roas" in metrics.stdout and "Return on ad spend" in metrics.stdout
+    assert "paid_roas" in metrics.stdout and "Return on ad spend (revenue from paid channels)" in metrics.stdout
+    assert "roi_after_fees" in metrics.stdout and "now 'blended_roas'" in metrics.stdout
     assert "roi " in metrics.stdout and "seat_utilisation" in metrics.stdout
 
 

@@ -15,6 +15,7 @@ import yaml
 from nbreport.commentary.consistency import CheckSettings, ConsistencyChecker, MetricFact, sentence_spans
 from nbreport.commentary.lexicon import METRIC_SYNONYMS
 from nbreport.commentary.numbers import NumberReader
+from nbreport.commentary.rankings import Ranking
 from nbreport.formatting import Formatter
 
 PLANTED = yaml.safe_load((Path(__file__).parent / "data" / "commentary_sentences.yaml").read_text())
@@ -98,3 +99,95 @@ def test_sentences_split_without_breaking_markdown() -> None:
     spans = [text[s:e] for s, e in sentence_spans(text)]
     assert spans == ["Revenue rose 12.5%.", "Orders fell.", "CPA, e.g. on search, rose\n  over the month.",
                      "Done."]
+
+
+# --- counts, ranks and size words ----------------------------------------------------------------
+def _scorecard(statuses: list[str], headline: int = 0) -> list[MetricFact]:
+    nan = math.nan
+    return [MetricFact(f"m{i}", f"M{i}", (f"metric {i}",), "count", "higher", 1.0, nan, nan, 1.0, nan,
+                       nan, 1.0, status=status, headline=i < headline)
+            for i, status in enumerate(statuses)]
+
+
+@pytest.mark.parametrize(("sentence", "flagged"), [
+    ("Five of the nine KPIs are on target.", False),
+    ("5 of 9 KPIs with a target are on target.", False),
+    ("Four of the seven KPIs are on target.", True),
+    ("Four of the nine KPIs are on target.", True),
+    ("Four KPIs missed their target.", False),
+    ("Three KPIs missed their target.", True),
+    ("Three KPIs are close to target.", False),
+    ("One KPI is off target.", False),  # red
+    ("Four KPIs are off target.", False),  # or every KPI that missed
+    ("Two KPIs are off target.", True),
+    ("All KPIs are on target.", True),
+    ("Not all KPIs are on target.", False),
+    ("None of the KPIs missed their target.", True),
+    ("Four KPIs are not on target.", False),
+    ("Two of the three headline KPIs are on target.", False),
+    ("All three headline KPIs are on target.", True),
+    ("Most KPIs are on target.", False),
+    ("We expect all KPIs to be on target next month.", False),
+])
+def test_count_claims_against_the_scorecard(sentence: str, flagged: bool) -> None:
+    # 9 KPIs: 5 on target, 3 close to target, 1 off target; the 3 headline KPIs: green, green, amber
+    facts = _scorecard(["green", "green", "amber", "green", "green", "green", "amber", "amber", "red"],
+                       headline=3)
+    flags = ConsistencyChecker(facts, CheckSettings()).check(sentence)
+    assert [f.kind for f in flags] == (["count"] if flagged else []), [f.message for f in flags]
+
+
+RANKINGS = [
+    Ranking("channel", "revenue", "revenue", ("revenue", "sales"), "higher", "size", "currency",
+            {"Paid Search": 190.0, "Organic Search": 180.0, "Email": 36.0}),
+    Ranking("channel", "cpa", "cost per acquisition", ("cpa", "cost per order"), "lower", "ratio", "currency",
+            {"Paid Search": 24.7, "Paid Social": 30.1}),
+    Ranking("campaign", "spend", "spend", ("spend", "budget"), "higher", "size", "currency",
+            {"Search - Brand": 4.7, "Shopping": 21.6, "Generic": 16.5}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "flagged"), [
+    ("Paid Search was our best channel for revenue.", False),
+    ("Email was our best channel for revenue.", True),
+    ("Organic Search was the second-best channel for revenue.", False),
+    ("Email was the second-best channel for revenue.", True),
+    ("Email brought in the least revenue.", False),
+    ("Paid Search had the lowest cost per order.", False),
+    ("Paid Social was our cheapest channel.", True),
+    ("Paid Social was the most expensive channel.", False),
+    ("Search \u2013 Brand took the largest share of the budget.", True),
+    ("Shopping took the largest share of the budget.", False),
+    ("Email was not our best channel for revenue.", False),
+    ("Email had its best month since 2024.", False),
+    ("Email revenue was the highest in two years.", False),
+    ("On top of that, Email grew.", False),
+])
+def test_rank_claims_against_the_reports_tables(sentence: str, flagged: bool) -> None:
+    flags = ConsistencyChecker([], CheckSettings(), RANKINGS).check(sentence)
+    assert [f.kind for f in flags] == (["rank"] if flagged else []), [f.message for f in flags]
+
+
+@pytest.mark.parametrize(("sentence", "change", "flagged"), [
+    ("Revenue rose slightly.", 0.03, False),
+    ("Revenue rose slightly.", 0.40, True),
+    ("Revenue edged up.", 0.40, True),
+    ("Revenue rose sharply.", 0.25, False),
+    ("Revenue rose sharply.", 0.005, True),
+    ("A sharp rise in revenue.", 0.005, True),
+    ("Revenue doubled.", 1.05, False),
+    ("Revenue doubled.", 0.30, True),
+    ("Revenue more than doubled.", 1.20, False),
+    ("Revenue more than doubled.", 0.90, True),
+    ("Revenue nearly doubled.", 0.85, False),
+    ("Revenue tripled.", 1.0, True),
+    ("Revenue halved.", -0.5, False),
+    ("Revenue halved.", -0.1, True),
+    ("Revenue surged.", 0.01, True),
+])
+def test_size_words_against_the_change(sentence: str, change: float, flagged: bool) -> None:
+    nan = math.nan
+    fact = MetricFact("revenue", "Revenue", ("revenue",), "currency", "higher", 100 * (1 + change), 100.0,
+                      nan, nan, change, nan, nan)
+    flags = ConsistencyChecker([fact], CheckSettings()).check(sentence)
+    assert [f.kind for f in flags] == (["size"] if flagged else []), [f.message for f in flags]

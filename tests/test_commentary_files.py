@@ -148,6 +148,35 @@ def test_flagged_sentences_are_marked_with_what_the_figures_say() -> None:
     assert len(soup.select("li")) == 2  # the list survived the marking
 
 
+
+def test_a_sentence_that_starts_with_a_placeholder_is_a_sentence_of_its_own() -> None:
+    """Sentences are split with the values filled in: "{{ sessions.change_pct|abs }} more visitors"
+    starts a sentence, so the number is not read as a change of the revenue named before it."""
+    fact = MetricFact("revenue", "Revenue", ("revenue",), "currency", "higher", 582046, 494321, 507900,
+                      560000, 0.1775, 0.146, 1.039)
+    values = {**REVENUE, "sessions": {"change_pct": BoundValue(0.122, "change", signed=True),
+                                      "label": BoundValue("Sessions", "text")}}
+    checker = ConsistencyChecker([fact], CheckSettings())
+    text = ("Revenue rose. {{ sessions.change_pct|abs }} more visitors came to the site.\n\n"
+            "Orders were fine. {{ revenue.label }} fell {{ revenue.change_pct|abs }}, e.g. on search.")
+    rendered = render_text(text, bindings(values), check=checker.check, section="Trends", first_line=1)
+    assert [(f.kind, f.line, f.sentence) for f in rendered.flags] == [
+        ("direction", 3, "Revenue fell 17.7%, e.g. on search.")]
+    (mark,) = BeautifulSoup(rendered.html, "html.parser").select("mark.nbr-flag")
+    assert mark.get_text() == "Revenue fell 17.7%, e.g. on search."
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ({"a": "Revenue", "b": "17.7%"}, ["Orders rose.", "{{a}} rose {{b}}."]),
+    ({"a": "e.g. Revenue. And", "b": "17.7%"}, ["Orders rose. {{a}} rose {{b}}."]),
+])
+def test_sentences_never_start_or_end_inside_a_value(values: dict[str, str], expected: list[str]) -> None:
+    from nbreport.commentary.sentences import filled_sentence_spans
+
+    text = "Orders rose. {{a}} rose {{b}}."
+    spans = filled_sentence_spans(text, ["{{a}}", "{{b}}"], [values["a"], values["b"]])
+    assert [text[s:e] for s, e in spans] == expected
+
 # --- context notes -----------------------------------------------------------------------------
 def test_context_notes_read_and_sorted() -> None:
     notes = parse_notes("events:\n  - {date: 2026-10-01, end: 2026-10-31, kind: competitor, title: B}\n"

@@ -118,7 +118,7 @@ def test_the_unwritten_section_shows_a_marked_draft(analyst_then_batch: dict[str
     assert "nbr-draft" in campaigns["class"]
     label = campaigns.select_one(".nbr-draft-label").get_text(" ", strip=True)
     assert label.startswith("Draft Written automatically")
-    assert "Cost per acquisition: $23.22" in campaigns.get_text(" ", strip=True).replace(" :", ":")
+    assert "Cost per order from paid channels: $26.06" in campaigns.get_text(" ", strip=True).replace(" :", ":")
     summary = analyst_then_batch["manifest"]["clients"][CLIENT]["summary"]
     assert summary["commentary"]["drafts"] == ["campaigns"]
     assert any("unreviewed draft commentary in 'Campaigns'" in r for r in summary["review"]["reasons"])

@@ -85,7 +85,7 @@ def test_a_contradiction_is_flagged_logged_and_blocks_the_report(project: Settin
 
 
 def test_an_unknown_placeholder_stops_the_report_naming_file_section_and_line(project: Settings) -> None:
-    write(project, "northwind-outfitters", "# Northwind\n\n## Campaigns\n\nCPA: {{ cpa.actual }}.\n"
+    write(project, "northwind-outfitters", "# Northwind\n\n## Campaigns\n\nCPA: {{ cost_per_paid_order.actual }}.\n"
                                            "Spend: {{ spend.actual }}.\n")
     report = report_for(project, "northwind-outfitters")
     with pytest.raises(CommentaryError) as caught:

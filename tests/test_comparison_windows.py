@@ -136,8 +136,9 @@ def _span(day: date, grain: str) -> tuple[date, date]:
     (pd.date_range("2019-01-31", "2019-12-31", freq="ME"), "month"),   # dated on the last day
     (pd.date_range("2019-01-07", "2019-06-24", freq="7D"), "week"),
     (pd.date_range("2019-01-01", "2019-03-01", freq="D"), "day"),
-    (pd.DatetimeIndex(["2019-01-01", "2019-01-01", "2019-02-01"]), "month"),  # repeated dates
-    (pd.DatetimeIndex(["2019-03-01"]), "day"),  # one row says nothing of its span
+    (pd.DatetimeIndex(["2019-01-01", "2019-01-01", "2019-02-01", "2019-03-01"]), "month"),
+    (pd.DatetimeIndex(["2019-03-01", "2019-04-01"]), "day"),  # two rows say little of their span
+    (pd.DatetimeIndex(["2019-03-04", "2019-03-11", "2019-03-25"]), "day"),  # three Mondays: answers
 ])
 def test_grain_is_detected_from_the_dates(stamps: pd.DatetimeIndex, grain: str) -> None:
     assert detect_grain(pd.Series(stamps))[0] == grain
@@ -275,3 +276,45 @@ def test_an_absent_target_says_so(tmp_path: Path) -> None:
     report, _ = _kpi(_project(tmp_path, rows, "2019-10"))
     html = sections.scorecard(report).html
     assert "no target" in html
+
+
+def test_a_source_that_stops_mid_period_says_so_with_its_last_date(tmp_path: Path) -> None:
+    days = pd.date_range("2018-09-01", "2019-10-20", freq="D")
+    rows = pd.DataFrame({"Month": days.strftime("%Y-%m-%d"), "Visits": 4})
+    report, kpi = _kpi(_project(tmp_path, rows, "2019-10"))
+    assert kpi.actual == 20 * 4 and kpi.previous == 30 * 4
+    assert kpi.caveats["now"] == "export data ends on 2019-10-20, before October 2019 ends"
+    assert "data ends on 2019-10-20" in sections.scorecard(report).html
+
+
+def test_a_weekday_business_whose_file_starts_on_a_monday_covers_the_month(tmp_path: Path) -> None:
+    """Seen on the real call-centre file: it starts on Monday 3 March 2003 because 1-2 March were
+    a weekend; March is compared whole (a careful reader sums its rows), not called incomplete."""
+    days = [d for d in pd.date_range("2003-03-03", "2003-04-30", freq="D") if d.weekday() < 5]
+    rows = pd.DataFrame({"Month": [d.strftime("%Y-%m-%d") for d in days], "Visits": 7})
+    report, kpi = _kpi(_project(tmp_path, rows, "2003-04"))
+    march = sum(1 for d in days if d.month == 3) * 7
+    assert kpi.previous == march and not kpi.note("previous")
+    assert report.coverage["export"].slack == 2
+
+
+def test_a_kpi_naming_a_source_does_not_change_another_kpis_sums(tmp_path: Path) -> None:
+    """Seen by the gate's recomputation: one KPI's ``source:`` was applied to every KPI that
+    shares its input, so "Visits" summed one export while its inputs named both."""
+    days = pd.date_range("2019-09-01", "2019-10-31", freq="D")
+    project = _project(tmp_path, pd.DataFrame({"Month": days.strftime("%Y-%m-%d"), "Visits": 2}),
+                       "2019-10")
+    second = pd.DataFrame({"Month": days.strftime("%Y-%m-%d"), "Visits": 3})
+    second.to_csv(project / "data" / "trial-client" / "second.csv", index=False)
+    path = project / "params" / "trial-client.yaml"
+    params = yaml.safe_load(path.read_text())
+    params["sources"].append({**params["sources"][0], "name": "second", "path": "second.csv"})
+    params["overlaps"] = [{"sources": ["export", "second"], "relation": "parts"}]
+    params["kpis"] = [{"metric": "sessions", "label": "Visits"},
+                      {"metric": "sessions", "label": "Visits (second export)", "source": "second"}]
+    path.write_text(yaml.safe_dump(params), encoding="utf-8")
+    report = open_report("trial-client", project_dir=project)
+    both, second_only = report.kpis
+    assert both.actual == 31 * (2 + 3) and second_only.actual == 31 * 3
+    assert sorted(both.inputs["sessions"].sources) == ["export", "second"]
+    assert list(second_only.inputs["sessions"].sources) == ["second"]

@@ -18,7 +18,7 @@ from nbreport.report import open_report
 def test_ratio_parts_by_hand() -> None:
     before = pd.DataFrame({"revenue": [100.0, 60.0], "spend": [50.0, 0.0]}, index=["Paid", "Organic"])
     after = pd.DataFrame({"revenue": [120.0, 90.0], "spend": [40.0, 0.0]}, index=["Paid", "Organic"])
-    parts = decompose_change(before, after, "roas")
+    parts = decompose_change(before, after, "blended_roas")
     assert parts.attrs["total_before"] == pytest.approx(3.2)
     assert parts.attrs["total_change"] == pytest.approx(5.25 - 3.2)
     assert parts.loc["Paid", "numerator_effect"] == pytest.approx(20 * (1 / 50 + 1 / 40) / 2)
@@ -50,7 +50,7 @@ segments = st.lists(st.tuples(*[amounts] * 4), min_size=1, max_size=6)
 
 @settings(max_examples=80, deadline=None)
 @given(segments, st.sampled_from([("cpa", "spend", "conversions"), ("cpm", "spend", "impressions"),
-                                  ("roi", "revenue", "spend"), ("conversion_rate", "conversions", "clicks"),
+                                  ("blended_roi", "revenue", "spend"), ("conversion_rate", "conversions", "clicks"),
                                   ("spend", "spend", None), ("net_return", "revenue", "spend")]))
 def test_parts_always_add_up_to_the_change(rows: list[tuple[float, ...]], case: tuple) -> None:
     metric, first, second = case

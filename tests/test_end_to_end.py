@@ -52,7 +52,10 @@ def test_kpi_values_equal_what_the_raw_data_says(northwind: tuple[Settings, str]
              for t in BeautifulSoup(html, "html.parser").select(".nbr-tile")}
     assert tiles["Revenue"] == f"${revenue:,.0f}"
     assert tiles["Orders"] == f"{len(orders):,}"
-    assert tiles["Return on ad spend"] == f"{revenue / spend:.2f}\u00d7"
+    paid = orders[orders["channel"].isin(["Paid Search", "Paid Social"])]
+    assert tiles["Return on ad spend (shop revenue from paid channels)"] == \
+        f"{paid['revenue'].sum() / spend:.2f}\u00d7"
+    assert tiles["Cost per order from paid channels"] == f"${spend / len(paid):,.2f}"
 
 
 def test_appendix_shows_provenance_and_data_quality(northwind: tuple[Settings, str]) -> None:
@@ -95,7 +98,9 @@ def test_manifest_and_index_record_the_run(northwind: tuple[Settings, str]) -> N
     assert entry["started_at"] <= entry["finished_at"] and entry["duration_s"] > 0
     assert entry["files"] == {"html": "northwind-outfitters/report.html",
                               "notebook": "northwind-outfitters/report.ipynb",
-                              "forecasts.json": "northwind-outfitters/forecasts.json"}
+                              "forecasts.json": "northwind-outfitters/forecasts.json",
+                              **{f"rows-{kind}.parquet": f"northwind-outfitters/rows-{kind}.parquet"
+                                 for kind in ("ads", "orders", "survey", "web")}}
     assert re.fullmatch(r"[0-9a-f]{16}", entry["params_hash"])
     assert (period_dir / "northwind-outfitters" / "report.ipynb").exists()
     index = BeautifulSoup((period_dir / "index.html").read_text(), "html.parser")

@@ -66,7 +66,7 @@ def test_october_report_states_novembers_chances_and_charts_them(october: tuple[
     assert len(statements) == 4
     assert any(re.search(r"\d+% likely to reach 600 booking requests in November 2026", s)
                for s in statements)
-    assert any("likely to stay at or below 8,00 €" in s for s in statements)
+    assert any("likely to stay at or below 22,00 €" in s for s in statements)
     images = section.select("figure.chart img")
     assert len(images) == 4 and all(img["src"].startswith("data:image/png;base64,") for img in images)
     assert all("target" in img["alt"] for img in images)

@@ -57,7 +57,7 @@ def test_september_forecasts_october_without_seeing_it(two_periods) -> None:  # 
     september, _, _ = two_periods
     result = september.forecasts
     assert result.made_at == date(2026, 9, 30) and result.holidays == "GB"
-    assert [k.metric for k in result.kpis] == ["leads", "deals_won", "revenue", "cost_per_lead"]
+    assert [k.metric for k in result.kpis] == ["leads", "deals_won", "revenue", "cost_per_paid_lead"]
     for kpi in result.kpis:
         [october] = kpi.periods
         assert october.period == "2026-10" and october.made_at == date(2026, 9, 30)
@@ -67,13 +67,15 @@ def test_september_forecasts_october_without_seeing_it(two_periods) -> None:  # 
 
 def test_ratio_kpi_is_a_ratio_of_forecast_totals(two_periods) -> None:  # type: ignore[no-untyped-def]
     _, october, _ = two_periods
-    cost = october.forecasts.kpi("cost_per_lead").next
-    leads = october.forecasts.kpi("leads").next
+    cost = october.forecasts.kpi("cost_per_paid_lead").next
     assert cost.direction == "lower" and cost.unit == "currency"
-    # total spend / total leads; spend is no KPI here but is forecast for this one
-    spend = next(p for p in october.forecasts.paths if p.metric == "spend").points
-    used = spend[PROPHET] if PROPHET in spend else spend[SEASONAL_NAIVE]  # prophet's: when chosen
-    assert cost.point == pytest.approx(sum(used) / leads.point, rel=1e-6)
+    # total spend / total paid leads; neither is a KPI here, both are forecast for this one
+    totals = {}
+    for metric in ("spend", "paid_leads"):
+        points = next(p for p in october.forecasts.paths if p.metric == metric).points
+        used = points[PROPHET] if PROPHET in points else points[SEASONAL_NAIVE]  # prophet's: when chosen
+        totals[metric] = sum(used)
+    assert cost.point == pytest.approx(totals["spend"] / totals["paid_leads"], rel=1e-6)
 
 
 def test_october_holds_septembers_forecasts_to_account(two_periods) -> None:  # type: ignore[no-untyped-def]
@@ -98,7 +100,7 @@ def test_the_section_states_chances_in_plain_words(two_periods) -> None:  # type
     leads = october.forecasts.kpi("leads").next
     expected = f"{october.fmt.probability(leads.probability)} likely to reach 900 leads in November 2026"
     assert expected in fragment.html
-    assert "likely to stay at or below £35.00 cost per lead" in fragment.html
+    assert "likely to stay at or below £100.00 cost per paid lead" in fragment.html
     assert fragment.html.count('<figure class="chart">') == 4
 
 

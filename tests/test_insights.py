@@ -95,7 +95,7 @@ def test_targets_met_and_missed() -> None:
             KpiSpec(metric="conversions", target=1)]
     results = scorecard(daily, kpis, OCTOBER, OCTOBER, StatusThresholds())
     found = {i.subject: i for i in target_insights(results, daily, OCTOBER, BAR, FMT, partial=False)}
-    assert set(found) == {"Clicks", "Cost per click", "Conversions"}
+    assert set(found) == {"Clicks", "Cost per click", "Platform-reported conversions"}
     fewer = target_insights(results, daily, OCTOBER, InsightSettings(min_volume=50), FMT, partial=False)
     assert {i.subject for i in fewer} == {"Clicks", "Cost per click"}  # 46 conversions: too few now
     assert found["Clicks"].side == "win" and found["Clicks"].sentence == (

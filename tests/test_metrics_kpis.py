@@ -32,16 +32,19 @@ def sample() -> object:
         {"date": "2026-10-01", "channel": "Paid Search", "sessions": 70, "conversions": 4, "revenue": 300.0},
         {"date": "2026-10-02", "channel": "Direct", "sessions": 30, "conversions": 1, "revenue": 0.0},
     ])
-    orders = table("orders", [{"date": "2026-10-01", "revenue": 100.0},
-                              {"date": "2026-10-01", "revenue": 200.0},
-                              {"date": "2026-10-02", "revenue": 600.0}])
+    orders = table("orders", [{"date": "2026-10-01", "revenue": 100.0, "channel": "Paid Search"},
+                              {"date": "2026-10-01", "revenue": 200.0, "channel": "Organic Search"},
+                              {"date": "2026-10-02", "revenue": 600.0, "channel": "Paid Social"}])
     crm = table("crm", [
-        {"date": "2026-10-01", "stage": "won", "close_date": "2026-10-20", "amount": 1000.0},
-        {"date": "2026-10-03", "stage": "won", "close_date": "2026-10-25", "amount": 3000.0},
-        {"date": "2026-10-04", "stage": "lost", "close_date": "2026-10-28"},
-        {"date": "2026-10-05", "stage": "opportunity"},
-        {"date": "2026-10-06", "stage": "lead"},
-        {"date": "2026-09-10", "stage": "won", "close_date": "2026-10-02", "amount": 500.0},
+        {"date": "2026-10-01", "stage": "won", "close_date": "2026-10-20", "amount": 1000.0,
+         "channel": "Paid Search"},
+        {"date": "2026-10-03", "stage": "won", "close_date": "2026-10-25", "amount": 3000.0,
+         "channel": "Organic Search"},
+        {"date": "2026-10-04", "stage": "lost", "close_date": "2026-10-28", "channel": "Paid Social"},
+        {"date": "2026-10-05", "stage": "opportunity", "channel": "Paid Search"},
+        {"date": "2026-10-06", "stage": "lead", "channel": "Referral"},
+        {"date": "2026-09-10", "stage": "won", "close_date": "2026-10-02", "amount": 500.0,
+         "channel": "Paid Search"},
     ])
     survey = table("survey", [{"date": "2026-10-01", "scale": "nps", "score": s} for s in (10, 9, 8, 7, 6, 0)]
                    + [{"date": "2026-10-02", "scale": "csat", "score": s} for s in (5, 4, 3, 1)]
@@ -55,13 +58,17 @@ def sample() -> object:
 EXPECTED = {
     "impressions": 4000, "clicks": 80, "spend": 300, "conversions": 6, "conversion_value": 400,
     "ctr": 80 / 4000, "cpc": 300 / 80, "cpm": 1000 * 300 / 4000, "cpa": 300 / 6,
-    "conversion_rate": 6 / 80, "revenue": 900, "orders": 3, "aov": 300, "roas": 3.0,
-    "net_return": 600, "roi": 2.0, "sessions": 100, "web_conversions": 5, "web_revenue": 300,
+    "conversion_rate": 6 / 80, "revenue": 900, "orders": 3, "aov": 300, "blended_roas": 3.0,
+    "net_return": 600, "blended_roi": 2.0, "sessions": 100, "web_conversions": 5, "web_revenue": 300,
     "session_conversion_rate": 0.05, "leads": 5, "opportunities": 4, "deals_won": 3,
     "lead_to_deal_rate": 3 / 5, "win_rate": 3 / 4, "cac": 100, "cost_per_lead": 60,
     "nps_promoters": 2, "nps_detractors": 2, "nps_responses": 6, "nps": 0.0,
     "csat_responses": 4, "csat": 0.5, "ces": 5.0, "tickets": 3, "tickets_rated": 2,
     "ticket_csat": 0.5,
+    # paid channels only: orders of 100 (search) and 600 (social), three leads from paid channels
+    "paid_revenue": 700, "paid_orders": 2, "paid_leads": 3, "paid_roas": 700 / 300,
+    "paid_net_return": 400, "paid_roi": 400 / 300, "cost_per_paid_order": 150,
+    "cost_per_paid_lead": 100,
 }
 
 
@@ -74,9 +81,10 @@ def test_every_metric_against_hand_computed_values(name: str) -> None:
 def test_revenue_falls_back_to_won_deals_closed_in_the_period() -> None:
     data = sample()
     del data.tables["orders"]
-    totals = period_totals(daily_metrics(data, ["revenue", "roas"]), OCTOBER)
+    totals = period_totals(daily_metrics(data, ["revenue", "blended_roas", "paid_roas"]), OCTOBER)
     assert metric_value(totals, "revenue") == 4500  # 1000 + 3000 + the September lead won in October
-    assert metric_value(totals, "roas") == pytest.approx(15.0)
+    assert metric_value(totals, "blended_roas") == pytest.approx(15.0)
+    assert metric_value(totals, "paid_roas") == pytest.approx((1000 + 500) / 300)  # organic left out
 
 
 def test_nps_on_a_mixed_sample() -> None:
@@ -179,7 +187,7 @@ def test_comparison_periods_never_run_past_a_shorter_month() -> None:
 
 
 def test_signed_sums_are_pro_rated_like_sums() -> None:
-    assert is_additive("net_return") and is_additive("nps_net") and not is_additive("roi")
+    assert is_additive("net_return") and is_additive("nps_net") and not is_additive("blended_roi")
     data = constant_clicks({"2026-10": 20}, "2026-10-01", "2026-10-15")
     daily = daily_metrics(data, ["net_return"])
     (result,) = scorecard(daily, [KpiSpec(metric="net_return", target=3100)], OCTOBER,

@@ -42,7 +42,7 @@ def test_exported_numbers_equal_the_raw_files(ledgerline: BeautifulSoup, demo_da
     folder = demo_data_dir / "ledgerline"
     spend = raw.in_month(raw.ledgerline_ads(folder))["spend"].sum()
     summary = {row.th.get_text(): row.td.get_text() for row in ledgerline.select(".nbr-budget-summary tr")}
-    assert summary["Media spend"] == f"\u00a3{spend:,.0f}"
+    assert summary["Ad spend"] == f"\u00a3{spend:,.0f}"
     nps = raw.nps(raw.in_month(raw.delighted(folder / "surveys.jsonl"))["score"])
     row = next(r for r in ledgerline.select(".nbr-surveys tbody tr") if "Net Promoter" in r.th.get_text())
     assert row.select("td")[0].get_text() == f"{nps:+.1f}".replace("+0.0", "\u00b10")

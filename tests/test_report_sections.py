@@ -45,8 +45,14 @@ def test_budget_section_shows_where_the_money_went(reports: dict[str, Report], d
     spend = raw.in_month(raw.ledgerline_ads(demo_data_dir / "ledgerline"))["spend"].sum()
     soup = BeautifulSoup(sections.budget(report).html, "html.parser")
     summary = {row.th.get_text(): row.td.get_text() for row in soup.select(".nbr-budget-summary tr")}
-    assert summary["Media spend"] == f"\u00a3{spend:,.0f}"
-    assert summary["Management fee (12.0% of media spend)"] == f"\u00a3{0.12 * spend:,.0f}"
+    assert summary["Ad spend"] == f"\u00a3{spend:,.0f}"
+    assert summary["Management fee (12.0% of ad spend)"] == f"\u00a3{0.12 * spend:,.0f}"
+    # the budget's cost per result is the registry's cost per paid lead, labelled as such
+    crm = raw.in_month(raw.hubspot_deals(demo_data_dir / "ledgerline" / "crm.csv"))
+    paid_leads = crm["channel"].isin(["Paid Search", "Paid Social"]).sum()
+    assert summary["Leads from paid channels"] == f"{paid_leads:,}"
+    assert summary["Cost per paid lead"] == f"\u00a3{spend / paid_leads:,.2f}"
+    assert summary["Cost per paid lead, all-in"] == f"\u00a3{1.12 * spend / paid_leads:,.2f}"
     assert summary["Planned budget"] == "\u00a332,000"
     channels = [row.th.get_text() for row in soup.select(".nbr-budget-channels tbody tr")]
     assert channels == ["Paid Search", "Paid Social"]

@@ -29,7 +29,15 @@ PG_PASSWORD = os.environ.get("NBREPORT_TEST_PG_PASSWORD")
 def _add_source(settings: Settings, client: str, source: dict) -> None:
     path = settings.params_dir / f"{client}.yaml"
     params = yaml.safe_load(path.read_text())
+    same_kind = [s["name"] for s in params["sources"] if s["kind"] == source["kind"]]
     params["sources"].append(source)
+    if same_kind:  # another source of its kind: its rows add up with theirs (declared as parts)
+        overlaps = params.setdefault("overlaps", [])
+        entry = next((o for o in overlaps if set(same_kind) <= set(o["sources"])), None)
+        if entry is None:
+            overlaps.append({"sources": [*same_kind, source["name"]], "relation": "parts"})
+        else:
+            entry["sources"].append(source["name"])
     path.write_text(yaml.safe_dump(params, sort_keys=False))
 
 

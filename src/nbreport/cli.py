@@ -191,11 +191,13 @@ def schema() -> None:
 
 @cli.command()
 def metrics() -> None:
-    """List the metric names a KPI can use, and the signals a health score can weigh."""
-    from nbreport.metrics.definitions import HEALTH_SIGNALS, METRICS
+    """List the metric names a KPI can use with their definitions, and the signals a health
+    score can weigh."""
+    from nbreport.metrics.definitions import HEALTH_SIGNALS
+    from nbreport.metrics.names import metric_listing
 
-    for name, metric in METRICS.items():
-        click.echo(f"{name:<26} {metric.label:<34} {metric.unit:<9} {metric.direction}")
+    for line in metric_listing():
+        click.echo(line)
     click.echo("\nHealth signals (customer_success.health_score.components[].signal):")
     for name, signal in HEALTH_SIGNALS.items():
         click.echo(f"{name:<26} {signal.label:<34} {'+'.join(signal.kinds):<16} {signal.description}")

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from nbreport.commentary import values as _values  # noqa: F401 - registers the built-in values
 from nbreport.commentary.bindings import Bindings
-from nbreport.commentary.consistency import CheckSettings, ConsistencyChecker, Flag, MetricFact
+from nbreport.commentary.consistency import Flag
 from nbreport.commentary.document import SECTIONS, SectionInfo, SectionText, parse_commentary
 from nbreport.commentary.drafts import write_draft
 from nbreport.commentary.errors import CommentaryError
-from nbreport.commentary.lexicon import METRIC_SYNONYMS
+from nbreport.commentary.facts import consistency_checker, metric_facts
 from nbreport.commentary.markup import RenderedText, render_text
 from nbreport.commentary.store import commentary_path, display_path, read_client_file
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from nbreport.report.context import Report
 
 log = logging.getLogger(__name__)
+__all__ = ["ReportCommentary", "SectionCommentary", "consistency_checker", "metric_facts"]
 
 
 @dataclass
@@ -58,29 +59,6 @@ class SectionCommentary:
     @property
     def flags(self) -> list[Flag]:
         return self.rendered.flags
-
-
-def metric_facts(report: Report) -> list[MetricFact]:
-    """The scorecard's figures and every name each metric goes by (label, synonyms, params)."""
-    from nbreport.metrics.definitions import METRICS
-
-    extra = report.params.commentary.synonyms
-    facts = []
-    for result in report.kpis:
-        names = {result.metric.replace("_", " "), result.label.lower(), METRICS[result.metric].label.lower(),
-                 *METRIC_SYNONYMS.get(result.metric, ()), *(w.lower() for w in extra.get(result.metric, []))}
-        facts.append(MetricFact(
-            metric=result.metric, label=result.label, names=tuple(sorted(names)), unit=result.unit,
-            better=result.direction, actual=result.actual, previous=result.previous,
-            last_year=result.last_year, target=result.target, change_pct=result.change_pct,
-            yoy_pct=result.yoy_pct, attainment=result.attainment))
-    return facts
-
-
-def consistency_checker(report: Report) -> ConsistencyChecker:
-    spec = report.params.commentary
-    return ConsistencyChecker(metric_facts(report), CheckSettings(
-        fmt=report.fmt, tolerance=spec.tolerance, flat_change=spec.flat_change))
 
 
 class ReportCommentary:

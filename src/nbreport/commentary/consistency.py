@@ -26,29 +26,20 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from nbreport.commentary import lexicon
+from nbreport.commentary.attribution import (
+    Event, MetricFact, attribute, direction_before, direction_earlier, has_direction, metric_ahead,
+    previous_end, unit_fits, within, is_yearly)
+from nbreport.commentary.counts import find_count_claims, judge_count
 from nbreport.commentary.numbers import NumberReader, StatedNumber
+from nbreport.commentary.rankings import Ranking, RankChecker
+from nbreport.commentary.sizes import size_contradicts, size_words
+from nbreport.commentary.sentences import clauses, plain, sentence_spans
+
+__all__ = ["NOISE", "CheckSettings", "ConsistencyChecker", "Flag", "MetricFact", "sentence_spans"]
 from nbreport.formatting import Formatter
 from nbreport.metrics.daily import safe_divide
 
 NOISE = 0.0005  # a change this small has no direction
-
-
-@dataclass(frozen=True)
-class MetricFact:
-    """What the report computed for one metric, and the names it goes by."""
-
-    metric: str
-    label: str
-    names: tuple[str, ...]
-    unit: str
-    better: str
-    actual: float
-    previous: float
-    last_year: float
-    target: float
-    change_pct: float
-    yoy_pct: float
-    attainment: float
 
 
 @dataclass(frozen=True)
@@ -58,9 +49,12 @@ class Flag:
     Attributes
     ----------
     kind:
-        ``direction``, ``change``, ``value``, ``previous``, ``target``, ``attainment`` or ``points``.
+        ``direction``, ``size`` ("sharply", "doubled"), ``change``, ``value``, ``previous``,
+        ``target``, ``attainment``, ``points``, ``count`` (how many KPIs are on target) or
+        ``rank`` (a channel or campaign said to be the best, the largest...).
     metric, label:
-        The metric the statement is about.
+        The metric the statement is about (``kpis`` and "The scorecard" for a count; the
+        ranked measure and the channel or campaign for a rank).
     stated:
         The words or number at fault, as written.
     actual:
@@ -82,12 +76,14 @@ class Flag:
 
     @property
     def message(self) -> str:
+        if self.kind == "count":
+            return f"says \u201c{self.stated}\u201d, but the scorecard shows {self.actual}"
         return f"says {self.label} {self._claim()}, but the figures show {self.actual}"
 
     def _claim(self) -> str:
-        if self.kind == "direction":
+        if self.kind in ("direction", "size"):
             return f"\u201c{self.stated}\u201d"
-        if self.kind == "target":
+        if self.kind in ("target", "rank"):
             return f"is \u201c{self.stated}\u201d"
         return f"\u2026 {self.stated}"
 
@@ -104,22 +100,14 @@ class CheckSettings:
     flat_change: float = 0.02
 
 
-@dataclass
-class _Event:
-    start: int
-    end: int
-    kind: str  # metric | direction | number | target
-    fact: MetricFact | None = None
-    word: str = ""
-    number: StatedNumber | None = None
-    facts: list[MetricFact] = field(default_factory=list)  # what it is about, once attributed
-
-
 class ConsistencyChecker:
     """Checks sentences against the facts of one report."""
 
-    def __init__(self, facts: Sequence[MetricFact], settings: CheckSettings) -> None:
+    def __init__(self, facts: Sequence[MetricFact], settings: CheckSettings,
+                 rankings: Sequence[Ranking] = ()) -> None:
         self.settings = settings
+        self.facts = list(facts)
+        self.ranks = RankChecker(rankings, settings.fmt)
         self.reader = NumberReader(settings.fmt.locale, settings.fmt.currency)
         self._by_name = _unambiguous_names(facts)
         names = sorted(self._by_name, key=len, reverse=True)
@@ -128,20 +116,29 @@ class ConsistencyChecker:
 
     def check(self, sentence: str) -> list[Flag]:
         """Flags for every claim of ``sentence`` that contradicts the facts."""
-        text = _plain(sentence)
-        if self._names is None or text.rstrip().endswith("?") or lexicon.IMPERATIVE.match(text):
+        text = plain(sentence)
+        if text.rstrip().endswith("?") or lexicon.IMPERATIVE.match(text):
             return []
         flags: list[Flag] = []
-        for clause in _clauses(text):
-            if not lexicon.HEDGE.search(clause.lower()):
-                flags.extend(self._check_clause(clause, sentence))
+        for clause in clauses(text):
+            low = clause.lower()
+            if lexicon.HEDGE.search(low):
+                continue
+            counts = find_count_claims(low)
+            flags += [Flag("count", "kpis", "The scorecard", clause[claim.start:claim.end].strip(), shown,
+                           sentence.strip())
+                      for claim in counts if (shown := judge_count(claim, self.facts)) is not None]
+            flags += [Flag("rank", measure, segment, words, shown, sentence.strip())
+                      for segment, measure, words, shown in self.ranks.check(low)]
+            if self._names is not None:
+                flags.extend(self._check_clause(clause, sentence, [(c.start, c.end) for c in counts]))
         return list(dict.fromkeys(flags))
 
     # --- finding what the clause says -------------------------------------------------------
-    def _check_clause(self, clause: str, sentence: str) -> list[Flag]:
+    def _check_clause(self, clause: str, sentence: str, counted: list[tuple[int, int]]) -> list[Flag]:
         low = clause.lower()
-        events = self._events(clause, low)
-        _attribute(events, low)
+        events = self._events(clause, low, counted)
+        attribute(events, low)
         flags = []
         for position, event in enumerate(events):
             for fact in event.facts:
@@ -150,23 +147,24 @@ class ConsistencyChecker:
                     flags.append(Flag(flag[0], fact.metric, fact.label, flag[1], flag[2], sentence.strip()))
         return flags
 
-    def _events(self, clause: str, low: str) -> list[_Event]:
+    def _events(self, clause: str, low: str, counted: list[tuple[int, int]]) -> list[Event]:
         assert self._names is not None
-        events = [_Event(m.start(), m.end(), "metric", fact=self._by_name[m.group(0)])
+        events = [Event(m.start(), m.end(), "metric", fact=self._by_name[m.group(0)])
                   for m in self._names.finditer(low)]
-        targets = [_Event(m.start(), m.end(), "target", word=m.lastgroup or "")
+        targets = [Event(m.start(), m.end(), "target", word=m.lastgroup or "")
                    for m in lexicon.TARGET_CLAIM.finditer(low)]
-        numbers = [_Event(n.start, n.end, "number", number=n) for n in self.reader.find(clause)]
+        numbers = [Event(n.start, n.end, "number", number=n) for n in self.reader.find(clause)
+                   if not any(s <= n.start < e for s, e in counted)]  # "5 of 9 KPIs": a count claim
         taken = [(e.start, e.end) for e in (*events, *targets, *numbers)]
         excluded = [(m.start(), m.end()) for m in lexicon.NOT_DIRECTION.finditer(low)] + taken
-        directions = [_Event(m.start(), m.end(), "direction", word=m.group("word"))
+        directions = [Event(m.start(), m.end(), "direction", word=m.group("word"))
                       for m in lexicon.DIRECTION.finditer(low)
                       if not any(s < m.end() and m.start() < e for s, e in excluded)]
         numbers = [n for n in numbers if not any(e.start <= n.start < e.end for e in events)]
         return sorted([*events, *targets, *numbers, *directions], key=lambda e: e.start)
 
     # --- judging one claim ---------------------------------------------------------------------
-    def _judge(self, event: _Event, fact: MetricFact, events: list[_Event], position: int,
+    def _judge(self, event: Event, fact: MetricFact, events: list[Event], position: int,
                low: str) -> tuple[str, str, str] | None:
         if event.kind == "direction":
             return self._judge_direction(event, fact, events, position, low)
@@ -176,12 +174,12 @@ class ConsistencyChecker:
             return self._judge_number(event, fact, events, position, low)
         return None
 
-    def _judge_direction(self, event: _Event, fact: MetricFact, events: list[_Event],
+    def _judge_direction(self, event: Event, fact: MetricFact, events: list[Event],
                          position: int, low: str) -> tuple[str, str, str] | None:
-        lead = low[_previous_end(events, position):event.start]
+        lead = low[previous_end(events, position):event.start]
         if lexicon.NEGATION.search(lead[-24:]):
             return None
-        yearly = _yearly(events, position, low, through_number=True)
+        yearly = is_yearly(events, position, low, through_number=True)
         change = fact.yoy_pct if yearly else fact.change_pct
         if math.isnan(change):
             return None
@@ -192,11 +190,14 @@ class ConsistencyChecker:
             way = "up" if (way == "good") == (fact.better == "higher") else "down"
         wrong = ((way == "up" and change < -NOISE) or (way == "down" and change > NOISE)
                  or (way == "flat" and abs(change) > self.settings.flat_change))
-        if not wrong:
-            return None
-        return "direction", event.word, self._change_text(change, yearly)
+        if wrong:
+            return "direction", event.word, self._change_text(change, yearly)
+        size = size_words(low, event.start, event.end, event.word) if way != "flat" else None
+        if size is not None and size_contradicts(size, change, self.settings.tolerance):
+            return "size", size, self._change_text(change, yearly)
+        return None
 
-    def _judge_target(self, event: _Event, fact: MetricFact, low: str) -> tuple[str, str, str] | None:
+    def _judge_target(self, event: Event, fact: MetricFact, low: str) -> tuple[str, str, str] | None:
         if math.isnan(fact.target) or math.isnan(fact.attainment):
             return None
         negated = bool(lexicon.NEGATION.search(low[max(0, event.start - 16):event.start]))
@@ -213,7 +214,7 @@ class ConsistencyChecker:
                 f"{fmt.value(fact.actual, fact.unit)} against a target of "
                 f"{fmt.value(fact.target, fact.unit)} ({fmt.value(fact.attainment, 'percent')} attainment)")
 
-    def _judge_number(self, event: _Event, fact: MetricFact, events: list[_Event], position: int,
+    def _judge_number(self, event: Event, fact: MetricFact, events: list[Event], position: int,
                       low: str) -> tuple[str, str, str] | None:
         assert event.number is not None
         reading = self._read_number(event.number, fact, events, position, low)
@@ -224,27 +225,27 @@ class ConsistencyChecker:
             return None
         number = event.number
         stated = number.value
-        if kind in ("change", "points", "change_abs") and not (number.sign and not _has_direction(
+        if kind in ("change", "points", "change_abs") and not (number.sign and not has_direction(
                 events, position, fact)):
             stated, computed = abs(stated), abs(computed)
         elif number.sign:
             stated *= number.sign
         lead = low[max(0, number.start - 24):number.start]
-        if _within(stated, computed, number.precision, lead, self.settings.tolerance):
+        if within(stated, computed, number.precision, lead, self.settings.tolerance):
             return None
         return kind if kind != "change_abs" else "change", number.text.strip(), shown
 
-    def _read_number(self, number: StatedNumber, fact: MetricFact, events: list[_Event],
+    def _read_number(self, number: StatedNumber, fact: MetricFact, events: list[Event],
                      position: int, low: str) -> tuple[str, float, str] | None:
         """What a number says about ``fact``: (kind, computed figure in its scale, figure shown)."""
         fmt = self.settings.fmt
-        lead = low[_previous_end(events, position):number.start]
+        lead = low[previous_end(events, position):number.start]
         near = low[max(0, number.start - 24):number.start]
         after = low[number.end:number.end + 40]
-        yearly = _yearly(events, position, low, through_number=False)
+        yearly = is_yearly(events, position, low, through_number=False)
         change_pct = fact.yoy_pct if yearly else fact.change_pct
         base = fact.last_year if yearly else fact.previous
-        directed = _direction_before(events, position, low) or _has_direction(events, position, fact)
+        directed = direction_before(events, position, low) or has_direction(events, position, fact)
         if number.kind == "percent":
             if lexicon.OF_TARGET_AFTER.match(after):
                 shown = f"{fmt.value(fact.attainment, 'percent')} of target"
@@ -254,10 +255,14 @@ class ConsistencyChecker:
                 return "target", gap * 100, f"{fmt.change(gap)} against the target"
             if lexicon.SHARE_AFTER.match(after):
                 return None
+            if fact.unit == "percent" and (lexicon.TARGET_LEAD.search(near)
+                                           or lexicon.TARGET_AFTER.match(after)):
+                # "226.6% against a target of 250.0%": the second number is the target
+                return "target", fact.target * 100, fmt.value(fact.target, "percent") + " target"
             if fact.unit == "percent":
-                if lexicon.FROM_LEAD.search(near) and _direction_earlier(events, position, fact):
+                if lexicon.FROM_LEAD.search(near) and direction_earlier(events, position, fact):
                     return "previous", fact.previous * 100, fmt.value(fact.previous, "percent")
-                value_like = lexicon.VALUE_LEAD.search(lead) and not _direction_before(events, position, low)
+                value_like = lexicon.VALUE_LEAD.search(lead) and not direction_before(events, position, low)
                 if (value_like or not directed) and not number.sign:
                     return "value", fact.actual * 100, fmt.value(fact.actual, "percent")
             if not directed and not number.sign:
@@ -268,145 +273,20 @@ class ConsistencyChecker:
                 return None
             points = (fact.actual - base) * 100
             return "points", points, f"{fmt.difference(points, 'number')} points"
-        if not _unit_fits(number.kind, fact.unit):
+        if not unit_fits(number.kind, fact.unit):
             return None
-        if lexicon.FROM_LEAD.search(near) and _direction_earlier(events, position, fact):
+        if lexicon.FROM_LEAD.search(near) and direction_earlier(events, position, fact):
             return "previous", fact.previous, fmt.value(fact.previous, fact.unit) + " in the previous period"
         if lexicon.TARGET_LEAD.search(near) or lexicon.TARGET_AFTER.match(after):
             return "target", fact.target, fmt.value(fact.target, fact.unit) + " target"
         more = lexicon.MORE_FEWER_AFTER.match(after)
-        if more or (_direction_before(events, position, low) and not lexicon.VALUE_LEAD.search(lead)):
+        if more or (direction_before(events, position, low) and not lexicon.VALUE_LEAD.search(lead)):
             return "change_abs", fact.actual - base, fmt.difference(fact.actual - base, fact.unit)
         return "value", fact.actual, fmt.value(fact.actual, fact.unit)
 
     def _change_text(self, change: float, yearly: bool) -> str:
         return (f"{self.settings.fmt.change(change)} "
                 f"{'on the same period last year' if yearly else 'on the previous period'}")
-
-
-# --- attributing directions, numbers and target claims to metrics ----------------------------
-def _attribute(events: list[_Event], low: str) -> None:
-    """Give each direction, number and target claim the metric(s) it is about.
-
-    A claim right before a metric ("more orders", "12% more orders", "an increase in
-    revenue") is about that metric; otherwise it is about the metric(s) named last,
-    where metrics joined by "and" or commas share it ("clicks and conversions rose").
-    """
-    group: list[MetricFact] = []
-    last_metric_end = -1
-    for position, event in enumerate(events):
-        if event.kind == "metric":
-            assert event.fact is not None
-            joined = last_metric_end >= 0 and position > 0 and events[position - 1].kind == "metric" \
-                and lexicon.METRIC_JOIN.match(low[last_metric_end:event.start])
-            group = [*group, event.fact] if joined else [event.fact]
-            last_metric_end = event.end
-            continue
-        ahead = _metric_ahead(events, position, low)
-        if ahead is not None:
-            event.facts = [ahead]
-        elif group and _reaches_back(event, low[_previous_end(events, position):event.start], low):
-            event.facts = list(group)
-
-
-def _metric_ahead(events: list[_Event], position: int, low: str) -> MetricFact | None:
-    """The metric a claim stands right before, possibly through a direction word."""
-    end = events[position].end
-    for following in events[position + 1:position + 3]:
-        gap = low[end:following.start]
-        if following.kind == "metric" and lexicon.BEFORE_METRIC.match(gap):
-            return following.fact
-        if following.kind != "direction" or events[position].kind != "number" or gap.strip():
-            return None
-        end = following.end
-    return None
-
-
-def _reaches_back(event: _Event, gap: str, low: str) -> bool:
-    """Whether a claim is still about the metric(s) named before it.
-
-    Not when a new subject may have started ("... because the form converts less often"),
-    when it is far from the last claim, or when a number counts something else
-    ("3 new campaigns", "a 20% discount").
-    """
-    words = len(gap.split())
-    if event.kind == "direction":
-        return words <= lexicon.DIRECTION_REACH and not lexicon.SUBORDINATE.search(gap)
-    if event.kind == "number":
-        word = re.match(r"\s*([a-z][a-z'-]*)", low[event.end:])
-        if word and not lexicon.DIRECTION.match(low, word.start(1)) \
-                and word.group(1) not in lexicon.NUMBER_FOLLOWERS:
-            return False
-    return words <= lexicon.NUMBER_REACH
-
-
-def _previous_end(events: list[_Event], position: int) -> int:
-    return events[position - 1].end if position else 0
-
-
-def _direction_before(events: list[_Event], position: int, low: str) -> bool:
-    """A direction word right before this number: "rose 12%", "up by nearly $3,000"."""
-    if position == 0 or events[position - 1].kind != "direction":
-        return False
-    return bool(lexicon.DIRECTION_TO_NUMBER.match(low[events[position - 1].end:events[position].start]))
-
-
-def _direction_earlier(events: list[_Event], position: int, fact: MetricFact) -> bool:
-    """A direction about ``fact`` earlier in the clause: "rose from 5,794" (not "from 90 deals")."""
-    return any(e.kind == "direction" and fact in e.facts for e in events[:position])
-
-
-def _has_direction(events: list[_Event], position: int, fact: MetricFact) -> bool:
-    return any(e.kind == "direction" and fact in e.facts for i, e in enumerate(events) if i != position)
-
-
-def _yearly(events: list[_Event], position: int, low: str, *, through_number: bool) -> bool:
-    """Whether a claim compares with last year: "year on year" after it (or before it).
-
-    With ``through_number``, the number right after a direction word is part of the claim
-    ("rose 12% year on year").
-    """
-    following = events[position + 1:]
-    if through_number and following and following[0].kind == "number":
-        following = following[1:]
-    end = next((e.start for e in following if e.kind in ("direction", "number", "metric")), len(low))
-    after = low[events[position].end:end]
-    before = low[_previous_end(events, position):events[position].start]
-    return bool(lexicon.YEAR_ON_YEAR.search(after) or lexicon.YEAR_ON_YEAR.search(before))
-
-
-def _unit_fits(kind: str, unit: str) -> bool:
-    if kind == "currency":
-        return unit == "currency"
-    if kind == "multiple":
-        return unit == "multiple"
-    return unit in ("count", "currency", "number", "multiple")
-
-
-def _within(stated: float, computed: float, precision: float, lead: str, tolerance: float) -> bool:
-    allowed = max(tolerance * abs(computed), 1e-9)
-    if lexicon.LOWER_BOUND.search(lead):
-        return computed >= stated - allowed
-    if lexicon.UPPER_BOUND.search(lead):
-        return computed <= stated + allowed
-    if lexicon.APPROXIMATE.search(lead):
-        allowed = max(allowed, 0.05 * abs(computed))
-    return abs(stated - computed) <= max(allowed, precision)
-
-
-# --- text -----------------------------------------------------------------------------------------
-_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`]{1,3}")
-_CLAUSE = re.compile(r";|\s+(?:but|while|whereas|although|though|yet|however)\s+|,\s+and\s+|,\s+but\s+")
-
-
-def _plain(sentence: str) -> str:
-    """The sentence without Markdown emphasis or link targets; unicode minus as '-'."""
-    text = _MARKUP.sub(lambda m: m.group(1) if m.group(1) is not None else "", sentence)
-    return text.replace("\u2212", "-")
-
-
-def _clauses(text: str) -> list[str]:
-    return [part for part in _CLAUSE.split(text) if part.strip()]
 
 
 def _unambiguous_names(facts: Sequence[MetricFact]) -> dict[str, MetricFact]:
@@ -421,54 +301,3 @@ def _unambiguous_names(facts: Sequence[MetricFact]) -> dict[str, MetricFact]:
         if len(set(map(id, candidates))) == 1 or len(exact) == 1:
             chosen[name] = (exact or candidates)[0]
     return chosen
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Start and end of each sentence of a Markdown text: paragraphs, list items, sentences.
-
-    List markers, heading marks and quote marks at the start of a line are not part
-    of the sentence (so that a sentence can be marked without breaking the Markdown).
-    """
-    spans = []
-    for block in _blocks(text):
-        start, end = block
-        cursor = start
-        for match in _SENTENCE_END.finditer(text, start, end):
-            if _abbreviation(text, match.start()):
-                continue
-            spans.append((cursor, match.start() + 1))
-            cursor = match.end()
-        if text[cursor:end].strip():
-            spans.append((cursor, end))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
-
-
-_SENTENCE_END = re.compile(r"[.!?]\s+(?=[\"'\u201c(]?[A-Z0-9$\u20ac\u00a3+\u2212-])")
-_LINE_LEAD = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,3}[.)]|#{1,6}|>)[ \t]+)?")
-_ABBREVIATIONS = ("e.g", "i.e", "vs", "approx", "etc", "incl", "excl", "no", "fig", "ca", "c", "cf")
-
-
-def _abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([\w.]+)$", text[max(0, dot - 8):dot])
-    return bool(word) and word.group(1).lower() in _ABBREVIATIONS
-
-
-def _blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraphs and list items, as spans without their leading markers."""
-    blocks: list[tuple[int, int]] = []
-    current: list[int] | None = None
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        content = line.rstrip("\r\n")
-        body = offset + _LINE_LEAD.match(content).end()  # type: ignore[union-attr]
-        marked = body != offset + len(content) - len(content.lstrip())
-        if not content.strip() or marked or current is None:
-            if current is not None:
-                blocks.append((current[0], current[1]))
-            current = [body, offset + len(content)] if content.strip() else None
-        else:
-            current[1] = offset + len(content)
-        offset += len(line)
-    if current is not None:
-        blocks.append((current[0], current[1]))
-    return blocks

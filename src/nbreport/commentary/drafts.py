@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 DraftWriter = Callable[["Report"], list[str]]
 DRAFT_WRITERS: dict[str, list[DraftWriter]] = {}
 NOTHING_TO_SAY = "Nothing has been written for this section yet."
-AD_METRICS = ("spend", "cpa", "roas", "cost_per_lead", "cpc", "ctr", "conversions", "clicks",
-              "conversion_value", "cpm", "impressions")
+AD_METRICS = ("spend", "cpa", "paid_roas", "blended_roas", "cost_per_lead", "cost_per_paid_lead",
+              "cost_per_paid_order", "cpc", "ctr", "conversions", "clicks", "conversion_value",
+              "cpm", "impressions")
 MOVERS_SHOWN = 3
 
 

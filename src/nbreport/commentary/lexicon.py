@@ -15,8 +15,12 @@ METRIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "conversions": ("conversions",),
     "web_conversions": ("web conversions", "web analytics conversions"),
     "conversion_value": ("conversion value",),
-    "roas": ("roas", "return on ad spend", "return on advertising spend"),
-    "cpa": ("cpa", "cost per acquisition", "cost per conversion", "cost per sale", "cost per order"),
+    "paid_roas": ("roas", "return on ad spend", "return on advertising spend"),
+    "blended_roas": ("blended return", "blended roas", "mer", "marketing efficiency ratio"),
+    "paid_roi": ("roi on ad spend",),
+    "blended_roi": ("blended roi",),
+    "cpa": ("cpa", "cost per acquisition", "cost per conversion"),
+    "cost_per_paid_order": ("cost per order", "cost per sale"),
     "aov": ("aov", "average order value", "order value", "basket size", "average basket"),
     "conversion_rate": ("conversion rate", "cvr"),
     "session_conversion_rate": ("session conversion rate", "site conversion rate"),
@@ -31,6 +35,7 @@ METRIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "cpm": ("cpm",),
     "leads": ("leads", "enquiries", "inquiries"),
     "cost_per_lead": ("cost per lead", "cpl"),
+    "cost_per_paid_lead": ("cost per paid lead",),
     "opportunities": ("opportunities",),
     "deals_won": ("deals won", "won deals", "closed deals"),
     "lead_to_deal_rate": ("lead-to-deal rate", "lead to deal rate", "close rate", "win rate"),
@@ -41,12 +46,16 @@ UP_WORDS = (
     "increase", "increased", "increases", "increasing", "climbed", "climb", "climbs", "jumped",
     "jump", "jumps", "gained", "gain", "gains", "higher", "more", "surged", "soared", "doubled",
     "tripled", "rebounded", "expanded", "spiked", "went up", "picked up", "improvement in",
+    "trebled", "quadrupled", "rocketed", "skyrocketed",
+    *(f"{qualifier} {multiple}" for qualifier in ("more than", "almost", "nearly")
+      for multiple in ("doubled", "double", "tripled", "triple", "trebled", "quadrupled")),
 )
 DOWN_WORDS = (
     "fell", "fall", "falls", "fallen", "falling", "down", "dropped", "drop", "drops", "declined",
     "decline", "declines", "declining", "decreased", "decrease", "decreases", "decreasing",
     "shrank", "shrunk", "shrink", "slipped", "slip", "lower", "less", "fewer", "plunged", "slumped",
     "halved", "dipped", "dip", "sank", "tumbled", "contracted", "eased", "went down",
+    "plummeted", "collapsed", "more than halved", "almost halved", "nearly halved",
 )
 FLAT_WORDS = ("flat", "unchanged", "stable", "steady", "held steady", "stayed level", "held level")
 GOOD_WORDS = ("improved", "improves", "improving", "better", "strengthened")
@@ -61,9 +70,31 @@ DIRECTION = re.compile(
 # "up" and "more"/"less" in phrases that are not about a direction
 NOT_DIRECTION = re.compile(
     r"\b(?:set|sign(?:ed)?|follow(?:ed)?|back(?:ed)?|made|make|sum(?:med)?|line[ds]?|"
-    r"top(?:ped)?|catch|caught|keep|kept) up\b|\bup to\b|\b(?:more|less|fewer) than\b|"
-    r"\bmore or less\b|\bno more\b|\bonce more\b|\bany more\b|\bmore and more\b"
+    r"top(?:ped)?|catch|caught|keep|kept) up\b|\bup to\b|"
+    r"\b(?:more|less|fewer) than\b(?! (?:doubled?|tripled?|trebled|quadrupled|halved)\b)|"
+    r"\bmore or less\b|\bno more\b|\bonce more\b|\bany more\b|\bmore and more\b|"
+    r"\b(?:fell|fall|falls|falling|fallen|came|comes|come|dropped) (?:just |well |a little )?short\b"
 )
+
+
+# How big a change the words say it was (see :mod:`~nbreport.commentary.sizes`).
+SMALL_WORDS = ("slightly", "a little", "marginally", "a touch", "a bit", "modestly", "fractionally",
+               "slight", "modest", "small", "marginal", "edged", "inched", "ticked", "nudged")
+LARGE_WORDS = ("sharply", "steeply", "strongly", "dramatically", "substantially", "markedly",
+               "considerably", "massively", "sharp", "steep", "strong", "dramatic", "substantial",
+               "marked", "considerable", "huge", "surged", "soared", "plunged", "plummeted", "slumped",
+               "tumbled", "rocketed", "skyrocketed", "collapsed")
+MULTIPLES = {"doubled": 2.0, "double": 2.0, "tripled": 3.0, "triple": 3.0, "trebled": 3.0,
+             "quadrupled": 4.0, "halved": 0.5}
+SMALL_CHANGE_MAX = 0.15  # "slightly": a relative change of at most 15%
+LARGE_CHANGE_MIN = 0.05  # "sharply": at least 5%
+SIZE_BEFORE = re.compile(
+    r"(?<![\w-])(?P<size>" + "|".join(sorted(map(re.escape, (*SMALL_WORDS, *LARGE_WORDS)), key=len,
+                                             reverse=True))
+    + r")\s+(?:(?:only|very|just|so|quite|rather|a)\s+)?$")
+SIZE_AFTER = re.compile(
+    r"^\s+(?:(?:only|very|just|so|quite|rather)\s+)?(?P<size>"
+    + "|".join(sorted(map(re.escape, SMALL_WORDS + LARGE_WORDS), key=len, reverse=True)) + r")(?![\w-])")
 
 
 def direction_of(word: str) -> str:

@@ -1,7 +1,9 @@
 """Commentary Markdown to client HTML: placeholders filled, sentences checked, text sanitised.
 
 Commentary is written by people, so it is never treated as a template: placeholders
-are found with a regular expression and replaced by inert tokens, the Markdown is
+are found with a regular expression and replaced by inert tokens; sentences are found
+and checked in the text with the values filled in (a sentence may start with a
+placeholder), and marked around the tokens; the Markdown is
 rendered with raw HTML escaped and then sanitised (nh3), and only then are the
 tokens replaced by the escaped values and by the marks of flagged sentences.
 """
@@ -19,9 +21,10 @@ from typing import Any
 from markupsafe import escape
 
 from nbreport.commentary.bindings import FILTERS, Bindings, UnknownPlaceholder
-from nbreport.commentary.consistency import Flag, sentence_spans
+from nbreport.commentary.consistency import Flag
 from nbreport.commentary.document import strip_comments
 from nbreport.commentary.errors import CommentaryIssue
+from nbreport.commentary.sentences import filled_sentence_spans
 from nbreport.render.sanitize import sanitize_markdown_html
 
 PLACEHOLDER = re.compile(r"\{\{(?P<expression>[^{}\n]*)\}\}")
@@ -116,21 +119,27 @@ def render_text(text: str, bindings: Bindings, *, check: Check | None = None,
     tokenised.append(source[cursor:])
     token_text = "".join(tokenised)
     fill = functools.partial(_replace_tokens, tokens=tokens, values=values)
-    marked, marks = _check_sentences(token_text, fill, check, nonce, section, first_line)
+    spans = filled_sentence_spans(token_text, tokens, values)
+    marked, marks = _check_sentences(token_text, spans, fill, check, nonce, section, first_line)
     html = sanitize_markdown_html(_markdown()(marked))
     html = _finish_html(html, tokens, values, marks, nonce)
     flags = [flag for sentence_flags in marks for flag in sentence_flags]
     return RenderedText(html=html, plain=fill(token_text), flags=flags, problems=problems)
 
 
-def _check_sentences(token_text: str, fill: Callable[[str], str], check: Check | None, nonce: str,
-                     section: str, first_line: int) -> tuple[str, list[list[Flag]]]:
-    """The text with every flagged sentence wrapped in start/end tokens, and its flags."""
+def _check_sentences(token_text: str, spans: list[tuple[int, int]], fill: Callable[[str], str],
+                     check: Check | None, nonce: str, section: str,
+                     first_line: int) -> tuple[str, list[list[Flag]]]:
+    """The text with every flagged sentence wrapped in start/end tokens, and its flags.
+
+    ``spans`` are the sentences as the client reads them, placeholders filled in
+    (:func:`~nbreport.commentary.sentences.filled_sentence_spans`).
+    """
     if check is None:
         return token_text, []
     marks: list[list[Flag]] = []
     pieces, cursor = [], 0
-    for start, end in sentence_spans(token_text):
+    for start, end in spans:
         found = check(fill(token_text[start:end]))
         if not found:
             continue

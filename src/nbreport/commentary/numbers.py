@@ -20,7 +20,8 @@ _SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn":
 _SPACES = " \u00a0\u202f"
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DATE_NEIGHBOUR = re.compile(rf"(?:\b(?:{_MONTHS})\.?\s*$)|(?:^\s*(?:{_MONTHS})\b)", re.I)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.I)  # "October 12"
+_MONTH_AFTER = re.compile(rf"^\s*(?:{_MONTHS})\b", re.I)  # "12 October"
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class NumberReader:
     def _read(self, match: re.Match[str], text: str) -> StatedNumber | None:
         digits = match["number"]
         before, after = text[max(0, match.start() - 12):match.start()], text[match.end():match.end() + 12]
-        if _DATE_NEIGHBOUR.search(before) or _DATE_NEIGHBOUR.search(after):
+        if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after):
             return None
         unit = (match["unit"] or "").strip().lower()
         currency = bool(match["currency"] or match["currency_after"])

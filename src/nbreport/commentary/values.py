@@ -74,7 +74,17 @@ def _context(report: Report) -> dict[str, Any]:
             "events": BoundValue("; ".join(f"{n.title} ({n.when(locale)})" for n in notes) or "none", "text")}
 
 
-register_values("kpis", lambda report: {r.metric: kpi_values(r) for r in report.kpis}, flat=True)
+def _kpis(report: Report) -> dict[str, dict[str, BoundValue]]:
+    """Each KPI's values by metric name, and by its old name (``{{ roas.actual }}``) too."""
+    from nbreport.metrics.definitions import RENAMED
+
+    values = {r.metric: kpi_values(r) for r in report.kpis}
+    values.update({old: values[new] for old, new in RENAMED.items()
+                   if new in values and old not in values})
+    return values
+
+
+register_values("kpis", _kpis, flat=True)
 register_values("period", _period)
 register_values("client", lambda report: {"name": report.params.client.name,
                                           "industry": report.params.client.industry or ""})

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from nbreport.metrics.definitions import RENAMED
 from nbreport.strict_model import StrictModel
 
 Method = Literal["auto", "prophet", "seasonal-naive"]
@@ -51,6 +52,16 @@ class ForecastSpec(StrictModel):
     samples: Annotated[int, Field(ge=100, le=5000)] = 500
     holidays: bool = True
     next_targets: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+
+    @field_validator("kpis")
+    @classmethod
+    def _new_names(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [RENAMED.get(name, name) for name in value]
+
+    @field_validator("next_targets")
+    @classmethod
+    def _new_target_names(cls, value: dict[str, float]) -> dict[str, float]:
+        return {RENAMED.get(name, name): goal for name, goal in value.items()}
 
     def unknown_metrics(self, kpi_metrics: list[str]) -> list[str]:
         """Metrics named here (``kpis``, ``next_targets``) that are not among the client's KPIs."""

@@ -7,10 +7,14 @@ Definitions (for the reported period, or its part up to the as-of day):
 * **pace** — spent / expected to date (1.0 = on plan; for a complete period, spent / planned);
 * **projected** — spent x period days / reported days: the spend at the period's end if the
   days to come run at the period-to-date's daily rate; **variance** — projected - planned;
-* **cost per result** — spend / results (the result metric: leads, orders or conversions);
-* **return on spend** — revenue / spend, with revenue recorded against the same channel;
-* **management fee** — percent of spend plus a fixed amount (pro-rated by days to date);
-  **ROI** — (revenue - spend - fee) / (spend + fee).
+* **management fee** — percent of spend plus a fixed amount (pro-rated by days to date).
+
+Results, costs and returns are metrics of the registry (:mod:`nbreport.metrics.definitions`),
+never formulas of their own: a result counts what the paid channels brought
+(``leads`` -> ``paid_leads``), the cost per result is the registry's ``ad spend / result``
+(``cost_per_paid_lead``), the return is ``paid_roas``, and the all-in cost and the ROI are
+those metrics with the agency fee added to ad spend (``all_in_cost_per_paid_lead``,
+``roi_after_fees``).
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from nbreport.metrics.daily import daily_metrics, period_totals, safe_divide
-from nbreport.metrics.definitions import METRICS
+from nbreport.metrics.daily import daily_metrics, metric_value, period_totals, safe_divide
+from nbreport.metrics.definitions import FEE_METRICS, METRICS
+from nbreport.metrics.names import cost_per, fee_inclusive, label_of, paid_variant
 from nbreport.metrics.spec import BudgetSpec
 from nbreport.params.period import Period
 from nbreport.sources.loader import ClientData
@@ -28,6 +33,10 @@ from nbreport.sources.loader import ClientData
 UNALLOCATED = "Not split by channel"
 TABLE_COLUMNS = ("planned", "spent", "share", "expected", "pace", "projected", "variance",
                  "results", "cost_per_result", "revenue", "return_on_spend")
+RETURN_METRIC = "paid_roas"
+REVENUE_METRIC = "paid_revenue"
+ROI_METRIC = "roi_after_fees"
+CAMPAIGN_RESULT = "conversions"  # campaign-level results exist only as the ad platforms report them
 
 
 def default_result(data: ClientData) -> str:
@@ -39,17 +48,22 @@ def default_result(data: ClientData) -> str:
     return "conversions"
 
 
-def budget_table(totals: pd.DataFrame, planned: pd.Series, full: Period,
-                 reported: Period) -> pd.DataFrame:
+def budget_table(totals: pd.DataFrame, planned: pd.Series, full: Period, reported: Period,
+                 *, cost_metric: str | None = None, return_metric: str | None = None
+                 ) -> pd.DataFrame:
     """Spend against plan per segment (channel or campaign); see the module for each column.
 
     Parameters
     ----------
     totals:
-        Period totals indexed by segment, with ``spend`` and optionally ``results`` and
-        ``revenue`` columns.
+        Period totals of summed metrics indexed by segment, with ``spend`` and the inputs of
+        ``cost_metric`` and ``return_metric``.
     planned:
         Planned spend for the whole period per segment (segments without a plan: NaN).
+    cost_metric, return_metric:
+        Registry ratios giving ``cost_per_result`` and ``return_on_spend`` (their
+        denominator and numerator become ``results`` and ``revenue``); without them those
+        columns are NaN.
 
     Returns
     -------
@@ -58,21 +72,43 @@ def budget_table(totals: pd.DataFrame, planned: pd.Series, full: Period,
         of :data:`TABLE_COLUMNS`.
     """
     index = totals.index[totals["spend"] > 0].union(planned.index, sort=False)
+    rows = totals.reindex(index).fillna(0.0)
     frame = pd.DataFrame(index=index)
     frame["planned"] = planned.reindex(index).astype("float64")
-    frame["spent"] = totals["spend"].reindex(index).fillna(0.0)
+    frame["spent"] = rows["spend"]
     frame["share"] = safe_divide(frame["spent"], frame["spent"].sum())
     elapsed = reported.days / full.days
     frame["expected"] = frame["planned"] * elapsed
     frame["pace"] = safe_divide(frame["spent"], frame["expected"])
     frame["projected"] = frame["spent"] / elapsed
     frame["variance"] = frame["projected"] - frame["planned"]
-    for column in ("results", "revenue"):
-        frame[column] = (totals[column].reindex(index).fillna(0.0) if column in totals
-                         else float("nan"))
-    frame["cost_per_result"] = safe_divide(frame["spent"], frame["results"])
-    frame["return_on_spend"] = safe_divide(frame["revenue"], frame["spent"])
+    for column, metric, part in (("results", cost_metric, "denominator"),
+                                 ("revenue", return_metric, "numerator")):
+        frame[column] = (_series(metric_value(rows, getattr(METRICS[metric], part)), index)
+                         if metric else float("nan"))
+    frame["cost_per_result"] = (_series(metric_value(rows, cost_metric), index) if cost_metric
+                                else float("nan"))
+    frame["return_on_spend"] = (_series(metric_value(rows, return_metric), index)
+                                if return_metric else float("nan"))
     return frame.sort_values("spent", ascending=False, kind="stable")[list(TABLE_COLUMNS)]
+
+
+def _series(values: float | pd.Series, index: pd.Index) -> pd.Series:
+    """A metric of per-segment totals as a Series (NaN throughout when its data is absent)."""
+    if isinstance(values, pd.Series):
+        return values.astype("float64")
+    return pd.Series(float(values), index=index)
+
+
+def with_fee(totals: pd.Series, fee: float) -> pd.Series:
+    """Period totals with the agency fee added to ad spend: the base of every fee-inclusive
+    metric (:data:`~nbreport.metrics.definitions.FEE_METRICS`)."""
+    return totals.add(pd.Series({"spend": fee}), fill_value=0.0)
+
+
+def fee_inclusive_value(totals: pd.Series, name: str, fee: float) -> float:
+    """A fee-inclusive metric: its base metric over the totals with the fee in ad spend."""
+    return float(metric_value(with_fee(totals, fee), FEE_METRICS[name].base))
 
 
 def management_fee(spec: BudgetSpec, spent: float, elapsed: float) -> float:
@@ -87,9 +123,11 @@ def management_fee(spec: BudgetSpec, spent: float, elapsed: float) -> float:
 class BudgetSummary:
     """The whole budget in one line (see the module for each definition).
 
-    ``revenue`` is the revenue recorded against the channels that spent money; ``roi``
-    counts the fee as cost; ``off_pace`` is true when the projected spend strays from the
-    plan by more than ``pacing_tolerance``.
+    ``results``, ``cost_per_result``, ``all_in_cost_per_result``, ``revenue``,
+    ``return_on_spend`` and ``roi`` are the :class:`BudgetReport`'s registry metrics
+    (``revenue`` is ``paid_revenue``; ``roi`` is ``roi_after_fees``, the fee counted as
+    cost); ``off_pace`` is true when the projected spend strays from the plan by more than
+    ``pacing_tolerance``.
     """
 
     planned: float
@@ -114,36 +152,60 @@ class BudgetSummary:
 
 @dataclass(frozen=True)
 class BudgetReport:
-    """Budget summary, the channel table and the campaign table."""
+    """Budget summary, the channel table and the campaign table, with the registry metrics
+    behind each figure (to label it and link its definition).
+
+    Attributes
+    ----------
+    result_metric:
+        What a result counts (``paid_leads``, ``paid_orders``, ``conversions``...).
+    cost_metric, all_in_metric:
+        Cost per result, media only and with the agency fee (``None``: no such metric).
+    campaign_cost_metric:
+        Cost per result of the campaign table, whose results the ad platforms report.
+    """
 
     summary: BudgetSummary
     channels: pd.DataFrame
     campaigns: pd.DataFrame
     result_metric: str
     result_label: str
+    cost_metric: str
+    all_in_metric: str | None
+    campaign_result_metric: str = CAMPAIGN_RESULT
+    campaign_cost_metric: str = "cpa"
+    revenue_metric: str = REVENUE_METRIC
+    return_metric: str = RETURN_METRIC
+    roi_metric: str = ROI_METRIC
 
 
 def budget_report(data: ClientData, spec: BudgetSpec, full: Period,
                   reported: Period) -> BudgetReport:
     """Spend by channel and campaign against ``spec`` for ``reported`` (see the module)."""
-    result = spec.result or default_result(data)
-    channel_totals = _totals(data, {"spend": "spend", result: "results", "revenue": "revenue"},
-                             "channel", reported)
-    channels = budget_table(channel_totals, _channel_plan(spec), full, reported)
-    # campaign-level results exist only as the ad platforms report them
-    campaign_totals = _totals(data, {"spend": "spend", "conversions": "results"}, "campaign",
-                              reported)
-    campaigns = budget_table(campaign_totals, pd.Series(spec.by_campaign, dtype="float64"),
-                             full, reported)
-    return BudgetReport(_summary(spec, channels, full, reported), channels, campaigns, result,
-                        METRICS[result].label)
+    counted = paid_variant(spec.result or default_result(data))
+    cost = cost_per(counted)
+    if cost is None:  # the params check rules this out; a clear message all the same
+        raise ValueError(f"budget.result: the registry has no cost per '{counted}'")
+    needed = ["spend", cost, RETURN_METRIC]
+    channels = budget_table(_totals(data, needed, "channel", reported), _channel_plan(spec),
+                            full, reported, cost_metric=cost, return_metric=RETURN_METRIC)
+    campaign_cost = cost_per(CAMPAIGN_RESULT)
+    assert campaign_cost is not None
+    campaigns = budget_table(_totals(data, ["spend", campaign_cost], "campaign", reported),
+                             pd.Series(spec.by_campaign, dtype="float64"), full, reported,
+                             cost_metric=campaign_cost)
+    totals = period_totals(daily_metrics(data, [*needed, REVENUE_METRIC]), reported)
+    assert isinstance(totals, pd.Series)
+    all_in = fee_inclusive(cost)
+    summary = _summary(spec, totals, counted, cost, all_in, full, reported)
+    return BudgetReport(summary, channels, campaigns, counted, label_of(counted), cost, all_in,
+                        campaign_cost_metric=campaign_cost)
 
 
-def _totals(data: ClientData, columns: dict[str, str], by: str, reported: Period) -> pd.DataFrame:
-    """Period totals of the metrics in ``columns`` per ``by``, renamed as ``columns`` says."""
-    totals = period_totals(daily_metrics(data, list(columns), by=by), reported)
+def _totals(data: ClientData, names: list[str], by: str, reported: Period) -> pd.DataFrame:
+    """Period totals of the summed metrics behind ``names`` per ``by``."""
+    totals = period_totals(daily_metrics(data, names, by=by), reported)
     assert isinstance(totals, pd.DataFrame)
-    totals = totals.rename(columns=columns)
     if "spend" not in totals:
         totals["spend"] = 0.0
     return totals
@@ -157,22 +219,24 @@ def _channel_plan(spec: BudgetSpec) -> pd.Series:
     return plan
 
 
-def _summary(spec: BudgetSpec, channels: pd.DataFrame, full: Period,
-             reported: Period) -> BudgetSummary:
+def _summary(spec: BudgetSpec, totals: pd.Series, counted: str, cost: str, all_in: str | None,
+             full: Period, reported: Period) -> BudgetSummary:
+    """The whole budget; every result, cost and return is a registry metric of ``totals``."""
     elapsed = reported.days / full.days
-    spent = float(channels["spent"].sum())
+    spent = float(totals.get("spend", 0.0))
     projected = spent / elapsed
     fee = management_fee(spec, spent, elapsed)
-    total = spent + fee
-    results = float(channels["results"].sum())
-    revenue = float(channels["revenue"].sum(min_count=1))
     expected = spec.amount * elapsed
     return BudgetSummary(
         planned=spec.amount, spent=spent, expected=expected, pace=safe_divide(spent, expected),
         projected=projected, variance=projected - spec.amount, remaining=spec.amount - spent,
-        fee=fee, projected_fee=management_fee(spec, projected, 1.0), total_cost=total,
-        results=results, cost_per_result=safe_divide(spent, results),
-        all_in_cost_per_result=safe_divide(total, results), revenue=revenue,
-        return_on_spend=safe_divide(revenue, spent), roi=safe_divide(revenue - total, total),
+        fee=fee, projected_fee=management_fee(spec, projected, 1.0), total_cost=spent + fee,
+        results=float(metric_value(totals, counted)),
+        cost_per_result=float(metric_value(totals, cost)),
+        all_in_cost_per_result=(fee_inclusive_value(totals, all_in, fee) if all_in
+                                else float("nan")),
+        revenue=float(metric_value(totals, REVENUE_METRIC)),
+        return_on_spend=float(metric_value(totals, RETURN_METRIC)),
+        roi=fee_inclusive_value(totals, ROI_METRIC, fee),
         complete=reported == full,
         off_pace=abs(projected / spec.amount - 1) > spec.pacing_tolerance)

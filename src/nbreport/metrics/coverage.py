@@ -18,13 +18,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from nbreport.params.period import Period
 
 Grain = Literal["day", "week", "month"]
 Cover = Literal["all", "part", "none"]
-MIN_ROWS_FOR_GRAIN = 2  # a single dated row says nothing about the span it stands for
+# Fewest distinct dates that make a grain coarser than a day believable: a few survey answers
+# that happen to fall on Mondays are not a weekly export.
+MIN_DATES_FOR_MONTHS = 3
+MIN_DATES_FOR_WEEKS = 4
+MAX_SLACK_DAYS = 6  # quiet days in a row that are usual (weekends, holidays), at most
+SLACK_QUANTILE = 0.95  # the gap between dated days that 95% of gaps do not exceed
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,9 @@ class SourceCoverage:
         First day of the first row's span and last day of the last row's span.
     anchor:
         For weekly rows, the weekday (0 = Monday) their dates fall on.
+    slack:
+        Days without rows the source usually has in a row (2 for a business closed at
+        weekends): a period starting on a Saturday before the first Monday of data is covered.
     """
 
     source: str
@@ -46,12 +55,15 @@ class SourceCoverage:
     first: date
     last: date
     anchor: int = 0
+    slack: int = 0
 
     def cover(self, period: Period) -> Cover:
         """Whether the source's days hold all, part or none of ``period``."""
+        first = self.first - timedelta(days=self.slack)
+        last = self.last + timedelta(days=self.slack)
         if period.end < self.first or period.start > self.last:
             return "none"
-        if period.start >= self.first and period.end <= self.last:
+        if period.start >= first and period.end <= last:
             return "all"
         return "part"
 
@@ -70,7 +82,8 @@ class SourceCoverage:
 
 @dataclass(frozen=True)
 class PeriodValue:
-    """Whether a metric has a value over a period and, when it has none, why (for the client)."""
+    """Whether a metric has a value over a period and, when it has none (or one that holds only
+    part of the period), why, in words for the client."""
 
     available: bool
     reason: str = ""
@@ -86,19 +99,18 @@ def _month_days(day: date) -> int:
 def detect_grain(days: pd.Series) -> tuple[Grain, int]:
     """The grain of a source from its rows' dates, and the weekday of weekly rows.
 
-    Monthly: at least two distinct dates, all on the 1st (or all on the last day of their
-    month), at least 28 days apart. Weekly: all on one weekday, at least 7 days apart.
-    Anything else is daily.
+    Monthly: at least three distinct dates, all on the 1st (or all on the last day of their
+    month), at least 28 days apart. Weekly: at least four, all on one weekday, at least 7 days
+    apart. Anything else is daily.
     """
     distinct = pd.DatetimeIndex(pd.unique(days.dropna())).sort_values()
-    if len(distinct) < MIN_ROWS_FOR_GRAIN:
+    if len(distinct) < MIN_DATES_FOR_MONTHS:
         return "day", 0
-    gaps = distinct[1:] - distinct[:-1]
-    smallest = gaps.min().days
+    smallest = (distinct[1:] - distinct[:-1]).min().days
     if smallest >= 28 and ((distinct.day == 1).all() or distinct.is_month_end.all()):
         return "month", 0
     weekdays = set(distinct.day_of_week)
-    if smallest >= 7 and len(weekdays) == 1:
+    if len(distinct) >= MIN_DATES_FOR_WEEKS and smallest >= 7 and len(weekdays) == 1:
         return "week", weekdays.pop()
     return "day", 0
 
@@ -117,7 +129,18 @@ def source_coverage(source: str, days: pd.Series, grain: str = "auto") -> Source
         first, last = first.replace(day=1), last.replace(day=_month_days(last))
     elif chosen == "week":
         last = last + timedelta(days=6)
-    return SourceCoverage(source, chosen, first, last, anchor)
+    slack = _usual_quiet_days(dated) if chosen == "day" else 0
+    return SourceCoverage(source, chosen, first, last, anchor, slack)
+
+
+def _usual_quiet_days(days: pd.Series) -> int:
+    """Days without rows a daily source usually has in a row: the gap between its dated days
+    that 95% of gaps do not exceed, less one (2 for weekdays only), at most a week's worth."""
+    distinct = pd.DatetimeIndex(pd.unique(days)).sort_values()
+    if len(distinct) < MIN_DATES_FOR_WEEKS:
+        return 0
+    gaps = (distinct[1:] - distinct[:-1]).days
+    return int(min(max(np.quantile(gaps, SLACK_QUANTILE, method="inverted_cdf") - 1, 0), MAX_SLACK_DAYS))
 
 
 def coverage_by_source(tables: dict[str, pd.DataFrame],
@@ -151,11 +174,20 @@ def value_over(period: Period, coverages: list[SourceCoverage], *, whole: bool) 
     covers = [coverage.cover(period) for coverage in coverages]
     if all(cover == "none" for cover in covers):
         return PeriodValue(False, f"no data for {period.label}")
-    if whole and any(cover != "all" for cover in covers):
-        partial = next(c for c, cover in zip(coverages, covers) if cover != "all")
+    partial = next((c for c, cover in zip(coverages, covers) if cover != "all"), None)
+    if partial is None:
+        return AVAILABLE
+    if whole:
         return PeriodValue(False, f"data for {period.label} is incomplete ({partial.source} covers "
                                   f"{_span(partial)})")
-    return AVAILABLE
+    return PeriodValue(True, _partial_words(partial, period))
+
+
+def _partial_words(coverage: SourceCoverage, period: Period) -> str:
+    """Why a value over ``period`` holds only part of it, with the dates."""
+    if coverage.last < period.end:
+        return f"{coverage.source} data ends on {coverage.last.isoformat()}, before {period.label} ends"
+    return f"{coverage.source} data starts on {coverage.first.isoformat()}, after {period.label} starts"
 
 
 def _span(coverage: SourceCoverage) -> str:

@@ -41,7 +41,8 @@ def daily_metrics(
     names:
         Metric names; ratio metrics bring in their numerator and denominator.
     source_for:
-        Summed metric -> source name to take it from (else the first provider available).
+        Summed metric -> source name to take it from (else the first provider available, every
+        source of its kind summed but the alternatives set aside, see :func:`summed_rows`).
     by:
         Optional column to split by as well (e.g. ``"channel"``).
 
@@ -71,24 +72,30 @@ def provider_used(data: ClientData, name: str, source: str | None = None) -> Pro
     metric = METRICS[name]
     assert isinstance(metric, SummedMetric)
     for provider in metric.providers:
-        table = data.table(provider.kind)
-        if source is not None:
-            table = table[table["source"] == source]
-        if not table.empty:
+        if not summed_rows(data, provider.kind, source).empty:
             return provider
     return None
 
 
-def feeding_sources(data: ClientData, name: str, source: str | None = None) -> tuple[str, ...]:
-    """The sources whose rows a summed metric is summed from (the same choice as
-    :func:`daily_metrics`): every source of the provider's kind, or only ``source``."""
+def summed_rows(data: ClientData, kind: str, source: str | None = None) -> pd.DataFrame:
+    """The rows of ``kind`` a summed metric adds up: those of ``source`` when one is named, else
+    every source of the kind but the alternatives set aside for a truth source (params
+    ``overlaps``), so that the same leads exported twice are never counted twice."""
+    table = data.table(kind)
+    if source is not None:
+        return table[table["source"] == source]
+    set_aside = list(data.alternatives)
+    return table[~table["source"].isin(set_aside)] if set_aside else table
+
+
+def summed_sources(data: ClientData, name: str, source: str | None = None) -> tuple[str, list[str]] | None:
+    """The kind a summed metric is taken from and the sources whose rows are summed
+    (``None`` when no source has data for it)."""
     provider = provider_used(data, name, source)
     if provider is None:
-        return ()
-    if source is not None:
-        return (source,)
-    table = data.table(provider.kind)
-    return tuple(str(s) for s in pd.unique(table["source"]))
+        return None
+    sources = summed_rows(data, provider.kind, source)["source"].unique()
+    return provider.kind, sorted(str(name) for name in sources)
 
 
 def _sum_by_day(data: ClientData, metric: SummedMetric, source: str | None,
@@ -96,9 +103,7 @@ def _sum_by_day(data: ClientData, metric: SummedMetric, source: str | None,
     provider = provider_used(data, metric.name, source)
     if provider is None:
         return None
-    table = data.table(provider.kind)
-    if source is not None:
-        table = table[table["source"] == source]
+    table = summed_rows(data, provider.kind, source)
     for column, accepted in provider.where:
         table = table[table[column].isin(accepted)]
     keys = [table[provider.date_column].rename("date")]

@@ -1,5 +1,12 @@
 """The metric registry: what every KPI name means and where its numbers come from.
 
+One concept, one name, one definition: every figure the report shows about spend, results
+and return is computed from an entry here and labelled with its label (or the client's own
+KPI label for it). Where two variants of a concept are both useful they get two names and
+labels that say what they divide: "Return on ad spend (revenue from paid channels)" against
+"Blended return (all revenue / ad spend)", "Cost per paid lead" against "Cost per lead (all
+leads)". Old names whose meaning did not change keep working (:data:`RENAMED`).
+
 Three kinds of metric:
 
 * a :class:`SummedMetric` adds up one column (or counts rows) of a canonical
@@ -11,10 +18,17 @@ Three kinds of metric:
   same period*. Ratios are always computed from sums, never as a mean of
   daily ratios, and a zero denominator gives a missing value ("n/a").
 
+A :class:`FeeInclusiveMetric` (:data:`FEE_METRICS`) is a metric of the registry recomputed
+with the agency's management fee added to ad spend; the fee lives in the params' budget, so
+these are shown in the budget section and cannot be KPIs.
+
+"Paid channels" are the channel groups ad money buys (:data:`PAID_CHANNELS`, GA4's paid
+default channel groups): revenue, orders and leads recorded against them are what the ad
+spend can be held to account for; all revenue includes organic, direct and e-mail sales.
+
 Formulas follow the usual industry definitions: CTR, CPC, CPM, CPA, conversion
 rate and ROAS as in the Google Ads Help Center glossary; ROI as
-``(revenue - cost) / cost`` (return on investment; cost = ad spend here, the
-budget section adds the agency fee); NPS as in Reichheld (2003), "The One
+``(revenue - cost) / cost`` (return on investment); NPS as in Reichheld (2003), "The One
 Number You Need to Grow", Harvard Business Review 81(12); CSAT as the share
 of 4-5 answers on a 1-5 scale (ACSI/ISO 10004 practice); CES as the mean
 answer on the 1-7 agreement scale of CEB's "Customer Effort Score 2.0"
@@ -121,6 +135,12 @@ def _scale(name: str, *scores: float) -> tuple[tuple[str, tuple[str | float, ...
 
 _RATED = tuple(float(s) for s in range(1, 6))
 
+# GA4's paid default channel groups, the names the presets map every tool's channels onto
+PAID_CHANNELS: tuple[str, ...] = ("Paid Search", "Paid Social", "Paid Shopping", "Paid Video",
+                                  "Paid Other", "Display", "Cross-network", "Audio")
+_PAID = (("channel", PAID_CHANNELS),)
+_PAID_NAMES = ", ".join(PAID_CHANNELS)
+
 
 def _summed(name: str, label: str, unit: Unit, direction: Direction, *providers: Provider,
             description: str = "") -> SummedMetric:
@@ -133,7 +153,8 @@ METRICS: dict[str, Metric] = {
         _summed("impressions", "Impressions", "count", "higher", Provider("ads", "impressions")),
         _summed("clicks", "Clicks", "count", "higher", Provider("ads", "clicks")),
         _summed("spend", "Ad spend", "currency", "neutral", Provider("ads", "spend")),
-        _summed("conversions", "Conversions", "count", "higher", Provider("ads", "conversions"),
+        _summed("conversions", "Platform-reported conversions", "count", "higher",
+                Provider("ads", "conversions"),
                 description="Conversions as the ad platforms report them."),
         _summed("conversion_value", "Conversion value", "currency", "higher",
                 Provider("ads", "conversion_value"),
@@ -163,26 +184,59 @@ METRICS: dict[str, Metric] = {
                     description="Spend / clicks."),
         RatioMetric("cpm", "Cost per 1,000 impressions", "currency", "lower", "spend",
                     "impressions", factor=1000.0, description="1000 x spend / impressions."),
-        RatioMetric("cpa", "Cost per acquisition", "currency", "lower", "spend", "conversions",
-                    description="Spend / platform-reported conversions."),
+        _summed("paid_revenue", "Revenue from paid channels", "currency", "higher",
+                Provider("orders", "revenue", where=_PAID),
+                Provider("crm", "amount", date_column="close_date", where=_WON + _PAID),
+                Provider("web", "revenue", where=_PAID),
+                description=f"Revenue recorded against a paid channel ({_PAID_NAMES}); "
+                            "organic, direct and e-mail sales are left out."),
+        _summed("paid_orders", "Orders from paid channels", "count", "higher",
+                Provider("orders", None, where=_PAID),
+                description=f"Orders the shop records against a paid channel ({_PAID_NAMES})."),
+        _summed("paid_leads", "Leads from paid channels", "count", "higher",
+                Provider("crm", None, where=_PAID),
+                description=f"Leads the CRM records against a paid channel ({_PAID_NAMES})."),
+        RatioMetric("cpa", "Cost per platform-reported conversion", "currency", "lower", "spend",
+                    "conversions", description="Ad spend / conversions as the ad platforms "
+                    "report them (platforms also count view-throughs and modelled conversions, "
+                    "and two platforms can claim the same sale)."),
+        RatioMetric("cost_per_paid_order", "Cost per order from paid channels", "currency",
+                    "lower", "spend", "paid_orders",
+                    description="Ad spend / orders the shop records against a paid channel."),
         RatioMetric("conversion_rate", "Conversion rate", "percent", "higher", "conversions",
-                    "clicks", description="Conversions / clicks."),
-        RatioMetric("roas", "Return on ad spend", "multiple", "higher", "revenue", "spend",
-                    description="Revenue / ad spend."),
+                    "clicks", description="Platform-reported conversions / clicks."),
+        RatioMetric("paid_roas", "Return on ad spend (revenue from paid channels)", "multiple",
+                    "higher", "paid_revenue", "spend",
+                    description="Revenue recorded against a paid channel / ad spend."),
+        RatioMetric("blended_roas", "Blended return (all revenue / ad spend)", "multiple",
+                    "higher", "revenue", "spend",
+                    description="All revenue, organic included / ad spend: how much revenue "
+                                "each unit of ad spend stands beside, not what it brought in."),
         RatioMetric("aov", "Average order value", "currency", "higher", "revenue", "orders",
                     description="Revenue / orders."),
-        RatioMetric("cost_per_lead", "Cost per lead", "currency", "lower", "spend", "leads",
-                    description="Spend / leads."),
+        RatioMetric("cost_per_lead", "Cost per lead (all leads)", "currency", "lower", "spend",
+                    "leads", description="Ad spend / every lead, organic and referral included."),
+        RatioMetric("cost_per_paid_lead", "Cost per paid lead", "currency", "lower", "spend",
+                    "paid_leads", description="Ad spend / leads the CRM records against a paid "
+                    "channel."),
         RatioMetric("lead_to_deal_rate", "Lead-to-deal rate", "percent", "higher", "deals_won",
                     "leads", description="Deals won / leads created in the same period."),
         RatioMetric("session_conversion_rate", "Session conversion rate", "percent", "higher",
                     "web_conversions", "sessions",
                     description="Web-analytics conversions / sessions."),
-        CombinedMetric("net_return", "Revenue minus ad spend", "currency", "higher",
+        CombinedMetric("net_return", "All revenue minus ad spend", "currency", "higher",
                        ((1.0, "revenue"), (-1.0, "spend")),
-                       description="Revenue - ad spend: the gain on the media investment."),
-        RatioMetric("roi", "Return on investment", "percent", "higher", "net_return", "spend",
-                    description="(Revenue - ad spend) / ad spend."),
+                       description="All revenue, organic included - ad spend."),
+        RatioMetric("blended_roi", "Blended ROI (all revenue)", "percent", "higher",
+                    "net_return", "spend",
+                    description="(All revenue, organic included - ad spend) / ad spend."),
+        CombinedMetric("paid_net_return", "Revenue from paid channels minus ad spend",
+                       "currency", "higher", ((1.0, "paid_revenue"), (-1.0, "spend")),
+                       description="Revenue recorded against a paid channel - ad spend."),
+        RatioMetric("paid_roi", "ROI on ad spend (revenue from paid channels)", "percent",
+                    "higher", "paid_net_return", "spend",
+                    description="(Revenue recorded against a paid channel - ad spend) / ad "
+                                "spend."),
         RatioMetric("cac", "Customer acquisition cost", "currency", "lower", "spend", "deals_won",
                     description="Ad spend / new customers (deals won) in the same period."),
         RatioMetric("win_rate", "Opportunity win rate", "percent", "higher", "deals_won",
@@ -226,6 +280,54 @@ METRICS: dict[str, Metric] = {
 }
 
 
+# Old names whose meaning is unchanged: params, commentary placeholders and forecast settings
+# that use them keep working (and get the honest label).
+RENAMED: dict[str, str] = {"roas": "blended_roas", "roi": "blended_roi"}
+
+
+@dataclass(frozen=True)
+class FeeInclusiveMetric:
+    """``base`` recomputed with the agency's management fee added to ad spend.
+
+    The fee is set in the params' budget, not in the data, so these are figures of the
+    budget section and cannot be KPIs.
+    """
+
+    name: str
+    label: str
+    base: str
+    description: str
+
+    @property
+    def unit(self) -> Unit:
+        return METRICS[self.base].unit
+
+    @property
+    def direction(self) -> Direction:
+        return METRICS[self.base].direction
+
+
+FEE_METRICS: dict[str, FeeInclusiveMetric] = {
+    metric.name: metric
+    for metric in (
+        FeeInclusiveMetric("roi_after_fees", "ROI after agency fees", "paid_roi",
+                           "(Revenue recorded against a paid channel - ad spend - agency fee) "
+                           "/ (ad spend + agency fee)."),
+        FeeInclusiveMetric("all_in_cost_per_paid_lead", "Cost per paid lead, all-in",
+                           "cost_per_paid_lead",
+                           "(Ad spend + agency fee) / leads recorded against a paid channel."),
+        FeeInclusiveMetric("all_in_cost_per_paid_order", "Cost per order from paid channels, "
+                           "all-in", "cost_per_paid_order",
+                           "(Ad spend + agency fee) / orders recorded against a paid channel."),
+        FeeInclusiveMetric("all_in_cpa", "Cost per platform-reported conversion, all-in", "cpa",
+                           "(Ad spend + agency fee) / conversions as the ad platforms report "
+                           "them."),
+        FeeInclusiveMetric("all_in_cac", "Customer acquisition cost, all-in", "cac",
+                           "(Ad spend + agency fee) / deals won."),
+    )
+}
+
+
 def summed_inputs(name: str) -> tuple[str, ...]:
     """The summed metrics a metric is computed from (itself when it is summed)."""
     metric = METRICS[name]
@@ -254,39 +356,5 @@ def kinds_able_to_provide(name: str) -> set[str]:
     return {provider.kind for provider in metric.providers}
 
 
-@dataclass(frozen=True)
-class HealthSignal:
-    """A per-account measurement a customer health score can weigh.
-
-    Attributes
-    ----------
-    kinds:
-        Canonical kinds of data the signal is computed from.
-    """
-
-    name: str
-    label: str
-    unit: Unit
-    kinds: tuple[str, ...]
-    description: str
-
-
-HEALTH_SIGNALS: dict[str, HealthSignal] = {
-    signal.name: signal
-    for signal in (
-        HealthSignal("active_days", "Active days", "percent", ("usage",),
-                     "Share of the period's days with any product use."),
-        HealthSignal("seat_utilisation", "Seat utilisation", "percent", ("usage", "accounts"),
-                     "Mean daily active users on active days / seats paid for."),
-        HealthSignal("key_actions_per_user", "Key actions per active user", "number", ("usage",),
-                     "Uses of the core feature / active user-days."),
-        HealthSignal("tickets_per_seat", "Support tickets per seat", "number",
-                     ("support", "accounts"), "Tickets opened in the period / seats."),
-        HealthSignal("ticket_satisfaction", "Ticket satisfaction", "number", ("support",),
-                     "Mean 1-5 rating of the tickets rated in the period."),
-        HealthSignal("resolution_hours", "Hours to resolve", "number", ("support",),
-                     "Median hours from opening to resolving the period's tickets."),
-        HealthSignal("mrr_change", "MRR change", "percent", ("accounts",),
-                     "Relative change of monthly recurring revenue over the period."),
-    )
-}
+# The health signals live beside the metrics; re-exported for ``from definitions import ...``.
+from nbreport.metrics.signals import HEALTH_SIGNALS, HealthSignal  # noqa: E402,F401

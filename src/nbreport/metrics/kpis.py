@@ -71,11 +71,13 @@ class KpiResult:
         Days in the reported period and in each comparison period.
     periods:
         ``now``, ``previous`` and ``last_year``: the bounds each value was summed over
-        (``None`` for a comparison that has no value).
+        (``None`` for a comparison that has no value; ``now`` is always the reported period).
     notes:
         Why a value is missing, per period key ("no data for October 2025").
+    caveats:
+        What a value holds less than its period, per period key ("web data ends on 2026-10-20").
     inputs:
-        Summed metric -> the sources its rows came from.
+        Summed metric -> the kind of data and the sources its rows came from.
     """
 
     metric: str
@@ -103,7 +105,8 @@ class KpiResult:
     last_year_days: int = 0
     periods: Mapping[str, Period | None] = field(default_factory=dict)
     notes: Mapping[str, str] = field(default_factory=dict)
-    inputs: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    caveats: Mapping[str, str] = field(default_factory=dict)
+    inputs: Mapping[str, SummedFrom] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values: NaN as ``None``, periods as ``{"start", "end"}``."""
@@ -116,9 +119,10 @@ class KpiResult:
                 value = {key: None if p is None else {"start": p.start.isoformat(),
                                                       "end": p.end.isoformat()}
                          for key, p in value.items()}
+            elif item.name == "inputs":
+                value = {key: {"kind": v.kind, "sources": list(v.sources)} for key, v in value.items()}
             elif isinstance(value, Mapping):
-                value = {key: list(v) if isinstance(v, (tuple, list)) else v
-                         for key, v in value.items()}
+                value = dict(value)
             plain[item.name] = value
         return plain
 
@@ -193,10 +197,18 @@ def kpi_status(actual: float, target: float, better: str, thresholds: StatusThre
 
 
 @dataclass(frozen=True)
-class KpiInputs:
-    """Where one KPI's rows come from: summed metric -> sources, and those sources' coverage."""
+class SummedFrom:
+    """The canonical kind a summed metric is taken from and the sources whose rows are summed."""
 
-    sources: Mapping[str, Sequence[str]]
+    kind: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KpiInputs:
+    """Where one KPI's rows come from: summed metric -> kind and sources, and their coverage."""
+
+    sources: Mapping[str, SummedFrom]
     coverage: Sequence[SourceCoverage]
 
     def availability(self, periods: Mapping[str, Period]) -> dict[str, PeriodValue]:
@@ -254,9 +266,11 @@ def _kpi_result(kpi: KpiSpec, totals: dict[str, pd.Series], periods: dict[str, P
         pace=attainment(projected, full_target, kpi.better),
         days=reported.days, previous_days=periods["previous"].days,
         last_year_days=periods["last_year"].days,
-        periods={key: period if available[key].available else None
+        periods={key: period if available[key].available or key == "now" else None
                  for key, period in periods.items()},
         notes={key: found.reason for key, found in available.items() if not found.available},
+        caveats={key: found.reason for key, found in available.items()
+                 if found.available and found.reason},
         inputs=inputs.sources)
 
 

@@ -9,18 +9,14 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from nbreport.metrics.definitions import HEALTH_SIGNALS, METRICS, SummedMetric, summed_inputs
+from nbreport.metrics.names import cost_per, paid_variant, resolve
 from nbreport.strict_model import Slug, StrictModel
 
 
 def known_metric(value: str) -> str:
-    """``value`` if it names a registry metric; else an error with the closest name."""
-    if value not in METRICS:
-        close = difflib.get_close_matches(value, METRICS, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        raise ValueError(
-            f"unknown metric '{value}'; {hint}known metrics: {', '.join(sorted(METRICS))}"
-        )
-    return value
+    """The registry name ``value`` stands for (an old name gives its new one); else an error
+    with the closest name."""
+    return resolve(value)
 
 
 def missing_data(metric: str, kinds: set[str]) -> str | None:
@@ -146,9 +142,16 @@ class BudgetSpec(StrictModel):
     @field_validator("result")
     @classmethod
     def _summed_result(cls, value: str | None) -> str | None:
-        if value is not None and not isinstance(METRICS[known_metric(value)], SummedMetric):
+        if value is None:
+            return None
+        value = known_metric(value)
+        if not isinstance(METRICS[value], SummedMetric):
             raise ValueError(f"'{value}' is a ratio; a result must be a count such as leads, "
                              "orders or conversions")
+        if cost_per(paid_variant(value)) is None:
+            able = sorted(m for m in METRICS if cost_per(paid_variant(m)) is not None)
+            raise ValueError(f"the registry has no cost per '{value}'; a result must be one of "
+                             f"{', '.join(able)}")
         return value
 
     @model_validator(mode="after")

@@ -30,6 +30,13 @@ sources:
     #   rename: {{"Day": date, "Campaign": campaign, "Impr.": impressions, "Cost": spend}}
     #   date_format: "%d/%m/%Y"
 
+# Two sources of one kind (two ad platforms, two CRM exports) are never added up silently:
+# say whether they hold different rows (parts: summed) or the same rows twice (alternatives:
+# only the truth is summed, the others are checked against it).
+# overlaps:
+#   - {{sources: [google-ads, meta-ads], relation: parts}}
+#   - {{sources: [hubspot, salesforce], relation: alternatives, truth: hubspot}}
+
 kpis:                         # `nbreport metrics` lists the metric names
   - metric: spend
     target: 10000

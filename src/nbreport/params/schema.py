@@ -15,6 +15,7 @@ from pydantic import (
     BeforeValidator,
     Field,
     PlainSerializer,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -32,6 +33,7 @@ from nbreport.metrics.spec import (
     TriangulationSpec,
     missing_data,
 )
+from nbreport.params.overlaps import OverlapSpec, alternative_checks, check_overlaps
 from nbreport.params.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
 from nbreport.qa.spec import QaSpec
 from nbreport.sources.spec import SourceSpec
@@ -190,6 +192,10 @@ class ClientParams(StrictModel):
     )
     sources: Annotated[list[SourceSpec], Field(min_length=1)]
     kpis: Annotated[list[KpiSpec], Field(min_length=1)]
+    overlaps: list[OverlapSpec] = Field(
+        default_factory=list, validate_default=True,  # validated even when absent: undeclared ones
+        description="Sources of one kind whose rows would be added together: parts (summed) or "
+                    "alternatives (only the truth is summed, the others are checked against it).")
     status: StatusThresholds = Field(default_factory=StatusThresholds)
     budget: BudgetSpec | None = None
     triangulation: list[TriangulationSpec] = Field(default_factory=list)
@@ -209,6 +215,14 @@ class ClientParams(StrictModel):
         if duplicates:
             raise ValueError(f"source names must be unique; repeated: {', '.join(duplicates)}")
         return sources
+
+    @field_validator("overlaps")
+    @classmethod
+    def _overlaps_declared(cls, overlaps: list[OverlapSpec], info: ValidationInfo) -> list[OverlapSpec]:
+        # sources and kpis come before overlaps, so they are validated already (when valid)
+        if "sources" in info.data:
+            check_overlaps(overlaps, info.data["sources"], info.data.get("kpis", []))
+        return overlaps
 
     @model_validator(mode="after")
     def _kpis_have_data(self) -> ClientParams:
@@ -266,6 +280,18 @@ class ClientParams(StrictModel):
         if self.as_of is not None and not self.period.start <= self.as_of:
             raise ValueError(f"as_of {self.as_of} is before the period starts ({self.period.start})")
         return self
+
+    @property
+    def alternatives(self) -> dict[str, str]:
+        """Source -> the truth source it is an alternative to (its rows are never summed)."""
+        return {name: overlap.truth for overlap in self.overlaps if overlap.truth
+                for name in overlap.set_aside}
+
+    @property
+    def triangulation_checks(self) -> list[TriangulationSpec]:
+        """The declared triangulation checks, then one per alternatives overlap and metric."""
+        return [*self.triangulation,
+                *alternative_checks(self.overlaps, self.sources, self.kpis, self.triangulation)]
 
     @property
     def report_period(self) -> Period:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -93,6 +94,9 @@ class ReportUnderCheck:
     secrets:
         Secret values that must appear nowhere (e.g. values of environment variables the
         params refer to).
+    folder:
+        The folder holding the report's files (the rows its numbers were computed from, among
+        them); ``None`` when unknown.
     """
 
     client_id: str
@@ -102,6 +106,7 @@ class ReportUnderCheck:
     params: ClientParams | None = None
     foreign_markers: dict[str, list[str]] = field(default_factory=dict)
     secrets: list[str] = field(default_factory=list)
+    folder: Path | None = None
 
     @functools.cached_property
     def scannable(self) -> str:
@@ -195,9 +200,25 @@ def size_within_budget(report: ReportUnderCheck) -> CheckResult:
     return CheckResult("size within budget", size <= budget_mb * 1_000_000, detail)
 
 
+def one_value_per_label(report: ReportUnderCheck) -> CheckResult:
+    """No label names two different numbers for the same period (see :mod:`nbreport.qa.labels`)."""
+    from nbreport.qa.labels import conflicting_labels, describe
+
+    conflicts = conflicting_labels(report.scannable)
+    return CheckResult("one value per label", not conflicts, describe(conflicts))
+
+
+def numbers_recomputed(report: ReportUnderCheck) -> CheckResult:
+    """Every KPI and headline number, recomputed from the stored rows (:mod:`nbreport.qa.truth`)."""
+    from nbreport.qa.truth import TRUTH, verdict
+
+    return CheckResult(TRUTH, *verdict(report.summary, report.params, report.folder))
+
+
 CHECKS: tuple[Callable[[ReportUnderCheck], CheckResult], ...] = (
     no_errored_cells, no_code, no_parameters, no_tracebacks, no_local_paths, no_secrets,
     no_foreign_markers, no_external_resources, commentary_reviewed, data_fresh, size_within_budget,
+    one_value_per_label, numbers_recomputed,
 )
 
 

@@ -8,6 +8,7 @@ and into each client's manifest entry.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import json
 import logging
@@ -15,10 +16,12 @@ import threading
 from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from nbreport.errors import ConfigError, ParamsError, ReportError
 from nbreport.params import ClientParams, client_files, load_client_params, params_from_plain
+from nbreport.protocol import EVIDENCE_FILE
 from nbreport.qa.checks import (
     CheckResult,
     ReportUnderCheck,
@@ -170,7 +173,8 @@ def check_before_publishing(work: Any) -> None:
     subject = ReportUnderCheck(
         client_id=work.task.client_id, html=work.html_path.read_text(encoding="utf-8"),
         notebook=work.notebook, summary=work.summary, params=work.task.params,
-        foreign_markers=context.foreign_to(work.task.client_id), secrets=context.secrets)
+        foreign_markers=context.foreign_to(work.task.client_id), secrets=context.secrets,
+        folder=work.work_dir)
     failures = [check for check in check_report(subject) if not check.passed]
     if failures:
         raise ReportHeldBack("held back by the QA gate: " + "; ".join(
@@ -230,7 +234,8 @@ def _checked_verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
     subject = ReportUnderCheck(
         client_id=client_id, html=html_path.read_text(encoding="utf-8"), notebook=notebook,
         summary=entry.get("summary") or {}, params=_params_of(notebook),
-        foreign_markers=context.foreign_to(client_id), secrets=context.secrets)
+        foreign_markers=context.foreign_to(client_id), secrets=context.secrets,
+        folder=period_dir / client_id)
     checks = [CheckResult(PRODUCED, True), *check_report(subject)]
     checks.append(_assets_check(period_dir / client_id, context.foreign_to(client_id), context.secrets))
     return ClientVerdict(client_id, checks)
@@ -242,10 +247,42 @@ def _assets_check(client_dir: Path, foreign: dict[str, list[str]], secrets: list
     for path in sorted(client_dir.iterdir()):
         if path.name == "report.html" or not path.is_file():
             continue
+        if fnmatch.fnmatch(path.name, EVIDENCE_FILE.format(kind="*")):
+            problems += [f"{path.name}: {p}" for p in _rows_problems(path, foreign, secrets)]
+            continue
         text = without_embedded_data(path.read_text(encoding="utf-8", errors="replace"))
         problems += [f"{path.name}: {p}" for p in foreign_markers_in(text, foreign)]
         problems += [f"{path.name}: {p}" for p in find_secrets(text, secrets)]
     return CheckResult("files beside the report clean", not problems, "; ".join(problems)[:300])
+
+
+def _rows_problems(path: Path, foreign: dict[str, list[str]], secrets: list[str]) -> list[str]:
+    """Other clients' markers and the params' secrets in the values of a report's stored rows."""
+    needles = {f"marker #{number} of {client}": marker for client, markers in sorted(foreign.items())
+               for number, marker in enumerate(markers, start=1)}
+    needles.update({f"secret #{i + 1} of the params' environment variables": secret
+                    for i, secret in enumerate(secrets) if secret and len(secret) >= 4})
+    return rows_holding(path, needles)
+
+
+def rows_holding(path: Path, needles: Mapping[str, str]) -> list[str]:
+    """The labels of ``needles`` (label -> text) that some text value of the stored rows in
+    ``path`` contains. The files are compressed: their bytes say nothing, their values do."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    wanted = {label: text for label, text in needles.items() if text}
+    if not wanted:
+        return []
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
+        return [f"unreadable ({exc})"]
+    texts = [table.column(field.name) for field in table.schema
+             if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)]
+    return [label for label, text in wanted.items()
+            if any(pc.any(pc.match_substring(column, text)).as_py() for column in texts)]
 
 
 def _shared_checks(period_dir: Path, manifest: dict[str, Any], context: _GateContext) -> list[CheckResult]:

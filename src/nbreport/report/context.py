@@ -22,13 +22,14 @@ from nbreport.metrics.budget import BudgetReport, budget_report
 from nbreport.metrics.contribution import decompose_change
 from nbreport.metrics.customer_success import CustomerSuccessResult, customer_success_report
 from nbreport.metrics.coverage import SourceCoverage, coverage_by_source
-from nbreport.metrics.daily import daily_metrics, feeding_sources, period_totals
+from nbreport.metrics.daily import daily_metrics, period_totals, summed_sources
 from nbreport.metrics.definitions import summed_inputs
 from nbreport.metrics.insights import Insights
-from nbreport.metrics.kpis import KpiInputs, KpiResult, comparison_periods, scorecard
+from nbreport.metrics.kpis import KpiInputs, KpiResult, SummedFrom, comparison_periods, scorecard
 from nbreport.metrics.triangulation import TriangulationResult, triangulate
 from nbreport.metrics.spec import KpiSpec
 from nbreport.params import ClientParams, Period, load_client_params, params_from_plain, params_hash
+from nbreport.sources.checks import DataWarning
 from nbreport.sources.loader import ClientData, client_data_dir, load_sources
 
 if TYPE_CHECKING:
@@ -86,9 +87,29 @@ class Report:
 
     @functools.cached_property
     def kpis(self) -> list[KpiResult]:
-        """The scorecard: every KPI against previous period, last year and target."""
-        return scorecard(self.daily, list(self.params.kpis), self.period, self.reported,
-                         self.params.status, [self._kpi_inputs(kpi) for kpi in self.params.kpis])
+        """The scorecard: every KPI against previous period, last year and target.
+
+        A KPI naming a ``source`` is summed from that source alone, and only that KPI: the
+        KPIs are scored in groups of one source each, so that one KPI's source never changes
+        another KPI's sums."""
+        groups: dict[str | None, list[int]] = {}
+        for index, kpi in enumerate(self.params.kpis):
+            groups.setdefault(kpi.source, []).append(index)
+        found: dict[int, KpiResult] = {}
+        for source, indexes in groups.items():
+            specs = [self.params.kpis[i] for i in indexes]
+            results = scorecard(self._daily_from(source, specs), specs, self.period, self.reported,
+                                self.params.status, [self._kpi_inputs(kpi) for kpi in specs])
+            found.update(zip(indexes, results))
+        return [found[i] for i in range(len(self.params.kpis))]
+
+    def _daily_from(self, source: str | None, kpis: list[KpiSpec]) -> pd.DataFrame:
+        """Daily sums of ``kpis``'s metrics, from ``source`` only or from every source."""
+        if not self._sources_for_kpis():
+            return self.daily  # no KPI names a source: one frame serves them all
+        names = [kpi.metric for kpi in kpis]
+        source_for = {m: source for name in names for m in summed_inputs(name)} if source else None
+        return daily_metrics(self.data, names, source_for=source_for)
 
     @functools.cached_property
     def coverage(self) -> dict[str, SourceCoverage]:
@@ -96,13 +117,20 @@ class Report:
         grains = {spec.name: spec.grain for spec in self.data.specs}
         return coverage_by_source(self.data.tables, grains)
 
+    def check_period(self) -> list[DataWarning]:
+        """The reported period against each source, by the days its rows stand for (see
+        :meth:`ClientData.check_period`): the warnings, or a ``DataError`` for an empty source."""
+        spans = {name: (found.first, found.last) for name, found in self.coverage.items()}
+        return self.data.check_period(self.reported.start, self.reported.end, spans)
+
     def _kpi_inputs(self, kpi: KpiSpec) -> KpiInputs:
         return self.metric_inputs(kpi.metric, kpi.source)
 
     def metric_inputs(self, metric: str, source: str | None = None) -> KpiInputs:
         """The sources a metric is summed from and what they cover."""
-        sources = {name: feeding_sources(self.data, name, source) for name in summed_inputs(metric)}
-        feeding = dict.fromkeys(s for names in sources.values() for s in names)
+        found = {name: summed_sources(self.data, name, source) for name in summed_inputs(metric)}
+        sources = {name: SummedFrom(used[0], tuple(used[1])) for name, used in found.items() if used}
+        feeding = dict.fromkeys(s for used in sources.values() for s in used.sources)
         return KpiInputs(sources, [self.coverage[s] for s in feeding if s in self.coverage])
 
     def comparable(self, metric: str, key: str = "previous") -> bool:
@@ -187,7 +215,7 @@ class Report:
     def triangulation(self) -> list[TriangulationResult]:
         """One reconciliation per ``triangulation`` check in params."""
         return [triangulate(self.data, spec, self.period, self.reported, self.fmt)
-                for spec in self.params.triangulation]
+                for spec in self.params.triangulation_checks]
 
     @functools.cached_property
     def customer_success(self) -> CustomerSuccessResult:
@@ -250,8 +278,10 @@ def open_report(
             "client.id", f"is '{client_params.client.id}', not the client being run ('{client_id}')")])
     root = Path(data_dir) if data_dir else project / "data"
     data = load_sources(list(client_params.sources), client_data_dir(root, client_id),
-                        currency=client_params.client.currency)
+                        currency=client_params.client.currency,
+                        alternatives=client_params.alternatives)
     reported = client_params.report_period
-    data.check_period(reported.start, reported.end)  # a source with nothing for the period stops here
-    return Report(client_params, data, project_dir=project,
-                  outputs_dir=Path(outputs_dir) if outputs_dir else None)
+    report = Report(client_params, data, project_dir=project,
+                    outputs_dir=Path(outputs_dir) if outputs_dir else None)
+    report.check_period()  # a source with nothing for the period stops here
+    return report

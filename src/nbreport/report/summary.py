@@ -21,7 +21,8 @@ from typing import Any
 from nbreport import __version__
 from nbreport.protocol import SUMMARY_MIME
 from nbreport.report.context import Report
-from nbreport.report.sections.kpis import STATUS_WORDS, _arrow, _trend
+from nbreport.report.evidence import write_evidence
+from nbreport.report.sections.kpis import STATUS_WORDS, _arrow, _trend, change_text
 
 
 class RunSummary:
@@ -40,10 +41,11 @@ class RunSummary:
 
 def run_summary(report: Report) -> RunSummary:
     """Headline numbers, statuses and provenance of the report, as plain values."""
+    write_evidence(report)  # the rows behind the numbers, for the QA gate; adds artifacts
     headline = [{
         "metric": r.metric, "label": r.label,
         "value": report.fmt.value(r.actual, r.unit),
-        "change": report.fmt.change(r.change_pct),
+        "change": change_text(report, r, "previous"),
         "status": r.status, "status_word": STATUS_WORDS[r.status],
         "trend": _trend(r, r.change_pct), "arrow": _arrow(r.change_pct),
     } for r in report.headline_kpis]

@@ -4,7 +4,8 @@ Errors (:class:`~nbreport.errors.DataError`, naming source, file, rows, columns 
 the fix): duplicate rows for a key, mixed currencies, scores outside their scale,
 no data for the reported period. Warnings (:class:`DataWarning`, kept in the
 source's provenance and shown in the report's data-quality appendix): rows dropped
-and why, gaps in daily data, outlying days, data ending before the period does.
+and why, blanks read as a default (rows without a channel, with the spend or revenue they
+hold), gaps in daily data, outlying days, data ending before the period does.
 
 Checks that need the period (empty period, freshness) run when a report opens,
 from :class:`~nbreport.sources.loader.ClientData`; the rest run when a source loads.
@@ -22,12 +23,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nbreport.errors import DataError
-from nbreport.sources.canonical import DAILY_KINDS, KEYS, MEASURES, SCORE_RANGES
+from nbreport.sources.canonical import CANONICAL, DAILY_KINDS, KEYS, MEASURES, SCORE_RANGES
 from nbreport.sources.harmonise import Harmonised
 from nbreport.sources.spec import SourceSpec
 from nbreport.weekdays import as_days, week_rows
 
 WarningCheck = Literal["dropped_rows", "filled_blanks", "gap", "outlier", "freshness", "empty_period"]
+WEIGHED_BY = {"ads": ("spend", "money"), "orders": ("revenue", "money"), "web": ("sessions", "count")}
+"""What the rows without a channel hold, said with their count (a lead is a row: no more to say)."""
 OUTLIER_WINDOW_WEEKS = 9  # the same weekday in the four weeks before and after
 OUTLIER_MADS = 6.0
 OUTLIER_HIGH, OUTLIER_LOW = 1.6, 0.5  # also this far from the usual level, as a ratio
@@ -162,6 +165,42 @@ def dropped_warnings(source: str, dropped: list[tuple[int, str]]) -> list[DataWa
 
 def filled_warnings(source: str, filled: list[tuple[int, str]]) -> list[DataWarning]:
     return [DataWarning(source, "filled_blanks", f"{count:,} {what}.") for count, what in filled]
+
+
+def defaulted_warnings(result: Harmonised, spec: SourceSpec) -> list[DataWarning]:
+    """Per month, the rows whose text column (the channel) was blank or missing and so shows the
+    column's default, e.g. "in October 2026, 312 rows (spend 1,234.56 GBP) had no channel
+    (blank); they are shown as 'Unknown'." Months let the report show those of the periods it
+    compares."""
+    warnings = []
+    for name, mask in result.defaulted.items():
+        if not mask.any():
+            continue
+        default = next(column.default for column in CANONICAL[spec.kind] if column.name == name)
+        why = "blank" if name in result.columns else "not in the export"
+        wanted = ["date", *(c for c in (WEIGHED_BY.get(spec.kind, ("",))[0], "currency")
+                            if c in result.table.column_names)]
+        rows = result.table.select(wanted).filter(pa.array(mask)).to_pandas()
+        for month, part in rows.groupby(rows["date"].dt.to_period("M"), sort=True):
+            days = part["date"]
+            warnings.append(DataWarning(
+                spec.name, "filled_blanks",
+                f"in {month.strftime('%B %Y')}, {len(part):,} row{'s' * (len(part) != 1)}"
+                f"{_weight(part, spec.kind)} had no {name} ({why}); they are shown as '{default}'.",
+                days.min().date().isoformat(), days.max().date().isoformat()))
+    return warnings
+
+
+def _weight(rows: pd.DataFrame, kind: str) -> str:
+    if kind not in WEIGHED_BY or WEIGHED_BY[kind][0] not in rows:
+        return ""
+    column, unit = WEIGHED_BY[kind]
+    total = float(rows[column].sum())
+    if unit == "count":
+        return f" ({total:,.0f} {column})"
+    codes = set(rows["currency"]) - {""} if "currency" in rows else set()
+    code = f" {codes.pop()}" if len(codes) == 1 else ""
+    return f" ({column} {total:,.2f}{code})"
 
 
 def gap_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarning]:

@@ -47,6 +47,8 @@ class Harmonised:
     extra: dict[str, pd.Series] = field(default_factory=dict)  # export columns of unique_key
     raw_columns: list[str] = field(default_factory=list)
     filled: list[tuple[int, str]] = field(default_factory=list)  # (rows, what) blanks defaulted
+    defaulted: dict[str, np.ndarray] = field(default_factory=dict)  # text column -> rows given its
+    # default (a blank or missing channel shown as "Unknown"), told in the report
 
 
 @dataclass
@@ -55,6 +57,7 @@ class _Mapping:
 
     rename: list[tuple[str, tuple[str, ...], bool]]  # (export name or re:, targets, from preset)
     date_format: list[str] | None
+    year: int | None  # the year of dates whose format has none
     scale: dict[str, float]
     constants: dict[str, str]
     preset_constants: dict[str, str]
@@ -83,6 +86,7 @@ def effective_mapping(spec: SourceSpec) -> _Mapping:
         rename=rename,
         date_format=[date_format] if isinstance(date_format, str) else
         (list(date_format) if date_format else None),
+        year=own.year,
         scale={**(preset.scale if preset else {}), **own.scale},
         constants={k: str(v) for k, v in own.constants.items()},
         preset_constants=dict(preset.constants) if preset else {},
@@ -125,6 +129,7 @@ class _Harmoniser:
             self.dropped.append((len(raw.dropped), f"lines that are no data rows, such as {shown}"))
         self.notes: list[str] = []
         self.filled: list[tuple[int, str]] = []  # (rows, what) blanks given the column's default
+        self.defaulted: dict[str, np.ndarray] = {}  # text column -> rows given its default
 
     # --- orchestration ------------------------------------------------------------------
     def run(self) -> Harmonised:
@@ -146,7 +151,7 @@ class _Harmoniser:
         extra = {name: pd.Series(self._text(name).to_pylist(), dtype=object)
                  for name in self.mapping.unique_key or () if name in names and name not in converted}
         return Harmonised(table, self.raw.rows, self.dropped, self.notes, chosen, extra, names,
-                          self.filled)
+                          self.filled, self.defaulted)
 
     # --- columns ------------------------------------------------------------------------
     def _resolve_columns(self) -> tuple[dict[str, str], dict[str, str]]:
@@ -265,6 +270,8 @@ class _Harmoniser:
             export_name = f"{column.name} (constant)"
             array = _repeat(constants[column.name], length)
         else:
+            if column.type == "str" and column.default:  # no such column: every row defaulted
+                self.defaulted[column.name] = np.ones(length, dtype=bool)
             return _default(column, length)
         if column.name in self.mapping.values:
             array = _recode(self._text(export_name) if column.name in chosen else array,
@@ -349,6 +356,7 @@ class _ColumnContext:
                     f"found '{text[position]}', expected one of {', '.join(self.column.choices)}; "
                     f"map the export's values with mapping.values.{self.column.name}", position)
         if self.column.default:
+            self.owner.defaulted[self.column.name] = blank
             text = pc.if_else(pc.equal(text, ""), str(self.column.default), text)
         return text
 
@@ -418,7 +426,8 @@ class _ColumnContext:
             parsed = pc.cast(array, pa.timestamp("s"))
         else:
             try:
-                result = parse_dates(self._text(array), self.owner.mapping.date_format)
+                result = parse_dates(self._text(array), self.owner.mapping.date_format,
+                                     self.owner.mapping.year)
             except DateProblem as problem:
                 raise self.fail(str(problem), problem.position) from None
             parsed = result.values
@@ -437,7 +446,8 @@ class _ColumnContext:
             values = pa.array(series.dt.tz_convert("UTC").dt.tz_localize(None), pa.timestamp("ns"))
         else:
             try:
-                values = parse_timestamps(self._text(array), zone)
+                values = parse_timestamps(self._text(array), zone, self.owner.mapping.date_format,
+                                          self.owner.mapping.year)
             except DateProblem as problem:
                 raise self.fail(str(problem), problem.position) from None
         self._blank_check(_mask(pc.is_null(values)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -26,6 +27,7 @@ from nbreport.sources.checks import (
     DataWarning,
     check_currencies,
     check_source,
+    defaulted_warnings,
     dropped_warnings,
     filled_warnings,
     gap_warnings,
@@ -72,6 +74,7 @@ class ClientData:
     tables: dict[str, pd.DataFrame]
     provenance: list[Provenance] = field(default_factory=list)
     specs: list[SourceSpec] = field(default_factory=list)
+    alternatives: dict[str, str] = field(default_factory=dict)  # set-aside source -> its truth
 
     def table(self, kind: str) -> pd.DataFrame:
         """All rows of one kind (every source of that kind together); empty if none."""
@@ -92,17 +95,24 @@ class ClientData:
         """Every load-time warning of every source."""
         return [warning for record in self.provenance for warning in record.warnings]
 
-    def check_period(self, start: date, end: date) -> list[DataWarning]:
+    def check_period(self, start: date, end: date,
+                     spans: Mapping[str, tuple[date, date]] | None = None) -> list[DataWarning]:
         """Check the reported period ``start..end`` against each source.
 
         Raises :class:`DataError` for a source with no rows in the period (unless it
         says ``allow_empty``); returns the warnings: sources ending before the period
-        does, and allowed empty ones.
+        does, and allowed empty ones. ``spans`` (source -> the first and last day its rows
+        stand for) lets a source of monthly or weekly rows hold a period none of its dates
+        falls in (a week inside a month): it is not empty, it has no value for that period.
         """
         warnings = []
         allow_empty = {spec.name: spec.allow_empty for spec in self.specs}
+        spans = spans or {}
         for record in self.provenance:
             inside = self._rows_between(record, start, end)
+            span = spans.get(record.source)
+            if inside == 0 and span is not None and span[0] <= end and start <= span[1]:
+                continue
             if inside == 0:
                 span = (f"its dates run from {record.first_date} to {record.last_date}"
                         if record.first_date else "it has no dated rows")
@@ -113,7 +123,7 @@ class ClientData:
                                     "have nothing in a period)", source=record.source, path=record.path)
                 warnings.append(DataWarning(record.source, "empty_period", message + ".",
                                             start.isoformat(), end.isoformat()))
-            elif record.last_date and date.fromisoformat(record.last_date) < end:
+            elif record.last_date and (span[1] if span else date.fromisoformat(record.last_date)) < end:
                 warnings.append(DataWarning(
                     record.source, "freshness",
                     f"data ends on {record.last_date}, before the reported period ends ({end}): "
@@ -151,10 +161,12 @@ def resolve_source_path(spec: SourceSpec, client_dir: Path) -> Path:
 
 
 def load_sources(sources: list[SourceSpec], client_dir: Path, *,
-                 currency: str | None = None) -> ClientData:
+                 currency: str | None = None, alternatives: dict[str, str] | None = None) -> ClientData:
     """Read, harmonise, check and combine every source; raises :class:`DataError` on the first bad one.
 
     ``currency`` is the client's currency: a source whose export says another one is refused.
+    ``alternatives`` maps a source to the truth source it measures the same rows as (params
+    ``overlaps``): its rows are loaded and checked, never summed.
     """
     parts: dict[str, list[pa.Table]] = {}
     provenance = []
@@ -169,7 +181,7 @@ def load_sources(sources: list[SourceSpec], client_dir: Path, *,
     # one conversion per kind: Arrow tables concatenate without copying, pandas frames do not
     tables = {kind: pa.concat_tables(tables, promote_options="permissive").to_pandas()
               for kind, tables in parts.items()}
-    return ClientData(tables, provenance, list(sources))
+    return ClientData(tables, provenance, list(sources), dict(alternatives or {}))
 
 
 def load_source(spec: SourceSpec, client_dir: Path) -> tuple[pd.DataFrame, Provenance]:
@@ -186,6 +198,7 @@ def _load(spec: SourceSpec, client_dir: Path) -> tuple[pa.Table, Provenance]:
     check_source(result, spec, effective_mapping(spec).unique_key)
     table = result.table
     warnings = (dropped_warnings(spec.name, result.dropped) + filled_warnings(spec.name, result.filled)
+                + defaulted_warnings(result, spec)
                 + gap_warnings(table, spec.name, spec.kind) + outlier_warnings(table, spec.name, spec.kind))
     first, last = pc.min_max(table.column("date")).values()
     record = Provenance(

@@ -52,10 +52,15 @@ class ColumnMapping(StrictModel):
         ``"re:Amount spent \\((?P<currency>[A-Z]{3})\\)": spend``; a group named
         ``currency`` also fills the ``currency`` column.
     date_format:
-        strftime format(s) of the date columns, e.g. ``"%d/%m/%Y"``; ``epoch`` and
-        ``epoch_ms`` read Unix timestamps. Without it, a column's format is taken only
-        when exactly one known format fits every value (ISO first); an ambiguous or
-        mixed column is an error naming the formats.
+        strptime format(s) of the date and timestamp columns, e.g. ``"%d/%m/%Y"`` or
+        ``"%d/%m/%Y %H:%M:%S %z"`` (anything Python's ``datetime.strptime`` reads, the
+        offset anywhere); a list is tried in turn, value by value. ``epoch`` and
+        ``epoch_ms`` read Unix timestamps. Timestamp columns also read ISO 8601. Without
+        it, a date column's format is taken only when exactly one reading fits every value
+        one way; an ambiguous or mixed column is an error listing the possible readings.
+    year:
+        The year of every date, for a ``date_format`` without one (``"%d %B"``); such a
+        format is refused without it (it would read every date as 1900).
     scale:
         Canonical column -> factor applied after reading (``0.000001`` for micros).
     constants:
@@ -76,6 +81,7 @@ class ColumnMapping(StrictModel):
 
     rename: dict[str, str | list[str]] = Field(default_factory=dict)
     date_format: str | list[str] | None = None
+    year: Annotated[int, Field(ge=1900, le=2200)] | None = None
     scale: dict[str, float] = Field(default_factory=dict)
     constants: dict[str, str | int | float] = Field(default_factory=dict)
     values: dict[str, dict[str, str | int | float]] = Field(default_factory=dict)
@@ -92,6 +98,30 @@ class ColumnMapping(StrictModel):
             except re.error as exc:
                 raise ValueError(f"'{column}': not a regular expression ({exc})") from None
         return value
+
+    @field_validator("date_format")
+    @classmethod
+    def _strptime_formats(cls, value: str | list[str] | None) -> str | list[str] | None:
+        from nbreport.sources.strptime import check_format
+
+        for fmt in [value] if isinstance(value, str) else value or []:
+            if fmt not in ("epoch", "epoch_ms"):
+                check_format(fmt)
+        return value
+
+    def yearless_formats(self) -> list[str]:
+        """The date formats given here that hold no year (they need ``year``)."""
+        from nbreport.sources.strptime import has_year
+
+        formats = [self.date_format] if isinstance(self.date_format, str) else self.date_format or []
+        return [fmt for fmt in formats if fmt not in ("epoch", "epoch_ms") and not has_year(fmt)]
+
+    @model_validator(mode="after")
+    def _year_only_when_needed(self) -> ColumnMapping:
+        if self.year is not None and not self.yearless_formats():
+            raise ValueError("year is only for a date_format without a year (such as '%d %B'); "
+                             "remove it, the dates carry their own year")
+        return self
 
 
 class SqlQuery(StrictModel):
@@ -264,6 +294,12 @@ class SourceSpec(StrictModel):
             raise ValueError("a shared source holds other clients' rows: add mapping.filter, "
                              "the tenant filter that keeps only this client's rows "
                              "(e.g. filter: {Account: \"1234-567-890\"})")
+        yearless = self.mapping.yearless_formats()
+        if yearless and self.mapping.year is None:
+            raise ValueError(
+                f"source '{self.name}': mapping.date_format '{yearless[0]}' has no year, so every "
+                "date would be read in 1900: add mapping.year, the year of the export's dates "
+                "(e.g. year: 2026)")
         if self.preset is not None and PRESETS[self.preset].kind != self.kind:
             raise ValueError(f"preset {self.preset} makes {PRESETS[self.preset].kind} data, "
                              f"not {self.kind}: change kind or preset")

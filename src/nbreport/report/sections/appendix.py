@@ -12,7 +12,9 @@ from datetime import date
 
 from nbreport import __version__
 from nbreport.report.context import Report
+from nbreport.report.figures import metric_definitions
 from nbreport.report.fragment import Fragment, render
+from nbreport.report.sections.overlaps import source_split
 from nbreport.sources.checks import DataWarning
 from nbreport.sources.loader import Provenance
 from nbreport.sources.presets import PRESETS
@@ -27,16 +29,19 @@ def data_sources(report: Report) -> Fragment:
     """One row per source (file or query, rows, dates, read time) and the data-quality warnings."""
     rows = [_source_row(report, record) for record in report.data.provenance]
     compared = _compared_periods(report)
-    warnings = report.data.check_period(report.reported.start, report.reported.end)
+    warnings = report.check_period()
     earlier: list[DataWarning] = []
     for warning in report.data.warnings:
         shown = any(warning.overlaps(start, end) for start, end in compared)
         (warnings if shown else earlier).append(warning)
     items = [{"source": w.source, "label": CHECK_LABELS[w.check], "message": w.message}
              for w in sorted(warnings, key=lambda w: (w.source, w.check, w.first_date or ""))]
-    return render("data_sources.html.j2", f"Data sources: {len(rows)}, {len(items)} data-quality notes",
-                  rows=rows, warnings=items, earlier=_earlier_summary(earlier),
-                  params_hash=report.params_hash, version=__version__)
+    appendix = render("data_sources.html.j2",
+                      f"Data sources: {len(rows)}, {len(items)} data-quality notes",
+                      rows=rows, warnings=items, earlier=_earlier_summary(earlier),
+                      params_hash=report.params_hash, version=__version__,
+                      definitions=metric_definitions(report))
+    return Fragment(appendix.html + source_split(report).html, appendix.text)
 
 
 def _source_row(report: Report, record: Provenance) -> dict[str, str]:

@@ -1,74 +1,101 @@
-"""Budget candour: where every unit of the client's money went, against the plan."""
+"""Budget candour: where every unit of the client's money went, against the plan.
+
+Results, costs and returns are registry metrics (see :mod:`nbreport.metrics.budget`),
+labelled from the registry (or the client's KPI label for the same metric) and linked to
+their definitions in the appendix.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 
 from nbreport.formatting import Formatter
 from nbreport.metrics.budget import BudgetReport
 from nbreport.report.context import Report
+from nbreport.report.figures import headline_sentence, plain, raw, term
 from nbreport.report.fragment import Fragment, render
 
 CAMPAIGN_ROWS = 12
+PLANNED, SHARE, PACE = "Planned budget", "Share of ad spend", "Pace against plan"
+PROJECTED, VARIANCE = "Projected spend at period end", "Projected over (+) or under (\u2212) plan"
 
 
-def _table_rows(table: pd.DataFrame, fmt: Formatter) -> list[dict[str, str]]:
+def _cell(shown: str, value: Any) -> dict[str, Any]:
+    return {"shown": shown, "value": raw(value)}
+
+
+def _table_rows(table: pd.DataFrame, fmt: Formatter) -> list[dict[str, Any]]:
+    money = lambda value: _cell(fmt.money(value, cents=False), value)  # noqa: E731
     return [{
         "name": str(name),
-        "planned": fmt.money(row["planned"], cents=False),
-        "spent": fmt.money(row["spent"], cents=False),
-        "share": fmt.value(row["share"], "percent"),
-        "pace": fmt.value(row["pace"], "percent"),
-        "projected": fmt.money(row["projected"], cents=False),
-        "variance": fmt.difference(row["variance"], "currency"),
-        "results": fmt.value(row["results"], "count"),
-        "cost_per_result": fmt.money(row["cost_per_result"]),
-        "revenue": fmt.money(row["revenue"], cents=False),
-        "return_on_spend": fmt.value(row["return_on_spend"], "multiple"),
+        "planned": money(row["planned"]),
+        "spent": money(row["spent"]),
+        "share": _cell(fmt.value(row["share"], "percent"), row["share"]),
+        "pace": _cell(fmt.value(row["pace"], "percent"), row["pace"]),
+        "projected": money(row["projected"]),
+        "variance": _cell(fmt.difference(row["variance"], "currency"), row["variance"]),
+        "results": _cell(fmt.value(row["results"], "count"), row["results"]),
+        "cost_per_result": _cell(fmt.money(row["cost_per_result"]), row["cost_per_result"]),
+        "revenue": money(row["revenue"]),
+        "return_on_spend": _cell(fmt.value(row["return_on_spend"], "multiple"),
+                                 row["return_on_spend"]),
     } for name, row in table.iterrows()]
 
 
 def _fee_terms(report: Report, complete: bool) -> str:
-    """How the fee is charged, e.g. "12.0% of media spend + £650 a period"."""
+    """How the fee is charged, e.g. "12.0% of ad spend + £650 a period"."""
     spec = report.params.budget
     fee = spec.management_fee if spec is not None else None
     terms = []
     if fee is not None and fee.percent_of_spend:
-        terms.append(f"{report.fmt.value(fee.percent_of_spend / 100, 'percent')} of media spend")
+        terms.append(f"{report.fmt.value(fee.percent_of_spend / 100, 'percent')} of ad spend")
     if fee is not None and fee.fixed:
         prorated = "" if complete else " (pro-rated to date)"
         terms.append(f"{report.fmt.money(fee.fixed, cents=False)} a period{prorated}")
     return " + ".join(terms)
 
 
-def _result_label(report: Report, found: BudgetReport) -> str:
-    """The client's own name for a result when a KPI tracks it ("Booking requests")."""
-    kpi = report.kpi_spec(found.result_metric)
-    return kpi.display_label if kpi is not None else found.result_label
-
-
-def _summary_rows(report: Report, found: BudgetReport) -> list[tuple[str, str]]:
+def _summary_rows(report: Report, found: BudgetReport) -> list[dict[str, Any]]:
+    """Label (a registry term or a plain budget line) and figure of each summary line."""
     fmt, s = report.fmt, found.summary
-    money = lambda value: fmt.money(value, cents=False)  # noqa: E731
+    money = lambda value: _cell(fmt.money(value, cents=False), value)  # noqa: E731
     fee_terms = _fee_terms(report, s.complete)
-    label = _result_label(report, found)
-    result = label.lower()
-    return [
-        ("Planned budget", money(s.planned)),
-        ("Media spend" + ("" if s.complete else " to date"), money(s.spent)),
-        ("Pace against plan", fmt.value(s.pace, "percent")),
-        ("Projected spend at period end", money(s.projected)),
-        ("Projected over (+) or under (\u2212) plan", fmt.difference(s.variance, "currency")),
-        (f"Management fee ({fee_terms})" if fee_terms else "Management fee",
-         money(s.fee) if fee_terms else "none"),
-        ("Total cost (media + fee)", money(s.total_cost)),
-        (f"{label} from paid channels", fmt.value(s.results, "count")),
-        (f"Cost per result ({result}), media only", fmt.money(s.cost_per_result)),
-        (f"Cost per result ({result}), all-in", fmt.money(s.all_in_cost_per_result)),
-        ("Revenue from paid channels", money(s.revenue)),
-        ("Return on spend (revenue / media spend)", fmt.value(s.return_on_spend, "multiple")),
-        ("ROI after all costs ((revenue \u2212 cost) / cost)", fmt.value(s.roi, "percent")),
+    rows = [
+        (plain(PLANNED), money(s.planned)),
+        (term(report, "spend"), money(s.spent)),
+        (plain(PACE), _cell(fmt.value(s.pace, "percent"), s.pace)),
+        (plain(PROJECTED), money(s.projected)),
+        (plain(VARIANCE), _cell(fmt.difference(s.variance, "currency"), s.variance)),
+        (plain(f"Management fee ({fee_terms})" if fee_terms else "Management fee"),
+         money(s.fee) if fee_terms else _cell("none", 0.0)),
+        (plain("Total cost (ad spend + fee)"), money(s.total_cost)),
+        (term(report, found.result_metric), _cell(fmt.value(s.results, "count"), s.results)),
+        (term(report, found.cost_metric), _cell(fmt.money(s.cost_per_result), s.cost_per_result)),
     ]
+    if found.all_in_metric:
+        rows.append((term(report, found.all_in_metric),
+                     _cell(fmt.money(s.all_in_cost_per_result), s.all_in_cost_per_result)))
+    rows += [
+        (term(report, found.revenue_metric), money(s.revenue)),
+        (term(report, found.return_metric),
+         _cell(fmt.value(s.return_on_spend, "multiple"), s.return_on_spend)),
+        (term(report, found.roi_metric), _cell(fmt.value(s.roi, "percent"), s.roi)),
+    ]
+    return [{"term": ref, **cell} for ref, cell in rows]
+
+
+def _columns(report: Report, found: BudgetReport) -> dict[str, dict[str, str]]:
+    """The label of every table column: registry terms for metrics, plain words otherwise."""
+    return {"planned": plain(PLANNED), "spent": term(report, "spend"), "share": plain(SHARE),
+            "pace": plain(PACE), "projected": plain(PROJECTED), "variance": plain(VARIANCE),
+            "results": term(report, found.result_metric),
+            "cost_per_result": term(report, found.cost_metric),
+            "revenue": term(report, found.revenue_metric),
+            "return_on_spend": term(report, found.return_metric),
+            "campaign_results": term(report, found.campaign_result_metric),
+            "campaign_cost": term(report, found.campaign_cost_metric)}
 
 
 def budget(report: Report) -> Fragment:
@@ -85,8 +112,8 @@ def budget(report: Report) -> Fragment:
         f"Budget: {fmt.money(s.spent, cents=False)} of {fmt.money(s.planned, cents=False)}",
         summary=_summary_rows(report, found), channels=_table_rows(found.channels, fmt),
         campaigns=_table_rows(campaigns.head(CAMPAIGN_ROWS), fmt),
+        columns=_columns(report, found), headline=headline_sentence(report),
         hidden=max(len(campaigns) - CAMPAIGN_ROWS, 0),
         has_campaign_plan=bool(campaigns["planned"].notna().any()),
-        result_label=_result_label(report, found), period=report.reported.label,
-        complete=s.complete,
+        period=report.reported.label, complete=s.complete,
         off_pace=s.off_pace, tolerance=fmt.value(spec.pacing_tolerance, "percent"))

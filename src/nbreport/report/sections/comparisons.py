@@ -10,6 +10,7 @@ from nbreport.report.fragment import Fragment, render
 from nbreport.report.sections.kpis import (
     STATUS_WORDS,
     compared_value,
+    figure_refs,
     missing_notes,
     target_text,
 )
@@ -22,7 +23,7 @@ def _comparison_row(report: Report, r: KpiResult) -> dict[str, str]:
     fmt = report.fmt
     before, year_ago = not r.note("previous"), not r.note("last_year")
     return {
-        "label": r.label,
+        **figure_refs(report, r),
         "actual": fmt.value(r.actual, r.unit),
         "previous": compared_value(report, r, "previous"),
         "change_abs": fmt.difference(r.change_abs, r.unit) if before else NOTHING,
@@ -34,7 +35,7 @@ def _comparison_row(report: Report, r: KpiResult) -> dict[str, str]:
         "yoy": fmt.change(r.yoy_pct) if year_ago else NOTHING,
         "yoy_trend": trend(r, r.yoy_pct),
         "target": target_text(report, r),
-        "gap": fmt.difference(r.target_gap, r.unit),
+        "gap": NOTHING if math.isnan(r.target) else fmt.difference(r.target_gap, r.unit),
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from nbreport.metrics.kpis import KpiResult
 from nbreport.report.context import Report
+from nbreport.report.figures import raw, term
 from nbreport.report.fragment import Fragment, render
 
 STATUS_WORDS = {"green": "On target", "amber": "Close to target", "red": "Off target", "none": "No target"}
@@ -25,31 +26,33 @@ def target_text(report: Report, result: KpiResult) -> str:
 
 
 def missing_notes(results: list[KpiResult]) -> list[str]:
-    """One line per KPI value left out, saying why ("Revenue, last year: no data for ...")."""
+    """One line per KPI value left out or holding only part of its period, saying why
+    ("Revenue, last year: no data for ...")."""
     names = {"now": "this period", "previous": "previous period", "last_year": "last year"}
-    return [f"{r.label}, {names[key]}: {reason}" for r in results for key, reason in r.notes.items()]
+    return [f"{r.label}, {names[key]}: {reason}"
+            for r in results for key, reason in {**r.notes, **r.caveats}.items()]
 
 
 def executive_summary(report: Report) -> Fragment:
     """Headline KPI tiles with change arrows and status, and one sentence on the period."""
     tiles = [_tile(report, result) for result in report.headline_kpis]
     return render("executive_summary.html.j2", f"Executive summary: {len(tiles)} headline KPIs",
-                  tiles=tiles, sentence=_summary_sentence(report))
+                  tiles=tiles, sentence=_summary_sentence(report), period=report.reported.label)
 
 
 def scorecard(report: Report) -> Fragment:
     """Every KPI: actual, target, attainment, status, change on last period and last year."""
     rows = [{
-        "label": r.label,
+        **figure_refs(report, r),
         "actual": report.fmt.value(r.actual, r.unit),
         "target": target_text(report, r),
         "attainment": "\u2013" if math.isnan(r.target) else report.fmt.value(r.attainment, "percent"),
         "status": r.status,
         "status_word": STATUS_WORDS[r.status],
         "previous": compared_value(report, r, "previous"),
-        "change": _change_text(report, r, "previous"),
+        "change": change_text(report, r, "previous"),
         "change_trend": _trend(r, r.change_pct),
-        "yoy": _change_text(report, r, "last_year"),
+        "yoy": change_text(report, r, "last_year"),
         "yoy_trend": _trend(r, r.yoy_pct),
     } for r in report.kpis]
     return render("scorecard.html.j2", f"Scorecard: {len(rows)} KPIs", rows=rows,
@@ -57,7 +60,16 @@ def scorecard(report: Report) -> Fragment:
                   partial=report.reported != report.period, notes=missing_notes(report.kpis))
 
 
-def _change_text(report: Report, result: KpiResult, key: str) -> str:
+def figure_refs(report: Report, result: KpiResult) -> dict[str, Any]:
+    """What the ``figure`` and ``term`` macros need of a KPI row: its label linked to its
+    definition, and the numbers behind its values (``raw``: none where a value is missing)."""
+    return {"label": result.label, "term": {**term(report, result.metric), "label": result.label},
+            "actual_raw": raw(result.actual), "target_raw": raw(result.target),
+            "previous_raw": None if result.note("previous") else raw(result.previous),
+            "last_year_raw": None if result.note("last_year") else raw(result.last_year)}
+
+
+def change_text(report: Report, result: KpiResult, key: str) -> str:
     """The change on a comparison period; nothing to compare with says so, never "+X%"."""
     if result.note(key) or result.note("now"):
         return "–"
@@ -66,9 +78,9 @@ def _change_text(report: Report, result: KpiResult, key: str) -> str:
 
 def _tile(report: Report, result: KpiResult) -> dict[str, Any]:
     return {
-        "label": result.label,
+        **figure_refs(report, result),
         "value": report.fmt.value(result.actual, result.unit),
-        "change": _change_text(report, result, "previous"),
+        "change": change_text(report, result, "previous"),
         "compared": (result.note("previous") or f"vs {report.previous_label}"),
         "trend": _trend(result, result.change_pct),
         "arrow": _arrow(result.change_pct),

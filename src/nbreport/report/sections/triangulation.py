@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from nbreport.metrics.triangulation import TriangulationResult
 from nbreport.report.context import Report
+from nbreport.report.figures import raw
 from nbreport.report.fragment import Fragment, render
 
 
@@ -13,20 +16,27 @@ def _check(report: Report, result: TriangulationResult) -> dict[str, object]:
     fmt = report.fmt
     rows = [{
         "measure": row["measure"],
-        "value": fmt.value(row["value"], result.unit),
-        "difference": fmt.difference(row["difference"], result.unit),
-        "difference_pct": fmt.change(row["difference_pct"]),
+        "value": _cell(fmt.value(row["value"], result.unit), row["value"]),
+        "difference": _cell(fmt.difference(row["difference"], result.unit), row["difference"]),
+        "difference_pct": _cell(fmt.change(row["difference_pct"]), row["difference_pct"]),
         "verdict": _verdict(row["within"]),
     } for row in result.current.to_dict("records")]
-    history = [{"period": period, "cells": [fmt.change(v) for v in values]}
+    history = [{"period": str(period),
+                "cells": [_cell(fmt.change(v), v) | {"measure": measure}
+                          for measure, v in values.items()]}
                for period, values in result.history.iterrows()]
     return {"label": result.label, "truth": result.truth,
-            "truth_value": fmt.value(result.truth_value, result.unit),
+            "difference_label": f"{result.label}: difference from {result.truth}",
+            "truth_value": _cell(fmt.value(result.truth_value, result.unit), result.truth_value),
             "tolerance": fmt.value(result.tolerance, "percent"), "rows": rows,
             "notes": [{"text": text, "warn": row["verdict"] == "outside tolerance"}
                       for text, row in zip(result.sentences, rows, strict=True)],
             "flagged": result.flagged,
             "measures": list(result.history.columns), "history": history}
+
+
+def _cell(shown: str, value: Any) -> dict[str, Any]:
+    return {"shown": shown, "value": raw(value)}
 
 
 def _verdict(within: object) -> str:

@@ -1,0 +1,64 @@
+"""The rows behind the numbers: a report's canonical tables, kept beside the report.
+
+The notebook's last cell stores every canonical table the report was computed from
+(``report.data.tables``: kind -> rows, each with its ``source``) as ``rows-<kind>.parquet``
+in the kernel's working folder and lists the files under ``report.artifacts``; the batch
+engine moves them beside ``report.html``. The QA gate recomputes every KPI from them through
+a path of its own (:mod:`nbreport.qa.recompute`), so a number the report got wrong, or a
+manifest edited by hand, fails the gate.
+
+The files are for the agency, like the executed notebook: they hold the client's rows.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from nbreport.protocol import EVIDENCE_FILE
+from nbreport.render.files import write_atomic
+
+if TYPE_CHECKING:
+    from nbreport.report.context import Report
+
+_KIND = re.compile(r"^[a-z][a-z0-9_]*$")  # canonical kinds; artifact names must stay flat
+
+
+def write_evidence(report: Report, folder: Path | None = None) -> list[str]:
+    """Store the report's canonical tables in ``folder`` (default: the working directory).
+
+    Returns
+    -------
+    list of str
+        The names of the files written, also added to ``report.artifacts``.
+    """
+    folder = Path.cwd() if folder is None else folder
+    names = []
+    for kind, rows in sorted(report.data.tables.items()):
+        name = evidence_name(kind)
+        write_atomic(folder / name, parquet_bytes(rows))
+        report.artifacts.add(name)
+        names.append(name)
+    return names
+
+
+def evidence_name(kind: str) -> str:
+    """``rows-<kind>.parquet``; refuses a kind that is not a plain name (it becomes a file name)."""
+    if not _KIND.match(kind):
+        raise ValueError(f"cannot store the rows of kind '{kind}': a kind is a lower-case name")
+    return EVIDENCE_FILE.format(kind=kind)
+
+
+def parquet_bytes(rows: pd.DataFrame) -> bytes:
+    """``rows`` as a Parquet file (zstd; missing numbers stored as nulls, not NaN)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(rows, preserve_index=False)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    return buffer.getvalue()
