@@ -23,7 +23,13 @@ from nbreport.metrics.coverage import (
     source_coverage,
     value_over,
 )
-from nbreport.metrics.kpis import KpiInputs, comparison_periods, kpi_status, status_for
+from nbreport.metrics.kpis import (
+    KpiInputs,
+    SummedFrom,
+    comparison_periods,
+    kpi_status,
+    status_for,
+)
 from nbreport.metrics.spec import KpiSpec, StatusThresholds
 from nbreport.params.period import Period, PeriodParseError
 
@@ -131,10 +137,10 @@ def test_monthly_rows_cover_whole_months() -> None:
 
 
 def test_weekly_rows_cover_seven_days_from_their_weekday() -> None:
-    wednesdays = dated("2026-09-02", "2026-09-09", "2026-09-16")  # 2 September 2026: a Wednesday
+    wednesdays = dated("2026-09-02", "2026-09-09", "2026-09-16", "2026-09-23")  # Wednesdays
     weekly = source_coverage("ads", wednesdays)
     assert (weekly.source, weekly.grain, weekly.anchor) == ("ads", "week", 2)
-    assert (weekly.first, weekly.last) == (date(2026, 9, 2), date(2026, 9, 22))
+    assert (weekly.first, weekly.last) == (date(2026, 9, 2), date(2026, 9, 29))
     daily = source_coverage("ads", dated("2026-09-02", "2026-09-03"))
     assert (daily.grain, daily.last) == ("day", date(2026, 9, 3))
     week = Period(date(2026, 9, 9), date(2026, 9, 15))
@@ -179,17 +185,19 @@ def _clicks(per_day: float, start: str, end: str) -> pd.DataFrame:
 def test_the_reported_period_needs_only_some_coverage() -> None:
     """A source that stops on 20 October: October's actual is its 20 days, not "no data"."""
     daily = _clicks(3.0, "2026-09-01", "2026-10-20")
-    inputs = KpiInputs({"clicks": ("ads",)}, [SourceCoverage("ads", "day", date(2026, 9, 1),
-                                                             date(2026, 10, 20))])
+    summed_from = {"clicks": SummedFrom("ads", ("ads",))}
+    inputs = KpiInputs(summed_from, [SourceCoverage("ads", "day", date(2026, 9, 1),
+                                                    date(2026, 10, 20))])
     (clicks,) = scorecard(daily, [KpiSpec(metric="clicks")], OCTOBER, OCTOBER,
                           StatusThresholds(), [inputs])
     assert (clicks.actual, clicks.previous) == (60, 90)
     assert math.isnan(clicks.last_year) and clicks.note("last_year") == "no data for October 2025"
-    assert clicks.note("now") == "" and clicks.inputs == {"clicks": ("ads",)}
+    assert clicks.note("now") == "" and clicks.inputs == summed_from
+    assert clicks.caveats == {"now": "ads data ends on 2026-10-20, before October 2026 ends"}
     plain = clicks.to_dict()
     assert plain["last_year"] is None and plain["yoy_pct"] is None
     assert plain["notes"] == {"last_year": "no data for October 2025"}
-    assert plain["inputs"] == {"clicks": ["ads"]}
+    assert plain["inputs"] == {"clicks": {"kind": "ads", "sources": ["ads"]}}
 
 
 def test_every_field_of_a_kpi_result() -> None:
@@ -257,18 +265,19 @@ def test_safe_divide_by_a_series_and_without_warnings() -> None:
 
 # --- the registry (structural mutants from tests/mutation_registry.py) ----------------------
 
-# Which way is better, by what the metric measures: money spent per result and counts of bad
-# things are better low; spend has no direction of its own; everything else is better high.
-LOWER_IS_BETTER = {"cpc", "cpm", "cpa", "cost_per_lead", "cac", "nps_detractors", "tickets"}
-NO_DIRECTION = {"spend"}
+# Which way is better, by what the metric measures (not by its name, which may change): money
+# spent per result and counts of bad things are better low; spend itself has no direction;
+# everything else is better high.
+BAD_COUNTS = {"nps_detractors", "tickets"}
 
 
 def test_every_metric_is_better_the_right_way() -> None:
-    from nbreport.metrics.definitions import METRICS
+    from nbreport.metrics.definitions import METRICS, RatioMetric
 
-    for name in METRICS:
-        expected = ("lower" if name in LOWER_IS_BETTER
-                    else "neutral" if name in NO_DIRECTION else "higher")
+    for name, metric in METRICS.items():
+        cost_per_result = isinstance(metric, RatioMetric) and metric.numerator == "spend"
+        expected = ("lower" if cost_per_result or name in BAD_COUNTS
+                    else "neutral" if name == "spend" else "higher")
         assert METRICS[name].direction == expected, name
         if expected != "neutral":
             assert KpiSpec(metric=name, target=1).better == expected, name
