@@ -27,8 +27,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_TESTS = ("tests/test_metrics_kpis.py", "tests/test_metrics_core.py",
-                 "tests/test_kpi_mutants.py")
+# The quick, pointed tests first: with -x a killed mutant stops at its first failure.
+DEFAULT_TESTS = ("tests/test_kpi_mutants.py", "tests/test_metrics_kpis.py",
+                 "tests/test_metrics_core.py")
 PYTEST_ARGS = ("-x", "-q", "-p", "no:cacheprovider", "-m", "not kernel and not browser")
 
 

@@ -174,6 +174,35 @@ def test_coverage_by_source_reads_every_table_and_applies_grains() -> None:
     assert (forced["a"].grain, forced["a"].last) == ("month", date(2026, 9, 30))
 
 
+
+def test_a_daily_source_closed_at_weekends_covers_its_weekends() -> None:
+    """Rows Monday 5 to Friday 16 October 2026, none at the weekend: the 95% gap is 3 days, so
+    2 quiet days in a row are usual and the weekends around the rows count as covered."""
+    weekdays = pd.Series([d for d in pd.date_range("2026-10-05", "2026-10-16") if d.weekday() < 5])
+    shop = source_coverage("shop", weekdays)
+    assert (shop.grain, shop.slack) == ("day", 2)
+    around = Period(date(2026, 10, 3), date(2026, 10, 18))  # Saturday to Sunday
+    assert value_over(around, [shop], whole=True).available
+    assert not value_over(Period(date(2026, 10, 2), date(2026, 10, 18)), [shop], whole=True).available
+    four = source_coverage("shop", dated("2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06"))
+    assert four.slack == 2  # Thursday, Friday, Monday, Tuesday: gaps 1, 3, 1
+
+
+def test_a_source_without_quiet_days_has_no_slack() -> None:
+    every_day = source_coverage("ads", pd.Series(pd.date_range("2026-09-01", "2026-10-31")))
+    assert every_day.slack == 0
+    day_before = Period(date(2026, 8, 31), date(2026, 9, 30))
+    assert not value_over(day_before, [every_day], whole=True).available
+    assert source_coverage("ads", dated("2026-10-01", "2026-10-02", "2026-10-03")).slack == 0
+
+
+def test_a_value_over_part_of_the_period_says_which_part() -> None:
+    late = SourceCoverage("shop", "day", date(2026, 10, 10), date(2026, 10, 31))
+    found = value_over(OCTOBER, [late], whole=False)
+    assert found.available and found.reason == ("shop data starts on 2026-10-10, after October "
+                                                "2026 starts")
+
+
 # --- KPIs -----------------------------------------------------------------------------------
 
 def _clicks(per_day: float, start: str, end: str) -> pd.DataFrame:
@@ -198,6 +227,17 @@ def test_the_reported_period_needs_only_some_coverage() -> None:
     assert plain["last_year"] is None and plain["yoy_pct"] is None
     assert plain["notes"] == {"last_year": "no data for October 2025"}
     assert plain["inputs"] == {"clicks": {"kind": "ads", "sources": ["ads"]}}
+
+
+
+def test_the_reported_period_is_named_even_without_a_value() -> None:
+    monthly = SourceCoverage("crm", "month", date(2026, 1, 1), date(2026, 12, 31))
+    reported = OCTOBER.to_date(date(2026, 10, 15))
+    (clicks,) = scorecard(_clicks(1.0, "2026-09-01", "2026-10-31"), [KpiSpec(metric="clicks")],
+                          OCTOBER, reported, StatusThresholds(),
+                          [KpiInputs({"clicks": SummedFrom("crm", ("crm",))}, [monthly])])
+    assert math.isnan(clicks.actual) and clicks.periods["now"] == reported
+    assert clicks.to_dict()["periods"]["now"] == {"start": "2026-10-01", "end": "2026-10-15"}
 
 
 def test_every_field_of_a_kpi_result() -> None:
