@@ -45,7 +45,7 @@ def subjects(period: str) -> list[object]:
 
 
 def main(period: str) -> None:
-    from nbreport.qa.truth import numbers_recomputed
+    from nbreport.qa.checks import numbers_recomputed
 
     reports = subjects(period)
     started = time.perf_counter()

@@ -156,6 +156,19 @@ def test_report_is_produced_from_params_alone(batches: Callable[[RealFile], Outc
 
 
 @pytest.mark.parametrize(("real_file", "trial"), TRIALS)
+def test_report_passes_the_qa_gate(batches: Callable[[RealFile], Outcome], real_file: RealFile,
+                                   trial: Trial) -> None:
+    """The gate (numbers recomputed from the stored rows, one value per label...) passes a
+    correct report of real data: a false alarm would hold it back from the client."""
+    outcome, period_key = _produced(batches, real_file, trial)
+    client_id = real_file.client_id(trial)
+    qa = outcome.entry(client_id, period_key)["qa"]
+    assert qa["passed"], qa["failed"]
+    verdicts = json.loads((outcome.settings.outputs_dir / period_key / "qa.json").read_text())
+    assert verdicts["clients"][client_id]["passed"], verdicts["clients"][client_id]["checks"]
+
+
+@pytest.mark.parametrize(("real_file", "trial"), TRIALS)
 def test_run_summary_holds_the_numbers_pandas_finds(batches: Callable[[RealFile], Outcome],
                                                      real_file: RealFile, trial: Trial) -> None:
     outcome, period_key = _produced(batches, real_file, trial)

@@ -17,10 +17,17 @@ from babel.numbers import (
 )
 
 NOT_AVAILABLE = "n/a"
+SIGNIFICANT_DIGITS = 12  # beyond this a float's last digits are noise of the order of summation
 
 
 def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value)))
+
+
+def _steady(value: float) -> float:
+    """``value`` without floating-point noise, so that one number summed in two orders prints
+    the same way (20.124999999999996 and 20.125000000000004 both as 20.12, half to even)."""
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
 
 
 @functools.cache
@@ -57,6 +64,7 @@ class Formatter:
         if _missing(value):
             return NOT_AVAILABLE
         assert value is not None
+        value = _steady(value)
         if unit == "count":
             return format_decimal(round(value), format="#,##0", locale=self.locale)
         if unit == "currency":
@@ -72,6 +80,7 @@ class Formatter:
         if _missing(value):
             return NOT_AVAILABLE
         assert value is not None
+        value = _steady(value)
         show_cents = abs(value) < 1000 if cents is None else cents
         pattern = _currency_pattern(self.locale, show_cents)
         return format_currency(value, self.currency, format=pattern, locale=self.locale,
@@ -82,6 +91,7 @@ class Formatter:
         if _missing(value):
             return NOT_AVAILABLE
         assert value is not None
+        value = _steady(value)
         text = format_percent(abs(value), format=_percent_pattern(self.locale), locale=self.locale)
         return ("+" if value > 0 else "\u2212" if value < 0 else "\u00b1") + text
 
@@ -90,6 +100,7 @@ class Formatter:
         if _missing(value):
             return NOT_AVAILABLE
         assert value is not None
+        value = _steady(value)
         if value < 0.005:
             return "<" + format_percent(0.01, format="#,##0%", locale=self.locale)
         if value > 0.995:
@@ -102,6 +113,7 @@ class Formatter:
         if _missing(value):
             return NOT_AVAILABLE
         assert value is not None
+        value = _steady(value)
         if unit == "percent":
             text = format_decimal(abs(value) * 100, format="#,##0.0", locale=self.locale) + " pts"
         else:
@@ -118,6 +130,7 @@ class Formatter:
         if _missing(value):
             return NOT_AVAILABLE
         assert value is not None
+        value = _steady(value)
         if unit not in ("count", "currency", "number"):
             return self.value(value, unit)
         if unit == "currency":

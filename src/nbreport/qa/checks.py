@@ -188,8 +188,13 @@ def data_fresh(report: ReportUnderCheck) -> CheckResult:
     if not end:
         return CheckResult("data fresh", False, "the run summary does not say which days were reported")
     limit = date.fromisoformat(end) - timedelta(days=lag)
-    stale = [f"{s['source']} ends {s['last_date']}" for s in report.summary.get("sources", [])
-             if not s.get("last_date") or date.fromisoformat(s["last_date"]) < limit]
+    covered = report.summary.get("coverage") or {}
+    stale = []
+    for source in report.summary.get("sources", []):
+        # the last day the source's rows stand for: a monthly row dated 1 May holds all of May
+        last = (covered.get(source["source"]) or {}).get("last") or source.get("last_date")
+        if not last or date.fromisoformat(last) < limit:
+            stale.append(f"{source['source']} ends {last}")
     return CheckResult("data fresh", not stale, "; ".join(stale))
 
 

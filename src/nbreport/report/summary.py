@@ -60,6 +60,9 @@ def run_summary(report: Report) -> RunSummary:
         "headline": headline,
         "kpis": [r.to_dict() for r in report.kpis],
         "sources": [p.to_dict() for p in report.data.provenance],
+        "coverage": {name: {"grain": found.grain, "first": found.first.isoformat(),
+                            "last": found.last.isoformat()}
+                     for name, found in report.coverage.items()},
         "params_hash": report.params_hash,
         "nbreport_version": __version__,
         "artifacts": sorted(report.artifacts),
