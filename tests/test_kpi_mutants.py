@@ -343,3 +343,13 @@ def test_revenue_from_won_deals_only_then_from_web_analytics() -> None:
                         {"date": "2026-10-02", "channel": "Direct", "sessions": 9, "revenue": 80.5}])
     totals = period_totals(daily_metrics(client(web=web), ["revenue"]), OCTOBER)
     assert metric_value(totals, "revenue") == 200.5  # no orders, no deals: web analytics' sum
+
+
+def test_paid_revenue_from_web_analytics_is_the_paid_channels_sum() -> None:
+    web = table("web", [
+        {"date": "2026-10-01", "channel": "Paid Search", "sessions": 5, "revenue": 250.0},
+        {"date": "2026-10-01", "channel": "Organic Search", "sessions": 9, "revenue": 900.0},
+        {"date": "2026-10-02", "channel": "Paid Social", "sessions": 4, "revenue": 49.5},
+    ])
+    totals = period_totals(daily_metrics(client(web=web), ["paid_revenue"]), OCTOBER)
+    assert metric_value(totals, "paid_revenue") == 299.5  # organic revenue is left out
