@@ -2,6 +2,26 @@
 decides whether there is one) that a mutant of the comparison, coverage, KPI or period code
 changed without any other test noticing. Expected values are computed here from dates and plain
 arithmetic, never through the code under test.
+
+Mutants left alive because no input can tell them from the code (equivalent), as of the last run:
+
+- ``Period(..., )`` for ``Period(..., "custom")`` (kpis._aligned, Period.to_date,
+  Period.same_period_last_year): "custom" is the default.
+- coverage.detect_grain returning anchor 1 instead of 0 for daily or monthly rows, and
+  source_coverage recomputing the anchor also for detected weeks: only weekly rows read the
+  anchor, and detected weekly rows all fall on the first row's weekday.
+- source_coverage giving weekly or monthly sources a slack (``or True``, ``else 1``): a period
+  is checked for cut rows first, so it starts and ends on row boundaries, 7 or more days apart,
+  and a slack of at most 6 days never reaches the next boundary.
+- coverage_by_source's ``groupby(observed=..., sort=...)``: unobserved categories give empty
+  groups, which have no coverage; the order of sources changes no value.
+- daily.safe_divide: ``astype(None)`` / ``asarray(dtype=None)`` is float64 anyway; ``isna(n) and
+  isna(d)``: a single NaN divides to NaN all the same.
+- kpis.relative_change ``... or True``: safe_divide of a NaN is NaN; scorecard's default
+  ``KpiInputs({}, None)``: no coverage either way.
+- Period.previous with ``start - 2 days``: still inside the previous month, quarter or year.
+- Period.same_period_last_year counting the weeks of year + 1 or year - 2 instead of year - 1:
+  53-week ISO years are 5 or 6 years apart, so all three have 52 weeks when week 53 asks.
 """
 
 from __future__ import annotations
