@@ -46,7 +46,8 @@ def test_lazy_package_names_are_the_objects_of_their_submodules(package: str) ->
         assert getattr(module, name) is getattr(submodule, name), name
     with pytest.raises(AttributeError, match="no_such_name"):
         getattr(module, "no_such_name")
-    with pytest.raises(ImportError, match=f"cannot import name 'no_such_name' from 'nbreport.{package}'"):
+    missing = f"cannot import name 'no_such_name' from 'nbreport.{package}'"
+    with pytest.raises(ImportError, match=missing):
         exec(f"from nbreport.{package} import no_such_name", {})
 
 
