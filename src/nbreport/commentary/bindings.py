@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from nbreport.errors import NbreportError
 from nbreport.formatting import NOT_AVAILABLE, Formatter
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def register_values(name: str, provider: Callable[[Report], Any], *, units: Unit
     VALUE_SOURCES[name] = ValueSource(name, provider, units, flat)
 
 
-class UnknownPlaceholder(KeyError):
+class UnknownPlaceholder(NbreportError, KeyError):
     """No value is registered under a name; ``suggestion`` is the closest known name."""
 
     def __init__(self, name: str, suggestion: str | None) -> None:
