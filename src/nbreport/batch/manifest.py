@@ -43,7 +43,3 @@ def update_manifest(period_dir: Path, period_label: str, results: list[ClientRes
     })
     write_atomic(period_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return manifest
-
-
-def manifest_results(manifest: dict[str, Any]) -> list[ClientResult]:
-    return [ClientResult.from_dict(entry) for entry in manifest.get("clients", {}).values()]

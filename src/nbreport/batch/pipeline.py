@@ -322,9 +322,19 @@ def _failed_stage(result: ClientResult) -> str:
 def describe_failure(exc: Exception, settings: Settings, stage: str = "execute") -> ClientError:
     """What the manifest and the index say about a failure: no traceback, no local path."""
     if isinstance(exc, ReportError):
-        return ClientError(stage, redact_paths(str(exc), settings), exc.cell_index, exc.ename)
+        return ClientError(stage, redact_paths(str(exc), settings), exc.cell_index, exc.ename,
+                           _redacted_location(exc.location, settings))
     return ClientError(stage, redact_paths(f"{type(exc).__name__}: {exc}", settings),
                        ename=type(exc).__name__)
+
+
+def _redacted_location(location: dict[str, Any] | None,
+                       settings: Settings) -> dict[str, Any] | None:
+    """A data error's location for the manifest: its texts without this machine's folders."""
+    if not location:
+        return None
+    return {key: redact_paths(value, settings) if isinstance(value, str) else value
+            for key, value in location.items()}
 
 
 def redact_paths(text: str, settings: Settings) -> str:

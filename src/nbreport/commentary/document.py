@@ -41,11 +41,6 @@ SECTIONS: dict[str, SectionInfo] = {s.id: s for s in (
 )}
 
 
-def register_section(section_id: str, title: str) -> None:
-    """Let commentary files hold a section for a new report section (e.g. ``budget``)."""
-    SECTIONS[section_id] = SectionInfo(section_id, title)
-
-
 @dataclass(frozen=True)
 class SectionText:
     """What the analyst wrote under one heading.

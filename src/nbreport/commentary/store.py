@@ -81,12 +81,6 @@ def write_client_file(path: Path, project_dir: Path, client_id: str, text: str) 
     write_atomic(path, text)
 
 
-def commentary_periods(project_dir: Path, client_id: str) -> list[str]:
-    """Periods that have a commentary file for the client, newest first."""
-    folder = client_folder(project_dir, client_id)
-    return sorted((p.stem for p in folder.glob("*.md") if _PERIOD_KEY.match(p.stem)), reverse=True)
-
-
 def commentary_inputs(project_dir: Path, client_id: str, period_key: str) -> dict[str, str]:
     """Relative path -> SHA-256 of the commentary files a report reads (for change detection)."""
     files = [commentary_path(project_dir, client_id, period_key), context_path(project_dir, client_id)]

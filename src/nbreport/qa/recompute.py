@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from nbreport.errors import NbreportError
 from nbreport.metrics.definitions import (
     METRICS,
     CombinedMetric,
@@ -43,7 +44,7 @@ _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
 NULL = "CAST(NULL AS DOUBLE)"
 
 
-class EvidenceError(ValueError):
+class EvidenceError(NbreportError, ValueError):
     """The rows stored beside a report are missing or unreadable; the message says which file."""
 
 
