@@ -14,7 +14,7 @@
 The file names are also used on their own: the notebook writes ``forecasts.json`` and
 ``rows-<kind>.parquet`` into its working folder, and the manifest and the index pages link
 a client's files relative to the period folder (:func:`period_href`). This module imports
-nothing of nbreport but, for type checking, the settings.
+nothing of nbreport: the settings import it.
 """
 
 from __future__ import annotations
@@ -22,10 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from nbreport.settings import Settings
+from typing import Protocol
 
 OUTPUTS_FOLDER = "outputs"  # under the project folder, unless the run says otherwise
 REPORT_HTML = "report.html"
@@ -54,6 +51,13 @@ def period_href(client_id: str, name: str) -> str:
     return f"{client_id}/{name}"
 
 
+class _NamesOutputs(Protocol):
+    """What :meth:`ProjectLayout.of` reads: :class:`nbreport.settings.Settings`, say."""
+
+    @property
+    def outputs_dir(self) -> Path: ...
+
+
 @dataclass(frozen=True)
 class ProjectLayout:
     """The paths of a project's outputs.
@@ -67,7 +71,7 @@ class ProjectLayout:
     outputs_dir: Path
 
     @classmethod
-    def of(cls, settings: Settings) -> ProjectLayout:
+    def of(cls, settings: _NamesOutputs) -> ProjectLayout:
         """The layout of the outputs folder ``settings`` name."""
         return cls(settings.outputs_dir)
 
