@@ -112,3 +112,12 @@ def test_the_outline_loads_without_the_report_libraries() -> None:
             "print(heavy); sys.exit(bool(heavy))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("module", ["context", "evidence", "figures", "fragment", "summary", "tables",
+                                    "sections"])
+def test_each_report_module_imports_first_on_its_own(module: str) -> None:
+    # nbreport.report no longer imports its modules up front; none may rely on that order
+    done = subprocess.run([sys.executable, "-c", f"import nbreport.report.{module}"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
