@@ -9,9 +9,8 @@ from typing import Any
 
 from nbreport import __version__
 from nbreport.batch.results import ClientResult
+from nbreport.layout import MANIFEST
 from nbreport.render.files import write_atomic
-
-MANIFEST = "manifest.json"
 
 
 def read_manifest(period_dir: Path) -> dict[str, Any]:

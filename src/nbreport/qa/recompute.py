@@ -38,7 +38,7 @@ from nbreport.metrics.definitions import (
     SummedMetric,
 )
 from nbreport.params.period import Period
-from nbreport.protocol import EVIDENCE_FILE
+from nbreport.layout import EVIDENCE_FILE
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
 NULL = "CAST(NULL AS DOUBLE)"
