@@ -201,7 +201,9 @@ def nbreport_run(project: Path, clients: list[str], watch_memory: bool = False) 
     sampler.stop()
     if process.returncode != 0:
         raise SystemExit(f"nbreport run failed ({process.returncode}):\n{out}\n{err}")
-    manifest = json.loads((project / "outputs" / PERIOD / "manifest.json").read_text())
+    from nbreport.layout import ProjectLayout
+
+    manifest = json.loads(ProjectLayout.default(project).manifest(PERIOD).read_text())
     entries = [manifest["clients"][client_id] for client_id in clients]
     started_at = _time(manifest["last_run"]["started_at"])
     first = min(_time(entry["finished_at"]) for entry in entries) - started_at

@@ -47,6 +47,7 @@ def measure_one(client: str, period: str, outputs: Path, work: Path) -> dict[str
     """Inside a fresh process: the other sections, then the forecast section."""
     os.chdir(work)
     start = _clock()
+    from nbreport.layout import FORECASTS_FILE, ProjectLayout
     from nbreport.report import open_report, sections
 
     report = open_report(client, project_dir=REPO, period=period, outputs_dir=outputs)
@@ -60,9 +61,9 @@ def measure_one(client: str, period: str, outputs: Path, work: Path) -> dict[str
     start = _clock()
     sections.forecast(report)
     section = _since(start)
-    kept = outputs / period / client
-    kept.mkdir(parents=True, exist_ok=True)
-    (work / "forecasts.json").replace(kept / "forecasts.json")
+    kept = ProjectLayout(outputs).forecasts(period, client)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    (work / FORECASTS_FILE).replace(kept)
     return {"baseline": baseline, "forecast": forecast, "section": section,
             "series": sum(1 for _ in report.forecasts.paths)}
 

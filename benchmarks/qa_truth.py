@@ -26,20 +26,21 @@ RUNS = 20
 def subjects(period: str) -> list[object]:
     """Each published report of the period, as the gate sees it."""
     from nbreport.qa.checks import ReportUnderCheck
+    from nbreport.layout import ProjectLayout
     from nbreport.qa.gate import _params_of, _read_notebook
 
-    period_dir = REPO / "outputs" / period
-    manifest_path = period_dir / "manifest.json"
+    layout = ProjectLayout.default(REPO)
+    manifest_path = layout.manifest(period)
     if not manifest_path.exists():
         sys.exit(f"no reports for {period} under outputs/: run make demo first")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     found = []
     for client_id, entry in sorted(manifest["clients"].items()):
-        folder = period_dir / client_id
-        if entry.get("status") != "ok" or not (folder / "report.html").exists():
+        folder = layout.client_dir(period, client_id)
+        if entry.get("status") != "ok" or not layout.report_html(period, client_id).exists():
             continue
         found.append(ReportUnderCheck(client_id=client_id, html="", summary=entry.get("summary") or {},
-                                      params=_params_of(_read_notebook(folder / "report.ipynb")),
+                                      params=_params_of(_read_notebook(layout.report_notebook(period, client_id))),
                                       folder=folder))
     return found
 

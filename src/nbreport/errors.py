@@ -4,12 +4,19 @@ One root class, :class:`NbreportError`; each subclass carries the data a user
 needs to act on it and the exit code the command line maps it to (the click
 ``exit_code`` pattern). Messages name the file, key, row or column at fault and
 say how to fix it.
+
+Every error survives pickling with its fields (Dask and process pools pickle what a
+worker raises), and a :class:`DataError` raised inside a report's kernel keeps its
+source, file, row and column on the way back to the runner: see :func:`data_location`.
 """
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 __all__ = [
     "EXIT_OK",
@@ -24,6 +31,8 @@ __all__ = [
     "ReportTimeout",
     "ReportInterrupted",
     "RunLockedError",
+    "DATA_LOCATION_NOTE",
+    "data_location",
 ]
 
 EXIT_OK = 0
@@ -35,6 +44,20 @@ class NbreportError(Exception):
     """Root of every error nbreport raises deliberately."""
 
     exit_code: ClassVar[int] = EXIT_REPORTS_FAILED
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from its message and fields, without calling __init__: a subclass's
+        # __init__ takes other arguments than the message that ``args`` holds
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
+
+
+def _rebuild(cls: type[NbreportError], args: tuple[Any, ...],
+             state: dict[str, Any]) -> NbreportError:
+    """The error pickled by :meth:`NbreportError.__reduce__`."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(NbreportError):
@@ -89,8 +112,18 @@ class ParamsError(NbreportError):
         super().__init__("\n".join(lines))
 
 
+# Where a DataError is, as one line of its traceback (an exception note, PEP 678): the
+# message stays as people read it, and the runner finds the fields in the kernel's traceback.
+DATA_LOCATION_NOTE = "nbreport data location: "
+_LOCATION_FIELDS = {"source": str, "path": str, "row": int, "column": str}
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 class DataError(NbreportError):
     """A data source cannot be read or fails a check.
+
+    Its fields also travel as a note (``nbreport data location: {...}``, JSON) that
+    tracebacks show, so that a report's kernel passes them on: see :func:`data_location`.
 
     Parameters
     ----------
@@ -125,13 +158,44 @@ class DataError(NbreportError):
             f"column '{column}'" if column else None,
         ) if part]
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+        if self.location:
+            self.add_note(DATA_LOCATION_NOTE + json.dumps(self.location, ensure_ascii=False))
+
+    @property
+    def location(self) -> dict[str, Any]:
+        """The known fields of ``source``, ``path``, ``row`` and ``column``."""
+        return {name: getattr(self, name) for name in _LOCATION_FIELDS
+                if getattr(self, name) is not None}
+
+
+def data_location(traceback: Iterable[str]) -> dict[str, Any] | None:
+    """The fields of the DataError a traceback shows (the last one), ``None`` if it shows none.
+
+    ``traceback`` is a kernel's error output (its lines may hold terminal colour codes).
+    """
+    found = None
+    for line in _ANSI.sub("", "\n".join(traceback)).splitlines():
+        if line.strip().startswith(DATA_LOCATION_NOTE):
+            found = line.strip()[len(DATA_LOCATION_NOTE):]
+    if found is None:
+        return None
+    try:
+        fields = json.loads(found)
+    except ValueError:
+        return None
+    if not isinstance(fields, dict):
+        return None
+    return {name: value for name, value in fields.items()
+            if name in _LOCATION_FIELDS and isinstance(value, _LOCATION_FIELDS[name])
+            and not isinstance(value, bool)} or None
 
 
 class ReportError(NbreportError):
     """Executing or exporting one client's report failed.
 
     Attributes mirror papermill's ``PapermillExecutionError`` so that the
-    manifest can say which cell failed and why.
+    manifest can say which cell failed and why; ``location`` holds the fields of a
+    :class:`DataError` the cell raised (source, path, row, column), when it did.
     """
 
     def __init__(
@@ -141,10 +205,12 @@ class ReportError(NbreportError):
         cell_index: int | None = None,
         ename: str | None = None,
         evalue: str | None = None,
+        location: dict[str, Any] | None = None,
     ) -> None:
         self.cell_index = cell_index
         self.ename = ename
         self.evalue = evalue
+        self.location = location
         super().__init__(message)
 
 

@@ -6,7 +6,3 @@ report section there (about two seconds of CPU taken from the kernels).
 """
 
 SUMMARY_MIME = "application/vnd.nbreport.summary+json"
-
-# The canonical rows a report was computed from, one Parquet file per kind of data, written by
-# the notebook (nbreport.report.evidence) and read by the QA gate (nbreport.qa.recompute).
-EVIDENCE_FILE = "rows-{kind}.parquet"

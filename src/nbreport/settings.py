@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbreport.errors import ConfigError
+from nbreport.layout import OUTPUTS_FOLDER
 
 DEFAULT_NOTEBOOK = "notebooks/client_report.ipynb"
 
@@ -49,7 +50,7 @@ class Settings:
             project_dir=root,
             params_dir=root / "params",
             data_dir=root / "data",
-            outputs_dir=root / "outputs",
+            outputs_dir=root / OUTPUTS_FOLDER,
             notebook=root / DEFAULT_NOTEBOOK,
             templates_dir=root / "templates",
         )

@@ -13,11 +13,11 @@ import hashlib
 from pathlib import Path
 
 from nbreport import __version__
+from nbreport.digests import file_sha256, update_with_file
 from nbreport.params import ClientParams, params_hash
 from nbreport.settings import Settings
 
 COMMENTARY_DIR = "commentary"
-_CHUNK = 1 << 20
 _SKIPPED_PARTS = frozenset({"__pycache__", ".ipynb_checkpoints"})
 
 
@@ -55,17 +55,9 @@ def tree_hash(folder: Path) -> str:
         relative = path.relative_to(folder)
         if path.is_file() and not _SKIPPED_PARTS.intersection(relative.parts):
             digest.update(relative.as_posix().encode() + b"\0")
-            _update(digest, path)
+            update_with_file(digest, path)
     return digest.hexdigest()[:16]
 
 
 def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    _update(digest, path)
-    return digest.hexdigest()[:16]
-
-
-def _update(digest: "hashlib._Hash", path: Path) -> None:
-    with path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
+    return file_sha256(path)[:16]

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from nbreport.errors import RunLockedError
-
-LOCK_FILE = ".nbreport.lock"
+from nbreport.layout import LOCK_FILE, ProjectLayout
 
 
 @contextlib.contextmanager
@@ -33,7 +32,7 @@ def period_locks(outputs_dir: Path, periods: Iterable[str]) -> Iterator[None]:
     """
     with contextlib.ExitStack() as stack:
         for period in sorted(set(periods)):
-            stack.enter_context(_period_lock(outputs_dir / period))
+            stack.enter_context(_period_lock(ProjectLayout(outputs_dir).period_dir(period)))
         yield
 
 

@@ -9,9 +9,8 @@ from typing import Any
 
 from nbreport import __version__
 from nbreport.batch.results import ClientResult
+from nbreport.layout import MANIFEST
 from nbreport.render.files import write_atomic
-
-MANIFEST = "manifest.json"
 
 
 def read_manifest(period_dir: Path) -> dict[str, Any]:
@@ -43,7 +42,3 @@ def update_manifest(period_dir: Path, period_label: str, results: list[ClientRes
     })
     write_atomic(period_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return manifest
-
-
-def manifest_results(manifest: dict[str, Any]) -> list[ClientResult]:
-    return [ClientResult.from_dict(entry) for entry in manifest.get("clients", {}).values()]

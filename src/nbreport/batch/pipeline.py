@@ -29,6 +29,16 @@ from typing import Any, Protocol
 
 from nbreport.batch.results import ClientError, ClientResult
 from nbreport.errors import ReportError, ReportInterrupted, ReportTimeout
+from nbreport.layout import (
+    FAILED_NOTEBOOK,
+    OUTPUTS_FOLDER,
+    REPORT_HTML,
+    REPORT_NOTEBOOK,
+    WORK_PREFIX,
+    WORK_TMP,
+    ProjectLayout,
+    period_href,
+)
 from nbreport.params import ClientParams, params_hash
 from nbreport.protocol import SUMMARY_MIME
 from nbreport.render.files import move_atomic, write_atomic
@@ -36,10 +46,6 @@ from nbreport.settings import Settings
 
 log = logging.getLogger(__name__)
 
-REPORT_HTML = "report.html"
-REPORT_NOTEBOOK = "report.ipynb"
-FAILED_NOTEBOOK = "report.failed.ipynb"
-WORK_PREFIX = ".work-"  # working folders inside outputs/<period>/, removed after each client
 STOP_POLL_S = 0.5
 _EXPORT_LOCK = threading.Lock()
 
@@ -80,7 +86,7 @@ class ClientWork:
 
     @property
     def client_dir(self) -> Path:
-        return self.settings.outputs_dir / self.task.period_key / self.task.client_id
+        return ProjectLayout.of(self.settings).client_dir(self.task.period_key, self.task.client_id)
 
     @property
     def executed_path(self) -> Path:
@@ -127,10 +133,10 @@ def run_client(task: ClientTask, settings: Settings, *, stop: StopToken | None =
 
 @contextlib.contextmanager
 def _work_folder(task: ClientTask, settings: Settings) -> Iterator[ClientWork]:
-    period_dir = settings.outputs_dir / task.period_key
+    period_dir = ProjectLayout.of(settings).period_dir(task.period_key)
     period_dir.mkdir(parents=True, exist_ok=True)
     work_dir = Path(tempfile.mkdtemp(dir=period_dir, prefix=f"{WORK_PREFIX}{task.client_id}-"))
-    (work_dir / "tmp").mkdir()
+    (work_dir / WORK_TMP).mkdir()
     try:
         yield ClientWork(task, settings, work_dir)
     finally:
@@ -191,7 +197,7 @@ def report_cell_timeout(task: ClientTask, settings: Settings) -> float | None:
 
 def kernel_environment(work: ClientWork) -> dict[str, str]:
     """Environment the client's kernel gets on top of ours: temporary files in its own folder."""
-    temporary = str(work.work_dir / "tmp")
+    temporary = str(work.work_dir / WORK_TMP)
     return {"TMPDIR": temporary, "TEMP": temporary, "TMP": temporary}
 
 
@@ -265,14 +271,14 @@ def _publish_other_formats(client_dir: Path, settings: Settings, result: ClientR
 
     for kind, name in publish_pdf(client_dir, settings.report_format).items():
         if name:
-            result.files[kind] = f"{result.client_id}/{name}"
+            result.files[kind] = period_href(result.client_id, name)
         else:
             result.files.pop(kind, None)
 
 
 def published_files(client_id: str, summary: dict[str, Any]) -> dict[str, str]:
-    return {"html": f"{client_id}/{REPORT_HTML}", "notebook": f"{client_id}/{REPORT_NOTEBOOK}",
-            **{name: f"{client_id}/{name}" for name in summary.get("artifacts", [])}}
+    return {"html": period_href(client_id, REPORT_HTML), "notebook": period_href(client_id, REPORT_NOTEBOOK),
+            **{name: period_href(client_id, name) for name in summary.get("artifacts", [])}}
 
 
 def _artifact_path(work_dir: Path, name: str) -> Path:
@@ -322,14 +328,24 @@ def _failed_stage(result: ClientResult) -> str:
 def describe_failure(exc: Exception, settings: Settings, stage: str = "execute") -> ClientError:
     """What the manifest and the index say about a failure: no traceback, no local path."""
     if isinstance(exc, ReportError):
-        return ClientError(stage, redact_paths(str(exc), settings), exc.cell_index, exc.ename)
+        return ClientError(stage, redact_paths(str(exc), settings), exc.cell_index, exc.ename,
+                           _redacted_location(exc.location, settings))
     return ClientError(stage, redact_paths(f"{type(exc).__name__}: {exc}", settings),
                        ename=type(exc).__name__)
 
 
+def _redacted_location(location: dict[str, Any] | None,
+                       settings: Settings) -> dict[str, Any] | None:
+    """A data error's location for the manifest: its texts without this machine's folders."""
+    if not location:
+        return None
+    return {key: redact_paths(value, settings) if isinstance(value, str) else value
+            for key, value in location.items()}
+
+
 def redact_paths(text: str, settings: Settings) -> str:
     """``text`` with this machine's folders replaced by their names in the project."""
-    for folder, name in ((settings.data_dir, "data"), (settings.outputs_dir, "outputs"),
+    for folder, name in ((settings.data_dir, "data"), (settings.outputs_dir, OUTPUTS_FOLDER),
                          (settings.project_dir, "."), (Path.home(), "~")):
         text = text.replace(str(folder), name)
     return text
@@ -338,4 +354,4 @@ def redact_paths(text: str, settings: Settings) -> str:
 def _keep_partial_notebook(work: ClientWork, result: ClientResult) -> None:
     if work.executed_path.exists():
         move_atomic(work.executed_path, work.client_dir / FAILED_NOTEBOOK)
-        result.files = {"failed_notebook": f"{result.client_id}/{FAILED_NOTEBOOK}"}
+        result.files = {"failed_notebook": period_href(result.client_id, FAILED_NOTEBOOK)}

@@ -25,12 +25,16 @@ class ClientError:
         Index of the failing notebook cell, when a cell failed.
     ename:
         The exception's class name.
+    location:
+        Where in the client's data the error is, when a data check failed: ``source``,
+        ``path``, ``row`` (1-based, the header is row 1) and ``column``, those known.
     """
 
     stage: str
     message: str
     cell: int | None = None
     ename: str | None = None
+    location: dict[str, Any] | None = None
 
 
 @dataclass

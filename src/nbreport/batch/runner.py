@@ -33,10 +33,6 @@ from nbreport.batch.fingerprint import changed_inputs, client_inputs, shared_inp
 from nbreport.batch.lock import period_locks
 from nbreport.batch.manifest import read_manifest, update_manifest
 from nbreport.batch.pipeline import (
-    FAILED_NOTEBOOK,
-    REPORT_HTML,
-    REPORT_NOTEBOOK,
-    WORK_PREFIX,
     Check,
     ClientTask,
     extract_summary,
@@ -46,6 +42,7 @@ from nbreport.batch.pipeline import (
 )
 from nbreport.batch.results import RERUN_STATUSES, ClientError, ClientResult
 from nbreport.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, ParamsError
+from nbreport.layout import ProjectLayout
 from nbreport.params import client_files, load_client_params
 from nbreport.settings import Settings
 
@@ -53,9 +50,8 @@ if TYPE_CHECKING:
     from nbreport.qa.gate import GateReport  # the gate itself is imported only when a run ends
 
 __all__ = [
-    "FAILED_NOTEBOOK", "REPORT_HTML", "REPORT_NOTEBOOK", "BatchEvents", "BatchOptions",
-    "BatchOutcome", "ClientTask", "EXIT_INTERRUPTED", "extract_summary", "notebook_parameters",
-    "plan", "publish_indexes", "redact_paths", "run_batch", "run_client", "select_tasks",
+    "BatchEvents", "BatchOptions", "BatchOutcome", "ClientTask", "EXIT_INTERRUPTED", "extract_summary",
+    "notebook_parameters", "plan", "publish_indexes", "redact_paths", "run_batch", "run_client", "select_tasks",
 ]
 
 log = logging.getLogger(__name__)
@@ -180,21 +176,21 @@ def select_tasks(tasks: list[ClientTask], settings: Settings,
     inputs changed since, unless ``force``.
     """
     shared = shared_inputs(settings)
+    layout = ProjectLayout.of(settings)
     manifests: dict[str, dict[str, Any]] = {}
     selected, skipped = [], []
     for task in tasks:
         task = ClientTask(task.client_id, task.params,
                           client_inputs(task.client_id, task.params, settings, shared))
-        period_dir = settings.outputs_dir / task.period_key
         if task.period_key not in manifests:
-            manifests[task.period_key] = read_manifest(period_dir)
+            manifests[task.period_key] = read_manifest(layout.period_dir(task.period_key))
         manifest = manifests[task.period_key]
         last = manifest.get("clients", {}).get(task.client_id) or {}
         if options.only_failed:
             never_started = manifest.get("last_run", {}).get("clients", {}).get("not_started", [])
             keep = last.get("status") in RERUN_STATUSES or task.client_id in never_started
         else:
-            keep = options.force or _needs_run(task, last, period_dir)
+            keep = options.force or _needs_run(task, last, layout)
         (selected if keep else skipped).append(task if keep else task.client_id)
     return longest_first(selected, manifests), skipped
 
@@ -214,8 +210,8 @@ def longest_first(tasks: list[ClientTask], manifests: dict[str, dict[str, Any]])
     return sorted(tasks, key=last_duration, reverse=True)
 
 
-def _needs_run(task: ClientTask, last: dict[str, Any], period_dir: Path) -> bool:
-    if last.get("status") != "ok" or not (period_dir / task.client_id / REPORT_HTML).is_file():
+def _needs_run(task: ClientTask, last: dict[str, Any], layout: ProjectLayout) -> bool:
+    if last.get("status") != "ok" or not layout.report_html(task.period_key, task.client_id).is_file():
         return True
     changed = changed_inputs(last.get("inputs") or {}, task.inputs)
     if changed:
@@ -404,7 +400,7 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 def _remove_stale_work_folders(settings: Settings, tasks: list[ClientTask]) -> None:
     """Working folders a killed run left behind (safe: this run holds the period's lock)."""
     for period in {task.period_key for task in tasks}:
-        for folder in (settings.outputs_dir / period).glob(f"{WORK_PREFIX}*"):
+        for folder in ProjectLayout.of(settings).work_dirs(period):
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -435,7 +431,7 @@ def publish_indexes(settings: Settings, tasks: list[ClientTask], results: list[C
     pages, gates = [], []
     for period_key, label in sorted(labels.items()):
         period_results = [r for r in results if r.period in (period_key, None)]
-        period_dir = settings.outputs_dir / period_key
+        period_dir = ProjectLayout.of(settings).period_dir(period_key)
         update_manifest(period_dir, label, period_results, run=_for_period(run, period_key, tasks))
         write_period_index(period_dir, settings.templates_dir)  # the gate checks the index too
         gate = gate_period(settings, period_key)

@@ -29,23 +29,36 @@ CVD_MATRICES: dict[str, tuple[RGB, RGB, RGB]] = {
 
 
 def normalise_hex(colour: str) -> str:
-    """``#rrggbb`` in lower case from ``#rgb`` or ``#rrggbb``; ValueError for anything else."""
-    if not _HEX.match(colour):
+    """``#rrggbb`` in lower case from ``#rgb`` or ``#rrggbb``; ValueError for anything else.
+
+    The pattern comes first: matplotlib also reads names, ``C0``, ``0.5`` and ``#rrggbbaa``,
+    none of which may reach the report's CSS.
+    """
+    if not _HEX.fullmatch(colour):
         raise ValueError(f"'{colour}' is not a colour of the form #rrggbb")
-    digits = colour[1:].lower()
-    return "#" + ("".join(d * 2 for d in digits) if len(digits) == 3 else digits)
+    from matplotlib.colors import to_hex  # here, not at the top: brand CSS needs no chart
+
+    return to_hex(colour)
 
 
 def to_rgb(colour: str) -> RGB:
     """Channels 0..1 of a hex colour."""
-    digits = normalise_hex(colour)
-    return (int(digits[1:3], 16) / 255, int(digits[3:5], 16) / 255, int(digits[5:7], 16) / 255)
+    from matplotlib.colors import to_rgb as channels
+
+    return channels(normalise_hex(colour))
 
 
 def to_hex(rgb: RGB) -> str:
-    return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02x}" for c in rgb)
+    """``#rrggbb`` of channels 0..1; a channel a little outside (float noise) is clamped."""
+    from matplotlib.colors import to_hex as hex_of  # it refuses anything outside 0..1
+
+    return hex_of(tuple(min(max(c, 0.0), 1.0) for c in rgb))
 
 
+# The formulas below are specifications, written as published, not conversions a library
+# offers: sRGB linearisation and WCAG 2 relative luminance and contrast ratio, the CVD
+# simulation matrices of Machado et al. (2009) and CIE L*a*b* (D65). matplotlib.colors
+# parses and prints the colours above; it has no luminance, CVD or Lab functions.
 def _linear(channel: float) -> float:
     return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
 

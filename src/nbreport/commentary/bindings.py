@@ -2,11 +2,12 @@
 
 A small registry. Each domain registers, in one line, a function that returns its
 results from the :class:`~nbreport.report.Report` — a dataclass, a mapping, or a
-mapping of either — and every field becomes a placeholder::
+mapping of either — and every field becomes a placeholder. From
+:mod:`nbreport.commentary.values`, which registers the values commentary can use::
 
-    register_values("budget", lambda report: report.budget)            # {{ budget.pacing }}
-    register_values("forecast", lambda report: {f.metric: f for f in report.forecasts})
-                                                                        # {{ forecast.revenue.probability }}
+    register_values("period", _period)                    # {{ period.label }}, {{ period.previous }}
+    register_values("scorecard", _scorecard)              # {{ scorecard.on_target }}
+    register_values("kpis", _kpis, flat=True)             # {{ revenue.change_pct }}
 
 Values are formatted with the client's currency and locale. The unit of a field comes
 from ``units`` when given (``"currency"``, ``"+percent"`` for a signed change...), else
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from nbreport.errors import NbreportError
 from nbreport.formatting import NOT_AVAILABLE, Formatter
 
 if TYPE_CHECKING:
@@ -112,7 +114,7 @@ def register_values(name: str, provider: Callable[[Report], Any], *, units: Unit
     VALUE_SOURCES[name] = ValueSource(name, provider, units, flat)
 
 
-class UnknownPlaceholder(KeyError):
+class UnknownPlaceholder(NbreportError, KeyError):
     """No value is registered under a name; ``suggestion`` is the closest known name."""
 
     def __init__(self, name: str, suggestion: str | None) -> None:

@@ -20,30 +20,16 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from nbreport.commentary.errors import CommentaryError, CommentaryIssue
+from nbreport.report.outline import Section, commentary_sections
 
+SectionInfo = Section  # a report section that takes commentary (see nbreport.report.outline)
 
-@dataclass(frozen=True)
-class SectionInfo:
-    """A report section that takes commentary."""
-
-    id: str
-    title: str
-
-
-SECTIONS: dict[str, SectionInfo] = {s.id: s for s in (
-    SectionInfo("executive-summary", "Executive summary"),
-    SectionInfo("targets", "Performance against targets"),
-    SectionInfo("trends", "Trends"),
-    SectionInfo("campaigns", "Campaigns"),
-    SectionInfo("next-steps", "Recommendations and next steps"),
-)}
-
-
-def register_section(section_id: str, title: str) -> None:
-    """Let commentary files hold a section for a new report section (e.g. ``budget``)."""
-    SECTIONS[section_id] = SectionInfo(section_id, title)
+# Section id -> section, in report order: the outline's sections that take commentary (read-only:
+# a new one is added to the outline, where the master notebook's test sees it too).
+SECTIONS = MappingProxyType({s.id: s for s in commentary_sections()})
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,14 @@ from nbreport.commentary.errors import CommentaryIssue
 from nbreport.commentary.sentences import filled_sentence_spans
 from nbreport.render.sanitize import sanitize_markdown_html
 
+# Why not a Jinja2 SandboxedEnvironment: a placeholder here is only a name path and filters,
+# nothing is evaluated, so a sandbox would guard against code that cannot be written. Jinja2
+# would change what the tests and the analysts rely on: it stops at the first syntax error
+# while this reports every malformed or unknown placeholder at once, each with its section,
+# line and a "did you mean"; it reads "{%" and "{#" in plain prose as syntax and a hyphenated
+# key (sources.google-ads) as a subtraction; and it would write values into the Markdown
+# before rendering and sanitising, where these stay inert tokens until after nh3 (a value's
+# "*" or "<" never becomes markup) and sentences are checked around them.
 PLACEHOLDER = re.compile(r"\{\{(?P<expression>[^{}\n]*)\}\}")
 _EXPRESSION = re.compile(r"^\s*(?P<name>[A-Za-z_][\w-]*(?:\.[\w-]+)*)\s*(?P<filters>(?:\|\s*[a-z]+\s*)*)$")
 _TAG = re.compile(r"<[^>]*>")

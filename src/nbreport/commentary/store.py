@@ -7,11 +7,11 @@ leading anywhere else is refused.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 from nbreport.commentary.errors import CommentaryError, CommentaryIssue
+from nbreport.digests import file_sha256
 from nbreport.render.files import write_atomic
 from nbreport.strict_model import SLUG_HELP, SLUG_RE
 
@@ -81,14 +81,8 @@ def write_client_file(path: Path, project_dir: Path, client_id: str, text: str) 
     write_atomic(path, text)
 
 
-def commentary_periods(project_dir: Path, client_id: str) -> list[str]:
-    """Periods that have a commentary file for the client, newest first."""
-    folder = client_folder(project_dir, client_id)
-    return sorted((p.stem for p in folder.glob("*.md") if _PERIOD_KEY.match(p.stem)), reverse=True)
-
-
 def commentary_inputs(project_dir: Path, client_id: str, period_key: str) -> dict[str, str]:
     """Relative path -> SHA-256 of the commentary files a report reads (for change detection)."""
     files = [commentary_path(project_dir, client_id, period_key), context_path(project_dir, client_id)]
-    return {display_path(p, project_dir): hashlib.sha256(p.read_bytes()).hexdigest()
+    return {display_path(p, project_dir): file_sha256(p)
             for p in files if p.is_file()}

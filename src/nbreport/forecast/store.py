@@ -29,13 +29,14 @@ from nbreport.forecast.results import (
     PeriodForecast,
     SeriesPath,
 )
+from nbreport.layout import FORECASTS_FILE, ProjectLayout
 from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.params.period import Period
 from nbreport.render.files import write_atomic
 
 log = logging.getLogger(__name__)
 
-FILE_NAME = "forecasts.json"
+FILE_NAME = FORECASTS_FILE  # a run's stored forecasts, in its working folder, then beside the report
 SCHEMA_VERSION = 1
 
 
@@ -91,7 +92,7 @@ def stored_forecasts(outputs_dir: Path, client_id: str) -> Stored:
     """
     forecasts: dict[tuple[str, str, date], PeriodForecast] = {}
     stored = Stored()
-    for path in sorted(outputs_dir.glob(f"*/{client_id}/{FILE_NAME}")):
+    for path in sorted(ProjectLayout(outputs_dir).stored_forecasts(client_id)):
         try:
             period_forecasts, paths = read_forecasts(path)
         except (OSError, ValueError, KeyError, TypeError) as exc:

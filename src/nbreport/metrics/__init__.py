@@ -6,28 +6,19 @@ registry) never pays for importing pandas.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import lazy_loader as lazy
 
-_EXPORTS = {
-    "METRICS": "definitions", "Metric": "definitions", "Provider": "definitions",
-    "RatioMetric": "definitions", "SummedMetric": "definitions",
-    "daily_metrics": "daily", "metric_value": "daily", "period_totals": "daily",
-    "provider_used": "daily", "safe_divide": "daily",
-    "KpiResult": "kpis", "relative_change": "kpis", "scorecard": "kpis",
-    "comparison_periods": "kpis", "CombinedMetric": "definitions", "HEALTH_SIGNALS": "definitions",
-    "budget_report": "budget", "budget_table": "budget", "decompose_change": "contribution",
-    "reconcile": "triangulation", "triangulate": "triangulation",
-    "Insight": "insights", "Insights": "insights",
-    "nps": "surveys", "csat": "surveys", "ces": "surveys",
-    "churn": "retention", "cohort_retention": "retention", "revenue_retention": "retention",
-    "lifetime_value": "retention", "health_scores": "health", "health_report": "health",
-    "customer_success_report": "customer_success",
-}
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'nbreport.metrics' has no attribute '{name}'")
-    return getattr(importlib.import_module(f"nbreport.metrics.{_EXPORTS[name]}"), name)
+__getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={
+    "definitions": ["METRICS", "Metric", "Provider", "RatioMetric", "SummedMetric",
+        "CombinedMetric", "HEALTH_SIGNALS"],
+    "daily": ["daily_metrics", "metric_value", "period_totals", "provider_used", "safe_divide"],
+    "kpis": ["KpiResult", "relative_change", "scorecard", "comparison_periods"],
+    "budget": ["budget_report", "budget_table"],
+    "contribution": ["decompose_change"],
+    "triangulation": ["reconcile", "triangulate"],
+    "insights": ["Insight", "Insights"],
+    "surveys": ["nps", "csat", "ces"],
+    "retention": ["churn", "cohort_retention", "revenue_retention", "lifetime_value"],
+    "health": ["health_scores", "health_report"],
+    "customer_success": ["customer_success_report"],
+})

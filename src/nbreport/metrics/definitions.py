@@ -349,12 +349,5 @@ def count_inputs(name: str) -> tuple[str, ...]:
     return tuple(m for m in summed_inputs(name) if METRICS[m].unit == "count")
 
 
-def kinds_able_to_provide(name: str) -> set[str]:
-    """Every data kind that can supply a summed metric."""
-    metric = METRICS[name]
-    assert isinstance(metric, SummedMetric)
-    return {provider.kind for provider in metric.providers}
-
-
 # The health signals live beside the metrics; re-exported for ``from definitions import ...``.
 from nbreport.metrics.signals import HEALTH_SIGNALS, HealthSignal  # noqa: E402,F401

@@ -4,12 +4,16 @@ figure needs (paid channels only, agency fee included), labels and definitions."
 from __future__ import annotations
 
 import difflib
+from typing import ClassVar
 
+from nbreport.errors import EXIT_USAGE, NbreportError
 from nbreport.metrics.definitions import FEE_METRICS, METRICS, RENAMED, RatioMetric, SummedMetric
 
 
-class UnknownMetricError(ValueError):
+class UnknownMetricError(NbreportError, ValueError):
     """A metric name the registry does not know, with the closest names."""
+
+    exit_code: ClassVar[int] = EXIT_USAGE
 
 
 def resolve(name: str) -> str:

@@ -21,7 +21,9 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
+
+from nbreport.errors import EXIT_USAGE, NbreportError
 
 PeriodKind = Literal["month", "quarter", "week", "year", "custom"]
 
@@ -38,8 +40,10 @@ _YEAR = re.compile(r"^(\d{4})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/|_)\s*(\d{4}-\d{2}-\d{2})$")
 
 
-class PeriodParseError(ValueError):
+class PeriodParseError(NbreportError, ValueError):
     """The text does not describe a period; the message says which forms are accepted."""
+
+    exit_code: ClassVar[int] = EXIT_USAGE
 
 
 @dataclass(frozen=True, order=True)

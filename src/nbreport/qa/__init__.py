@@ -6,19 +6,9 @@ not pull in the gate.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import lazy_loader as lazy
 
-_EXPORTS = {
-    "CHECKS": "checks", "CheckResult": "checks", "ReportUnderCheck": "checks",
-    "check_report": "checks", "referenced_secrets": "checks",
-    "ClientVerdict": "gate", "GateReport": "gate", "gate_period": "gate",
-    "latest_period": "gate", "record": "gate",
-}
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'nbreport.qa' has no attribute '{name}'")
-    return getattr(importlib.import_module(f"nbreport.qa.{_EXPORTS[name]}"), name)
+__getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={
+    "checks": ["CHECKS", "CheckResult", "ReportUnderCheck", "check_report", "referenced_secrets"],
+    "gate": ["ClientVerdict", "GateReport", "gate_period", "latest_period", "record"],
+})

@@ -21,7 +21,14 @@ from typing import Any
 
 from nbreport.errors import ConfigError, ParamsError, ReportError
 from nbreport.params import ClientParams, client_files, load_client_params, params_from_plain
-from nbreport.protocol import EVIDENCE_FILE
+from nbreport.layout import (
+    INDEX,
+    MANIFEST,
+    REPORT_HTML,
+    REPORT_NOTEBOOK,
+    ProjectLayout,
+    evidence_file,
+)
 from nbreport.qa.checks import (
     CheckResult,
     ReportUnderCheck,
@@ -35,7 +42,6 @@ from nbreport.render.files import write_atomic
 from nbreport.settings import Settings
 
 log = logging.getLogger(__name__)
-QA_FILE = "qa.json"
 
 
 class ReportHeldBack(ReportError):
@@ -81,7 +87,7 @@ class GateReport:
 
 def latest_period(outputs_dir: Path) -> str:
     """The most recently updated period folder that has a manifest."""
-    manifests = sorted(outputs_dir.glob("*/manifest.json"), key=lambda p: p.stat().st_mtime)
+    manifests = sorted(ProjectLayout(outputs_dir).manifests(), key=lambda p: p.stat().st_mtime)
     if not manifests:
         raise ConfigError(f"no reports in {outputs_dir.name}/ yet; run nbreport run first")
     return manifests[-1].parent.name
@@ -89,8 +95,8 @@ def latest_period(outputs_dir: Path) -> str:
 
 def gate_period(settings: Settings, period: str, clients: list[str] | None = None) -> GateReport:
     """Check every report of ``period`` (or only ``clients``) and the period's shared pages."""
-    period_dir = settings.outputs_dir / period
-    manifest_path = period_dir / "manifest.json"
+    layout = ProjectLayout.of(settings)
+    period_dir, manifest_path = layout.period_dir(period), layout.manifest(period)
     if not manifest_path.exists():
         raise ConfigError(f"no manifest for period '{period}' in {settings.outputs_dir.name}/")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -111,9 +117,9 @@ def record(report: GateReport, settings: Settings, *, published_anyway: bool = F
     ``run_clients`` that fails the gate is then marked as published despite failing, so the
     manifest says who let a failing report out and when.
     """
-    period_dir = settings.outputs_dir / report.period
-    write_atomic(period_dir / QA_FILE, json.dumps(report.to_dict(), indent=2) + "\n")
-    manifest_path = period_dir / "manifest.json"
+    layout = ProjectLayout.of(settings)
+    write_atomic(layout.qa(report.period), json.dumps(report.to_dict(), indent=2) + "\n")
+    manifest_path = layout.manifest(report.period)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     for verdict in report.clients:
         entry = manifest["clients"].get(verdict.client_id)
@@ -184,8 +190,8 @@ def check_before_publishing(work: Any) -> None:
 def precheck(settings: Settings, period: str, client_id: str, summary: dict[str, Any]) -> None:
     """Work out the verdict on a report just published, while other clients are still running,
     so that the period's gate at the end of the run finds it done (a batch calls this)."""
-    _verdict(settings.outputs_dir / period, client_id, {"status": "ok", "summary": summary},
-             _GateContext.for_project(settings))
+    _verdict(ProjectLayout.of(settings).period_dir(period), client_id,
+             {"status": "ok", "summary": summary}, _GateContext.for_project(settings))
 
 
 # Verdicts already worked out in this process, by what they were worked out from: a report's
@@ -226,11 +232,11 @@ def _verdict_key(client_dir: Path, entry: dict[str, Any], context: _GateContext)
 
 def _checked_verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
                      context: _GateContext) -> ClientVerdict:
-    html_path = period_dir / client_id / "report.html"
+    html_path = period_dir / client_id / REPORT_HTML
     if entry.get("status") != "ok" or not html_path.exists():
         reason = (entry.get("error") or {}).get("message") or "no report at its final path"
         return ClientVerdict(client_id, [CheckResult(PRODUCED, False, reason.splitlines()[0][:200])])
-    notebook = _read_notebook(period_dir / client_id / "report.ipynb")
+    notebook = _read_notebook(period_dir / client_id / REPORT_NOTEBOOK)
     subject = ReportUnderCheck(
         client_id=client_id, html=html_path.read_text(encoding="utf-8"), notebook=notebook,
         summary=entry.get("summary") or {}, params=_params_of(notebook),
@@ -245,9 +251,9 @@ def _assets_check(client_dir: Path, foreign: dict[str, list[str]], secrets: list
     """Every other file kept beside the report (notebook, stored forecasts...) is clean too."""
     problems = []
     for path in sorted(client_dir.iterdir()):
-        if path.name == "report.html" or not path.is_file():
+        if path.name == REPORT_HTML or not path.is_file():
             continue
-        if fnmatch.fnmatch(path.name, EVIDENCE_FILE.format(kind="*")):
+        if fnmatch.fnmatch(path.name, evidence_file("*")):
             problems += [f"{path.name}: {p}" for p in _rows_problems(path, foreign, secrets)]
             continue
         text = without_embedded_data(path.read_text(encoding="utf-8", errors="replace"))
@@ -287,7 +293,7 @@ def rows_holding(path: Path, needles: Mapping[str, str]) -> list[str]:
 
 def _shared_checks(period_dir: Path, manifest: dict[str, Any], context: _GateContext) -> list[CheckResult]:
     results = []
-    for name in ("index.html", "manifest.json"):
+    for name in (INDEX, MANIFEST):
         path = period_dir / name
         text = without_embedded_data(path.read_text(encoding="utf-8")) if path.exists() else ""
         found = find_secrets(text, context.secrets)
@@ -298,7 +304,7 @@ def _shared_checks(period_dir: Path, manifest: dict[str, Any], context: _GateCon
         leaks += [f"{client_id} entry holds {hit}"
                   for hit in foreign_markers_in(entry_text, context.foreign_to(client_id))]
     results.append(CheckResult("manifest: no client holds another's markers", not leaks, "; ".join(leaks)))
-    results.append(_index_rows_check(period_dir / "index.html", context))
+    results.append(_index_rows_check(period_dir / INDEX, context))
     return results
 
 
@@ -306,7 +312,7 @@ def _index_rows_check(index_path: Path, context: _GateContext) -> CheckResult:
     from bs4 import BeautifulSoup
 
     if not index_path.exists():
-        return CheckResult("index: no client holds another's markers", False, "index.html is missing")
+        return CheckResult("index: no client holds another's markers", False, f"{INDEX} is missing")
     soup = BeautifulSoup(index_path.read_text(encoding="utf-8"), "html.parser")
     leaks = []
     for row in soup.select("[data-client]"):

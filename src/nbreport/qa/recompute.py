@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from nbreport.errors import NbreportError
 from nbreport.metrics.definitions import (
     METRICS,
     CombinedMetric,
@@ -37,13 +38,13 @@ from nbreport.metrics.definitions import (
     SummedMetric,
 )
 from nbreport.params.period import Period
-from nbreport.protocol import EVIDENCE_FILE
+from nbreport.layout import EVIDENCE_FILE
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
 NULL = "CAST(NULL AS DOUBLE)"
 
 
-class EvidenceError(ValueError):
+class EvidenceError(NbreportError, ValueError):
     """The rows stored beside a report are missing or unreadable; the message says which file."""
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, get_args
 
+from nbreport.errors import NbreportError
 from nbreport.formatting import Formatter
 from nbreport.metrics.definitions import METRICS
 from nbreport.params.period import Period, PeriodKind
@@ -51,7 +52,7 @@ NAMES = {"now": "reported period", "previous": "previous period",
 _SHOWN_AS_NUMBER = re.compile(r"^\s*[+\-\u2212\u00b1]?\s*\S?\s*\d")  # "+12.3%", "-$4", "±0.0%"
 
 
-class SummaryError(ValueError):
+class SummaryError(NbreportError, ValueError):
     """The run summary lacks what the check needs; the message names the key."""
 
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from nbreport.errors import ReportError, ReportInterrupted, ReportTimeout
+from nbreport.errors import ReportError, ReportInterrupted, ReportTimeout, data_location
 from nbreport.render.files import write_atomic
 from nbreport.render.kernels import KernelWatch, kernel_manager_class
 
@@ -77,7 +77,8 @@ def execute_notebook(
     except PapermillExecutionError as exc:
         message = clean_message(exc.evalue)
         raise ReportError(f"cell {exc.cell_index} raised {exc.ename}: {message}",
-                          cell_index=exc.cell_index, ename=exc.ename, evalue=message) from None
+                          cell_index=exc.cell_index, ename=exc.ename, evalue=message,
+                          location=data_location(exc.traceback or [])) from None
     except (CellTimeoutError, DeadKernelError, RuntimeError) as exc:
         error = _stopped(nb, exc, kernels, cell_timeout)
         _save_with_banner(nb, output, error)

@@ -71,6 +71,11 @@ def _client_output(output: Any) -> Any | None:
 
 
 def _markdown_with_ids(source: str, used_ids: set[str]) -> tuple[str, list[dict[str, Any]]]:
+    # Not mistune's toc plugin (mistune.toc.add_toc_hook), though this Markdown goes through
+    # mistune: the plugin sets ids while rendering, before nh3, which drops every id (only the
+    # template may name elements), and takes each entry's text from the unsanitised HTML
+    # ('&quot;' where the page shows '"'), so entries and anchors would differ from the
+    # headings. Ids and entries are therefore read from the sanitised HTML.
     html = sanitize_markdown_html(_markdown()(source))
     headings: list[dict[str, Any]] = []
 

@@ -17,11 +17,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from nbreport import __version__
-from nbreport.batch.manifest import MANIFEST, read_manifest
+from nbreport.batch.manifest import read_manifest
+from nbreport.layout import INDEX, REPORT_HTML, REPORT_PDF, ProjectLayout, period_href
 from nbreport.render.files import write_atomic
 
-INDEX = "index.html"
-REPORT_FILES = {"html": "report.html", "pdf": "report.pdf"}
+REPORT_FILES = {"html": REPORT_HTML, "pdf": REPORT_PDF}
 STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters",
                 "timeout": "Timed out", "interrupted": "Interrupted"}
 STATUS_COLOURS = {"ok": "green", "failed": "red", "invalid": "red", "timeout": "red",
@@ -44,7 +44,7 @@ def write_period_index(period_dir: Path, templates_dir: Path) -> Path:
     html = _environment(str(templates_dir)).get_template("period.html.j2").render(
         period=manifest.get("period_label", period_dir.name), rows=rows,
         counts=_counts(rows), updated=_short_time(manifest.get("updated_at", "")), version=__version__,
-        archive_href="../index.html", periods=_periods(period_dir.parent, current=period_dir.name,
+        archive_href=f"../{INDEX}", periods=_periods(period_dir.parent, current=period_dir.name,
                                                        prefix="../"))
     write_atomic(period_dir / INDEX, html)
     return period_dir / INDEX
@@ -53,19 +53,20 @@ def write_period_index(period_dir: Path, templates_dir: Path) -> Path:
 def write_archive_index(outputs_dir: Path, templates_dir: Path) -> Path:
     """Write ``outputs/index.html`` linking every period that has a manifest, newest first,
     and refresh each period's page so that its list of periods includes every new one."""
+    layout = ProjectLayout(outputs_dir)
     periods = _periods(outputs_dir)
     for period in periods:
-        write_period_index(outputs_dir / period["key"], templates_dir)
+        write_period_index(layout.period_dir(period["key"]), templates_dir)
     html = _environment(str(templates_dir)).get_template("archive.html.j2").render(
         periods=periods, updated=_now(), version=__version__)
-    write_atomic(outputs_dir / INDEX, html)
-    return outputs_dir / INDEX
+    write_atomic(layout.archive_index(), html)
+    return layout.archive_index()
 
 
 def _periods(outputs_dir: Path, *, current: str | None = None, prefix: str = "") -> list[dict[str, Any]]:
     """Every period folder with a manifest, newest first, with its counts and link."""
     periods = []
-    for manifest_path in sorted(outputs_dir.glob(f"*/{MANIFEST}"), reverse=True):
+    for manifest_path in sorted(ProjectLayout(outputs_dir).manifests(), reverse=True):
         folder = manifest_path.parent.name
         manifest = read_manifest(manifest_path.parent)
         statuses = [entry.get("status") for entry in manifest["clients"].values()]
@@ -82,7 +83,7 @@ def _row(period_dir: Path, client_id: str, entry: dict[str, Any]) -> dict[str, A
     # a successful run links what it published (an older PDF left beside a newer HTML-only
     # run is not offered); a failed one links whatever good report is still in place
     published = entry.get("files") or {}
-    links = {kind: f"{client_id}/{name}" for kind, name in REPORT_FILES.items()
+    links = {kind: period_href(client_id, name) for kind, name in REPORT_FILES.items()
              if (period_dir / client_id / name).exists()
              and (entry["status"] != "ok" or kind in published)}
     return {

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from nbreport.errors import ConfigError, ReportError
+from nbreport.layout import REPORT_HTML, REPORT_PDF
 from nbreport.render.files import move_atomic
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,6 @@ HEADLESS_FLAGS = (
     "--no-first-run", "--no-default-browser-check", "--mute-audio", "--hide-scrollbars",
 )
 FORMATS = ("html", "pdf", "html+pdf")
-REPORT_PDF = "report.pdf"
 TIMEOUT_S = 120.0
 
 
@@ -92,7 +92,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None,
     return pdf_path
 
 
-def publish_pdf(client_dir: Path, report_format: str, *, html_name: str = "report.html",
+def publish_pdf(client_dir: Path, report_format: str, *, html_name: str = REPORT_HTML,
                 chromium: str | None = None) -> dict[str, str | None]:
     """The PDF step of a batch run, after the client's HTML is published.
 

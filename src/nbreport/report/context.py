@@ -18,6 +18,7 @@ import pandas as pd
 from nbreport.charts.theme import ChartTheme
 from nbreport.errors import ParamsError, ParamsIssue
 from nbreport.formatting import Formatter
+from nbreport.layout import ProjectLayout
 from nbreport.metrics.budget import BudgetReport, budget_report
 from nbreport.metrics.contribution import decompose_change
 from nbreport.metrics.customer_success import CustomerSuccessResult, customer_success_report
@@ -69,7 +70,8 @@ class Report:
                                               params.branding.accent_color,
                                               params.branding.font_family)
         self.artifacts: set[str] = set()  # files written to the working folder, kept with the report
-        self.outputs_dir = outputs_dir or project_dir / "outputs"  # earlier reports (stored forecasts)
+        # earlier reports (stored forecasts)
+        self.outputs_dir = outputs_dir or ProjectLayout.default(project_dir).outputs_dir
 
     @property
     def client_id(self) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from nbreport.protocol import EVIDENCE_FILE
+from nbreport.layout import evidence_file
 from nbreport.render.files import write_atomic
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def evidence_name(kind: str) -> str:
     """``rows-<kind>.parquet``; refuses a kind that is not a plain name (it becomes a file name)."""
     if not _KIND.match(kind):
         raise ValueError(f"cannot store the rows of kind '{kind}': a kind is a lower-case name")
-    return EVIDENCE_FILE.format(kind=kind)
+    return evidence_file(kind)
 
 
 def parquet_bytes(rows: pd.DataFrame) -> bytes:

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 # What a report run imports on first use, beyond nbreport.report and its sections
 # (found with ``make bench-report``, which lists the modules a run still imports).
 MODULES = (
+    "nbreport.report.summary",  # the run summary (nbreport.report loads its names on first use)
     "nbreport.commentary.compose",  # the analyst's commentary
     "mistune",  # its Markdown
     "nbreport.forecast.engine",

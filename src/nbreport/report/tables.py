@@ -13,7 +13,6 @@ import pandas as pd
 
 from nbreport.formatting import NOT_AVAILABLE, Formatter
 from nbreport.report.fragment import Fragment, render
-from nbreport.report.sections.kpis import STATUS_WORDS
 
 
 def data_table(
@@ -23,7 +22,7 @@ def data_table(
     fmt: Formatter,
     units: Mapping[str, str] | None = None,
     status_column: str | None = None,
-    status_words: Mapping[str, str] = STATUS_WORDS,
+    status_words: Mapping[str, str] | None = None,
 ) -> Fragment:
     """``frame`` as an ``nbr-table`` fragment.
 
@@ -43,7 +42,12 @@ def data_table(
     status_column:
         A column of ``green``/``amber``/``red``/``none``: shown as a status pill (words, not
         colour alone) and marking its row.
+    status_words:
+        Status to the words shown for it (default: the scorecard's).
     """
+    if status_words is None:
+        # imported here: the sections package imports this module (via overlaps)
+        from nbreport.report.sections.kpis import STATUS_WORDS as status_words
     units = dict(units or {})
     table = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
     columns = [str(name) for name in table.columns]

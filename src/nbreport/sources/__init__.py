@@ -6,20 +6,13 @@ specs) never pays for importing pandas.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import lazy_loader as lazy
 
-_EXPORTS = {
-    "CANONICAL": "canonical", "Column": "canonical",
-    "ClientData": "loader", "Provenance": "loader", "client_data_dir": "loader",
-    "load_source": "loader", "load_sources": "loader", "resolve_source_path": "loader",
-    "ColumnMapping": "spec", "SourceSpec": "spec", "SqlQuery": "spec",
-    "DataWarning": "checks", "PRESETS": "presets", "Preset": "presets",
-}
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'nbreport.sources' has no attribute '{name}'")
-    return getattr(importlib.import_module(f"nbreport.sources.{_EXPORTS[name]}"), name)
+__getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={
+    "canonical": ["CANONICAL", "Column"],
+    "loader": ["ClientData", "Provenance", "client_data_dir", "load_source", "load_sources",
+        "resolve_source_path"],
+    "spec": ["ColumnMapping", "SourceSpec", "SqlQuery"],
+    "checks": ["DataWarning"],
+    "presets": ["PRESETS", "Preset"],
+})

@@ -9,10 +9,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from nbreport.errors import NbreportError
+
 EPOCH_FORMATS = {"epoch": "s", "epoch_ms": "ms"}
 
 
-class DateProblem(Exception):
+class DateProblem(NbreportError):
     """A date column cannot be read; ``position`` is the offending row when there is one."""
 
     def __init__(self, message: str, position: int | None = None) -> None:

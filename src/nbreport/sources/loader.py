@@ -8,7 +8,6 @@ reads (an export, a DuckDB database) goes through :func:`resolve_source_path`.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from nbreport.digests import file_sha256
 from nbreport.errors import DataError
 from nbreport.sources.canonical import CANONICAL
 from nbreport.sources.checks import (
@@ -235,10 +235,3 @@ def _read(spec: SourceSpec, client_dir: Path) -> tuple[RawTable, str | None]:
     raw = read_raw(spec, path)
     return raw, file_sha256(path)
 
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

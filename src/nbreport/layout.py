@@ -1,0 +1,133 @@
+"""Where every output file goes, in one place.
+
+::
+
+    outputs/                          ProjectLayout.outputs_dir
+      index.html                      archive_index(): every period
+      2026-10/                        period_dir(period)
+        index.html  manifest.json  qa.json  .nbreport.lock
+        .work-<client>-XXXX/          a client's working folder while it runs (tmp/ inside)
+        northwind-outfitters/         client_dir(period, client_id)
+          report.html  report.ipynb  report.failed.ipynb  report.pdf
+          forecasts.json  rows-<kind>.parquet
+
+The file names are also used on their own: the notebook writes ``forecasts.json`` and
+``rows-<kind>.parquet`` into its working folder, and the manifest and the index pages link
+a client's files relative to the period folder (:func:`period_href`). This module imports
+nothing of nbreport: the settings import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+OUTPUTS_FOLDER = "outputs"  # under the project folder, unless the run says otherwise
+REPORT_HTML = "report.html"
+REPORT_NOTEBOOK = "report.ipynb"
+FAILED_NOTEBOOK = "report.failed.ipynb"  # the partial notebook of a failed run, with its error
+REPORT_PDF = "report.pdf"
+FORECASTS_FILE = "forecasts.json"
+# The canonical rows a report was computed from, one Parquet file per kind of data, written by
+# the notebook (nbreport.report.evidence) and read by the QA gate (nbreport.qa.recompute).
+EVIDENCE_FILE = "rows-{kind}.parquet"
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+QA_FILE = "qa.json"
+LOCK_FILE = ".nbreport.lock"
+WORK_PREFIX = ".work-"  # working folders inside outputs/<period>/, removed after each client
+WORK_TMP = "tmp"  # the kernel's temporary folder inside a working folder
+
+
+def evidence_file(kind: str) -> str:
+    """``rows-<kind>.parquet``: the file name of one kind of stored rows."""
+    return EVIDENCE_FILE.format(kind=kind)
+
+
+def period_href(client_id: str, name: str) -> str:
+    """A client's file as the manifest and the period's index page link it: ``<client>/<name>``."""
+    return f"{client_id}/{name}"
+
+
+class _NamesOutputs(Protocol):
+    """What :meth:`ProjectLayout.of` reads: :class:`nbreport.settings.Settings`, say."""
+
+    @property
+    def outputs_dir(self) -> Path: ...
+
+
+@dataclass(frozen=True)
+class ProjectLayout:
+    """The paths of a project's outputs.
+
+    Attributes
+    ----------
+    outputs_dir:
+        The outputs folder (``<project>/outputs`` unless the run names another).
+    """
+
+    outputs_dir: Path
+
+    @classmethod
+    def of(cls, settings: _NamesOutputs) -> ProjectLayout:
+        """The layout of the outputs folder ``settings`` name."""
+        return cls(settings.outputs_dir)
+
+    @classmethod
+    def default(cls, project_dir: Path) -> ProjectLayout:
+        """The layout of the standard outputs folder under ``project_dir``."""
+        return cls(project_dir / OUTPUTS_FOLDER)
+
+    def archive_index(self) -> Path:
+        """``outputs/index.html``: the page listing every period."""
+        return self.outputs_dir / INDEX
+
+    def period_dir(self, period: str) -> Path:
+        return self.outputs_dir / period
+
+    def manifest(self, period: str) -> Path:
+        return self.period_dir(period) / MANIFEST
+
+    def index(self, period: str) -> Path:
+        return self.period_dir(period) / INDEX
+
+    def qa(self, period: str) -> Path:
+        return self.period_dir(period) / QA_FILE
+
+    def lock(self, period: str) -> Path:
+        return self.period_dir(period) / LOCK_FILE
+
+    def work_dirs(self, period: str) -> Iterator[Path]:
+        """The working folders left in the period's folder (by runs that were killed)."""
+        return self.period_dir(period).glob(f"{WORK_PREFIX}*")
+
+    def client_dir(self, period: str, client_id: str) -> Path:
+        return self.period_dir(period) / client_id
+
+    def report_html(self, period: str, client_id: str) -> Path:
+        return self.client_dir(period, client_id) / REPORT_HTML
+
+    def report_notebook(self, period: str, client_id: str) -> Path:
+        return self.client_dir(period, client_id) / REPORT_NOTEBOOK
+
+    def failed_notebook(self, period: str, client_id: str) -> Path:
+        return self.client_dir(period, client_id) / FAILED_NOTEBOOK
+
+    def report_pdf(self, period: str, client_id: str) -> Path:
+        return self.client_dir(period, client_id) / REPORT_PDF
+
+    def forecasts(self, period: str, client_id: str) -> Path:
+        return self.client_dir(period, client_id) / FORECASTS_FILE
+
+    def evidence(self, period: str, client_id: str, kind: str) -> Path:
+        return self.client_dir(period, client_id) / evidence_file(kind)
+
+    def manifests(self) -> Iterator[Path]:
+        """Every period's ``manifest.json`` (in no particular order)."""
+        return self.outputs_dir.glob(f"*/{MANIFEST}")
+
+    def stored_forecasts(self, client_id: str) -> Iterator[Path]:
+        """Every period's ``forecasts.json`` of ``client_id`` (in no particular order)."""
+        return self.outputs_dir.glob(f"*/{client_id}/{FORECASTS_FILE}")

@@ -1,0 +1,67 @@
+"""The report's outline: every section, in report order, in one list.
+
+The master notebook (``notebooks/client_report.py`` and its paired ``.ipynb``) writes each
+section as a Markdown heading followed by the cells that call its ``sections`` functions;
+commentary files hold one ``## heading`` per section that takes commentary. Both follow
+this list (a test reads the notebook's cells and compares them with it, order included).
+
+This module imports nothing but the standard library: params validation and the
+commentary workspace read it without loading the report's libraries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+COMMENTARY_CALL = "commentary"  # sections.commentary(report, "<section id>")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report.
+
+    Attributes
+    ----------
+    id:
+        A short name, also the section's name in commentary files and in the run summary.
+    title:
+        The heading as the master notebook (and a commentary file) writes it.
+    renders:
+        The ``nbreport.report.sections`` functions its cells call, in order;
+        ``"commentary"`` stands for ``sections.commentary(report, "<id>")``.
+    commentary:
+        Whether an analyst writes commentary for it (a ``## heading`` in the commentary file).
+    level:
+        The heading's level: 2 opens a section of the report, 3 is a part of the section above.
+    """
+
+    id: str
+    title: str
+    renders: tuple[str, ...]
+    commentary: bool = False
+    level: int = 2
+
+
+OUTLINE: tuple[Section, ...] = (
+    Section("executive-summary", "Executive summary", ("executive_summary", COMMENTARY_CALL),
+            commentary=True),
+    Section("wins-and-challenges", "Wins and challenges", ("wins_and_challenges",)),
+    Section("targets", "Performance against targets", ("scorecard", COMMENTARY_CALL), commentary=True),
+    Section("comparisons", "Comparisons and pacing", ("comparisons",), level=3),
+    Section("trends", "Trends", ("trends", COMMENTARY_CALL), commentary=True),
+    Section("forecast", "Forecast", ("forecast",)),
+    Section("drivers", "What drove the changes", ("drivers",)),
+    Section("budget", "Budget", ("budget",)),
+    Section("campaigns", "Campaigns", ("campaigns", COMMENTARY_CALL), commentary=True),
+    Section("triangulation", "Checking the numbers across sources", ("triangulation",)),
+    Section("customer-success", "Customer success", ("customer_success",)),
+    # next_steps shows the "next-steps" commentary itself, above the feedback line
+    Section("next-steps", "Recommendations and next steps", ("next_steps",), commentary=True),
+    Section("data-sources", "Data sources", ("data_sources",)),
+)
+
+
+def commentary_sections() -> tuple[Section, ...]:
+    """The sections an analyst writes commentary for, in report order."""
+    return tuple(section for section in OUTLINE if section.commentary)
+
