@@ -75,7 +75,9 @@ def test_a_successful_connection_leaks_no_secret(tmp_path: Path, demo_data_dir: 
     _add_source(settings, "harbourside-dental", {
         "name": "warehouse-reviews", "kind": "survey", "allow_empty": True,
         "sql": {"url": PG_URL, "password_env": "NBREPORT_CANARY_OK",
-                "query": "SELECT DATE '2026-10-05' AS date, 5 AS score, 'csat' AS scale"}})
+                # rows up to the period's end: the QA gate holds back a report whose data stop early
+                "query": "SELECT * FROM (VALUES (DATE '2026-10-05', 5, 'csat'), "
+                         "(DATE '2026-10-31', 4, 'csat')) AS answers(date, score, scale)"}})
     log = _run(settings, demo_data_dir, ["harbourside-dental"], {"NBREPORT_CANARY_OK": str(PG_PASSWORD)})
     entry = json.loads((settings.outputs_dir / "2026-10" / "manifest.json").read_text())
     assert entry["clients"]["harbourside-dental"]["status"] == "ok", log[-2000:]
