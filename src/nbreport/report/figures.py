@@ -10,13 +10,29 @@ label -> value from the HTML.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from nbreport.metrics.definitions import FEE_METRICS, METRICS
 from nbreport.metrics.names import definition_of, label_of
 
 if TYPE_CHECKING:
-    from nbreport.report.context import Report
+    from nbreport.metrics.budget import BudgetReport
+    from nbreport.metrics.spec import KpiSpec
+    from nbreport.params import ClientParams
+    from nbreport.sources.loader import ClientData
+
+
+class Report(Protocol):
+    """What the figures read of a report (a protocol, so that this module needs nothing of
+    :mod:`nbreport.report.context`, which imports the sections that import this)."""
+
+    params: ClientParams
+    data: ClientData
+
+    @property
+    def budget(self) -> BudgetReport | None: ...
+
+    def kpi_spec(self, metric: str) -> KpiSpec | None: ...
 
 # the figures about ad spend's cost and return, and which variants count only paid channels
 SPEND_EFFICIENCY = ("paid_roas", "blended_roas", "paid_roi", "blended_roi", "cpa",
