@@ -201,10 +201,11 @@ class Report:
         before = period_totals(self.daily_by_channel, self.comparison_periods["previous"])
         after = period_totals(self.daily_by_channel, self.reported)
         nothing = after.iloc[0:0]  # no earlier data: no change to split
-        return {kpi.metric: decompose_change(before if self.comparable(kpi.metric) else nothing,
-                                             after if self.comparable(kpi.metric) else nothing,
-                                             kpi.metric)
-                for kpi in self.params.kpis}
+        parts = {}
+        for kpi in self.params.kpis:
+            pair = (before, after) if self.comparable(kpi.metric) else (nothing, nothing)
+            parts[kpi.metric] = decompose_change(*pair, kpi.metric)
+        return parts
 
     @functools.cached_property
     def budget(self) -> BudgetReport | None:

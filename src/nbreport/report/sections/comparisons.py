@@ -8,6 +8,7 @@ from nbreport.metrics.kpis import KpiResult
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render
 from nbreport.report.sections.kpis import (
+    NOTHING,
     STATUS_WORDS,
     compared_value,
     figure_refs,
@@ -15,8 +16,6 @@ from nbreport.report.sections.kpis import (
     target_text,
 )
 from nbreport.report.sections.kpis import _trend as trend  # one rule for good/bad colours
-
-NOTHING = "\u2013"
 
 
 def _comparison_row(report: Report, r: KpiResult) -> dict[str, str]:

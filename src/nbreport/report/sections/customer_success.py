@@ -12,6 +12,7 @@ from nbreport.metrics.health import HealthResult
 from nbreport.metrics.surveys import SurveyResult
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render
+from nbreport.report.sections.kpis import NO_DATA, NOTHING
 
 SCALE_NAMES = {"nps": "Net Promoter Score (0-10 scale)", "csat": "CSAT, share answering 4-5 of 5",
                "ces": "Customer effort, mean of 1-7 (higher is easier)"}
@@ -123,8 +124,8 @@ def _without_missing_past(row: dict[str, Any], comparable: bool) -> dict[str, An
     """A row whose previous period no source covers says "no data" there, never 0."""
     if comparable:
         return row
-    gone = {key: "no data" for key in ("previous", "before") if key in row}
-    return {**row, **gone, **({"change": "\u2013"} if "change" in row else {})}
+    gone = {key: NO_DATA for key in ("previous", "before") if key in row}
+    return {**row, **gone, **({"change": NOTHING} if "change" in row else {})}
 
 
 def customer_success(report: Report) -> Fragment:

@@ -13,6 +13,7 @@ from nbreport.report.fragment import Fragment, render
 STATUS_WORDS = {"green": "On target", "amber": "Close to target", "red": "Off target", "none": "No target"}
 NO_DATA = "no data"
 NO_TARGET = "no target"
+NOTHING = "\u2013"  # a change or gap with nothing to compare with
 
 
 def compared_value(report: Report, result: KpiResult, key: str) -> str:
@@ -46,7 +47,7 @@ def scorecard(report: Report) -> Fragment:
         **figure_refs(report, r),
         "actual": report.fmt.value(r.actual, r.unit),
         "target": target_text(report, r),
-        "attainment": "\u2013" if math.isnan(r.target) else report.fmt.value(r.attainment, "percent"),
+        "attainment": NOTHING if math.isnan(r.target) else report.fmt.value(r.attainment, "percent"),
         "status": r.status,
         "status_word": STATUS_WORDS[r.status],
         "previous": compared_value(report, r, "previous"),
@@ -69,10 +70,15 @@ def figure_refs(report: Report, result: KpiResult) -> dict[str, Any]:
             "last_year_raw": None if result.note("last_year") else raw(result.last_year)}
 
 
+def has_change(result: KpiResult, key: str) -> bool:
+    """Whether the KPI has values both now and in comparison period ``key``."""
+    return not (result.note(key) or result.note("now"))
+
+
 def change_text(report: Report, result: KpiResult, key: str) -> str:
     """The change on a comparison period; nothing to compare with says so, never "+X%"."""
-    if result.note(key) or result.note("now"):
-        return "–"
+    if not has_change(result, key):
+        return NOTHING
     return report.fmt.change(result.change_pct if key == "previous" else result.yoy_pct)
 
 
@@ -81,6 +87,7 @@ def _tile(report: Report, result: KpiResult) -> dict[str, Any]:
         **figure_refs(report, result),
         "value": report.fmt.value(result.actual, result.unit),
         "change": change_text(report, result, "previous"),
+        "has_change": has_change(result, "previous"),
         "compared": (result.note("previous") or f"vs {report.previous_label}"),
         "trend": _trend(result, result.change_pct),
         "arrow": _arrow(result.change_pct),
