@@ -50,15 +50,15 @@ MUTATE_TARGETS := \
 	'nbreport.metrics.daily.x__keys__mutmut_*' \
 	'nbreport.metrics.definitions.x_summed_inputs__mutmut_*' \
 	'nbreport.metrics.definitions.x_is_additive__mutmut_*' \
-	'nbreport.params.period.x*Period*previous__mutmut_*' \
-	'nbreport.params.period.x*Period*same_period_last_year__mutmut_*' \
-	'nbreport.params.period.x*Period*to_date__mutmut_*' \
-	'nbreport.params.period.x*Period*month__mutmut_*' \
-	'nbreport.params.period.x*Period*quarter__mutmut_*' \
-	'nbreport.params.period.x*Period*iso_week__mutmut_*' \
-	'nbreport.params.period.x*Period*year__mutmut_*' \
-	'nbreport.params.period.x__one_year_earlier__mutmut_*' \
-	'nbreport.params.period.x__calendar_period_containing__mutmut_*'
+	'nbreport.core.period.x*Period*previous__mutmut_*' \
+	'nbreport.core.period.x*Period*same_period_last_year__mutmut_*' \
+	'nbreport.core.period.x*Period*to_date__mutmut_*' \
+	'nbreport.core.period.x*Period*month__mutmut_*' \
+	'nbreport.core.period.x*Period*quarter__mutmut_*' \
+	'nbreport.core.period.x*Period*iso_week__mutmut_*' \
+	'nbreport.core.period.x*Period*year__mutmut_*' \
+	'nbreport.core.period.x__one_year_earlier__mutmut_*' \
+	'nbreport.core.period.x__calendar_period_containing__mutmut_*'
 
 mutate: $(STAMP)
 	$(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(MUTATE_TARGETS)

@@ -201,7 +201,7 @@ def nbreport_run(project: Path, clients: list[str], watch_memory: bool = False) 
     sampler.stop()
     if process.returncode != 0:
         raise SystemExit(f"nbreport run failed ({process.returncode}):\n{out}\n{err}")
-    from nbreport.layout import ProjectLayout
+    from nbreport.core.layout import ProjectLayout
 
     manifest = json.loads(ProjectLayout.default(project).manifest(PERIOD).read_text())
     entries = [manifest["clients"][client_id] for client_id in clients]

@@ -47,7 +47,7 @@ def measure_one(client: str, period: str, outputs: Path, work: Path) -> dict[str
     """Inside a fresh process: the other sections, then the forecast section."""
     os.chdir(work)
     start = _clock()
-    from nbreport.layout import FORECASTS_FILE, ProjectLayout
+    from nbreport.core.layout import FORECASTS_FILE, ProjectLayout
     from nbreport.report import open_report, sections
 
     report = open_report(client, project_dir=REPO, period=period, outputs_dir=outputs)

@@ -26,7 +26,7 @@ RUNS = 20
 def subjects(period: str) -> list[object]:
     """Each published report of the period, as the gate sees it."""
     from nbreport.qa.checks import ReportUnderCheck
-    from nbreport.layout import ProjectLayout
+    from nbreport.core.layout import ProjectLayout
     from nbreport.qa.gate import _params_of, _read_notebook
 
     layout = ProjectLayout.default(REPO)

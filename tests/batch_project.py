@@ -119,7 +119,7 @@ def summary_seen(settings: Settings, client_id: str) -> dict:
 
 def reject_gated(work) -> None:  # noqa: ANN001 - a ClientWork
     """A check (the hook a QA gate uses) that keeps clients named ``*-gated`` from publishing."""
-    from nbreport.errors import ReportError
+    from nbreport.core.errors import ReportError
 
     assert work.html_path is not None and work.html_path.exists()  # it sees the exported report
     if work.task.client_id.endswith("-gated"):

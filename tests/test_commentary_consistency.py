@@ -16,7 +16,7 @@ from nbreport.commentary.consistency import CheckSettings, ConsistencyChecker, M
 from nbreport.commentary.lexicon import METRIC_SYNONYMS
 from nbreport.commentary.numbers import NumberReader
 from nbreport.commentary.rankings import Ranking
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 
 PLANTED = yaml.safe_load((Path(__file__).parent / "data" / "commentary_sentences.yaml").read_text())
 

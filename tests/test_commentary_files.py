@@ -18,7 +18,7 @@ from nbreport.commentary.errors import CommentaryError
 from nbreport.commentary.markup import render_text
 from nbreport.commentary.notes import client_notes, parse_notes
 from nbreport.commentary.store import commentary_inputs, commentary_path, read_client_file, write_client_file
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 
 FILE = "commentary/acme/2026-10.md"
 

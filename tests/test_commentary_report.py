@@ -144,7 +144,7 @@ def test_trend_builder_marks_annotated_months() -> None:
 
     from nbreport.charts.theme import ChartTheme
     from nbreport.charts.trend import ChartAnnotation, monthly_bars
-    from nbreport.formatting import Formatter
+    from nbreport.core.formatting import Formatter
 
     months = pd.date_range("2026-01-01", periods=4, freq="MS")
     values = pd.Series([1.0, 2.0, 3.0, 4.0], index=months)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from nbreport.metrics.coverage import detect_grain, source_coverage, value_over
 from nbreport.metrics.kpis import comparison_periods
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 from nbreport.report import open_report, sections
 
 # --- property tests: the period arithmetic -------------------------------------------------

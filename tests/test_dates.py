@@ -18,7 +18,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from nbreport.errors import DataError
+from nbreport.core.errors import DataError
 from nbreport.sources import SourceSpec, load_source
 from nbreport.sources.dates import CANDIDATES, DateProblem, parse_dates, parse_timestamps
 from nbreport.sources.strptime import read

@@ -20,7 +20,7 @@ from nbreport.batch.pipeline import describe_failure
 from nbreport.batch.results import ClientError, ClientResult
 from nbreport.commentary.bindings import UnknownPlaceholder
 from nbreport.commentary.errors import CommentaryError, CommentaryIssue
-from nbreport.errors import (
+from nbreport.core.errors import (
     ConfigError,
     DataError,
     NbreportError,
@@ -34,7 +34,7 @@ from nbreport.errors import (
 )
 from nbreport.forecast.prophet_model import ProphetUnavailable
 from nbreport.metrics.names import UnknownMetricError
-from nbreport.params.period import PeriodParseError
+from nbreport.core.period import PeriodParseError
 from nbreport.qa.gate import ReportHeldBack
 from nbreport.qa.recompute import EvidenceError
 from nbreport.qa.truth import SummaryError
@@ -111,7 +111,7 @@ def test_every_error_class_in_src_derives_from_the_root() -> None:
     assert len(found) >= len(EXAMPLES) - 1  # the root itself derives from Exception
     outside = [f"{module}.{name}" for module, name in found
                if not issubclass(getattr(importlib.import_module(module), name), NbreportError)]
-    assert outside == [], "make these subclasses of nbreport.errors.NbreportError"
+    assert outside == [], "make these subclasses of nbreport.core.errors.NbreportError"
 
 
 def test_every_error_class_has_a_pickling_example() -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nbreport.errors import ParamsError
+from nbreport.core.errors import ParamsError
 from nbreport.forecast.history import prepare_history
 from nbreport.forecast.naive import seasonal_naive
 from nbreport.forecast.prophet_model import INSTALL_HINT, ProphetOptions, ProphetUnavailable, load_prophet
@@ -34,7 +34,7 @@ from nbreport.forecast.store import (
     save_forecasts,
     stored_forecasts,
 )
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 from nbreport.params import Period, params_from_plain
 
 FUTURE = pd.date_range("2026-11-01", "2026-11-30")

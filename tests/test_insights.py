@@ -7,7 +7,7 @@ import math
 import pytest
 from tests.frames import client, days, table
 
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 from nbreport.metrics import daily_metrics, period_totals, scorecard
 from nbreport.metrics.contribution import decompose_change
 from nbreport.metrics.insights import (

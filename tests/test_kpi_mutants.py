@@ -51,7 +51,7 @@ from nbreport.metrics.kpis import (
     status_for,
 )
 from nbreport.metrics.spec import KpiSpec, StatusThresholds
-from nbreport.params.period import Period, PeriodParseError
+from nbreport.core.period import Period, PeriodParseError
 
 OCTOBER = Period.parse("2026-10")
 SEPTEMBER = Period(date(2026, 9, 1), date(2026, 9, 30), "month")

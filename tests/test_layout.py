@@ -11,8 +11,8 @@ import pytest
 from nbreport.batch.fingerprint import file_hash, tree_hash
 from nbreport.batch.lock import period_locks
 from nbreport.batch.pipeline import published_files
-from nbreport.digests import file_sha256, update_with_file
-from nbreport.layout import ProjectLayout, evidence_file, period_href
+from nbreport.core.digests import file_sha256, update_with_file
+from nbreport.core.layout import ProjectLayout, evidence_file, period_href
 from nbreport.settings import Settings
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "nbreport"
@@ -94,7 +94,7 @@ def test_tree_fingerprint_is_unchanged(tmp_path: Path) -> None:
     assert tree_hash(tmp_path / "missing") == "-"
 
 
-@pytest.mark.parametrize("module", ["digests.py", "layout.py", "report/outline.py"])
+@pytest.mark.parametrize("module", ["core/digests.py", "core/layout.py", "report/outline.py"])
 def test_leaf_modules_import_nothing_of_nbreport_at_run_time(module: str) -> None:
     tree = ast.parse((SRC / module).read_text(encoding="utf-8"))
     runtime = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]

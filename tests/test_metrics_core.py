@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 from nbreport.metrics import daily_metrics, metric_value, period_totals, scorecard
 from nbreport.metrics.spec import KpiSpec, StatusThresholds
 from nbreport.params import Period

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from nbreport.errors import ParamsError
+from nbreport.core.errors import ParamsError
 from nbreport.metrics.daily import daily_metrics, period_totals, summed_sources
 from nbreport.params import Period, params_from_plain
 from nbreport.report.context import open_report

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nbreport.errors import ConfigError, ParamsError
+from nbreport.core.errors import ConfigError, ParamsError
 from nbreport.params import load_client_params, params_from_plain, params_hash, parse_override
 
 VALID = """\

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from nbreport.params.period import Period, PeriodParseError
+from nbreport.core.period import Period, PeriodParseError
 
 
 @pytest.mark.parametrize("text, start, end, kind, key, label", [

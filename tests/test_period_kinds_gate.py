@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nbreport.batch import run_batch
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 from tests.conftest import DEMO_CLIENTS, copy_project
 
 PERIODS = {"week": {"period": "2026-W42"}, "quarter": {"period": "2026-Q3"},

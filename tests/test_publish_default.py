@@ -11,7 +11,7 @@ import pandas as pd
 
 from nbreport.cli import run
 from nbreport.metrics.customer_success import support_summary
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 from nbreport.qa.checks import CheckResult
 from nbreport.qa.gate import ClientVerdict, GateReport, record
 from nbreport.settings import Settings

@@ -21,13 +21,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 from nbreport.params import ClientParams, params_from_plain
 from nbreport.qa import checks
 from nbreport.qa.checks import CHECKS, ReportUnderCheck, check_report, numbers_recomputed
 from nbreport.qa.recompute import Evidence, Selection, columns_needed, metric_query
 from nbreport.qa.truth import TRUTH
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 from nbreport.report.evidence import write_evidence
 from tests.frames import days, table
 

@@ -24,8 +24,8 @@ from nbreport.charts.embed import chart_html, figure_html, figure_to_png, indexe
 from nbreport.charts.theme import MIN_DELTA_E, OKABE_ITO, ChartTheme, installed_fonts
 from nbreport.charts.trend import monthly_bars, time_lines
 from nbreport.cli import cli
-from nbreport.errors import ConfigError, ReportError
-from nbreport.formatting import Formatter
+from nbreport.core.errors import ConfigError, ReportError
+from nbreport.core.formatting import Formatter
 from nbreport.render.brand import brand_css_variables, css_string
 from nbreport.render.export import export_html
 from nbreport.render.index import write_archive_index, write_period_index

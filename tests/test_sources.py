@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from nbreport.errors import DataError
+from nbreport.core.errors import DataError
 from nbreport.sources import SourceSpec, load_source, load_sources
 
 HEADER = "date,campaign,impressions,clicks,spend\n"

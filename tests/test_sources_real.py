@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nbreport.errors import DataError
+from nbreport.core.errors import DataError
 from nbreport.sources import load_source, load_sources
 from tests.real_sources import AB_TEST, NPS, OLIST, TELCO, facebook_ads, source
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from nbreport.errors import DataError
+from nbreport.core.errors import DataError
 from nbreport.sources import SourceSpec, load_source, load_sources
 
 ADS_QUERY = ("SELECT day AS date, campaign, impressions, clicks, cost AS spend, currency "

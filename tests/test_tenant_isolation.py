@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nbreport.errors import DataError, ParamsError
+from nbreport.core.errors import DataError, ParamsError
 from nbreport.params import params_from_plain
 from nbreport.sources import SourceSpec, load_sources
 

@@ -11,7 +11,7 @@ from tests.conftest import REPO
 from tests.frames import client, table
 from tests.real_sources import facebook_ads
 
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 from nbreport.metrics.spec import TriangulationSpec
 from nbreport.metrics.triangulation import history_periods, reconcile, triangulate
 from nbreport.params import Period
@@ -147,7 +147,7 @@ def test_kag_kpis_are_ratios_of_the_manifest_totals(real_data: Path) -> None:
      "customer_success.health_score needs accounts, usage data"),
 ])
 def test_params_name_what_the_data_cannot_give(tmp_path: Path, change: str, message: str) -> None:
-    from nbreport.errors import ParamsError
+    from nbreport.core.errors import ParamsError
     from nbreport.params import load_client_params
 
     text = (REPO / "params" / "northwind-outfitters.yaml").read_text()

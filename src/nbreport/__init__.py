@@ -6,7 +6,7 @@ Importing this package is cheap: heavy libraries load only where they are used.
 
 __version__ = "0.1.0"
 
-from nbreport.errors import (  # noqa: E402
+from nbreport.core.errors import (  # noqa: E402
     ConfigError,
     DataError,
     NbreportError,

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from nbreport import __version__
-from nbreport.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, NbreportError, ParamsError
+from nbreport.core.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, NbreportError, ParamsError
 from nbreport.settings import Settings
 
 pass_settings = click.make_pass_decorator(Settings)

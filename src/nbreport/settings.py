@@ -6,8 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbreport.errors import ConfigError
-from nbreport.layout import OUTPUTS_FOLDER
+from nbreport.core.errors import ConfigError
+from nbreport.core.layout import OUTPUTS_FOLDER
 
 DEFAULT_NOTEBOOK = "notebooks/client_report.ipynb"
 

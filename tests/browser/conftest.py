@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from nbreport.errors import ConfigError
+from nbreport.core.errors import ConfigError
 from tests.conftest import REPO
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

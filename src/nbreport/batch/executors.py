@@ -25,7 +25,7 @@ from typing import Any
 
 from nbreport.batch.pipeline import Check, ClientTask
 from nbreport.batch.worker import run_task, warm, warm_dask_worker
-from nbreport.errors import ConfigError
+from nbreport.core.errors import ConfigError
 from nbreport.settings import Settings
 
 log = logging.getLogger(__name__)

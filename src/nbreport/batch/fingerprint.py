@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 
 from nbreport import __version__
-from nbreport.digests import file_sha256, update_with_file
+from nbreport.core.digests import file_sha256, update_with_file
 from nbreport.params import ClientParams, params_hash
 from nbreport.settings import Settings
 

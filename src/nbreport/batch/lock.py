@@ -17,8 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
-from nbreport.errors import RunLockedError
-from nbreport.layout import LOCK_FILE, ProjectLayout
+from nbreport.core.errors import RunLockedError
+from nbreport.core.layout import LOCK_FILE, ProjectLayout
 
 
 @contextlib.contextmanager

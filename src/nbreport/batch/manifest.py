@@ -9,8 +9,8 @@ from typing import Any
 
 from nbreport import __version__
 from nbreport.batch.results import ClientResult
-from nbreport.layout import MANIFEST
-from nbreport.render.files import write_atomic
+from nbreport.core.layout import MANIFEST
+from nbreport.core.files import write_atomic
 
 
 def read_manifest(period_dir: Path) -> dict[str, Any]:

@@ -10,7 +10,7 @@ report in place and keeps the partial notebook, with an error banner, as
 
 The stages are plain functions so that more can be added: ``checks`` run after
 the export and before publishing, and may block publishing by raising
-:class:`~nbreport.errors.ReportError` (a QA gate, say).
+:class:`~nbreport.core.errors.ReportError` (a QA gate, say).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nbreport.batch.results import ClientError, ClientResult
-from nbreport.errors import ReportError, ReportInterrupted, ReportTimeout
-from nbreport.layout import (
+from nbreport.core.errors import ReportError, ReportInterrupted, ReportTimeout
+from nbreport.core.layout import (
     FAILED_NOTEBOOK,
     OUTPUTS_FOLDER,
     REPORT_HTML,
@@ -41,7 +41,7 @@ from nbreport.layout import (
 )
 from nbreport.params import ClientParams, params_hash
 from nbreport.protocol import SUMMARY_MIME
-from nbreport.render.files import move_atomic, write_atomic
+from nbreport.core.files import move_atomic, write_atomic
 from nbreport.settings import Settings
 
 log = logging.getLogger(__name__)

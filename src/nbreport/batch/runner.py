@@ -41,8 +41,8 @@ from nbreport.batch.pipeline import (
     run_client,
 )
 from nbreport.batch.results import RERUN_STATUSES, ClientError, ClientResult
-from nbreport.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, ParamsError
-from nbreport.layout import ProjectLayout
+from nbreport.core.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, ParamsError
+from nbreport.core.layout import ProjectLayout
 from nbreport.params import client_files, load_client_params
 from nbreport.settings import Settings
 

@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 
 COMPACT_FROM = 10_000
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from nbreport.charts.axes import format_axis
 from nbreport.charts.theme import CHART_WIDTH_PX, ChartTheme, is_narrow, new_figure, set_title
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 
 BAR_HEIGHT_PX = 36  # height added per bar
 MAX_BARS = 12

@@ -20,7 +20,7 @@ from nbreport.charts.theme import (
     new_figure,
     set_title,
 )
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 
 
 def _month_labels(months: pd.DatetimeIndex, narrow: bool) -> list[str]:

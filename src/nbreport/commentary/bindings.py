@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from nbreport.errors import NbreportError
-from nbreport.formatting import NOT_AVAILABLE, Formatter
+from nbreport.core.errors import NbreportError
+from nbreport.core.formatting import NOT_AVAILABLE, Formatter
 
 if TYPE_CHECKING:
     from nbreport.report.context import Report

@@ -36,7 +36,7 @@ from nbreport.commentary.sizes import size_contradicts, size_words
 from nbreport.commentary.sentences import clauses, plain, sentence_spans
 
 __all__ = ["NOISE", "CheckSettings", "ConsistencyChecker", "Flag", "MetricFact", "sentence_spans"]
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 from nbreport.metrics.daily import safe_divide
 
 NOISE = 0.0005  # a change this small has no direction

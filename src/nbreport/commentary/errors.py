@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nbreport.errors import NbreportError
+from nbreport.core.errors import NbreportError
 
 
 @dataclass(frozen=True)

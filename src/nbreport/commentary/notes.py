@@ -24,8 +24,8 @@ from pydantic import Field, ValidationError, model_validator
 
 from nbreport.commentary.errors import CommentaryError, CommentaryIssue
 from nbreport.commentary.store import context_path, display_path, read_client_file
-from nbreport.errors import ParamsError
-from nbreport.strict_model import StrictModel
+from nbreport.core.errors import ParamsError
+from nbreport.core.strict_model import StrictModel
 
 if TYPE_CHECKING:
     from nbreport.charts.trend import ChartAnnotation
@@ -100,7 +100,7 @@ def parse_notes(text: str, display: str) -> list[ContextNote]:
     CommentaryError
         Naming the file, line and key of every problem.
     """
-    from nbreport.params.yamlfile import dotted_key, parse_yaml
+    from nbreport.core.yamlfile import dotted_key, parse_yaml
 
     try:
         document = parse_yaml(text, display)

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 
 ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3}
 QUALITY_BEST = ("best", "top", "strongest", "leading", "best-performing", "top-performing",

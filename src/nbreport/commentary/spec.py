@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from nbreport.strict_model import StrictModel
+from nbreport.core.strict_model import StrictModel
 
 
 class CommentarySpec(StrictModel):

@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 from nbreport.commentary.errors import CommentaryError, CommentaryIssue
-from nbreport.digests import file_sha256
-from nbreport.render.files import write_atomic
-from nbreport.strict_model import SLUG_HELP, SLUG_RE
+from nbreport.core.digests import file_sha256
+from nbreport.core.files import write_atomic
+from nbreport.core.strict_model import SLUG_HELP, SLUG_RE
 
 COMMENTARY_DIR = "commentary"
 CONTEXT_FILE = "context.yaml"

@@ -27,7 +27,7 @@ from nbreport.commentary.document import SECTIONS, parse_commentary, render_comm
 from nbreport.commentary.drafts import write_draft
 from nbreport.commentary.markup import RenderedText, render_text
 from nbreport.commentary.store import commentary_path, display_path, read_client_file, write_client_file
-from nbreport.errors import NbreportError
+from nbreport.core.errors import NbreportError
 
 log = logging.getLogger(__name__)
 PANELS = ("Key numbers", "Charts", "Placeholders")

@@ -50,7 +50,7 @@ from nbreport.forecast.store import (
 from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.metrics.definitions import METRICS, RatioMetric, summed_inputs
 from nbreport.metrics.spec import KpiSpec
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 
 if TYPE_CHECKING:
     from nbreport.report.context import Report

@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from nbreport.weekdays import as_days, week_rows
+from nbreport.core.weekdays import as_days, week_rows
 
 Frequency = Literal["D", "MS"]
 

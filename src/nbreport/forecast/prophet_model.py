@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nbreport.errors import NbreportError
+from nbreport.core.errors import NbreportError
 from nbreport.forecast.history import History
 from nbreport.forecast.samples import SEED, SampleForecast
 

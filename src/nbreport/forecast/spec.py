@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from nbreport.metrics.definitions import RENAMED
-from nbreport.strict_model import StrictModel
+from nbreport.core.strict_model import StrictModel
 
 Method = Literal["auto", "prophet", "seasonal-naive"]
 

@@ -29,10 +29,10 @@ from nbreport.forecast.results import (
     PeriodForecast,
     SeriesPath,
 )
-from nbreport.layout import FORECASTS_FILE, ProjectLayout
+from nbreport.core.layout import FORECASTS_FILE, ProjectLayout
 from nbreport.metrics.daily import metric_value, period_totals
-from nbreport.params.period import Period
-from nbreport.render.files import write_atomic
+from nbreport.core.period import Period
+from nbreport.core.files import write_atomic
 
 log = logging.getLogger(__name__)
 

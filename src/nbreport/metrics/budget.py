@@ -27,7 +27,7 @@ from nbreport.metrics.daily import daily_metrics, metric_value, period_totals, s
 from nbreport.metrics.definitions import FEE_METRICS, METRICS
 from nbreport.metrics.names import cost_per, fee_inclusive, label_of, paid_variant
 from nbreport.metrics.spec import BudgetSpec
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 from nbreport.sources.loader import ClientData
 
 UNALLOCATED = "Not split by channel"

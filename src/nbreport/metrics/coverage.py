@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 
 Grain = Literal["day", "week", "month"]
 Cover = Literal["all", "part", "none"]

@@ -29,7 +29,7 @@ from nbreport.metrics.retention import (
 )
 from nbreport.metrics.spec import CustomerSuccessSpec
 from nbreport.metrics.surveys import SCORERS, SurveyResult, csat, survey_scores
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 from nbreport.sources.loader import ClientData
 
 TRAILING_MONTHS = 12

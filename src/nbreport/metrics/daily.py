@@ -21,7 +21,7 @@ from nbreport.metrics.definitions import (
     SummedMetric,
     summed_inputs,
 )
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 from nbreport.sources.loader import ClientData
 
 

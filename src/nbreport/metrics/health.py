@@ -33,7 +33,7 @@ import pandas as pd
 from nbreport.metrics.daily import safe_divide
 from nbreport.metrics.retention import state_on
 from nbreport.metrics.spec import HealthScoreSpec
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 from nbreport.sources.loader import ClientData
 
 BANDS = ("healthy", "at_risk", "critical")

@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.metrics.definitions import (
     METRICS,
@@ -44,7 +44,7 @@ from nbreport.metrics.definitions import (
 from nbreport.metrics.kpis import KpiResult, relative_change
 from nbreport.metrics.spec import InsightSettings
 from nbreport.metrics.stats import ChangeTest, compare_proportions, compare_ratios, ratio_of_sums
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 
 Side = Literal["win", "challenge"]
 Topic = Literal["change", "target", "driver", "data", "budget", "customers"]

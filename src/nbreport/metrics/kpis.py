@@ -25,7 +25,7 @@ from nbreport.metrics.coverage import AVAILABLE, PeriodValue, SourceCoverage, va
 from nbreport.metrics.daily import metric_value, period_totals, safe_divide
 from nbreport.metrics.definitions import METRICS, is_additive
 from nbreport.metrics.spec import KpiSpec, StatusThresholds
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 
 Status = Literal["green", "amber", "red", "none"]
 NAN = math.nan

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from typing import ClassVar
 
-from nbreport.errors import EXIT_USAGE, NbreportError
+from nbreport.core.errors import EXIT_USAGE, NbreportError
 from nbreport.metrics.definitions import FEE_METRICS, METRICS, RENAMED, RatioMetric, SummedMetric
 
 

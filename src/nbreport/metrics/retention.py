@@ -34,7 +34,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from nbreport.metrics.daily import safe_divide
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 
 
 @dataclass(frozen=True)

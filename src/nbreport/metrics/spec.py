@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from nbreport.metrics.definitions import HEALTH_SIGNALS, METRICS, SummedMetric, summed_inputs
 from nbreport.metrics.names import cost_per, paid_variant, resolve
-from nbreport.strict_model import Slug, StrictModel
+from nbreport.core.strict_model import Slug, StrictModel
 
 
 def known_metric(value: str) -> str:

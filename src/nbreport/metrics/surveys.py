@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from nbreport.metrics.stats import mean_interval, wilson_interval, z_for
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6

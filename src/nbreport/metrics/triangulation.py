@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 from nbreport.metrics.daily import daily_metrics, metric_value, period_totals
 from nbreport.metrics.definitions import METRICS, summed_inputs
 from nbreport.metrics.spec import MeasureSpec, TriangulationSpec
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 from nbreport.sources.loader import ClientData
 
 HISTORY = 6

@@ -8,7 +8,7 @@ from nbreport.params.loader import (
     params_hash,
     parse_override,
 )
-from nbreport.params.period import Period, PeriodParseError
+from nbreport.core.period import Period, PeriodParseError
 from nbreport.params.schema import Branding, ClientInfo, ClientParams, ReportOptions
 
 __all__ = [

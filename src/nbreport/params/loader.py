@@ -19,10 +19,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from nbreport.errors import ConfigError, ParamsError, ParamsIssue
+from nbreport.core.errors import ConfigError, ParamsError, ParamsIssue
 from nbreport.params.schema import ClientParams
-from nbreport.params.yamlfile import Loc, YamlDocument, dotted_key, parse_yaml, read_yaml
-from nbreport.strict_model import SLUG_HELP, SLUG_RE
+from nbreport.core.yamlfile import Loc, YamlDocument, dotted_key, parse_yaml, read_yaml
+from nbreport.core.strict_model import SLUG_HELP, SLUG_RE
 
 DEFAULTS_FILE = "_defaults.yaml"
 COMMAND_LINE = "command line"

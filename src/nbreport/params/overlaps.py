@@ -27,7 +27,7 @@ from nbreport.metrics.spec import KpiSpec, MeasureSpec, TriangulationSpec
 from nbreport.sources.canonical import KEYS
 from nbreport.sources.presets import PRESETS
 from nbreport.sources.spec import SourceSpec
-from nbreport.strict_model import Slug, StrictModel
+from nbreport.core.strict_model import Slug, StrictModel
 
 DEFAULT_METRIC = {"ads": "spend", "web": "sessions", "orders": "revenue", "crm": "leads",
                   "survey": "nps_responses", "support": "tickets"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nbreport.errors import ConfigError
-from nbreport.strict_model import SLUG_HELP, SLUG_RE
+from nbreport.core.errors import ConfigError
+from nbreport.core.strict_model import SLUG_HELP, SLUG_RE
 
 TEMPLATE = """\
 # Parameters of {name}'s report. Values here override params/_defaults.yaml;

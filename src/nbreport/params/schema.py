@@ -34,10 +34,10 @@ from nbreport.metrics.spec import (
     missing_data,
 )
 from nbreport.params.overlaps import OverlapSpec, alternative_checks, check_overlaps
-from nbreport.params.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
+from nbreport.core.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
 from nbreport.qa.spec import QaSpec
 from nbreport.sources.spec import SourceSpec
-from nbreport.strict_model import HexColor, Slug, StrictModel, pattern_text
+from nbreport.core.strict_model import HexColor, Slug, StrictModel, pattern_text
 
 
 def _parse_period(value: Any) -> Period:

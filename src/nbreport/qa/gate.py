@@ -19,9 +19,9 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
-from nbreport.errors import ConfigError, ParamsError, ReportError
+from nbreport.core.errors import ConfigError, ParamsError, ReportError
 from nbreport.params import ClientParams, client_files, load_client_params, params_from_plain
-from nbreport.layout import (
+from nbreport.core.layout import (
     INDEX,
     MANIFEST,
     REPORT_HTML,
@@ -38,7 +38,7 @@ from nbreport.qa.checks import (
     referenced_secrets,
     without_embedded_data,
 )
-from nbreport.render.files import write_atomic
+from nbreport.core.files import write_atomic
 from nbreport.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from nbreport.errors import NbreportError
+from nbreport.core.errors import NbreportError
 from nbreport.metrics.definitions import (
     METRICS,
     CombinedMetric,
@@ -37,8 +37,8 @@ from nbreport.metrics.definitions import (
     RatioMetric,
     SummedMetric,
 )
-from nbreport.params.period import Period
-from nbreport.layout import EVIDENCE_FILE
+from nbreport.core.period import Period
+from nbreport.core.layout import EVIDENCE_FILE
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
 NULL = "CAST(NULL AS DOUBLE)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from nbreport.strict_model import StrictModel
+from nbreport.core.strict_model import StrictModel
 
 
 class QaSpec(StrictModel):

@@ -8,8 +8,8 @@ over the periods the report *should* have used:
 * the reported period (``summary["reported"]``, which must be the params' period, cut at
   ``as_of``);
 * for a complete period, the whole previous period and the whole same period last year
-  (:meth:`~nbreport.params.period.Period.previous`,
-  :meth:`~nbreport.params.period.Period.same_period_last_year`); for a partial one, their
+  (:meth:`~nbreport.core.period.Period.previous`,
+  :meth:`~nbreport.core.period.Period.same_period_last_year`); for a partial one, their
   first N days, N being the days reported.
 
 It fails the report on any difference beyond display rounding (naming the KPI, both values and
@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, get_args
 
-from nbreport.errors import NbreportError
-from nbreport.formatting import Formatter
+from nbreport.core.errors import NbreportError
+from nbreport.core.formatting import Formatter
 from nbreport.metrics.definitions import METRICS
-from nbreport.params.period import Period, PeriodKind
+from nbreport.core.period import Period, PeriodKind
 from nbreport.qa.recompute import (
     Evidence,
     EvidenceError,

@@ -20,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from nbreport.errors import ReportError, ReportInterrupted, ReportTimeout, data_location
-from nbreport.render.files import write_atomic
+from nbreport.core.errors import ReportError, ReportInterrupted, ReportTimeout, data_location
+from nbreport.core.files import write_atomic
 from nbreport.render.kernels import KernelWatch, kernel_manager_class
 
 log = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from nbreport import __version__
 from nbreport.batch.manifest import read_manifest
-from nbreport.layout import INDEX, REPORT_HTML, REPORT_PDF, ProjectLayout, period_href
-from nbreport.render.files import write_atomic
+from nbreport.core.layout import INDEX, REPORT_HTML, REPORT_PDF, ProjectLayout, period_href
+from nbreport.core.files import write_atomic
 
 REPORT_FILES = {"html": REPORT_HTML, "pdf": REPORT_PDF}
 STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters",

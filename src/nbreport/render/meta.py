@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from nbreport import __version__
-from nbreport.errors import ParamsError, ParamsIssue
+from nbreport.core.errors import ParamsError, ParamsIssue
 from nbreport.params import ClientParams, params_hash
 from nbreport.render.brand import brand_css_variables, css_string
 

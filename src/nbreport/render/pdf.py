@@ -16,9 +16,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from nbreport.errors import ConfigError, ReportError
-from nbreport.layout import REPORT_HTML, REPORT_PDF
-from nbreport.render.files import move_atomic
+from nbreport.core.errors import ConfigError, ReportError
+from nbreport.core.layout import REPORT_HTML, REPORT_PDF
+from nbreport.core.files import move_atomic
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from nbreport.charts.theme import ChartTheme
-from nbreport.errors import ParamsError, ParamsIssue
-from nbreport.formatting import Formatter
-from nbreport.layout import ProjectLayout
+from nbreport.core.errors import ParamsError, ParamsIssue
+from nbreport.core.formatting import Formatter
+from nbreport.core.layout import ProjectLayout
 from nbreport.metrics.budget import BudgetReport, budget_report
 from nbreport.metrics.contribution import decompose_change
 from nbreport.metrics.customer_success import CustomerSuccessResult, customer_success_report

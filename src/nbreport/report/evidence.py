@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from nbreport.layout import evidence_file
-from nbreport.render.files import write_atomic
+from nbreport.core.layout import evidence_file
+from nbreport.core.files import write_atomic
 
 if TYPE_CHECKING:
     from nbreport.report.context import Report

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from nbreport.formatting import NOT_AVAILABLE, Formatter
+from nbreport.core.formatting import NOT_AVAILABLE, Formatter
 from nbreport.report.fragment import Fragment, render
 
 

@@ -1,6 +1,6 @@
 """Checks on harmonised data: errors that stop a report, warnings that go into it.
 
-Errors (:class:`~nbreport.errors.DataError`, naming source, file, rows, columns and
+Errors (:class:`~nbreport.core.errors.DataError`, naming source, file, rows, columns and
 the fix): duplicate rows for a key, mixed currencies, scores outside their scale,
 no data for the reported period. Warnings (:class:`DataWarning`, kept in the
 source's provenance and shown in the report's data-quality appendix): rows dropped
@@ -22,11 +22,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nbreport.errors import DataError
+from nbreport.core.errors import DataError
 from nbreport.sources.canonical import CANONICAL, DAILY_KINDS, KEYS, MEASURES, SCORE_RANGES
 from nbreport.sources.harmonise import Harmonised
 from nbreport.sources.spec import SourceSpec
-from nbreport.weekdays import as_days, week_rows
+from nbreport.core.weekdays import as_days, week_rows
 
 WarningCheck = Literal["dropped_rows", "filled_blanks", "gap", "outlier", "freshness", "empty_period"]
 WEIGHED_BY = {"ads": ("spend", "money"), "orders": ("revenue", "money"), "web": ("sessions", "count")}

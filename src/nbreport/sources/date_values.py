@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nbreport.errors import NbreportError
+from nbreport.core.errors import NbreportError
 
 EPOCH_FORMATS = {"epoch": "s", "epoch_ms": "ms"}
 

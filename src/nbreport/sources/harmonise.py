@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nbreport.errors import DataError
+from nbreport.core.errors import DataError
 from nbreport.sources.canonical import Column, columns_of
 from nbreport.sources.dates import DateProblem, human, parse_dates, parse_timestamps
 from nbreport.sources.presets import PRESETS

@@ -20,8 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nbreport.digests import file_sha256
-from nbreport.errors import DataError
+from nbreport.core.digests import file_sha256
+from nbreport.core.errors import DataError
 from nbreport.sources.canonical import CANONICAL
 from nbreport.sources.checks import (
     DataWarning,

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from nbreport.errors import DataError
+from nbreport.core.errors import DataError
 from nbreport.sources.spec import SourceSpec
 
 SNIFF_BYTES = 64 * 1024

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from nbreport.sources.presets import PRESETS, PresetName
-from nbreport.strict_model import Slug, StrictModel
+from nbreport.core.strict_model import Slug, StrictModel
 
 SourceKind = Literal["ads", "web", "orders", "crm", "survey", "support", "accounts", "usage"]
 """The canonical kinds of data; see :mod:`nbreport.sources.canonical` for their columns."""

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from nbreport.errors import DataError
+from nbreport.core.errors import DataError
 from nbreport.sources.reading import RawTable, _numbered
 from nbreport.sources.spec import ENV_REFERENCE, SourceSpec
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 from nbreport.metrics.budget import BudgetReport
 from nbreport.report.context import Report
 from nbreport.report.figures import headline_sentence, plain, raw, term

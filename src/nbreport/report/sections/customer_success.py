@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from nbreport.formatting import Formatter
+from nbreport.core.formatting import Formatter
 from nbreport.metrics.customer_success import CustomerSuccessResult, SupportSummary
 from nbreport.metrics.definitions import HEALTH_SIGNALS
 from nbreport.metrics.health import HealthResult

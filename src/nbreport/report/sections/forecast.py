@@ -18,7 +18,7 @@ from nbreport.forecast.results import AccuracyRecord, ForecastCheck, KpiForecast
 from nbreport.forecast.select import METHOD_NAMES
 from nbreport.forecast.store import FILE_NAME, save_forecasts
 from nbreport.metrics.daily import metric_value, period_totals
-from nbreport.params.period import Period
+from nbreport.core.period import Period
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render, trusted
 

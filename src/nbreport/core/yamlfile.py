@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from nbreport.errors import ParamsError, ParamsIssue
+from nbreport.core.errors import ParamsError, ParamsIssue
 
 Loc = tuple[str | int, ...]
 

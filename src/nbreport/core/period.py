@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, ClassVar, Literal
 
-from nbreport.errors import EXIT_USAGE, NbreportError
+from nbreport.core.errors import EXIT_USAGE, NbreportError
 
 PeriodKind = Literal["month", "quarter", "week", "year", "custom"]
 
