@@ -6,17 +6,20 @@ seeds), then times, on the same 12 clients:
 
 (a) the hand-written loop: for each client, the ``papermill`` command line, then
     ``jupyter nbconvert --to html --no-input``, one client after another;
+(p) the anchor (``benchmarks/anchor_api_pool.py``): papermill's and nbconvert's Python
+    APIs per client, two clients at a time in a ``ProcessPoolExecutor(2)``;
 (b) ``nbreport run`` for all 12 (``--force``: nothing is skipped), with its default
     number of workers (one per CPU);
 
 and finally ``nbreport run`` for 60 clients, to see that the time per client
-holds when the batch grows. The machine is shared, so (a) and (b) are
-interleaved: (b), half of (a), (b), the other half of (a), (b) again; (b)
+holds when the batch grows. The machine is shared, so the ways are interleaved:
+(b), half of (a), half of (p), (b), the other halves of (a) and (p), (b) again; (b)
 counts as the mean of its three runs.
 
 Prints seconds per client, the split per stage, the peak memory of the run per
 worker (proportional set size of all its processes, divided by the number of
-workers), and ends with ``speedup vs hand-written loop: X.Xx``. Memory is read
+workers), and ends with ``speedup vs hand-written loop: X.Xx`` and ``speedup vs papermill
+API pool: X.Xx``. Memory is read
 in a fourth run of (b) and in the 60-client run, not in the three timed runs:
 reading every process's memory map four times a second costs about a tenth of a
 CPU, which would be counted as nbreport's time.
@@ -44,6 +47,10 @@ from pathlib import Path
 import psutil
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from anchor_api_pool import WORKERS as ANCHOR_WORKERS  # noqa: E402 - beside this script
+from anchor_api_pool import run_pool  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PERIOD = "2026-10"
@@ -70,15 +77,19 @@ def run(project: Path, count: int, large: int) -> None:
           f"client_report.ipynb, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     warm_up(project)
 
-    # interleaved, so that a change in the machine's load (it is shared) hits both ways alike:
-    # (b), half of (a), (b), the other half of (a), (b)
+    # interleaved, so that a change in the machine's load (it is shared) hits every way alike:
+    # (b), half of (a), half of (p), (b), the other halves of (a) and (p), (b)
     half = count // 2
     runs = [nbreport_run(project, small)]
     hand = hand_loop(project, small[:half])
+    anchor = [anchor_pool(project, small[:half])]
     runs.append(nbreport_run(project, small))
     hand += hand_loop(project, small[half:])
+    anchor.append(anchor_pool(project, small[half:]))
     runs.append(nbreport_run(project, small))
     hand_wall = sum(client["wall"] for client in hand)
+    anchor_wall = sum(wall for wall, _ in anchor)
+    anchor_clients = [client for _, clients in anchor for client in clients]
     batch = {**runs[0], "wall": statistics.mean(r["wall"] for r in runs),
              "first": statistics.mean(r["first"] for r in runs),
              "clients": [c for r in runs for c in r["clients"]]}
@@ -90,6 +101,10 @@ def run(project: Path, count: int, large: int) -> None:
     print(f"    wall {hand_wall:.1f} s = {hand_wall / count:.2f} s per client")
     print("    per client: " + stage_line(hand, ("tool_startup", "kernel_start", "execute",
                                                      "export")))
+    print(f"\n(p) papermill API pool (papermill.execute_notebook + nbconvert HTMLExporter, "
+          f"ProcessPoolExecutor({ANCHOR_WORKERS})), {count} clients")
+    print(f"    wall {anchor_wall:.1f} s = {anchor_wall / count:.2f} s per client")
+    print("    per client: " + stage_line(anchor_clients, ("execute_total", "export")))
     walls = ", ".join(f"{r['wall']:.1f}" for r in runs)
     print(f"\n(b) nbreport run, {count} clients, {batch['workers']}, run {len(runs)} times "
           f"(before, between and after the halves of (a)): {walls} s")
@@ -110,6 +125,7 @@ def run(project: Path, count: int, large: int) -> None:
               f"per client, {per_big / per_small:.2f}x the {count}-client run's {per_small:.2f} s "
               f"(target <= 1.10x); peak memory per worker {big['per_worker_mb']:.0f} MB")
     print(f"\nspeedup vs hand-written loop: {hand_wall / batch['wall']:.1f}x")
+    print(f"speedup vs papermill API pool: {anchor_wall / batch['wall']:.1f}x")
 
 
 # --- the project -------------------------------------------------------------------------------
@@ -185,6 +201,13 @@ def notebook_stages(nb: dict) -> dict[str, float]:
 
 def _time(text: str) -> float:
     return datetime.fromisoformat(text).timestamp()
+
+
+# --- (p) the papermill API pool ---------------------------------------------------------------
+
+def anchor_pool(project: Path, clients: list[str]) -> tuple[float, list[dict[str, float]]]:
+    """``clients`` through the anchor (``anchor_api_pool.py``), its outputs in ``anchor/``."""
+    return run_pool(project, clients, project / "anchor")
 
 
 # --- (b) nbreport run --------------------------------------------------------------------------

@@ -21,7 +21,7 @@ Three variants, interleaved, on the same data:
 * ``now+preload``: the current code in a process that has also imported
   :mod:`nbreport.report.preload` (what a report imports and compiles on first use)
   and then frozen what it imported out of the garbage collector's way
-  (:mod:`nbreport.render.freeze`), as batch kernels are when their engine preloads it.
+  (:mod:`nbreport.speedups.freeze`), as batch kernels are when their engine preloads it.
 
 CPU seconds count the process and its child processes (prophet's cmdstan). The
 machine is shared, so each variant runs ``--repeat`` times and its fastest run
@@ -53,14 +53,14 @@ CLIENTS = ("northwind-outfitters", "ledgerline", "harbourside-dental")
 BASELINE = "7494ee7"  # main before the report's compute was made faster
 TARGET_CPU_S = 3.5
 NOTEBOOK = Path("notebooks") / "client_report.ipynb"
-# What the batch engine's kernels import before a client starts (nbreport.render.kernels,
+# What the batch engine's kernels import before a client starts (nbreport.speedups.zygote,
 # issue 7): anything else a report imports is paid for by each client and counted here.
 PRELOADED = ("numpy", "pandas", "pyarrow", "matplotlib.figure", "matplotlib.backends.backend_agg",
              "seaborn", "babel.numbers", "pydantic", "jinja2", "nh3", "prophet",
              "nbreport.report", "nbreport.report.sections")
 # ...and with nbreport.report.preload among them as well (what a report imports and compiles on
 # first use), then frozen as the zygote freezes it: measured as a variant of the current code
-WARMED = (*PRELOADED, "nbreport.report.preload", "nbreport.render.freeze")
+WARMED = (*PRELOADED, "nbreport.report.preload", "nbreport.speedups.freeze")
 CELLS_START = "--- cells ---"
 
 

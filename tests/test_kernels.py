@@ -1,17 +1,23 @@
-"""Kernels forked from the zygote, started the way the batch engine starts them."""
+"""Kernels forked from the zygote, started the way the batch engine starts them, and the
+papermill engine that puts the tricks together (``papermill --engine nbreport``)."""
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
+import subprocess
+import sys
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 import zmq
 
-from nbreport.render import kernels
+from nbreport.speedups.client import client_class
+from nbreport.speedups.manager import kernel_manager_class
 
 pytestmark = pytest.mark.kernel
 
@@ -21,12 +27,12 @@ def test_the_client_waits_for_its_own_sign_that_the_kernel_is_ready(tmp_path: Pa
     replied and IOPub is connected, and its sockets do not wait 100 ms to connect again.
     (AsyncKernelClient binds ``wait_for_ready`` to its own function, so the override must be
     bound again, or it is never called.)"""
-    client_class = kernels._client_class()
-    assert client_class.wait_for_ready is client_class._async_wait_for_ready
+    ready = client_class()
+    assert ready.wait_for_ready is ready._async_wait_for_ready
     seen: list[str] = []
 
     async def run() -> str:
-        manager = kernels.kernel_manager_class()(kernel_name="python3")
+        manager = kernel_manager_class()(kernel_name="python3")
         await manager.start_kernel(cwd=str(tmp_path))
         client = manager.client()
         original = client._idle_after
@@ -64,3 +70,31 @@ def _in_own_loop(coroutine: Coroutine[Any, Any, str]) -> str:
     """Run ``coroutine`` in an event loop of its own (another test may have one running here)."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def test_papermill_runs_a_notebook_on_a_forked_kernel_with_engine_nbreport(tmp_path: Path) -> None:
+    """``papermill --engine nbreport`` (the entry point in pyproject.toml): the notebook runs, its
+    parameters injected, in a kernel that papermill did not start itself (its parent is the
+    zygote) and that already had pandas imported."""
+    source = tmp_path / "in.ipynb"
+    parameters = nbformat.v4.new_code_cell("factor = 1")
+    parameters.metadata["tags"] = ["parameters"]
+    probe = nbformat.v4.new_code_cell(
+        "import os, sys, json\n"
+        "print(json.dumps({'ppid': os.getppid(), 'pandas': 'pandas' in sys.modules, "
+        "'answer': 6 * factor}))")
+    notebook = nbformat.v4.new_notebook(cells=[parameters, probe])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, source)
+    papermill = subprocess.Popen(
+        [str(Path(sys.executable).parent / "papermill"), "--engine", "nbreport", str(source),
+         str(tmp_path / "out.ipynb"), "-p", "factor", "7", "--no-progress-bar"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, err = papermill.communicate(timeout=180)
+    assert papermill.returncode == 0, err
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    seen = json.loads(executed.cells[-1].outputs[0]["text"])
+    assert seen["answer"] == 42
+    assert seen["ppid"] != papermill.pid  # forked by the zygote, not launched by papermill
+    assert seen["pandas"] is True  # imported once by the zygote, before this kernel existed

@@ -328,7 +328,7 @@ def test_export_adds_alt_text_without_reparsing_the_page(monkeypatch: pytest.Mon
     text; nbreport's does without (a tenth of a second per report) and still adds it."""
     import bs4
 
-    from nbreport.render.export import DEFAULT_ALT, with_alt_text
+    from nbreport.speedups.exporter import DEFAULT_ALT, with_alt_text
 
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("the export parsed the page again")

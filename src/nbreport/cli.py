@@ -67,11 +67,14 @@ def cli(ctx: click.Context, project_dir: Path, data_dir: Path | None, outputs_di
 @click.option("--format", "report_format", type=click.Choice(["html", "pdf", "html+pdf"]),
               default="html", show_default=True,
               help="Publish each report as HTML, as PDF (printed by headless Chromium), or both.")
+@click.option("--plain", is_flag=True, envvar="NBREPORT_PLAIN",
+              help="No speed tricks: papermill.execute_notebook and nbconvert's public "
+              "HTMLExporter, one client per worker process (also NBREPORT_PLAIN=1).")
 @pass_settings
 def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str | None,
         assignments: tuple[str, ...], cell_timeout: float | None, workers: int | None,
         only_failed: bool, force: bool, executor: str, scheduler: str | None, publish: str,
-        report_format: str) -> None:
+        report_format: str, plain: bool) -> None:
     """Produce the reports of CLIENTS (or --all, or --only-failed) and the period's index page.
 
     Clients whose params, data, commentary, notebook, templates and nbreport version are
@@ -87,6 +90,8 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
     _skip_slow_optional_imports()
     if cell_timeout is not None:
         settings = replace(settings, cell_timeout=cell_timeout)
+    if plain:
+        settings = replace(settings, plain=True)
     if report_format != "html":
         from nbreport.render.pdf import find_chromium
 

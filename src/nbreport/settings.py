@@ -29,6 +29,10 @@ class Settings:
     report_format:
         ``html`` (default), ``pdf`` or ``html+pdf``: what each client's report is published as
         (see :mod:`nbreport.render.pdf`).
+    plain:
+        Produce the reports without nbreport's speed tricks: ``papermill.execute_notebook``
+        and nbconvert's public ``HTMLExporter``, one client per worker process (see
+        :mod:`nbreport.render.plain`). ``nbreport run --plain`` or ``NBREPORT_PLAIN=1``.
     """
 
     project_dir: Path
@@ -41,6 +45,7 @@ class Settings:
     start_timeout: float = 60.0
     cell_timeout: float | None = 600.0
     report_format: str = "html"
+    plain: bool = False
 
     @classmethod
     def for_project(cls, project_dir: Path | str = ".", **changes: object) -> Settings:

@@ -4,7 +4,9 @@ All three take the same task (:func:`nbreport.batch.worker.run_task`) and give
 back futures; the run that uses them does not care which it has.
 
 - ``local``: worker threads in this process; each client's notebook runs in a kernel
-  process of its own, forked from one pre-imported zygote (see :mod:`nbreport.render.kernels`).
+  process of its own, forked from one pre-imported zygote (see :mod:`nbreport.speedups.zygote`).
+- ``local`` on the plain path (``--plain``): worker processes, each running one client at a
+  time through papermill and nbconvert's public APIs (see :mod:`nbreport.render.plain`).
 - ``dask``: the tasks are submitted to a ``distributed`` cluster; the workers must see the
   project folder at the same path (a shared file system) and run the same nbreport.
 
@@ -16,14 +18,17 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import multiprocessing
 import os
+import signal
 import threading
 import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from nbreport.batch.pipeline import Check, ClientTask
+from nbreport.batch.pipeline import Check, ClientTask, StopToken
+from nbreport.batch.results import ClientResult
 from nbreport.batch.worker import run_task, warm, warm_dask_worker
 from nbreport.core.errors import ConfigError
 from nbreport.settings import Settings
@@ -70,6 +75,54 @@ class LocalExecutor:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class PlainExecutor:
+    """``workers`` processes, each running one client at a time on the plain path.
+
+    papermill changes its process's working folder while a notebook runs and its kernel
+    inherits the process's environment, so clients on the plain path cannot share a process.
+    The workers ignore Ctrl-C (the run handles it); a stopped run lets a running client's
+    notebook finish and does not publish its report.
+    """
+
+    def __init__(self, settings: Settings, checks: tuple[Check, ...], workers: int) -> None:
+        self.settings, self.checks, self.slots = settings, checks, workers
+        self.description = (f"{workers} worker process{'es' * (workers != 1)} on this machine "
+                            "(plain: papermill and nbconvert)")
+        context = multiprocessing.get_context("spawn")
+        self.stop = context.Event()
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_plain_worker_ready, initargs=(self.stop,))
+
+    def submit(self, task: ClientTask) -> concurrent.futures.Future[Any]:
+        return self._pool.submit(_run_plain_task, task, self.settings, self.checks)
+
+    def wait(self, futures: Iterable[Any], timeout: float) -> set[Any]:
+        done, _ = concurrent.futures.wait(list(futures), timeout=timeout,
+                                          return_when=concurrent.futures.FIRST_COMPLETED)
+        return done
+
+    def request_stop(self) -> None:
+        self.stop.set()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=not self.stop.is_set(), cancel_futures=True)
+
+
+_plain_stop: StopToken | None = None
+
+
+def _plain_worker_ready(stop: StopToken) -> None:
+    """In each plain worker process: keep the run's stop flag; leave Ctrl-C to the run."""
+    global _plain_stop
+    _plain_stop = stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_plain_task(task: ClientTask, settings: Settings,
+                    checks: tuple[Check, ...]) -> ClientResult:
+    return run_task(task, settings, _plain_stop, checks)
 
 
 class DaskExecutor:
@@ -136,9 +189,15 @@ def make_executor(settings: Settings, *, executor: str, workers: int | None,
     """The executor for a run of ``tasks`` clients; ``stop`` is the run's own stop flag (used as
     is when the clients run in this process)."""
     if executor == "dask":
+        if settings.plain:
+            raise ConfigError("--plain runs the clients in local worker processes; it does "
+                              "not combine with --executor dask")
         return DaskExecutor(settings, checks, scheduler, workers)
     if executor != "local":
         raise ConfigError(f"unknown executor '{executor}'; choose one of {', '.join(EXECUTORS)}")
     if scheduler:
         raise ConfigError("--scheduler is for --executor dask")
-    return LocalExecutor(settings, checks, max(min(workers or default_workers(), tasks), 1), stop)
+    slots = max(min(workers or default_workers(), tasks), 1)
+    if settings.plain:
+        return PlainExecutor(settings, checks, slots)
+    return LocalExecutor(settings, checks, slots, stop)

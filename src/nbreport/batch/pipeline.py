@@ -160,12 +160,16 @@ def run_checks(work: ClientWork, checks: Sequence[Check]) -> None:
 
 
 def execute(work: ClientWork, stop: StopToken | None, result: ClientResult) -> None:
-    """Run the master notebook for the client in a fresh kernel inside its working folder."""
+    """Run the master notebook for the client in a fresh kernel inside its working folder.
+
+    On the plain path (``settings.plain``) papermill starts the kernel out of reach: a stopped
+    run lets it finish, then does not publish the report.
+    """
     from nbreport.render.execute import execute_notebook, stage_seconds
     from nbreport.render.kernels import KernelWatch
 
     task, settings = work.task, work.settings
-    kernels = KernelWatch()
+    kernels = None if settings.plain else KernelWatch()
     started = datetime.now(timezone.utc)
     try:
         with _stop_watch(stop, kernels):
@@ -173,7 +177,7 @@ def execute(work: ClientWork, stop: StopToken | None, result: ClientResult) -> N
                 settings.notebook, work.executed_path, notebook_parameters(task, settings),
                 cwd=work.work_dir, kernel_name=settings.kernel_name,
                 start_timeout=settings.start_timeout, cell_timeout=report_cell_timeout(task, settings),
-                kernels=kernels, env=kernel_environment(work))
+                kernels=kernels, env=kernel_environment(work), plain=settings.plain)
     except ReportError:
         result.timings.update(_partial_timings(work, started))
         raise
@@ -204,7 +208,7 @@ def kernel_environment(work: ClientWork) -> dict[str, str]:
 @contextlib.contextmanager
 def _stop_watch(stop: StopToken | None, kernels: Any) -> Iterator[None]:
     """While the block runs, kill the client's kernel as soon as ``stop`` is set."""
-    if stop is None:
+    if stop is None or kernels is None:
         yield
         return
     done = threading.Event()
@@ -241,7 +245,8 @@ def export(work: ClientWork) -> None:
 
     meta = report_meta(work.task.params, work.settings.project_dir)
     with _EXPORT_LOCK:  # worker threads share one exporter (and export holds the GIL anyway)
-        html = export_html(work.notebook, meta, work.settings.templates_dir)
+        html = export_html(work.notebook, meta, work.settings.templates_dir,
+                           plain=work.settings.plain)
     work.html_path = work.work_dir / REPORT_HTML
     write_atomic(work.html_path, html)
     work.summary = extract_summary(work.notebook)

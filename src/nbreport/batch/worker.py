@@ -2,9 +2,10 @@
 
 Getting ready means starting the kernel zygote first (it imports pandas,
 matplotlib, seaborn, ipykernel and nbreport in a process of its own while this
-one goes on, see :mod:`nbreport.render.kernels`), then importing papermill and
+one goes on, see :mod:`nbreport.speedups.zygote`), then importing papermill and
 nbconvert, reading the master notebook and compiling the report template. A
-local run does it once in its own process; a Dask worker on its first client.
+local run does it once in its own process; a Dask worker on its first client. The plain
+path (``settings.plain``) gets nothing ready: it pays what a plain papermill run pays.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ _warm_lock = threading.Lock()
 
 def warm(settings: Settings) -> None:
     """Do once per process (and project) what every client would otherwise pay for."""
+    if settings.plain:
+        return
     key = (str(settings.notebook), str(settings.templates_dir))
     with _warm_lock:
         if key in _warmed:
             return
-        from nbreport.render.kernels import start_zygote
+        from nbreport.speedups.zygote import start_zygote
 
         start_zygote()
         from nbreport.render.execute import read_master
@@ -61,6 +64,6 @@ def run_task(task: ClientTask, settings: Settings, stop: StopToken | None = None
 
 def warm_dask_worker(settings: Settings) -> bool:
     """Run on every Dask worker before the clients: starts the zygote only (it returns at once)."""
-    from nbreport.render.kernels import start_zygote
+    from nbreport.speedups.zygote import start_zygote
 
     return start_zygote()

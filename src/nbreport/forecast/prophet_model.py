@@ -9,9 +9,6 @@ for the duration of each call here, whatever the notebook's logging says.
 from __future__ import annotations
 
 import contextlib
-import copy
-import functools
-import hashlib
 import logging
 import warnings
 from collections.abc import Iterator
@@ -31,7 +28,6 @@ INSTALL_HINT = ("prophet is not installed in the kernel's environment: install i
 YEARLY_MIN_DAYS = 365 + 62  # a full year plus the longest forecast: each target day seen once before
 YEARLY_FOURIER_ORDER = 6  # smooth enough for month totals; fewer columns, faster fits
 WEEKLY_MIN_DAYS = 14  # two weekly cycles
-FEATURE_TABLES_KEPT = 16  # a report needs four or so (check and final fits, their forecasts)
 
 
 class ProphetUnavailable(NbreportError):
@@ -89,8 +85,9 @@ def load_prophet() -> Any:
 
 
 def quick_prophet_class() -> type:
-    """prophet's ``Prophet`` without two costs that each fit pays for nothing; the same model,
-    fitted on the same data, gives the same numbers (a test compares them).
+    """prophet's ``Prophet`` without costs that each fit pays for nothing; the same model,
+    fitted on the same data, gives the same numbers (a test compares them). The class is
+    :func:`nbreport.speedups.prophet.quick_prophet` (it overrides undocumented methods).
 
     * prophet hands its data to cmdstanpy as nested lists, which cmdstanpy walks value by
       value to write Stan's JSON; as NumPy arrays they are written in one call each.
@@ -108,87 +105,9 @@ def quick_prophet_class() -> type:
     ProphetUnavailable
         prophet is not installed.
     """
-    return _quick(load_prophet())
+    from nbreport.speedups.prophet import quick_prophet
 
-
-@functools.cache
-def _quick(prophet_class: type) -> type:
-    from prophet.models import CmdStanPyBackend
-
-    class ArrayBackend(CmdStanPyBackend):  # type: ignore[misc]
-        @staticmethod
-        def prepare_data(init: dict[str, Any], data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-            inits, prepared = CmdStanPyBackend.prepare_data(init, data)
-            return inits, {key: np.asarray(data[key]) if isinstance(value, list) else value
-                           for key, value in prepared.items()}
-
-    class QuickProphet(prophet_class):  # type: ignore[misc, valid-type]
-        # prophet's structure (feature columns, components) -> its component matrix: the same
-        # for every fit of the same kind of model, so worked out once per process
-        component_columns: dict[tuple[Any, ...], tuple[pd.DataFrame, dict[str, list[str]]]] = {}
-        # (days, seasonalities, holidays) -> prophet's feature table for them, and the holiday
-        # names a fit records with it: a report fits each KPI on the same days
-        feature_tables: dict[tuple[Any, ...], tuple[tuple[Any, ...], pd.Series | None]] = {}
-
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            self.stan_backend = ArrayBackend()
-
-        def regressor_column_matrix(self, seasonal_features: pd.DataFrame,
-                                    modes: dict[str, list[str]]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-            holidays = self.train_holiday_names
-            key = (tuple(seasonal_features.columns), repr(modes), self.holidays_mode,
-                   None if holidays is None else tuple(holidays.unique()),
-                   repr(sorted((name, props["mode"]) for name, props in self.extra_regressors.items())))
-            if key not in self.component_columns:
-                self.component_columns[key] = super().regressor_column_matrix(seasonal_features, modes)
-            columns, modes = self.component_columns[key]
-            return columns.copy(), copy.deepcopy(modes)
-
-        def make_all_seasonality_features(self, df: pd.DataFrame) -> tuple[Any, ...]:
-            key = self._feature_key(df)
-            if key is None:
-                return super().make_all_seasonality_features(df)
-            if key not in self.feature_tables:
-                made = super().make_all_seasonality_features(df)
-                if len(self.feature_tables) >= FEATURE_TABLES_KEPT:  # a backtest makes many
-                    del self.feature_tables[next(iter(self.feature_tables))]
-                self.feature_tables[key] = (made, self.train_holiday_names)
-            (features, priors, columns, modes), holiday_names = self.feature_tables[key]
-            if self.train_holiday_names is None and holiday_names is not None:
-                self.train_holiday_names = holiday_names.copy()  # as a first fit records them
-            return features.copy(), list(priors), columns.copy(), copy.deepcopy(modes)
-
-        def _feature_key(self, df: pd.DataFrame) -> tuple[Any, ...] | None:
-            """What the feature table is made from; ``None`` when it also depends on other
-            columns of ``df`` (extra regressors, conditional seasonalities)."""
-            if self.extra_regressors or any(props["condition_name"] is not None
-                                            for props in self.seasonalities.values()):
-                return None
-            days = hashlib.blake2b(df["ds"].to_numpy(dtype="datetime64[ns]").tobytes()).digest()
-            holidays = None if self.holidays is None else hashlib.blake2b(
-                pd.util.hash_pandas_object(self.holidays, index=False).to_numpy().tobytes()).digest()
-            names = None if self.train_holiday_names is None else tuple(self.train_holiday_names)
-            return (days, len(df), repr(sorted(self.seasonalities.items())), holidays,
-                    self.holidays_mode, self.holidays_prior_scale, self.country_holidays, names)
-
-        def predict_point(self, future: pd.DataFrame) -> np.ndarray:
-            """``predict(future)["yhat"]`` without samples, worked out from the two sums it
-            is made of; ``predict`` computes, and puts in a table, every component
-            (each holiday, each seasonality) only for them to be added up."""
-            frame = self.setup_dataframe(future.copy())
-            trend = np.asarray(self.predict_trend(frame), dtype="float64")
-            features, _, columns, _ = self.make_all_seasonality_features(frame)
-            matrix = features.to_numpy()
-
-            def total(component: str) -> np.ndarray:
-                summed = np.nanmean(matrix @ (self.params["beta"] * columns[component].to_numpy()).T,
-                                    axis=1)
-                return summed * self.y_scale if component in self.component_modes["additive"] else summed
-
-            return trend * (1 + total("multiplicative_terms")) + total("additive_terms")
-
-    return QuickProphet
+    return quick_prophet(load_prophet())
 
 
 def seasonalities(history: History) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from nbreport.core.errors import ReportError, ReportInterrupted, ReportTimeout, data_location
 from nbreport.core.files import write_atomic
-from nbreport.render.kernels import KernelWatch, kernel_manager_class
+from nbreport.render.kernels import KernelWatch
 
 log = logging.getLogger(__name__)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -40,15 +40,20 @@ def execute_notebook(
     cell_timeout: float | None,
     kernels: KernelWatch | None = None,
     env: dict[str, str] | None = None,
+    plain: bool = False,
 ) -> Any:
     """Run ``notebook`` with ``parameters`` injected; the executed notebook is written to ``output``.
 
     Parameters
     ----------
     kernels:
-        Records the kernel process, so that another thread can kill it to stop the run.
+        Records the kernel process, so that another thread can kill it to stop the run
+        (not on the plain path, whose kernel papermill starts out of reach).
     env:
         Environment variables the kernel gets on top of this process's.
+    plain:
+        Run through ``papermill.execute_notebook`` with papermill's own engine and kernel
+        (see :mod:`nbreport.render.plain`), not on a kernel forked from the zygote.
 
     Raises
     ------
@@ -59,32 +64,77 @@ def execute_notebook(
         to ``output``.
     """
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from papermill.engines import papermill_engines
     from papermill.exceptions import PapermillExecutionError
-    from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors
-    from papermill.parameterize import parameterize_notebook
 
-    nb = parameterize_notebook(copy.deepcopy(read_master(notebook)), parameters,
-                               kernel_name=kernel_name)
-    nb = prepare_notebook_metadata(nb, str(notebook), str(output))
+    if plain:
+        from nbreport.render.plain import execute_plain
+
+        def run() -> Any:
+            return execute_plain(notebook, output, parameters, cwd=cwd, kernel_name=kernel_name,
+                                 start_timeout=start_timeout,
+                                 timeout_func=cell_timeouts(cell_timeout), env=env)
+
+        def partial() -> Any:  # papermill saved it when execution stopped
+            return _read_notebook(output) if output.exists() else None
+    else:
+        nb = _parameterised(notebook, output, parameters, kernel_name)
+
+        def run() -> Any:
+            return _execute_fast(nb, notebook, output, cwd=cwd, kernel_name=kernel_name,
+                                 start_timeout=start_timeout, cell_timeout=cell_timeout,
+                                 kernels=kernels, env=env)
+
+        def partial() -> Any:  # executed in place, as far as it went
+            return nb
     try:
-        papermill_engines.execute_notebook_with_engine(
-            None, nb, kernel_name=kernel_name, input_path=str(notebook), output_path=None,
-            progress_bar=False, log_output=False, start_timeout=int(start_timeout),
-            timeout_func=cell_timeouts(cell_timeout), resources={"metadata": {"path": str(cwd)}},
-            kernel_manager_class=kernel_manager_class(kernels, env), shutdown_kernel="immediate")
-        raise_for_execution_errors(nb, str(output))  # on error: banner, save, raise
+        return run()
     except PapermillExecutionError as exc:
         message = clean_message(exc.evalue)
         raise ReportError(f"cell {exc.cell_index} raised {exc.ename}: {message}",
                           cell_index=exc.cell_index, ename=exc.ename, evalue=message,
                           location=data_location(exc.traceback or [])) from None
     except (CellTimeoutError, DeadKernelError, RuntimeError) as exc:
-        error = _stopped(nb, exc, kernels, cell_timeout)
-        _save_with_banner(nb, output, error)
+        stopped_nb = partial()
+        error = _stopped(stopped_nb, exc, kernels, cell_timeout)
+        if stopped_nb is not None:
+            _save_with_banner(stopped_nb, output, error)
         raise error from None
+
+
+def _parameterised(notebook: Path, output: Path, parameters: dict[str, Any],
+                   kernel_name: str) -> Any:
+    """The master notebook (read once per process) with papermill's parameters cell and metadata."""
+    from papermill.execute import prepare_notebook_metadata
+    from papermill.parameterize import parameterize_notebook
+
+    nb = parameterize_notebook(copy.deepcopy(read_master(notebook)), parameters,
+                               kernel_name=kernel_name)
+    return prepare_notebook_metadata(nb, str(notebook), str(output))
+
+
+def _execute_fast(nb: Any, notebook: Path, output: Path, *, cwd: Path, kernel_name: str,
+                  start_timeout: float, cell_timeout: float | None,
+                  kernels: KernelWatch | None, env: dict[str, str] | None) -> Any:
+    """Execute ``nb`` in place with the :class:`~nbreport.speedups.engine.NbreportEngine`
+    (a kernel forked from the zygote); write it to ``output``."""
+    from papermill.execute import raise_for_execution_errors
+
+    from nbreport.speedups.engine import engine_class
+
+    engine_class().execute_notebook(
+        nb, kernel_name, input_path=str(notebook), output_path=None, progress_bar=False,
+        log_output=False, start_timeout=int(start_timeout),
+        timeout_func=cell_timeouts(cell_timeout), resources={"metadata": {"path": str(cwd)}},
+        kernel_watch=kernels, kernel_env=env)
+    raise_for_execution_errors(nb, str(output))  # on error: banner, save, raise
     write_notebook(nb, output)
     return nb
+
+
+def _read_notebook(path: Path) -> Any:
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
 
 
 @functools.lru_cache(maxsize=8)
@@ -130,7 +180,7 @@ def _stopped(nb: Any, exc: Exception, kernels: KernelWatch | None,
     """The error for a run that stopped without a cell error: timeout, dead or killed kernel."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    index, cell = _last_started_cell(nb)
+    index, cell = _last_started_cell(nb) if nb is not None else (None, None)
     where = f"cell {index} ({_first_line(cell)})" if cell is not None else "the kernel's start"
     if kernels is not None and kernels.killed:
         return ReportInterrupted(f"stopped at {where}: the run was interrupted",

@@ -107,9 +107,19 @@ def _markdown() -> Any:
 
 
 @functools.cache
-def _exporter(template_dir: str) -> Any:
-    """One configured exporter per template folder: building it compiles the template."""
-    exporter = _report_exporter_class()(
+def _exporter(template_dir: str, plain: bool) -> Any:
+    """One configured exporter per template folder and path: building it compiles the template.
+
+    ``plain``: nbconvert's public ``HTMLExporter``, else the same exporter without its
+    BeautifulSoup pass (:mod:`nbreport.speedups.exporter`).
+    """
+    if plain:
+        from nbconvert import HTMLExporter as exporter_class
+    else:
+        from nbreport.speedups.exporter import report_exporter_class
+
+        exporter_class = report_exporter_class()
+    exporter = exporter_class(
         template_name=TEMPLATE_NAME, extra_template_basedirs=[template_dir], exclude_input=True,
         exclude_input_prompt=True, exclude_output_prompt=True,
         # check the notebook's structure once, after the preprocessors, not after each of them
@@ -119,48 +129,14 @@ def _exporter(template_dir: str) -> Any:
     return exporter
 
 
-@functools.cache
-def _report_exporter_class() -> type:
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+def export_html(notebook: Any, meta: dict[str, Any], template_dir: Path, *,
+                plain: bool = False) -> str:
+    """The client HTML for an executed notebook; ``meta`` comes from :func:`report_meta`.
 
-    class ReportExporter(HTMLExporter):  # type: ignore[misc]
-        """nbconvert's HTML exporter without its BeautifulSoup pass over the finished page.
-
-        That pass parses and re-serialises the whole page (half a megabyte of embedded
-        charts) to give images without alt text a default one and to make ``jp-`` cell
-        wrappers focusable; the nbreport template writes no such wrappers and gives every
-        chart its alt text. It was most of the export's time, paid by the run's own
-        process for every client. Images that still lack alt text get nbconvert's default.
-        """
-
-        def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,
-                               **kw: Any) -> tuple[str, dict[str, Any]]:
-            resources = self._init_resources(resources)
-            # the filters nbconvert's HTML exporter registers for each notebook
-            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer="python",
-                                                                  parent=self))
-            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            return with_alt_text(html), resources
-
-    return ReportExporter
-
-
-_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.I)
-DEFAULT_ALT = "No description has been provided for this image"
-
-
-def with_alt_text(html: str) -> str:
-    """``html`` with nbconvert's default alt text on every ``<img>`` that has none."""
-    return _IMG_WITHOUT_ALT.sub(f'<img alt="{DEFAULT_ALT}"', html)
-
-
-def export_html(notebook: Any, meta: dict[str, Any], template_dir: Path) -> str:
-    """The client HTML for an executed notebook; ``meta`` comes from :func:`report_meta`."""
+    ``plain`` exports with nbconvert's public ``HTMLExporter`` (``nbreport run --plain``): the
+    same document, re-serialised by its BeautifulSoup pass.
+    """
     copy = nbformat.from_dict(notebook)  # the executed notebook on disk keeps its outputs
-    body, _ = _exporter(str(template_dir)).from_notebook_node(copy, resources={"nbreport": dict(meta)})
+    body, _ = _exporter(str(template_dir), plain).from_notebook_node(
+        copy, resources={"nbreport": dict(meta)})
     return body

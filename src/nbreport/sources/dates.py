@@ -159,11 +159,11 @@ def _shaped_like(value: str, fmt: str) -> bool:
     """Whether ``value`` has the shape of ``fmt`` (so a failure means the date is impossible)."""
     if fmt in EPOCH_FORMATS:
         return False
-    from _strptime import _TimeRE_cache
+    from nbreport.speedups.strptime import strptime_regex
 
-    shaped = _TimeRE_cache.compile(fmt).fullmatch(value)
+    shaped = strptime_regex(fmt).fullmatch(value)
     if shaped is None and not strptime.has_time(fmt):
-        shaped = _TimeRE_cache.compile(fmt).fullmatch(_TIME_SUFFIX.sub("", value))
+        shaped = strptime_regex(fmt).fullmatch(_TIME_SUFFIX.sub("", value))
     if shaped is None:
         return False
     year = shaped.groupdict().get("Y")

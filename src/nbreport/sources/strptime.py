@@ -68,10 +68,10 @@ def has_time(fmt: str) -> bool:
 
 def check_format(fmt: str) -> None:
     """Raise ``ValueError`` saying why ``datetime.strptime`` would refuse the format itself."""
-    from _strptime import _TimeRE_cache
+    from nbreport.speedups.strptime import strptime_regex
 
     try:
-        _TimeRE_cache.compile(fmt)
+        strptime_regex(fmt)
     except re.error as exc:  # e.g. the same directive twice
         raise ValueError(f"'{fmt}' is not a strptime format ({exc})") from None
     except (ValueError, KeyError) as exc:
@@ -90,14 +90,14 @@ def read(values: pa.Array, fmt: str) -> WallTimes:
 
 @lru_cache(maxsize=64)
 def _pattern(fmt: str) -> str:
-    from _strptime import _TimeRE_cache
+    from nbreport.speedups.strptime import strptime_pattern
 
     # Arrow wants named groups only; Python's pattern has a few unnamed ones (in %z).
-    return "(?i)^" + _UNNAMED_GROUP.sub("(?:", _TimeRE_cache.pattern(fmt)) + "$"
+    return "(?i)^" + _UNNAMED_GROUP.sub("(?:", strptime_pattern(fmt)) + "$"
 
 
 def _read_vectorised(values: pa.Array, fmt: str) -> WallTimes:
-    from _strptime import _TimeRE_cache
+    from nbreport.speedups.strptime import strptime_locale
 
     fields = pc.extract_regex(values, _pattern(fmt))
     matched = np.asarray(fields.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
@@ -122,7 +122,7 @@ def _read_vectorised(values: pa.Array, fmt: str) -> WallTimes:
         words = np.array([table.get(word, 0) for word in encoded.dictionary.to_pylist()] or [0])
         return words[codes]
 
-    locale = _TimeRE_cache.locale_time
+    locale = strptime_locale()
     year = number("Y", 1900)
     if "y" in names:  # POSIX and Python: 69-99 are 19xx, 00-68 are 20xx
         short = number("y", 0)
@@ -185,9 +185,9 @@ _WRITTEN = {"Y": "%Y", "m": "%m", "d": "%d", "j": "%j", "U": "%U", "W": "%W", "G
 
 def _fields_kept(parsed: datetime, value: str, fmt: str) -> bool:
     """Whether every calendar field written in ``value`` is the parsed date's own."""
-    from _strptime import _TimeRE_cache
+    from nbreport.speedups.strptime import strptime_regex
 
-    found = _TimeRE_cache.compile(fmt).match(value)
+    found = strptime_regex(fmt).match(value)
     assert found is not None
     return all(int(parsed.strftime(code)) == int(found[key])
                for key, code in _WRITTEN.items() if found.groupdict().get(key))

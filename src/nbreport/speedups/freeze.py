@@ -6,7 +6,8 @@ them all (about a tenth of a second per report) and write to their pages, which 
 otherwise shares with the zygote. ``gc.freeze()`` moves them to a generation that collections
 never visit; objects the report creates are collected as usual.
 
-Like :mod:`nbreport.report.preload`, this module does its work when imported.
+Like :mod:`nbreport.report.preload`, this module does its work when imported (see
+:data:`nbreport.speedups.zygote.ZYGOTE_PRELOAD`).
 """
 
 import gc
