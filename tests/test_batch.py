@@ -167,7 +167,7 @@ def test_the_gate_checks_each_report_as_it_comes_in(batch: tuple[Settings, Batch
 def test_slowest_clients_start_first() -> None:
     """By the duration of their last run for the period; clients never run come first."""
     from nbreport.batch.pipeline import ClientTask
-    from nbreport.batch.runner import longest_first
+    from nbreport.batch.selection import longest_first
 
     params = SimpleNamespace(period=SimpleNamespace(key=PERIOD))  # all a task's order needs
     tasks = [ClientTask(client_id, params) for client_id in ("quick", "new", "slow", "newer")]  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ import pytest
 
 from nbreport.batch import BatchOptions, plan, run_batch
 from nbreport.batch.lock import period_locks
-from nbreport.batch.runner import select_tasks
+from nbreport.batch.selection import select_tasks
 from nbreport.render import kernels as kernels_module
 from nbreport.settings import Settings
 from tests.batch_project import PERIOD, make_project

@@ -12,7 +12,7 @@ from nbreport.batch import BatchOptions, plan, run_batch
 from nbreport.batch.lock import period_locks
 from nbreport.batch.manifest import update_manifest
 from nbreport.batch.results import ClientResult
-from nbreport.batch.runner import select_tasks
+from nbreport.batch.selection import select_tasks
 from nbreport.core.errors import RunLockedError
 from nbreport.settings import Settings
 from tests.batch_project import PERIOD, make_project

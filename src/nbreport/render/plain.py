@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,10 @@ def execute_plain(notebook: Path, output: Path, parameters: dict[str, Any], *, c
 @contextlib.contextmanager
 def _environment(changes: dict[str, str]) -> Iterator[None]:
     """This process's environment with ``changes`` while the block runs (the kernel that
-    papermill starts inherits it)."""
+    papermill starts inherits it). Python's temporary folder, which it works out once from
+    ``TMPDIR`` and keeps, is put back too: the next client's folder is another."""
     saved = {name: os.environ.get(name) for name in changes}
+    saved_tempdir = tempfile.tempdir
     os.environ.update(changes)
     try:
         yield
@@ -57,3 +60,4 @@ def _environment(changes: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+        tempfile.tempdir = saved_tempdir
