@@ -13,6 +13,8 @@ those tests passed on.
 ``manager``         jupyter_client's kernel manager: Unix sockets, quick reaping, the above
 ``exporter``        nbconvert's ``HTMLExporter`` without its BeautifulSoup pass
 ``prophet``         prophet's model and Stan backend: cached features, arrays for Stan
+``strptime``        the standard library's strptime regular expressions, run by Arrow over
+                    whole date columns (``nbreport.sources.strptime``)
 ``freeze``          ``gc.freeze()`` in the zygote (public, but only a speed-up)
 ``engine``          the papermill engine that puts the kernel tricks together
                     (``papermill --engine nbreport``)
