@@ -215,7 +215,7 @@ class AnalystWorkspace:
         self.editor = editor
         self.charts.value = ""
         self._show_charts()
-        self.period.value = editor.report.period.key
+        self.period.value = editor.view.period.key
         self.placeholder_list.value = _placeholder_table(editor.placeholders())
         for section_id, text in editor.texts.items():
             self.editors[section_id].value = text
