@@ -332,9 +332,20 @@ def test_collect_insights_finds_the_tripled_leads(small_client: tuple[ReportInpu
     assert (change.value, change.reference) == (october, september)
     assert change.reference_label == "September 2026"
     assert change.change == pytest.approx((october - september) / september)
-    target = next(i for i in insights.wins if i.topic == "target" and i.metric == "leads")
-    assert (target.value, target.reference) == (october, 100)
-    assert not [i for i in insights.challenges if i.metric == "leads"]
+    # the target was beaten too, but one insight per subject: the bigger effect (the change) wins
+    assert [i.topic for i in insights.wins if i.subject == "Enquiries"] == ["change"]
+    # the channel behind most of the change among those with enough leads in both months
+    # (min_volume, 30 by default), by plain pandas
+    by_channel = leads.assign(month=leads["date"].str[:7]).pivot_table(
+        index="channel", columns="month", values="lead_id", aggfunc="count")
+    eligible = by_channel[(by_channel >= inputs.params.insights.min_volume).all(axis=1)]
+    assert 0 < len(eligible) < len(by_channel)  # the case has a channel too small to count
+    best = (eligible["2026-10"] - eligible["2026-09"]).idxmax()
+    driver = next(i for i in insights.wins if i.topic == "driver")
+    assert driver.subject == f"Enquiries from {best}"
+    assert (driver.value, driver.reference) == (eligible.loc[best, "2026-10"],
+                                                eligible.loc[best, "2026-09"])
+    assert insights.challenges == []  # every number rose: nothing to regret
 
 
 # --- preload --------------------------------------------------------------------------------
