@@ -8,6 +8,7 @@ from the ``<data value=... data-label=... data-period=...>`` marks of the HTML.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -18,7 +19,12 @@ from bs4 import BeautifulSoup
 from tests import raw_exports as raw
 from tests.conftest import REPO
 
+from nbreport.metrics.definitions import METRICS
+from nbreport.protocol import SUMMARY_MIME
 from nbreport.report.context import Report, open_report
+from nbreport.report.figures import headline_sentence, metric_definitions, term
+from nbreport.report.figures import plain as plain_term
+from nbreport.report.figures import raw as raw_value
 from nbreport.report.sections.appendix import data_sources
 from nbreport.report.sections.budget import budget
 from nbreport.report.sections.campaigns import campaigns
@@ -32,6 +38,7 @@ from nbreport.report.sections.kpis import executive_summary, scorecard
 from nbreport.report.sections.overlaps import source_split
 from nbreport.report.sections.trends import monthly_values, trends
 from nbreport.report.sections.triangulation import triangulation
+from nbreport.report.summary import run_summary
 
 PAID = ["Paid Search", "Paid Social"]
 
@@ -254,3 +261,50 @@ def test_commentary_marks_a_draft_and_shows_the_written_next_steps(reports: dict
     assert items and all(item[:40] in flat for item in items)
     feedback = steps.select_one(".nbr-feedback a")
     assert feedback is not None and feedback["href"].startswith("mailto:")
+
+
+# --- figures and the run summary ------------------------------------------------------------
+def test_figure_terms_use_the_clients_kpi_label(reports: dict[str, Report]) -> None:
+    params = reports["ledgerline"].inputs.params
+    declared = yaml.safe_load((REPO / "params" / "ledgerline.yaml").read_text())["kpis"]
+    revenue = next(k for k in declared if k["metric"] == "revenue")
+    assert term(params, "revenue")["label"] == revenue["label"] == "Won deal value"
+    assert term(params, "spend") == {"name": "spend", "label": METRICS["spend"].label,
+                                     "definition": term(params, "spend")["definition"]}
+    assert term(params, "spend")["definition"]  # every linked figure has a definition
+    assert plain_term("Planned budget") == {"name": "", "label": "Planned budget", "definition": ""}
+    names = [entry["name"] for entry in metric_definitions(params, reports["ledgerline"].results.budget,
+                                                          True)]
+    assert {k["metric"] for k in declared} <= set(names) and len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, None), (True, None), (float("nan"), None), ("n/a", None), ("3.5", 3.5), (7, 7.0)])
+def test_raw_number_behind_a_figure(value: object, expected: float | None) -> None:
+    assert raw_value(value) == expected
+
+
+def test_headline_sentence_names_the_paid_only_headline_figures(reports: dict[str, Report]) -> None:
+    params = reports["northwind-outfitters"].inputs.params
+    sentence = headline_sentence(params)
+    declared = yaml.safe_load((REPO / "params" / "northwind-outfitters.yaml").read_text())["kpis"]
+    for kpi in declared:
+        if kpi.get("headline") and kpi["metric"] in ("paid_roas", "cost_per_paid_order"):
+            assert f"\u201c{kpi['label']}\u201d" in sentence
+    assert "count only what the paid channels brought" in sentence
+
+
+def test_run_summary_carries_the_headline_figures(reports: dict[str, Report], deals: pd.DataFrame) -> None:
+    report = reports["ledgerline"]
+    summary = run_summary(report)
+    bundle = summary._repr_mimebundle_()
+    data = bundle[SUMMARY_MIME]
+    json.dumps(data, allow_nan=False)  # serialisable as the notebook stores it
+    leads = next(h for h in data["headline"] if h["metric"] == "leads")
+    assert leads["value"] == f"{len(raw.in_month(deals)):,}"
+    assert data["client_id"] == "ledgerline" and data["period"] == "2026-10"
+    assert data["artifacts"] == []  # opened without a folder for artifacts
+    declared = yaml.safe_load((REPO / "params" / "ledgerline.yaml").read_text())
+    assert len(data["sources"]) == len(declared["sources"])
+    assert len(data["headline"]) == sum(bool(k.get("headline")) for k in declared["kpis"])
+    assert bundle["text/plain"] == repr(summary)
