@@ -1,4 +1,4 @@
-"""qa/table, render/sanitize, render/freeze and charts/forecast, each on its own."""
+"""qa/table, render/sanitize, speedups/freeze and charts/forecast, each on its own."""
 
 from __future__ import annotations
 
@@ -61,9 +61,9 @@ def test_only_formatting_and_safe_links_survive(written: str, kept: str) -> None
     assert sanitize_markdown_html(written) == kept
 
 
-# --- render/freeze -----------------------------------------------------------------------
+# --- speedups/freeze ----------------------------------------------------------------------
 def test_importing_freeze_moves_existing_objects_out_of_the_collector() -> None:
-    import nbreport.render.freeze as freeze
+    import nbreport.speedups.freeze as freeze
 
     gc.unfreeze()
     assert gc.get_freeze_count() == 0
