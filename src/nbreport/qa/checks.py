@@ -265,12 +265,17 @@ def foreign_markers_in(text: str, foreign: dict[str, list[str]]) -> list[str]:
 
 
 def referenced_secrets(plain_params: Any, environ: dict[str, str] | None = None) -> list[str]:
-    """Values of the environment variables a params tree refers to.
+    """Values of the environment variables a params tree refers to (see :func:`referenced_env_names`)."""
+    environ = dict(os.environ) if environ is None else environ
+    return [environ[name] for name in referenced_env_names(plain_params) if environ.get(name)]
+
+
+def referenced_env_names(plain_params: Any) -> list[str]:
+    """Names of the environment variables a params tree refers to.
 
     A reference is a value ``${env:NAME}`` or ``env:NAME``, or any value of a key whose name
     ends in ``_env`` (e.g. ``password_env: WAREHOUSE_PASSWORD``).
     """
-    environ = dict(os.environ) if environ is None else environ
     names: list[str] = []
 
     def walk(node: Any, key: str = "") -> None:
@@ -286,4 +291,4 @@ def referenced_secrets(plain_params: Any, environ: dict[str, str] | None = None)
             names.extend(a or b for a, b in _ENV_REFERENCE.findall(node))
 
     walk(plain_params)
-    return [environ[name] for name in dict.fromkeys(names) if environ.get(name)]
+    return list(dict.fromkeys(names))
