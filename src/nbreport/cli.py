@@ -120,16 +120,28 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
 @click.option("--period", help="Validate as if this period were reported.")
 @pass_settings
 def validate(settings: Settings, clients: tuple[str, ...], period: str | None) -> None:
-    """Check the params of CLIENTS (all when none are named) without running anything."""
+    """Check the params of CLIENTS (all when none are named) and read their data files as a
+    run would, without starting a kernel or running a query."""
     from nbreport.batch import plan
+    from nbreport.sources.preflight import check_client_data
 
     tasks, invalid = plan(settings, clients or None, _overrides(period, ()))
+    failed = bool(invalid)
     for task in tasks:
-        click.echo(f"ok       {task.client_id} ({task.params.period.label})")
+        found = check_client_data(task.params, settings.data_dir / task.client_id)
+        if found.errors:
+            failed = True
+            click.echo(f"invalid  {task.client_id}", err=True)
+            click.echo(_indent("\n".join(f"data/{task.client_id}: {error}" for error in found.errors)),
+                       err=True)
+        else:
+            click.echo(f"ok       {task.client_id} ({task.params.period.label})")
+        for note in found.notes:
+            click.echo(f"    note: {note}")
     for result in invalid:
         click.echo(f"invalid  {result.client_id}", err=True)
         click.echo(_indent(result.error.message if result.error else ""), err=True)
-    sys.exit(EXIT_USAGE if invalid else EXIT_OK)
+    sys.exit(EXIT_USAGE if failed else EXIT_OK)
 
 
 @cli.command(name="list")
