@@ -172,14 +172,16 @@ def _shaped_like(value: str, fmt: str) -> bool:
     return False
 
 
-_LOOSE = {"Y": r"(?P<Y>\d{4})", "y": r"\d{2}", "m": r"\d{1,2}", "d": r"\d{1,2}", "H": r"\d{1,2}",
+_LOOSE = {"Y": r"(?P<Y>\d{4})", "y": r"\d{2}", "m": r"(?:0?\d|1[0-2])", "d": r"(?:[0-2]?\d|3[01])",
+          "H": r"\d{1,2}",
           "I": r"\d{1,2}", "M": r"\d{1,2}", "S": r"\d{1,2}", "j": r"\d{1,3}"}
 
 
 @functools.lru_cache(maxsize=64)
 def _loose_shape(fmt: str) -> re.Pattern[str]:
-    """``fmt`` with any digits in its number fields: ``2026-13-01`` and ``2026-00-10`` have
-    the shape of ``%Y-%m-%d`` (so they are impossible dates, not another format)."""
+    """``fmt`` with day 0 and month 0 allowed: ``2026-00-10`` and ``2026-01-00`` have the shape
+    of ``%Y-%m-%d`` (impossible dates, not another format); ``31/10/2026`` has no shape of
+    ``%m/%d/%Y`` (another format)."""
     parts = re.split(r"(%.)", fmt)
     return re.compile("".join(
         (_LOOSE.get(part[1], r".+?") if part.startswith("%") and len(part) == 2 else re.escape(part))
