@@ -131,9 +131,8 @@ def validate(settings: Settings, clients: tuple[str, ...], period: str | None) -
         found = check_client_data(task.params, settings.data_dir / task.client_id)
         if found.errors:
             failed = True
-            click.echo(f"invalid  {task.client_id}", err=True)
-            click.echo(_indent("\n".join(f"data/{task.client_id}: {error}" for error in found.errors)),
-                       err=True)
+            click.echo(f"invalid  {task.client_id} (data in data/{task.client_id}/)", err=True)
+            click.echo(_indent("\n".join(map(str, found.errors))), err=True)
         else:
             click.echo(f"ok       {task.client_id} ({task.params.period.label})")
         for note in found.notes:
