@@ -118,14 +118,17 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
 @cli.command()
 @click.argument("clients", nargs=-1)
 @click.option("--period", help="Validate as if this period were reported.")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="Validate with a parameter overridden as run --set would, e.g. kpis.0.target=5.")
 @pass_settings
-def validate(settings: Settings, clients: tuple[str, ...], period: str | None) -> None:
+def validate(settings: Settings, clients: tuple[str, ...], period: str | None,
+             assignments: tuple[str, ...]) -> None:
     """Check the params of CLIENTS (all when none are named) and read their data files as a
     run would, without starting a kernel or running a query."""
     from nbreport.batch import plan
     from nbreport.sources.preflight import check_client_data
 
-    tasks, invalid = plan(settings, clients or None, _overrides(period, ()))
+    tasks, invalid = plan(settings, clients or None, _overrides(period, assignments))
     failed = bool(invalid)
     for task in tasks:
         found = check_client_data(task.params, settings.data_dir / task.client_id)

@@ -29,6 +29,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG_BOOL = "tag:yaml.org,2002:bool"
 _TAG_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _TAG_MERGE = "tag:yaml.org,2002:merge"
+# What a params file may hold: plain values. Any other tag (!!python/object, !!binary, a
+# custom !tag) is refused rather than ignored or constructed.
+PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
+                       ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge"))
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,9 @@ def check_expansion(root: yaml.Node, display_name: str, limits: YamlLimits = LIM
                 raise refuse(node, "(aliases)", f"more than {limits.max_aliases:,} uses of aliases "
                              "(*name) in one file (the limit); write the values out instead")
             return sizes[id(node)]
+        if node.tag not in PLAIN_TAGS:
+            raise refuse(node, "(tags)", f"the tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' "
+                         "is not allowed: a params file holds plain values; remove the tag")
         if depth > limits.max_depth:
             raise refuse(node, "(nesting)", f"nested more than {limits.max_depth} levels deep "
                          "(the limit); a params file needs a few levels")

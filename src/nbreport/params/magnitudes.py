@@ -1,9 +1,7 @@
 """Numbers no report can show: a budget of 10^30 or a target of 10^25 is a typo, not a plan.
 
-Money and counts are written with Babel, whose decimal arithmetic holds 28 digits: beyond
-about 10^25 a report would fail half-way with ``InvalidOperation``. The params refuse such a
-number up front, with the key that holds it; the limit (10^15, a thousand trillion) is far
-above any real budget, target or threshold and far below what breaks.
+The params refuse a number larger than :data:`~nbreport.core.limits.LARGEST_AMOUNT` up front,
+with the key that holds it, instead of a report failing half-way with ``InvalidOperation``.
 """
 
 from __future__ import annotations
@@ -15,8 +13,9 @@ from pydantic import BaseModel
 
 Loc = tuple[str | int, ...]
 
-LARGEST = 10**15
-LARGEST_TEXT = "10^15 (1,000,000,000,000,000)"
+from nbreport.core.limits import LARGEST_AMOUNT as LARGEST
+from nbreport.core.limits import LARGEST_AMOUNT_TEXT as LARGEST_TEXT
+
 # Settings of a source describe its export (SQL query parameters, constants written into
 # rows), not amounts the report writes out: an id of 19 digits there is no typo.
 NOT_AMOUNTS = frozenset({"sources"})

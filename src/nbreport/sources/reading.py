@@ -55,6 +55,10 @@ class RawTable:
 
 def read_raw(spec: SourceSpec, path: Path) -> RawTable:
     """Read the file of ``spec`` (already resolved inside the client's folder)."""
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "a pipe, socket or device"
+        raise DataError(f"is {kind}, not a file; point 'path' at the export itself",
+                        source=spec.name, path=spec.location)
     if not path.is_file():
         raise DataError(
             "file not found; check 'path' in the params file and that the export was saved there",
