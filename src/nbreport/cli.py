@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,6 +86,9 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
 
     if clients and run_all or not (clients or run_all or only_failed):
         raise click.UsageError("name one or more clients, or pass --all")
+    from nbreport import stopping
+
+    stopping.disarm()  # a run stops its kernels and records what was interrupted itself
     _skip_slow_optional_imports()
     if cell_timeout is not None:
         settings = replace(settings, cell_timeout=cell_timeout)
@@ -278,6 +283,10 @@ def _skip_slow_optional_imports() -> None:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type] - None reads "not installed"
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.splitlines())
 
@@ -291,6 +300,10 @@ def _display_path(path: Path) -> str:
 
 def main() -> None:
     """Entry point: runs the CLI and maps nbreport errors to their exit codes."""
+    from nbreport import stopping
+
+    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops any command as Ctrl-C does
+    stopping.arm()  # ... within a second, even inside a long call into C
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -300,7 +313,11 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
-        sys.exit(130)
+        # now: tearing down what an interrupted command built (a large table's memory, worker
+        # threads) can take longer than the second a stop may take
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     except NbreportError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -147,29 +147,32 @@ def _overrides_document(overrides: dict[str, Any]) -> YamlDocument:
     return _CommandLine(overrides)
 
 
-def _assign(node: Any, loc: Loc, value: Any, key: str) -> Any:
+def _assign(node: Any, loc: Loc, value: Any, key: str, done: Loc = ()) -> Any:
     """A copy of ``node`` with ``value`` at ``loc``; missing mappings on the way are created,
-    list items must exist already."""
+    list items must exist already. ``done``: the part of the key above ``node``."""
     if not loc:
         return value
     part, rest = loc[0], loc[1:]
-    if isinstance(part, int) and isinstance(node, list):
+    here = dotted_key(done) if done else "the params"
+    if isinstance(node, list):
+        if not isinstance(part, int):
+            raise ConfigError(f"--set {key}: {here} is a list, so '{part}' must be an item's "
+                              f"number, counted from 0 (e.g. {dotted_key(done)}.0)")
         if part >= len(node):
             raise ConfigError(
-                f"--set {key}: the list holds {len(node)} item{'s' * (len(node) != 1)}, so there "
+                f"--set {key}: {here} holds {len(node)} item{'s' * (len(node) != 1)}, so there "
                 f"is no item {part} (items are counted from 0" +
                 (f": 0 to {len(node) - 1})" if node else ")") + "; add it in the params file")
         copy = list(node)
-        copy[part] = _assign(node[part], rest, value, key)
+        copy[part] = _assign(node[part], rest, value, key, (*done, part))
         return copy
     if node is None:
         node = {}
     if not isinstance(node, dict):
-        raise ConfigError(f"--set {key}: '{part}' is a key of a mapping, but the params files hold "
-                          f"{'a list' if isinstance(node, list) else 'a single value'} there; "
-                          "give a list item by its number, counted from 0 (e.g. kpis.0.target)")
+        raise ConfigError(f"--set {key}: {here} holds a single value ({_short_repr(node)}), "
+                          f"so it has no '{part}'; set {here} itself")
     name = str(part)  # a digit under a mapping is a key (a campaign named 2024)
-    return {**node, name: _assign(node.get(name), rest, value, key)}
+    return {**node, name: _assign(node.get(name), rest, value, key, (*done, name))}
 
 
 def _parse_key(key: str) -> Loc:
