@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -35,8 +35,10 @@ outputs_dir = ""  # empty: <project_dir>/outputs (earlier reports' stored foreca
 # %%
 from nbreport.report import open_report, run_summary, sections
 
+# artifacts_dir: the files kept for later (stored forecasts, results, the rows behind them) go
+# to the working folder; `nbreport run` moves them beside the report
 report = open_report(client_id, params=params, period=period or None, project_dir=project_dir,
-                     data_dir=data_dir or None, outputs_dir=outputs_dir or None)
+                     data_dir=data_dir or None, outputs_dir=outputs_dir or None, artifacts_dir=".")
 
 # %% [markdown]
 # ## Executive summary

@@ -112,7 +112,7 @@ def test_demo_budget_equals_the_raw_exports(demo_data_dir: Path) -> None:
     folder = demo_data_dir / "ledgerline"
     ads = raw.in_month(raw.ledgerline_ads(folder))
     crm = raw.in_month(raw.hubspot_deals(folder / "crm.csv"))
-    budget = report.budget
+    budget = report.results.budget
     assert budget is not None
     spent = ads.groupby("channel")["spend"].sum()
     assert budget.channels["spent"].to_dict() == pytest.approx(spent.to_dict())

@@ -48,7 +48,7 @@ def test_the_corpus_covers_every_kind_for_every_demo_client() -> None:
                          ids=[f"{c[:10]}-{k}: {t[:50]}" for c, k, t in PLANTED])
 def test_planted_contradiction_is_flagged(reports: dict[str, Report], client: str, kind: str,
                                           text: str) -> None:
-    flags = consistency_checker(reports[client]).check(text)
+    flags = consistency_checker(reports[client].commentary.view).check(text)
     assert {flag.kind for flag in flags} & FLAG_KINDS[kind], [f.message for f in flags]
     assert all(flag.sentence == text and flag.actual for flag in flags)
 
@@ -57,7 +57,7 @@ def test_planted_counts_are_off_by_two_or_more(reports: dict[str, Report]) -> No
     """The count sentences really are wrong by a wide margin: the statuses recomputed here from
     each KPI's actual and target (at or past the target is on target)."""
     for client, spec in CORPUS["clients"].items():
-        kpis = [k for k in reports[client].kpis if k.target == k.target]  # with a target
+        kpis = [k for k in reports[client].results.kpis if k.target == k.target]  # with a target
         on = sum((k.actual >= k.target) if k.direction == "higher" else (k.actual <= k.target) for k in kpis)
         assert on == sum(k.status == "green" for k in kpis), client
         assert 2 <= len(kpis) - on and on >= 2, client  # so that "all", "none", "two" can be wrong by 2
@@ -80,12 +80,12 @@ def test_corpus_figures(reports: dict[str, Report]) -> None:
     planted: Counter[str] = Counter()
     for client, kind, text in PLANTED:
         planted[kind] += 1
-        kinds = {f.kind for f in consistency_checker(reports[client]).check(text)}
+        kinds = {f.kind for f in consistency_checker(reports[client].commentary.view).check(text)}
         flagged[kind] += bool(kinds & FLAG_KINDS[kind])
     sentences, false_flags = 0, []
     for client, where, text in _approved_texts(reports):
         report = reports[client]
-        rendered = render_text(text, report.commentary.bindings, check=consistency_checker(report).check)
+        rendered = render_text(text, report.commentary.bindings, check=consistency_checker(report.commentary.view).check)
         assert rendered.problems == [], (where, rendered.problems)
         sentences += len(sentence_spans(rendered.plain))
         false_flags += [f"{client} ({where}): {flag.message}" for flag in rendered.flags]

@@ -98,7 +98,7 @@ def test_one_line_registration_binds_a_domains_dataclass() -> None:
         channels: int
         as_of: date
 
-    register_values("budget_test", lambda report: report.budget,
+    register_values("budget_test", lambda view: view.budget,
                     units={"planned": "currency", "spent": "currency"})
     try:
         report = SimpleNamespace(fmt=Formatter("GBP", "en_GB"),

@@ -17,16 +17,20 @@ from nbreport.commentary.markup import render_text
 from nbreport.commentary.notes import client_notes
 from nbreport.commentary.store import commentary_path
 from nbreport.demo.profiles import PROFILES
+from nbreport.params import load_client_params
 from nbreport.report import Report, open_report, run_summary, sections
 from nbreport.settings import Settings
 from tests.conftest import DEMO_CLIENTS, REPO
 
 
 def report_for(project: Settings, client_id: str, **params: object) -> Report:
-    report = open_report(client_id, project_dir=project.project_dir, data_dir=project.data_dir)
+    """The client's report, with ``params`` changed (e.g. ``commentary=...``) before it is opened."""
+    plain = None
     if params:
-        report.params = report.params.model_copy(update=params)
-    return report
+        found = load_client_params(client_id, project.project_dir / "params")
+        plain = found.model_copy(update=params).model_dump(mode="json")
+    return open_report(client_id, params=plain, project_dir=project.project_dir,
+                       data_dir=project.data_dir)
 
 
 def write(project: Settings, client_id: str, text: str) -> Path:
@@ -39,9 +43,9 @@ def write(project: Settings, client_id: str, text: str) -> Path:
 @pytest.mark.parametrize("client_id", DEMO_CLIENTS)
 def test_drafts_say_only_what_the_figures_say(project: Settings, client_id: str) -> None:
     report = report_for(project, client_id)
-    checker = consistency_checker(report)
+    checker = consistency_checker(report.commentary.view)
     for section_id in SECTIONS:
-        draft = write_draft(report, section_id)
+        draft = write_draft(report.commentary.view, section_id)
         rendered = render_text(draft, report.commentary.bindings, check=checker.check, section=section_id)
         assert rendered.problems == [] and rendered.flags == [], (section_id, rendered.plain)
         assert "{{" not in rendered.plain
@@ -61,7 +65,7 @@ def test_demo_commentary_is_written_and_consistent(project: Settings) -> None:
     assert "unreviewed draft commentary in 'Performance against targets', 'Trends', 'Campaigns'" in reason
     assert "commentary/ledgerline/2026-10.md" in reason
     harbourside = report_for(project, "harbourside-dental").commentary  # commentary.drafts: allow
-    assert not harbourside.exists and harbourside.review()["publishable"]
+    assert not harbourside.file.exists and harbourside.review()["publishable"]
 
 
 def test_a_contradiction_is_flagged_logged_and_blocks_the_report(project: Settings,
@@ -87,9 +91,8 @@ def test_a_contradiction_is_flagged_logged_and_blocks_the_report(project: Settin
 def test_an_unknown_placeholder_stops_the_report_naming_file_section_and_line(project: Settings) -> None:
     write(project, "northwind-outfitters", "# Northwind\n\n## Campaigns\n\nCPA: {{ cost_per_paid_order.actual }}.\n"
                                            "Spend: {{ spend.actual }}.\n")
-    report = report_for(project, "northwind-outfitters")
-    with pytest.raises(CommentaryError) as caught:
-        sections.commentary(report, "campaigns")
+    with pytest.raises(CommentaryError) as caught:  # when the report is opened, before any cell
+        report_for(project, "northwind-outfitters")
     assert str(caught.value).startswith("commentary/northwind-outfitters/2026-10.md, section 'Campaigns', "
                                         "line 6: unknown placeholder '{{ spend.actual }}'")
 
@@ -101,7 +104,7 @@ def test_a_draft_is_marked_and_blocking_follows_the_params_switch(project: Setti
     assert "nbr-draft" in soup.div["class"]
     assert soup.select_one(".nbr-draft-label").get_text().startswith("Draft")
     assert "Leads rose 8.1% on September 2026" in soup.get_text()
-    allow = report.params.commentary.model_copy(update={"drafts": "allow"})
+    allow = report.inputs.params.commentary.model_copy(update={"drafts": "allow"})
     allowed = report_for(project, "ledgerline", commentary=allow)
     assert allowed.commentary.review()["publishable"] and allowed.commentary.drafts
 
@@ -118,7 +121,7 @@ def test_next_steps_end_with_the_feedback_line(project: Settings) -> None:
     assert soup.select_one(".nbr-feedback a")["href"] == "mailto:feedback@brightline.example"
     assert "Move a fifth of the generic search budget" in soup.select_one(".nbr-commentary").get_text()
     silent = report_for(project, "northwind-outfitters",
-                        report=report.params.report.model_copy(update={"feedback": None}))
+                        report=report.inputs.params.report.model_copy(update={"feedback": None}))
     assert "Tell Brightline Digital what you think" in sections.next_steps(silent).html
 
 

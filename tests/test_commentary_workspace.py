@@ -91,7 +91,7 @@ def test_a_bad_period_is_refused_clearly(workspace: AnalystWorkspace) -> None:
     workspace.period.value = "2026-13"
     workspace.open_button.click()
     assert "Cannot open ledgerline" in workspace.status.value
-    assert workspace.editor is not None and workspace.editor.report.period.key == "2026-10"
+    assert workspace.editor is not None and workspace.editor.report.results.period.key == "2026-10"
 
 
 def test_editor_works_without_widgets(project: Settings, tmp_path: Path) -> None:

@@ -179,7 +179,7 @@ def _row_cells(html: str, label: str) -> list[str]:
 
 def _kpi(tmp_path: Path):  # type: ignore[no-untyped-def]
     report = open_report("trial-client", project_dir=tmp_path)
-    return report, report.kpis[0]
+    return report, report.results.kpis[0]
 
 
 def test_monthly_rows_dated_on_the_last_day_compare_whole_months(tmp_path: Path) -> None:
@@ -196,8 +196,8 @@ def test_monthly_rows_dated_on_the_last_day_compare_whole_months(tmp_path: Path)
     assert (kpi.actual, kpi.previous, kpi.last_year) == (june, may, june_last_year)
     assert kpi.change_pct == pytest.approx((june - may) / may)  # -39.6%
     assert round(kpi.change_pct * 100, 1) == -39.6
-    assert report.previous_label == "May 2019"
-    assert report.coverage["export"].grain == "month"
+    assert report.results.previous_label == "May 2019"
+    assert report.results.coverage["export"].grain == "month"
 
 
 def test_monthly_rows_cannot_give_a_month_to_date(tmp_path: Path) -> None:
@@ -258,7 +258,7 @@ def test_a_month_to_date_is_compared_with_the_same_days(tmp_path: Path) -> None:
     assert kpi.actual == frame["2019-10-01":"2019-10-15"].sum()
     assert kpi.previous == frame["2019-09-01":"2019-09-15"].sum()
     assert kpi.last_year == frame["2018-10-01":"2018-10-15"].sum()
-    assert report.previous_label == "1\u201315 September 2019"
+    assert report.results.previous_label == "1\u201315 September 2019"
     assert "1\u201315 September 2019" in sections.scorecard(report).html
 
 
@@ -295,7 +295,7 @@ def test_a_weekday_business_whose_file_starts_on_a_monday_covers_the_month(tmp_p
     report, kpi = _kpi(_project(tmp_path, rows, "2003-04"))
     march = sum(1 for d in days if d.month == 3) * 7
     assert kpi.previous == march and not kpi.note("previous")
-    assert report.coverage["export"].slack == 2
+    assert report.results.coverage["export"].slack == 2
 
 
 def test_a_kpi_naming_a_source_does_not_change_another_kpis_sums(tmp_path: Path) -> None:
@@ -314,7 +314,7 @@ def test_a_kpi_naming_a_source_does_not_change_another_kpis_sums(tmp_path: Path)
                       {"metric": "sessions", "label": "Visits (second export)", "source": "second"}]
     path.write_text(yaml.safe_dump(params), encoding="utf-8")
     report = open_report("trial-client", project_dir=project)
-    both, second_only = report.kpis
+    both, second_only = report.results.kpis
     assert both.actual == 31 * (2 + 3) and second_only.actual == 31 * 3
     assert sorted(both.inputs["sessions"].sources) == ["export", "second"]
     assert list(second_only.inputs["sessions"].sources) == ["second"]

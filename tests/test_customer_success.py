@@ -203,7 +203,7 @@ def ledgerline(demo_data_dir: Path):  # noqa: ANN201 - a Report
 
 def test_demo_customer_numbers_equal_the_raw_files(ledgerline, demo_data_dir: Path) -> None:  # noqa: ANN001
     folder = demo_data_dir / "ledgerline"
-    found = ledgerline.customer_success
+    found = ledgerline.results.customer_success
     customers, lost = raw.churned_in_october(folder / "accounts.csv")
     assert found.churn.customers_at_start == customers and found.churn.lost == lost
     scores = raw.in_month(raw.delighted(folder / "surveys.jsonl"))["score"]
@@ -226,7 +226,7 @@ def test_demo_customer_numbers_equal_the_raw_files(ledgerline, demo_data_dir: Pa
 
 
 def test_clients_without_customer_data_say_so(demo_data_dir: Path) -> None:
-    found = open_report("northwind-outfitters", project_dir=REPO, data_dir=demo_data_dir).customer_success
+    found = open_report("northwind-outfitters", project_dir=REPO, data_dir=demo_data_dir).results.customer_success
     assert set(found.surveys) == {"csat"} and found.churn is None and found.health is None
     assert any("no account (billing) data" in line for line in found.missing)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -39,40 +38,36 @@ def two_periods(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path): 
     """Ledgerline's September report (its forecasts stored), then October's."""
     outputs = tmp_path_factory.mktemp("outputs")
     work = tmp_path_factory.mktemp("kernel-cwd")
-    previous = os.getcwd()
-    os.chdir(work)
-    try:
-        september = ledgerline(demo_data_dir, outputs, period="2026-09")
-        sections.forecast(september)
-        (outputs / "2026-09" / "ledgerline").mkdir(parents=True)
-        (work / FILE_NAME).replace(outputs / "2026-09" / "ledgerline" / FILE_NAME)
-        october = ledgerline(demo_data_dir, outputs)
-        fragment = sections.forecast(october)
-    finally:
-        os.chdir(previous)
+    september = ledgerline(demo_data_dir, outputs, period="2026-09", artifacts_dir=work)
+    sections.forecast(september)
+    (outputs / "2026-09" / "ledgerline").mkdir(parents=True)
+    (work / FILE_NAME).replace(outputs / "2026-09" / "ledgerline" / FILE_NAME)
+    october = ledgerline(demo_data_dir, outputs)
+    fragment = sections.forecast(october)
     return september, october, fragment
 
 
 def test_september_forecasts_october_without_seeing_it(two_periods) -> None:  # type: ignore[no-untyped-def]
     september, _, _ = two_periods
-    result = september.forecasts
+    result = september.results.forecasts
     assert result.made_at == date(2026, 9, 30) and result.holidays == "GB"
     assert [k.metric for k in result.kpis] == ["leads", "deals_won", "revenue", "cost_per_paid_lead"]
     for kpi in result.kpis:
         [october] = kpi.periods
         assert october.period == "2026-10" and october.made_at == date(2026, 9, 30)
         assert october.lower <= october.point <= october.upper
-        assert 0 <= october.probability <= 1 and october.target == september.kpi_spec(kpi.metric).target
+        assert 0 <= october.probability <= 1 and october.target == next(
+            k for k in september.inputs.params.kpis if k.metric == kpi.metric).target
 
 
 def test_ratio_kpi_is_a_ratio_of_forecast_totals(two_periods) -> None:  # type: ignore[no-untyped-def]
     _, october, _ = two_periods
-    cost = october.forecasts.kpi("cost_per_paid_lead").next
+    cost = october.results.forecasts.kpi("cost_per_paid_lead").next
     assert cost.direction == "lower" and cost.unit == "currency"
     # total spend / total paid leads; neither is a KPI here, both are forecast for this one
     totals = {}
     for metric in ("spend", "paid_leads"):
-        points = next(p for p in october.forecasts.paths if p.metric == metric).points
+        points = next(p for p in october.results.forecasts.paths if p.metric == metric).points
         used = points[PROPHET] if PROPHET in points else points[SEASONAL_NAIVE]  # prophet's: when chosen
         totals[metric] = sum(used)
     assert cost.point == pytest.approx(totals["spend"] / totals["paid_leads"], rel=1e-6)
@@ -80,24 +75,24 @@ def test_ratio_kpi_is_a_ratio_of_forecast_totals(two_periods) -> None:  # type: 
 
 def test_october_holds_septembers_forecasts_to_account(two_periods) -> None:  # type: ignore[no-untyped-def]
     september, october, fragment = two_periods
-    stored = {p.metric: p for kpi in september.forecasts.kpis for p in kpi.periods}
-    checks = {c.forecast.metric: c for c in october.forecasts.checks}
+    stored = {p.metric: p for kpi in september.results.forecasts.kpis for p in kpi.periods}
+    checks = {c.forecast.metric: c for c in october.results.forecasts.checks}
     assert set(checks) == set(stored)
-    scorecard = {k.metric: k.actual for k in october.kpis}
+    scorecard = {k.metric: k.actual for k in october.results.kpis}
     for metric, check in checks.items():
         assert check.forecast == stored[metric]
         assert check.actual == pytest.approx(scorecard[metric])
         assert check.error == pytest.approx(abs(check.forecast.point - check.actual) / check.actual)
-    record = {r.metric: r for r in october.forecasts.record}
+    record = {r.metric: r for r in october.results.forecasts.record}
     assert all(r.forecasts == 1 and r.periods == ("2026-10",) for r in record.values())
-    assert "stored with the previous report" in october.forecasts.kpi("leads").reason
+    assert "stored with the previous report" in october.results.forecasts.kpi("leads").reason
     assert "How the last forecasts did" in fragment.html and "made on 30 September 2026" in fragment.html
-    assert FILE_NAME in october.artifacts
+    assert FILE_NAME in september.artifacts
 
 
 def test_the_section_states_chances_in_plain_words(two_periods) -> None:  # type: ignore[no-untyped-def]
     _, october, fragment = two_periods
-    leads = october.forecasts.kpi("leads").next
+    leads = october.results.forecasts.kpi("leads").next
     expected = f"{october.fmt.probability(leads.probability)} likely to reach 900 leads in November 2026"
     assert expected in fragment.html
     assert "likely to stay at or below £100.00 cost per paid lead" in fragment.html
@@ -106,10 +101,10 @@ def test_the_section_states_chances_in_plain_words(two_periods) -> None:  # type
 
 def test_a_period_in_progress_adds_the_rest_to_what_is_in(demo_data_dir: Path, tmp_path: Path) -> None:
     report = _as_of(demo_data_dir, tmp_path, date(2026, 10, 15))
-    leads = report.forecasts.kpi("leads")
+    leads = report.results.forecasts.kpi("leads")
     october, november = leads.periods
     assert (october.period, october.days_done, november.period) == ("2026-10", 15, "2026-11")
-    so_far = report.daily.loc["2026-10-01":"2026-10-15", "leads"].sum()
+    so_far = report.results.daily.loc["2026-10-01":"2026-10-15", "leads"].sum()
     assert october.actual_to_date == so_far and october.lower >= so_far
     assert october.target == 900  # the whole month's target, not pro-rated: it is the month's total
 
@@ -122,12 +117,11 @@ def _as_of(demo_data_dir: Path, outputs: Path, as_of: date):  # type: ignore[no-
                        data_dir=demo_data_dir, outputs_dir=outputs)
 
 
-def test_too_little_history_never_breaks_the_report(demo_data_dir: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    report = ledgerline(demo_data_dir, tmp_path, period="2025-01-01..2025-01-10")
+def test_too_little_history_never_breaks_the_report(demo_data_dir: Path, tmp_path: Path) -> None:
+    report = ledgerline(demo_data_dir, tmp_path, period="2025-01-01..2025-01-10",
+                        artifacts_dir=tmp_path)
     fragment = sections.forecast(report)
-    assert all(not k.available for k in report.forecasts.kpis)
+    assert all(not k.available for k in report.results.forecasts.kpis)
     assert "Not enough history: 10 days of data" in fragment.html
     assert (tmp_path / FILE_NAME).is_file()
 

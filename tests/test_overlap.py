@@ -203,10 +203,10 @@ def test_alternatives_take_only_the_truth_source(tmp_path: Path) -> None:
                        params(CRM, [{"metric": "leads", "target": 300}], [alternatives]))
     report = open_report("acme", project_dir=project)
 
-    assert report.kpis[0].actual == truth  # not truth + other: the same leads exported twice
-    assert truth + other != truth and summed_sources(report.data, "leads") == ("crm", ["hubspot"])
+    assert report.results.kpis[0].actual == truth  # not truth + other: the same leads exported twice
+    assert truth + other != truth and summed_sources(report.inputs.data, "leads") == ("crm", ["hubspot"])
 
-    check = next(result for result in report.triangulation if result.truth == "hubspot")
+    check = next(result for result in report.results.triangulation if result.truth == "hubspot")
     assert check.truth_value == truth
     row = check.current.iloc[0]
     assert row["measure"] == "salesforce" and row["value"] == other
@@ -243,9 +243,9 @@ def test_parts_are_summed_and_the_split_is_shown(tmp_path: Path) -> None:
 
     spend = {"google-ads": october(google, "spend"), "meta-ads": october(meta, "spend")}
     clicks = october(google, "clicks") + october(meta, "clicks")
-    assert report.kpis[0].actual == clicks
-    assert report.kpis[1].actual == pytest.approx(sum(spend.values()) / clicks)
-    assert summed_sources(report.data, "spend") == ("ads", ["google-ads", "meta-ads"])
+    assert report.results.kpis[0].actual == clicks
+    assert report.results.kpis[1].actual == pytest.approx(sum(spend.values()) / clicks)
+    assert summed_sources(report.inputs.data, "spend") == ("ads", ["google-ads", "meta-ads"])
 
     html = data_sources(report).html
     assert "google-ads and meta-ads hold different rows of the same kind of data" in html

@@ -160,9 +160,7 @@ def rows() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture
 def folder(tmp_path: Path, rows: dict[str, pd.DataFrame]) -> Path:
-    report = SimpleNamespace(data=SimpleNamespace(tables=rows), artifacts=set())
-    assert write_evidence(report, tmp_path) == ["rows-ads.parquet", "rows-crm.parquet", "rows-orders.parquet"]
-    assert report.artifacts == {"rows-ads.parquet", "rows-crm.parquet", "rows-orders.parquet"}
+    assert write_evidence(rows, tmp_path) == ["rows-ads.parquet", "rows-crm.parquet", "rows-orders.parquet"]
     return tmp_path
 
 
@@ -318,8 +316,7 @@ def test_a_difference_below_display_rounding_passes(folder: Path, rows: dict[str
 def test_rows_changed_after_the_report_fail_it(folder: Path, rows: dict[str, pd.DataFrame]) -> None:
     changed = rows["orders"].copy()
     changed.loc[changed["date"] == "2026-10-05", "revenue"] += 100.0
-    report = SimpleNamespace(data=SimpleNamespace(tables={**rows, "orders": changed}), artifacts=set())
-    write_evidence(report, folder)
+    write_evidence({**rows, "orders": changed}, folder)
     result = numbers_recomputed(subject(folder, make_summary(rows, make_params())))
     assert not result.passed and "revenue reported period 2026-10-01..2026-10-31: report" in result.detail
 
@@ -395,7 +392,7 @@ def test_the_stored_rows_are_searched_for_other_clients_markers_and_secrets(
     leaked = rows["orders"].copy()
     leaked.loc[3, "order_id"] = "o-GLOBEX-CANARY-7-x"
     leaked.loc[5, "channel"] = "hunter2-pass"
-    write_evidence(SimpleNamespace(data=SimpleNamespace(tables={"orders": leaked}), artifacts=set()), folder)
+    write_evidence({"orders": leaked}, folder)
     result = _assets_check(folder, foreign, secrets)
     assert not result.passed
     assert result.detail == ("rows-orders.parquet: marker #1 of globex; rows-orders.parquet: secret #1 "
@@ -438,7 +435,7 @@ def test_a_ratio_over_nothing_is_null_and_a_sum_over_no_rows_is_zero(folder: Pat
 def test_survey_scores_and_won_deals_are_filtered_as_the_registry_says(tmp_path: Path) -> None:
     survey = table("survey", [{"date": "2026-10-01", "scale": "nps", "score": float(s)} for s in
                               (10, 9, 9, 8, 7, 6, 0, 10)] + [{"date": "2026-10-02", "scale": "csat", "score": 5.0}], "typeform")
-    write_evidence(SimpleNamespace(data=SimpleNamespace(tables={"survey": survey}), artifacts=set()), tmp_path)
+    write_evidence({"survey": survey}, tmp_path)
     with Evidence(tmp_path, columns_needed(["nps", "csat"], {"survey"})) as evidence:
         nps = evidence.recompute("nps", {"now": Period.month(2026, 10)})
         csat = evidence.recompute("csat", {"now": Period.month(2026, 10)})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from tests.conftest import DEMO_CLIENTS, REPO
 
 from nbreport.params import load_client_params
 from nbreport.report import Report, open_report, sections
+from nbreport.report.analysis import analyse
 
 NEW_SECTIONS = ("wins_and_challenges", "comparisons", "drivers", "budget", "triangulation",
                 "customer_success")
@@ -27,7 +29,7 @@ def text_of(fragment: object) -> str:
 
 
 def with_params(report: Report, data_dir: Path, **changes: object) -> Report:
-    plain = report.params.model_dump(mode="json")
+    plain = report.inputs.params.model_dump(mode="json")
     plain.update(changes)
     return open_report(report.client_id, params=plain, project_dir=REPO, data_dir=data_dir)
 
@@ -72,15 +74,15 @@ def test_drivers_total_equals_the_kpi_change(reports: dict[str, Report]) -> None
     report = reports["northwind-outfitters"]
     soup = BeautifulSoup(sections.drivers(report).html, "html.parser")
     footers = [row.select("td")[2].get_text() for row in soup.select("tfoot tr")]
-    expected = [report.fmt.difference(r.change_abs, r.unit) for r in report.headline_kpis]
+    expected = [report.fmt.difference(r.change_abs, r.unit) for r in report.results.headline]
     assert footers == expected
 
 
 def test_customer_success_section(reports: dict[str, Report]) -> None:
     ledgerline = text_of(sections.customer_success(reports["ledgerline"]))
-    health = reports["ledgerline"].customer_success.health
+    health = reports["ledgerline"].results.customer_success.health
     assert f"Average health score {health.score:.1f} out of 100" in ledgerline
-    nps = reports["ledgerline"].customer_success.surveys["nps"][0]
+    nps = reports["ledgerline"].results.customer_success.surveys["nps"][0]
     assert f"Net Promoter Score (0-10 scale) {nps.value:+.1f}" in ledgerline
     assert "Customer churn rate" in ledgerline and "Retention by start month" in ledgerline
     northwind = text_of(sections.customer_success(reports["northwind-outfitters"]))
@@ -90,8 +92,8 @@ def test_customer_success_section(reports: dict[str, Report]) -> None:
 
 def test_a_client_without_customer_data_is_told_so(reports: dict[str, Report], demo_data_dir: Path) -> None:
     report = reports["harbourside-dental"]
-    sources = [s for s in report.params.model_dump(mode="json")["sources"] if s["kind"] != "survey"]
-    kpis = [k for k in report.params.model_dump(mode="json")["kpis"] if k["metric"] != "csat"]
+    sources = [s for s in report.inputs.params.model_dump(mode="json")["sources"] if s["kind"] != "survey"]
+    kpis = [k for k in report.inputs.params.model_dump(mode="json")["kpis"] if k["metric"] != "csat"]
     bare = with_params(report, demo_data_dir, sources=sources, kpis=kpis)
     fragment = sections.customer_success(bare)
     assert "no customer-success sources" in text_of(fragment) and "<table" not in fragment.html
@@ -102,20 +104,20 @@ def test_month_to_date_report_paces_kpis_and_spend(reports: dict[str, Report], d
     soup = BeautifulSoup(sections.comparisons(report).html, "html.parser")
     pacing = {row.th.get_text(): [td.get_text() for td in row.select("td")]
               for row in soup.select(".nbr-pacing tbody tr")}
-    leads = next(r for r in report.kpis if r.metric == "leads")
+    leads = next(r for r in report.results.kpis if r.metric == "leads")
     assert pacing["Leads"][:4] == [f"{leads.actual:,.0f}", f"{900 * 15 / 31:,.0f}",
                                    f"{leads.actual * 31 / 15:,.0f}", "900"]
-    budget = report.budget.summary
+    budget = report.results.budget.summary
     assert budget.projected == pytest.approx(budget.spent * 31 / 15) and not budget.complete
     assert "first 15 days" not in soup.get_text()  # named plainly instead:
-    assert report.previous_label == "1\u201315 September 2026"
+    assert report.results.previous_label == "1\u201315 September 2026"
 
 
 def test_wins_and_challenges_always_speak_for_both_sides(reports: dict[str, Report], demo_data_dir: Path) -> None:
     soup = BeautifulSoup(sections.wins_and_challenges(reports["ledgerline"]).html, "html.parser")
     assert [h.get_text() for h in soup.select("h3")] == ["Wins", "Challenges"]
     assert soup.select(".nbr-wins li") and soup.select(".nbr-challenges li")
-    insights = reports["ledgerline"].insights
+    insights = reports["ledgerline"].results.insights
     assert [li.select_one(".nbr-insight-text").get_text() for li in soup.select(".nbr-wins li")] == \
         [i.sentence for i in insights.wins]
     strict = with_params(reports["ledgerline"], demo_data_dir, triangulation=[], budget=None,
@@ -126,11 +128,11 @@ def test_wins_and_challenges_always_speak_for_both_sides(reports: dict[str, Repo
 
 def test_data_values_are_escaped(reports: dict[str, Report]) -> None:
     report = reports["harbourside-dental"]
-    data = report.data
+    data = report.inputs.data
     ads = data.tables["ads"].copy()
     ads.loc[ads["campaign"] == "Local - Maps Listing", "campaign"] = "<script>alert(1)</script>"
-    tampered = Report(report.params, type(data)({**data.tables, "ads": ads}, data.provenance),
-                      project_dir=REPO)
+    inputs = dataclasses.replace(report.inputs, data=type(data)({**data.tables, "ads": ads}, data.provenance))
+    tampered = dataclasses.replace(report, inputs=inputs, results=analyse(inputs))
     html = sections.budget(tampered).html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -83,7 +83,7 @@ def test_measures_must_be_comparable() -> None:
 
 def test_demo_discrepancy_is_found_and_equals_the_raw_files(demo_data_dir: Path) -> None:
     report = open_report("ledgerline", project_dir=REPO, data_dir=demo_data_dir)
-    (check,) = report.triangulation
+    (check,) = report.results.triangulation
     folder = demo_data_dir / "ledgerline"
     paid = ["Paid Search", "Paid Social"]
     crm = raw.in_month(raw.hubspot_deals(folder / "crm.csv"))

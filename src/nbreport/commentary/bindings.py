@@ -1,7 +1,7 @@
 """Values commentary can refer to: ``{{ revenue.change_pct }}``, ``{{ period.label }}``...
 
 A small registry. Each domain registers, in one line, a function that returns its
-results from the :class:`~nbreport.report.Report` — a dataclass, a mapping, or a
+results from the :class:`~nbreport.commentary.view.ReportFacts` — a dataclass, a mapping, or a
 mapping of either — and every field becomes a placeholder. From
 :mod:`nbreport.commentary.values`, which registers the values commentary can use::
 
@@ -30,7 +30,7 @@ from nbreport.core.errors import NbreportError
 from nbreport.core.formatting import NOT_AVAILABLE, Formatter
 
 if TYPE_CHECKING:
-    from nbreport.report.context import Report
+    from nbreport.commentary.view import ReportFacts
 
 Units = Mapping[str, str] | Callable[[Any], Mapping[str, str]]
 FILTERS = {
@@ -86,7 +86,7 @@ class ValueSource:
     """A registered provider of values."""
 
     name: str
-    provider: Callable[[Report], Any]
+    provider: Callable[[ReportFacts], Any]
     units: Units | None = None
     flat: bool = False  # the keys of the provider's mapping are top-level names (metric names)
 
@@ -94,9 +94,9 @@ class ValueSource:
 VALUE_SOURCES: dict[str, ValueSource] = {}
 
 
-def register_values(name: str, provider: Callable[[Report], Any], *, units: Units | None = None,
+def register_values(name: str, provider: Callable[[ReportFacts], Any], *, units: Units | None = None,
                     flat: bool = False) -> None:
-    """Make the values ``provider(report)`` returns available to commentary as ``{{ name.field }}``.
+    """Make the values ``provider(view)`` returns available to commentary as ``{{ name.field }}``.
 
     Parameters
     ----------
@@ -126,9 +126,9 @@ class UnknownPlaceholder(NbreportError, KeyError):
 class Bindings:
     """The values of one report, looked up by placeholder name, computed on first use."""
 
-    def __init__(self, report: Report, sources: Mapping[str, ValueSource] | None = None) -> None:
-        self.report = report
-        self.fmt: Formatter = report.fmt
+    def __init__(self, view: ReportFacts, sources: Mapping[str, ValueSource] | None = None) -> None:
+        self.view = view
+        self.fmt: Formatter = view.fmt
         self._sources = dict(VALUE_SOURCES if sources is None else sources)
         self._values: dict[str, dict[str, BoundValue]] = {}
 
@@ -151,7 +151,7 @@ class Bindings:
 
     def _source_values(self, source: ValueSource) -> dict[str, BoundValue]:
         if source.name not in self._values:
-            result = source.provider(self.report)
+            result = source.provider(self.view)
             values: dict[str, BoundValue] = {}
             if result is not None:
                 if source.flat:

@@ -1,16 +1,15 @@
 """One client's commentary for one period: read, filled in, checked, drafted where missing.
 
-:class:`ReportCommentary` is what ``report.commentary`` holds. It reads
-``commentary/<client-id>/<period>.md``, fills in every placeholder (an unknown one
-stops the report with an error naming the file, section and line), checks each
-analyst-written sentence against the figures, and writes a marked draft for every
-section the analyst has not written. :meth:`ReportCommentary.summary` is what the
+:class:`ReportCommentary` is what ``report.commentary`` holds. From the text of
+``commentary/<client-id>/<period>.md`` (read with the report's inputs) it fills in
+every placeholder (an unknown one stops the report with an error naming the file,
+section and line), checks each analyst-written sentence against the figures, and
+writes a marked draft for every section the analyst has not written. :meth:`ReportCommentary.summary` is what the
 run summary records under ``commentary`` and ``review``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,10 +22,10 @@ from nbreport.commentary.drafts import write_draft
 from nbreport.commentary.errors import CommentaryError
 from nbreport.commentary.facts import consistency_checker, metric_facts
 from nbreport.commentary.markup import RenderedText, render_text
-from nbreport.commentary.store import commentary_path, display_path, read_client_file
+from nbreport.commentary.store import CommentaryFile
 
 if TYPE_CHECKING:
-    from nbreport.report.context import Report
+    from nbreport.commentary.view import ReportFacts
 
 log = logging.getLogger(__name__)
 __all__ = ["ReportCommentary", "SectionCommentary", "consistency_checker", "metric_facts"]
@@ -70,16 +69,13 @@ class ReportCommentary:
         When the file cannot be read or parsed, or names placeholders that do not exist.
     """
 
-    def __init__(self, report: Report) -> None:
-        self.report = report
-        self.path = commentary_path(report.project_dir, report.client_id, report.period.key)
-        self.display = display_path(self.path, report.project_dir)
-        text = read_client_file(self.path, report.project_dir, report.client_id)
-        self.exists = text is not None
-        self.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest() if text is not None else None
-        written = parse_commentary(text, self.display) if text is not None else {}
-        self.bindings = Bindings(report)
-        self.checker = consistency_checker(report)
+    def __init__(self, view: ReportFacts, file: CommentaryFile) -> None:
+        self.view = view
+        self.file = file
+        self.display = file.display
+        written = parse_commentary(file.text, self.display) if file.text is not None else {}
+        self.bindings = Bindings(view)
+        self.checker = consistency_checker(view)
         self.sections = {info.id: self._section(info, written.get(info.id)) for info in SECTIONS.values()}
         problems = [p for s in self.sections.values() for p in s.rendered.problems]
         if problems:
@@ -92,7 +88,7 @@ class ReportCommentary:
             rendered = render_text(written.text, self.bindings, check=self.checker.check,
                                    section=info.title, first_line=written.line)
             return SectionCommentary(info, written.text, False, written.line, rendered)
-        draft = write_draft(self.report, info.id)
+        draft = write_draft(self.view, info.id)
         rendered = render_text(draft, self.bindings, section=info.title)
         return SectionCommentary(info, draft, True, None, rendered)
 
@@ -120,7 +116,7 @@ class ReportCommentary:
             where = "; ".join(f"section '{f.section}', line {f.line}: {f.message}" for f in self.flags)
             reasons.append(f"{len(self.flags)} statement(s) in {self.display} contradict the figures: "
                            f"{where}")
-        if self.drafts and self.report.params.commentary.drafts == "block":
+        if self.drafts and self.view.settings.drafts == "block":
             titles = ", ".join(f"'{self.sections[s].info.title}'" for s in self.drafts)
             reasons.append(f"unreviewed draft commentary in {titles}: write these sections in "
                            f"{self.display} (or set commentary.drafts: allow in the client's params)")
@@ -130,11 +126,11 @@ class ReportCommentary:
         """Plain values for the run summary (key ``commentary``)."""
         return {
             "file": self.display,
-            "exists": self.exists,
-            "sha256": self.sha256,
+            "exists": self.file.exists,
+            "sha256": self.file.sha256,
             "written": self.written,
             "drafts": self.drafts,
-            "drafts_policy": self.report.params.commentary.drafts,
+            "drafts_policy": self.view.settings.drafts,
             "flags": [flag.to_dict() for flag in self.flags],
-            "context_notes": len(self.report.context_notes),
+            "context_notes": len(self.view.context_notes),
         }

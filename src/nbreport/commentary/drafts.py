@@ -7,7 +7,7 @@ budget pacing, forecasts) with one line::
 
     register_draft("executive-summary", wins_and_challenges_sentences)
 
-A writer takes the :class:`~nbreport.report.Report` and returns Markdown paragraphs
+A writer takes the :class:`~nbreport.commentary.view.ReportFacts` and returns Markdown paragraphs
 or list items (an empty list when it has nothing to say).
 """
 
@@ -22,9 +22,9 @@ from nbreport.commentary.values import movement
 
 if TYPE_CHECKING:
     from nbreport.metrics.kpis import KpiResult
-    from nbreport.report.context import Report
+    from nbreport.commentary.view import ReportFacts
 
-DraftWriter = Callable[["Report"], list[str]]
+DraftWriter = Callable[["ReportFacts"], list[str]]
 DRAFT_WRITERS: dict[str, list[DraftWriter]] = {}
 NOTHING_TO_SAY = "Nothing has been written for this section yet."
 AD_METRICS = ("spend", "cpa", "paid_roas", "blended_roas", "cost_per_lead", "cost_per_paid_lead",
@@ -38,9 +38,9 @@ def register_draft(section_id: str, writer: DraftWriter) -> None:
     DRAFT_WRITERS.setdefault(section_id, []).append(writer)
 
 
-def write_draft(report: Report, section_id: str) -> str:
+def write_draft(view: ReportFacts, section_id: str) -> str:
     """The draft of one section: every registered writer's paragraphs, in order."""
-    paragraphs = [text for writer in DRAFT_WRITERS.get(section_id, []) for text in writer(report)]
+    paragraphs = [text for writer in DRAFT_WRITERS.get(section_id, []) for text in writer(view)]
     return _join(paragraphs) if paragraphs else NOTHING_TO_SAY
 
 
@@ -75,54 +75,54 @@ def _biggest_change_first(result: KpiResult) -> float:
     return -abs(result.change_pct) if not math.isnan(result.change_pct) else 0.0
 
 
-def summary_draft(report: Report) -> list[str]:
+def summary_draft(view: ReportFacts) -> list[str]:
     """How many KPIs are on target, the biggest moves among the headline KPIs, the events."""
     paragraphs = []
-    if any(r.status != "none" for r in report.kpis):
+    if any(r.status != "none" for r in view.kpis):
         paragraphs.append("{{ scorecard.on_target }} of {{ scorecard.with_target }} KPIs with a target "
                           "are on target in {{ period.label }}.")
-    movers = sorted(report.headline_kpis, key=_biggest_change_first)
+    movers = sorted(view.headline, key=_biggest_change_first)
     paragraphs += [_change_sentence(r) for r in movers[:MOVERS_SHOWN]]
-    if notes_between(report.context_notes, report.reported.start, report.reported.end):
+    if notes_between(view.context_notes, view.reported.start, view.reported.end):
         paragraphs.append("Context: {{ context.events }}.")
     return [" ".join(paragraphs)] if paragraphs else []
 
 
-def targets_draft(report: Report) -> list[str]:
+def targets_draft(view: ReportFacts) -> list[str]:
     """Each KPI off or close to target, with the gap; those on target in one line."""
     items = [_about(r, "- {{ @.label }}: {{ @.status }}, {{ @.actual }} against a target of "
                        "{{ @.target }} ({{ @.attainment }} of target).")
-             for r in report.kpis if r.status in ("red", "amber")]
-    green = [_about(r, "{{ @.label }}") for r in report.kpis if r.status == "green"]
+             for r in view.kpis if r.status in ("red", "amber")]
+    green = [_about(r, "{{ @.label }}") for r in view.kpis if r.status == "green"]
     if green:
         items.append(f"- On target: {', '.join(green)}.")
     return items
 
 
-def trends_draft(report: Report) -> list[str]:
+def trends_draft(view: ReportFacts) -> list[str]:
     """The headline KPIs against the previous period and last year."""
-    return [_change_sentence(r) for r in report.headline_kpis[:MOVERS_SHOWN]]
+    return [_change_sentence(r) for r in view.headline[:MOVERS_SHOWN]]
 
 
-def campaigns_draft(report: Report) -> list[str]:
+def campaigns_draft(view: ReportFacts) -> list[str]:
     """The advertising KPIs of the scorecard, with their change."""
-    ads = [r for r in report.kpis if r.metric in AD_METRICS and not math.isnan(r.actual)]
+    ads = [r for r in view.kpis if r.metric in AD_METRICS and not math.isnan(r.actual)]
     sentences = [_about(r, "{{ @.label }}: {{ @.actual }} ({{ @.change_pct }} on {{ period.previous }}).")
                  for r in ads[:MOVERS_SHOWN]]
     return [" ".join(sentences)] if sentences else []
 
 
-def next_steps_draft(report: Report) -> list[str]:
+def next_steps_draft(view: ReportFacts) -> list[str]:
     """One step per KPI off target, furthest first, then one to keep what works."""
     items = []
-    for r in sorted(report.kpis, key=lambda r: r.attainment if not math.isnan(r.attainment) else math.inf):
+    for r in sorted(view.kpis, key=lambda r: r.attainment if not math.isnan(r.attainment) else math.inf):
         if r.status == "red":
             items.append(_about(r, "- Bring {{ @.label|lower }} back towards its target: {{ @.actual }} "
                                    "against a target of {{ @.target }}."))
         elif r.status == "amber":
             items.append(_about(r, "- Close the gap on {{ @.label|lower }}, at {{ @.attainment }} "
                                    "of target."))
-    best = max((r for r in report.kpis if r.status == "green"), key=lambda r: r.attainment, default=None)
+    best = max((r for r in view.kpis if r.status == "green"), key=lambda r: r.attainment, default=None)
     if best is not None:
         items.append(_about(best, "- Keep what is working for {{ @.label|lower }}, on target at "
                                   "{{ @.attainment }} of target."))

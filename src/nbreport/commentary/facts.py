@@ -3,10 +3,10 @@
 * one :class:`~nbreport.commentary.attribution.MetricFact` per KPI (the scorecard: value,
   comparisons, target, status), under every name the metric goes by;
 * one per channel and KPI ("Paid Social revenue", "orders from Email"): the channel's part
-  of the KPI in the period and the previous one, from ``report.contributions``;
+  of the KPI in the period and the previous one, from the report's ``contributions``;
 * :class:`~nbreport.commentary.rankings.Ranking` objects for rank claims: channels by each
-  KPI and by their part of its change (``report.contributions``), channels and campaigns by
-  spend, results, cost per result and return (``report.budget``).
+  KPI and by their part of its change (``contributions``), channels and campaigns by
+  spend, results, cost per result and return (``budget``).
 
 Nothing here computes a figure of its own: every value is one the report shows.
 """
@@ -24,8 +24,8 @@ from nbreport.commentary.lexicon import METRIC_SYNONYMS
 from nbreport.commentary.rankings import Ranking, clean_segments
 
 if TYPE_CHECKING:
+    from nbreport.commentary.view import ReportFacts
     from nbreport.metrics.kpis import KpiResult
-    from nbreport.report.context import Report
 
 NOT_A_SEGMENT = frozenset(("unknown", "(none)", "none", "not split by channel", "all other channels", ""))
 SPEND_NAMES = ("spend", "spent", "spender", "budget", "the budget", "media spend", "ad spend",
@@ -38,34 +38,34 @@ SEGMENT_FORMS = ("{segment} {name}", "{name} from {segment}", "{name} in {segmen
                  "{segment}'s {name}", "{segment}\u2019s {name}")
 
 
-def metric_names(report: Report, result: KpiResult) -> tuple[str, ...]:
+def metric_names(view: ReportFacts, result: KpiResult) -> tuple[str, ...]:
     """Every lower-case name of a KPI: its metric, label, registry label, synonyms, the client's words."""
     from nbreport.metrics.definitions import METRICS
 
-    extra = report.params.commentary.synonyms
+    extra = view.settings.synonyms
     names = {result.metric.replace("_", " "), result.label.lower(), METRICS[result.metric].label.lower(),
              *METRIC_SYNONYMS.get(result.metric, ()), *(w.lower() for w in extra.get(result.metric, []))}
     return tuple(sorted(names))
 
 
-def metric_facts(report: Report) -> list[MetricFact]:
+def metric_facts(view: ReportFacts) -> list[MetricFact]:
     """The scorecard's figures and every name each metric goes by, then each channel's part."""
-    headline = {id(r) for r in report.headline_kpis}
+    headline = {id(r) for r in view.headline}
     facts = [MetricFact(
-        metric=r.metric, label=r.label, names=metric_names(report, r), unit=r.unit,
+        metric=r.metric, label=r.label, names=metric_names(view, r), unit=r.unit,
         better=r.direction, actual=r.actual, previous=r.previous, last_year=r.last_year,
         target=r.target, change_pct=r.change_pct, yoy_pct=r.yoy_pct, attainment=r.attainment,
-        status=r.status, headline=id(r) in headline) for r in report.kpis]
-    return facts + segment_facts(report, facts)
+        status=r.status, headline=id(r) in headline) for r in view.kpis]
+    return facts + segment_facts(view, facts)
 
 
-def segment_facts(report: Report, facts: list[MetricFact]) -> list[MetricFact]:
-    """One fact per channel and KPI, from the channel's values in ``report.contributions``."""
+def segment_facts(view: ReportFacts, facts: list[MetricFact]) -> list[MetricFact]:
+    """One fact per channel and KPI, from the channel's values in ``view.contributions``."""
     from nbreport.metrics.definitions import is_additive
 
     found = []
     for fact in facts:
-        parts = report.contributions.get(fact.metric)
+        parts = view.contributions.get(fact.metric)
         if parts is None or parts.empty:
             continue
         for segment, row in parts.iterrows():
@@ -90,13 +90,13 @@ def _active(before: float, after: float, additive: bool) -> bool:
     return bool(before or after) if additive else bool(before and after)
 
 
-def rankings(report: Report, facts: list[MetricFact]) -> list[Ranking]:
+def rankings(view: ReportFacts, facts: list[MetricFact]) -> list[Ranking]:
     """Channels by every KPI and by their part of its change; channels and campaigns by budget."""
     from nbreport.metrics.definitions import is_additive
 
     found = []
     for fact in (f for f in facts if not f.segment):
-        parts = report.contributions.get(fact.metric)
+        parts = view.contributions.get(fact.metric)
         if parts is None or parts.empty:
             continue
         additive = is_additive(fact.metric)
@@ -109,12 +109,12 @@ def rankings(report: Report, facts: list[MetricFact]) -> list[Ranking]:
         found.append(Ranking("channel", f"{fact.metric}_change",
                              f"part of the change in {fact.label.lower()}", growth, fact.better,
                              "growth", fact.unit, clean_segments(live["contribution"].to_dict())))
-    return found + budget_rankings(report)
+    return found + budget_rankings(view)
 
 
-def budget_rankings(report: Report) -> list[Ranking]:
+def budget_rankings(view: ReportFacts) -> list[Ranking]:
     """Channels and campaigns by spend, results, cost per result and return on spend."""
-    budget = report.budget
+    budget = view.budget
     if budget is None:
         return []
     result = budget.result_metric
@@ -147,10 +147,10 @@ def _positive(values: pd.Series) -> dict[str, float]:
     return {k: v for k, v in clean_segments(values.to_dict()).items() if v > 0}
 
 
-def consistency_checker(report: Report) -> ConsistencyChecker:
+def consistency_checker(view: ReportFacts) -> ConsistencyChecker:
     """The checker of a report's commentary: its facts, its rankings, the client's settings."""
-    spec = report.params.commentary
-    facts = metric_facts(report)
-    return ConsistencyChecker(facts, CheckSettings(fmt=report.fmt, tolerance=spec.tolerance,
+    spec = view.settings
+    facts = metric_facts(view)
+    return ConsistencyChecker(facts, CheckSettings(fmt=view.fmt, tolerance=spec.tolerance,
                                                    flat_change=spec.flat_change),
-                              rankings(report, facts))
+                              rankings(view, facts))

@@ -7,7 +7,9 @@ leading anywhere else is refused.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbreport.commentary.errors import CommentaryError, CommentaryIssue
@@ -18,6 +20,31 @@ from nbreport.core.strict_model import SLUG_HELP, SLUG_RE
 COMMENTARY_DIR = "commentary"
 CONTEXT_FILE = "context.yaml"
 _PERIOD_KEY = re.compile(r"^[0-9]{4}(?:[0-9A-Z_-]*[0-9])?$")  # 2026-10, 2026-Q3, 2026-10-01_2026-10-15
+
+
+@dataclass(frozen=True)
+class CommentaryFile:
+    """The analyst's commentary file of one client and period, as read (``text``: ``None``
+    when there is none yet); ``display`` is its path relative to the project, for messages."""
+
+    path: Path
+    display: str
+    text: str | None
+
+    @property
+    def exists(self) -> bool:
+        return self.text is not None
+
+    @property
+    def sha256(self) -> str | None:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest() if self.text is not None else None
+
+
+def read_commentary(project_dir: Path, client_id: str, period_key: str) -> CommentaryFile:
+    """The commentary file of ``client_id`` for ``period_key`` (see :func:`read_client_file`)."""
+    path = commentary_path(project_dir, client_id, period_key)
+    return CommentaryFile(path, display_path(path, project_dir),
+                          read_client_file(path, project_dir, client_id))
 
 
 def client_folder(project_dir: Path, client_id: str) -> Path:

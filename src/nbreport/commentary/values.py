@@ -1,7 +1,7 @@
 """The values commentary can use today, registered with :func:`register_values`.
 
 A domain that adds results to the report makes them available to commentary with one
-line here, e.g. ``register_values("budget", lambda report: report.budget)``.
+line here, e.g. ``register_values("budget", lambda view: view.budget)``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 from nbreport.commentary.bindings import BoundValue, register_values
 from nbreport.commentary.consistency import NOISE
 from nbreport.commentary.notes import notes_between
+from nbreport.metrics.kpis import STATUS_WORDS, KpiResult
 
 if TYPE_CHECKING:
-    from nbreport.metrics.kpis import KpiResult
-    from nbreport.report.context import Report
+    from nbreport.commentary.view import ReportFacts
 
 
 def movement(change: float) -> tuple[str, str]:
@@ -31,8 +31,6 @@ def movement(change: float) -> tuple[str, str]:
 
 def kpi_values(result: KpiResult) -> dict[str, BoundValue]:
     """Every field of one scorecard row, formatted in the metric's unit, and its movement in words."""
-    from nbreport.report.sections.kpis import STATUS_WORDS
-
     unit = result.unit
     verb, word = movement(result.change_pct)
     yoy_verb, yoy_word = movement(result.yoy_pct)
@@ -54,31 +52,31 @@ def kpi_values(result: KpiResult) -> dict[str, BoundValue]:
     }
 
 
-def _period(report: Report) -> dict[str, Any]:
-    return {"label": report.reported.label, "previous": report.period.previous().label,
-            "last_year": report.period.same_period_last_year().label,
-            "start": report.reported.start, "end": report.reported.end}
+def _period(view: ReportFacts) -> dict[str, Any]:
+    return {"label": view.reported.label, "previous": view.period.previous().label,
+            "last_year": view.period.same_period_last_year().label,
+            "start": view.reported.start, "end": view.reported.end}
 
 
-def _scorecard(report: Report) -> dict[str, int]:
-    statuses = [r.status for r in report.kpis]
+def _scorecard(view: ReportFacts) -> dict[str, int]:
+    statuses = [r.status for r in view.kpis]
     return {"count": len(statuses), "with_target": sum(s != "none" for s in statuses),
             "on_target": statuses.count("green"), "close_to_target": statuses.count("amber"),
             "off_target": statuses.count("red")}
 
 
-def _context(report: Report) -> dict[str, Any]:
-    notes = notes_between(report.context_notes, report.reported.start, report.reported.end)
-    locale = report.params.client.locale
+def _context(view: ReportFacts) -> dict[str, Any]:
+    notes = notes_between(view.context_notes, view.reported.start, view.reported.end)
+    locale = view.locale
     return {"count": len(notes),
             "events": BoundValue("; ".join(f"{n.title} ({n.when(locale)})" for n in notes) or "none", "text")}
 
 
-def _kpis(report: Report) -> dict[str, dict[str, BoundValue]]:
+def _kpis(view: ReportFacts) -> dict[str, dict[str, BoundValue]]:
     """Each KPI's values by metric name, and by its old name (``{{ roas.actual }}``) too."""
     from nbreport.metrics.definitions import RENAMED
 
-    values = {r.metric: kpi_values(r) for r in report.kpis}
+    values = {r.metric: kpi_values(r) for r in view.kpis}
     values.update({old: values[new] for old, new in RENAMED.items()
                    if new in values and old not in values})
     return values
@@ -86,7 +84,6 @@ def _kpis(report: Report) -> dict[str, dict[str, BoundValue]]:
 
 register_values("kpis", _kpis, flat=True)
 register_values("period", _period)
-register_values("client", lambda report: {"name": report.params.client.name,
-                                          "industry": report.params.client.industry or ""})
+register_values("client", lambda view: {"name": view.client_name, "industry": view.industry})
 register_values("scorecard", _scorecard)
 register_values("context", _context)

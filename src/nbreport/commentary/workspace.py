@@ -26,7 +26,7 @@ from nbreport.commentary.consistency import ConsistencyChecker, Flag
 from nbreport.commentary.document import SECTIONS, parse_commentary, render_commentary
 from nbreport.commentary.drafts import write_draft
 from nbreport.commentary.markup import RenderedText, render_text
-from nbreport.commentary.store import commentary_path, display_path, read_client_file, write_client_file
+from nbreport.commentary.store import display_path, write_client_file
 from nbreport.core.errors import NbreportError
 
 log = logging.getLogger(__name__)
@@ -54,11 +54,12 @@ class CommentaryEditor:
         self.report = open_report(client_id, period=period or None, project_dir=self.project_dir,
                                   data_dir=data_dir)
         self.client_id = client_id
-        self.path = commentary_path(self.project_dir, client_id, self.report.period.key)
-        self.display = display_path(self.path, self.project_dir)
-        self.bindings = Bindings(self.report)
-        self.checker: ConsistencyChecker = consistency_checker(self.report)
-        text = read_client_file(self.path, self.project_dir, client_id)
+        self.view = self.report.commentary.view
+        self.path = self.report.commentary.file.path
+        self.display = self.report.commentary.file.display
+        self.bindings = Bindings(self.view)
+        self.checker: ConsistencyChecker = consistency_checker(self.view)
+        text = self.report.commentary.file.text
         written = parse_commentary(text, self.display) if text is not None else {}
         self.texts = {section_id: written[section_id].text if section_id in written else ""
                       for section_id in SECTIONS}
@@ -83,7 +84,7 @@ class CommentaryEditor:
 
     def draft(self, section_id: str) -> str:
         """The draft written from the numbers (Markdown with placeholders)."""
-        return write_draft(self.report, self._known(section_id))
+        return write_draft(self.view, self._known(section_id))
 
     def flags(self) -> list[Flag]:
         """Every flagged statement of every written section."""
@@ -109,7 +110,7 @@ class CommentaryEditor:
                     for p in self.preview(section_id).problems]
         if problems:
             raise CommentaryError(self.display, problems)
-        title = f"{self.report.params.client.name}, {self.report.period.label}"
+        title = f"{self.view.client_name}, {self.view.period.label}"
         write_client_file(self.path, self.project_dir, self.client_id, render_commentary(self.texts, title))
         self._saved = dict(self.texts)
         log.info("saved %s", self.display)
@@ -214,7 +215,7 @@ class AnalystWorkspace:
         self.editor = editor
         self.charts.value = ""
         self._show_charts()
-        self.period.value = editor.report.period.key
+        self.period.value = editor.view.period.key
         self.placeholder_list.value = _placeholder_table(editor.placeholders())
         for section_id, text in editor.texts.items():
             self.editors[section_id].value = text

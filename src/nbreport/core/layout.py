@@ -9,10 +9,10 @@
         .work-<client>-XXXX/          a client's working folder while it runs (tmp/ inside)
         northwind-outfitters/         client_dir(period, client_id)
           report.html  report.ipynb  report.failed.ipynb  report.pdf
-          forecasts.json  rows-<kind>.parquet
+          forecasts.json  results.json  rows-<kind>.parquet
 
-The file names are also used on their own: the notebook writes ``forecasts.json`` and
-``rows-<kind>.parquet`` into its working folder, and the manifest and the index pages link
+The file names are also used on their own: the notebook writes ``forecasts.json``,
+``results.json`` and ``rows-<kind>.parquet`` into its working folder, and the manifest and the index pages link
 a client's files relative to the period folder (:func:`period_href`). This module imports
 nothing of nbreport: the settings import it.
 """
@@ -30,6 +30,7 @@ REPORT_NOTEBOOK = "report.ipynb"
 FAILED_NOTEBOOK = "report.failed.ipynb"  # the partial notebook of a failed run, with its error
 REPORT_PDF = "report.pdf"
 FORECASTS_FILE = "forecasts.json"
+RESULTS_FILE = "results.json"  # every figure of the report (nbreport.report.results), as JSON
 # The canonical rows a report was computed from, one Parquet file per kind of data, written by
 # the notebook (nbreport.report.evidence) and read by the QA gate (nbreport.qa.recompute).
 EVIDENCE_FILE = "rows-{kind}.parquet"

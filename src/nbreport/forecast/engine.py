@@ -44,7 +44,6 @@ from nbreport.forecast.store import (
     accuracy_record,
     hold_to_account,
     latest_before,
-    stored_forecasts,
     stored_points,
 )
 from nbreport.metrics.daily import metric_value, period_totals
@@ -53,7 +52,8 @@ from nbreport.metrics.spec import KpiSpec
 from nbreport.core.period import Period
 
 if TYPE_CHECKING:
-    from nbreport.report.context import Report
+    from nbreport.forecast.store import Stored
+    from nbreport.params.schema import ClientParams
 
 log = logging.getLogger(__name__)
 
@@ -73,41 +73,40 @@ class SeriesForecast:
     paths: dict[str, tuple[float, ...]]
 
 
-def forecast_report(report: Report) -> ForecastResult:
-    """Forecast the selected KPIs of ``report`` and hold its stored forecasts to account."""
-    spec = report.params.forecast
-    daily = report.daily
-    cutoff = _cutoff(daily, report.reported.end)
+def forecast_report(params: ClientParams, daily: pd.DataFrame, stored: Stored) -> ForecastResult:
+    """Forecast the selected KPIs of a client from its ``daily`` sums and hold the forecasts
+    earlier reports ``stored`` (:func:`nbreport.forecast.store.stored_forecasts`) to account."""
+    spec, period = params.forecast, params.period
+    cutoff = _cutoff(daily, params.report_period.end)
     if cutoff is None:
         return ForecastResult(None, notes=("There is no data to forecast from yet.",))
-    stored = stored_forecasts(report.outputs_dir, report.client_id)
     notes = stored.notes
     evaluated = hold_to_account(stored.forecasts, daily, cutoff)
     accountability = {
-        "checks": tuple(latest_before(evaluated, report.period)),
+        "checks": tuple(latest_before(evaluated, period)),
         "record": tuple(accuracy_record(evaluated)),
         "evaluated": tuple(evaluated),
     }
     if not spec.enabled:
         return ForecastResult(cutoff, notes=("Forecasts are switched off for this client.", *notes),
                               **accountability)
-    periods = target_periods(report.period, cutoff, spec.periods_ahead)
-    kpis = selected_kpis(list(report.params.kpis), spec)
+    periods = target_periods(period, cutoff, spec.periods_ahead)
+    kpis = selected_kpis(list(params.kpis), spec)
     if not periods or not kpis:
         reason = ("No KPI with a target to forecast; name KPIs under forecast.kpis." if not kpis
                   else "The period is over and no later period is asked for (forecast.periods_ahead).")
         return ForecastResult(cutoff, notes=(reason, *notes), **accountability)
     history = daily.loc[:pd.Timestamp(cutoff)]  # type: ignore[misc]
     dates = pd.date_range(cutoff + timedelta(days=1), periods[-1].end, freq="D")
-    check = _check_window(report.period, cutoff)
-    country, holidays = _holidays(report.params.client.country, spec, history.index[0], dates[-1])
+    check = _check_window(period, cutoff)
+    country, holidays = _holidays(params.client.country, spec, history.index[0], dates[-1])
     options = ProphetOptions(samples=spec.samples, holidays=holidays)
     names = dict.fromkeys(n for kpi in kpis for n in summed_inputs(kpi.metric))
     series = {name: _forecast_one(history, name, dates, spec.method, options,
                                   replace(check, stored=stored_points(
                                       stored.paths, name, check.start.date() - timedelta(days=1))))
               for name in names}
-    results = tuple(_kpi_forecast(kpi, spec, series, history, periods, report.period, cutoff)
+    results = tuple(_kpi_forecast(kpi, spec, series, history, periods, period, cutoff)
                     for kpi in kpis)
     paths = tuple(SeriesPath(name, cutoff, s.paths) for name, s in series.items() if s.paths)
     return ForecastResult(cutoff, results, holidays=country, paths=paths, notes=tuple(notes),

@@ -28,6 +28,7 @@ from nbreport.metrics.spec import KpiSpec, StatusThresholds
 from nbreport.core.period import Period
 
 Status = Literal["green", "amber", "red", "none"]
+STATUS_WORDS = {"green": "On target", "amber": "Close to target", "red": "Off target", "none": "No target"}
 NAN = math.nan
 
 

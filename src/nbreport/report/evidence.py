@@ -1,9 +1,9 @@
 """The rows behind the numbers: a report's canonical tables, kept beside the report.
 
-The notebook's last cell stores every canonical table the report was computed from
-(``report.data.tables``: kind -> rows, each with its ``source``) as ``rows-<kind>.parquet``
-in the kernel's working folder and lists the files under ``report.artifacts``; the batch
-engine moves them beside ``report.html``. The QA gate recomputes every KPI from them through
+When the report is opened (:func:`nbreport.report.artifacts.write_artifacts`), every
+canonical table it is computed from (``inputs.data.tables``: kind -> rows, each with its
+``source``) is stored as ``rows-<kind>.parquet`` in the kernel's working folder and listed
+under the report's ``artifacts``; the batch engine moves them beside ``report.html``. The QA gate recomputes every KPI from them through
 a path of its own (:mod:`nbreport.qa.recompute`), so a number the report got wrong, or a
 manifest edited by hand, fails the gate.
 
@@ -14,34 +14,23 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from nbreport.core.layout import evidence_file
 from nbreport.core.files import write_atomic
 
-if TYPE_CHECKING:
-    from nbreport.report.context import Report
-
 _KIND = re.compile(r"^[a-z][a-z0-9_]*$")  # canonical kinds; artifact names must stay flat
 
 
-def write_evidence(report: Report, folder: Path | None = None) -> list[str]:
-    """Store the report's canonical tables in ``folder`` (default: the working directory).
-
-    Returns
-    -------
-    list of str
-        The names of the files written, also added to ``report.artifacts``.
-    """
-    folder = Path.cwd() if folder is None else folder
+def write_evidence(tables: Mapping[str, pd.DataFrame], folder: Path) -> list[str]:
+    """Store a report's canonical tables (kind -> rows) in ``folder``; returns the file names."""
     names = []
-    for kind, rows in sorted(report.data.tables.items()):
+    for kind, rows in sorted(tables.items()):
         name = evidence_name(kind)
         write_atomic(folder / name, parquet_bytes(rows))
-        report.artifacts.add(name)
         names.append(name)
     return names
 

@@ -10,29 +10,14 @@ label -> value from the HTML.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from nbreport.metrics.definitions import FEE_METRICS, METRICS
 from nbreport.metrics.names import definition_of, label_of
 
 if TYPE_CHECKING:
     from nbreport.metrics.budget import BudgetReport
-    from nbreport.metrics.spec import KpiSpec
     from nbreport.params import ClientParams
-    from nbreport.sources.loader import ClientData
-
-
-class Report(Protocol):
-    """What the figures read of a report (a protocol, so that this module needs nothing of
-    :mod:`nbreport.report.context`, which imports the sections that import this)."""
-
-    params: ClientParams
-    data: ClientData
-
-    @property
-    def budget(self) -> BudgetReport | None: ...
-
-    def kpi_spec(self, metric: str) -> KpiSpec | None: ...
 
 # the figures about ad spend's cost and return, and which variants count only paid channels
 SPEND_EFFICIENCY = ("paid_roas", "blended_roas", "paid_roi", "blended_roi", "cpa",
@@ -40,13 +25,13 @@ SPEND_EFFICIENCY = ("paid_roas", "blended_roas", "paid_roi", "blended_roi", "cpa
 PAID_ONLY = ("paid_roas", "paid_roi", "cost_per_paid_order", "cost_per_paid_lead")
 
 
-def term(report: Report, name: str) -> dict[str, str]:
+def term(params: ClientParams, name: str) -> dict[str, str]:
     """A registry metric as a template shows it: ``name``, ``label`` and ``definition``.
 
     The label is the client's KPI label when a KPI tracks exactly this metric, so that one
     figure has one label throughout the report; else the registry's.
     """
-    kpi = report.kpi_spec(name) if name in METRICS else None
+    kpi = next((k for k in params.kpis if k.metric == name), None) if name in METRICS else None
     label = kpi.display_label if kpi is not None else label_of(name)
     return {"name": name, "label": label, "definition": definition_of(name)}
 
@@ -67,33 +52,34 @@ def raw(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
-def defined_metrics(report: Report) -> list[str]:
+def defined_metrics(params: ClientParams, budget: BudgetReport | None, has_ads: bool) -> list[str]:
     """Every registry metric the report's figures may link to, in registry order."""
-    names: set[str] = {kpi.metric for kpi in report.params.kpis}
-    names |= {"spend", "clicks", "conversions", "cpa"} if report.data.has("ads") else set()
-    found = report.budget
+    names: set[str] = {kpi.metric for kpi in params.kpis}
+    names |= {"spend", "clicks", "conversions", "cpa"} if has_ads else set()
+    found = budget
     if found is not None:
         names |= {found.result_metric, found.cost_metric, found.revenue_metric,
                   found.return_metric, found.roi_metric, found.campaign_result_metric,
                   found.campaign_cost_metric}
         names |= {found.all_in_metric} if found.all_in_metric else set()
-    names |= {m.metric for check in report.params.triangulation for m in check.measures}
+    names |= {m.metric for check in params.triangulation for m in check.measures}
     return [name for name in (*METRICS, *FEE_METRICS) if name in names]
 
 
-def metric_definitions(report: Report) -> list[dict[str, str]]:
+def metric_definitions(params: ClientParams, budget: BudgetReport | None,
+                       has_ads: bool) -> list[dict[str, str]]:
     """The appendix's definitions list: one entry per metric a figure links to."""
-    return [term(report, name) for name in defined_metrics(report)]
+    return [term(params, name) for name in defined_metrics(params, budget, has_ads)]
 
 
-def headline_sentence(report: Report) -> str:
+def headline_sentence(params: ClientParams) -> str:
     """Which variant of cost and return is the headline, and why, in one sentence."""
-    headline = [kpi.metric for kpi in report.params.kpis
+    headline = [kpi.metric for kpi in params.kpis
                 if kpi.headline and kpi.metric in SPEND_EFFICIENCY]
     if not headline:
         return ("The budget's costs and returns count only what the paid channels brought, "
                 "because that is what the ad spend can be held to account for.")
-    labels = " and ".join(f"\u201c{term(report, name)['label']}\u201d" for name in headline)
+    labels = " and ".join(f"\u201c{term(params, name)['label']}\u201d" for name in headline)
     if all(name in PAID_ONLY for name in headline):
         return (f"The headline figures ({labels}) count only what the paid channels brought, "
                 "because that is what the ad spend can be held to account for; every other "

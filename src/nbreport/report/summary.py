@@ -3,9 +3,10 @@
 The last cell of the master notebook displays it under a MIME type of its
 own. The exported HTML never shows it (the template renders only HTML and
 images); the batch engine reads it from the executed notebook. Files the
-notebook writes for later runs (e.g. stored forecasts) go into the kernel's
-working folder and are listed under ``artifacts``; the engine moves them next
-to the report once the report is complete.
+report wrote for later runs when it was opened (stored forecasts, results, the
+rows behind them: :mod:`nbreport.report.artifacts`) are in the kernel's working
+folder and listed under ``artifacts``; the engine moves them next to the report
+once the report is complete.
 
 ``commentary`` records the commentary file, the sections written and drafted, and
 every statement flagged as contradicting the figures (``flags``: section, line,
@@ -21,8 +22,8 @@ from typing import Any
 from nbreport import __version__
 from nbreport.protocol import SUMMARY_MIME
 from nbreport.report.context import Report
-from nbreport.report.evidence import write_evidence
-from nbreport.report.sections.kpis import STATUS_WORDS, _arrow, _trend, change_text
+from nbreport.metrics.kpis import STATUS_WORDS
+from nbreport.report.sections.kpis import arrow, change_text, trend
 
 
 class RunSummary:
@@ -41,29 +42,29 @@ class RunSummary:
 
 def run_summary(report: Report) -> RunSummary:
     """Headline numbers, statuses and provenance of the report, as plain values."""
-    write_evidence(report)  # the rows behind the numbers, for the QA gate; adds artifacts
+    results, fmt = report.results, report.fmt
     headline = [{
         "metric": r.metric, "label": r.label,
-        "value": report.fmt.value(r.actual, r.unit),
-        "change": change_text(report, r, "previous"),
+        "value": fmt.value(r.actual, r.unit),
+        "change": change_text(fmt, r, "previous"),
         "status": r.status, "status_word": STATUS_WORDS[r.status],
-        "trend": _trend(r, r.change_pct), "arrow": _arrow(r.change_pct),
-    } for r in report.headline_kpis]
+        "trend": trend(r, r.change_pct), "arrow": arrow(r.change_pct),
+    } for r in results.headline]
+    period, reported = results.period, results.reported
     return RunSummary({
         "client_id": report.client_id,
-        "client_name": report.params.client.name,
-        "period": report.period.key,
-        "full_period": {"start": report.period.start.isoformat(),
-                        "end": report.period.end.isoformat(),
-                        "kind": report.period.kind, "key": report.period.key},
-        "reported": {"start": report.reported.start.isoformat(), "end": report.reported.end.isoformat()},
+        "client_name": report.inputs.params.client.name,
+        "period": period.key,
+        "full_period": {"start": period.start.isoformat(), "end": period.end.isoformat(),
+                        "kind": period.kind, "key": period.key},
+        "reported": {"start": reported.start.isoformat(), "end": reported.end.isoformat()},
         "headline": headline,
-        "kpis": [r.to_dict() for r in report.kpis],
-        "sources": [p.to_dict() for p in report.data.provenance],
+        "kpis": [r.to_dict() for r in results.kpis],
+        "sources": [p.to_dict() for p in report.inputs.data.provenance],
         "coverage": {name: {"grain": found.grain, "first": found.first.isoformat(),
                             "last": found.last.isoformat()}
-                     for name, found in report.coverage.items()},
-        "params_hash": report.params_hash,
+                     for name, found in results.coverage.items()},
+        "params_hash": results.params_hash,
         "nbreport_version": __version__,
         "artifacts": sorted(report.artifacts),
         "commentary": report.commentary.summary(),

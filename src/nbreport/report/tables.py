@@ -47,7 +47,7 @@ def data_table(
     """
     if status_words is None:
         # imported here: the sections package imports this module (via overlaps)
-        from nbreport.report.sections.kpis import STATUS_WORDS as status_words
+        from nbreport.metrics.kpis import STATUS_WORDS as status_words
     units = dict(units or {})
     table = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
     columns = [str(name) for name in table.columns]

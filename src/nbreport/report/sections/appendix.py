@@ -8,9 +8,11 @@ manifest with each source's provenance.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
 
 from nbreport import __version__
+from nbreport.core.formatting import Formatter
+from nbreport.metrics.coverage import SourceCoverage
 from nbreport.report.context import Report
 from nbreport.report.figures import metric_definitions
 from nbreport.report.fragment import Fragment, render
@@ -27,11 +29,12 @@ CHECK_LABELS = {
 
 def data_sources(report: Report) -> Fragment:
     """One row per source (file or query, rows, dates, read time) and the data-quality warnings."""
-    rows = [_source_row(report, record) for record in report.data.provenance]
-    compared = _compared_periods(report)
-    warnings = report.check_period()
+    results, data, fmt = report.results, report.inputs.data, report.fmt
+    rows = [_source_row(fmt, results.coverage, record) for record in data.provenance]
+    compared = [(period.start, period.end) for period in results.comparison_periods.values()]
+    warnings = list(results.period_warnings)
     earlier: list[DataWarning] = []
-    for warning in report.data.warnings:
+    for warning in data.warnings:
         shown = any(warning.overlaps(start, end) for start, end in compared)
         (warnings if shown else earlier).append(warning)
     items = [{"source": w.source, "label": CHECK_LABELS[w.check], "message": w.message}
@@ -39,35 +42,32 @@ def data_sources(report: Report) -> Fragment:
     appendix = render("data_sources.html.j2",
                       f"Data sources: {len(rows)}, {len(items)} data-quality notes",
                       rows=rows, warnings=items, earlier=_earlier_summary(earlier),
-                      params_hash=report.params_hash, version=__version__,
-                      definitions=metric_definitions(report))
+                      params_hash=results.params_hash, version=__version__,
+                      definitions=metric_definitions(report.inputs.params, results.budget,
+                                                     data.has("ads")))
     return Fragment(appendix.html + source_split(report).html, appendix.text)
 
 
-def _source_row(report: Report, record: Provenance) -> dict[str, str]:
+def _source_row(fmt: Formatter, coverage: Mapping[str, SourceCoverage],
+                record: Provenance) -> dict[str, str]:
     return {
         "source": record.source, "kind": record.kind,
         "tool": PRESETS[record.preset].tool.split(" (")[0] if record.preset else "",
         "path": record.path, "query": record.query or "",
-        "rows": report.fmt.value(record.rows_used, "count"),
-        "rows_read": report.fmt.value(record.rows_read, "count"),
-        "dates": _dates(report, record),
+        "rows": fmt.value(record.rows_used, "count"),
+        "rows_read": fmt.value(record.rows_read, "count"),
+        "dates": _dates(coverage.get(record.source), record),
         "read_at": record.read_at.replace("T", " ").replace("+00:00", " UTC"),
         "notes": "; ".join(record.notes),
     }
 
 
-def _dates(report: Report, record: Provenance) -> str:
+def _dates(coverage: SourceCoverage | None, record: Provenance) -> str:
     """The days a source's rows cover, and what one row stands for when it is not a day."""
-    coverage = report.coverage.get(record.source)
     if coverage is None or not record.first_date:
         return "no dates"
     span = f"{coverage.first.isoformat()} \u2013 {coverage.last.isoformat()}"
     return span if coverage.grain == "day" else f"{span} (one row per {coverage.grain})"
-
-
-def _compared_periods(report: Report) -> list[tuple[date, date]]:
-    return [(period.start, period.end) for period in report.comparison_periods.values()]
 
 
 def _earlier_summary(earlier: list[DataWarning]) -> str:

@@ -13,6 +13,8 @@ import pandas as pd
 
 from nbreport.core.formatting import Formatter
 from nbreport.metrics.budget import BudgetReport
+from nbreport.params import ClientParams
+from nbreport.metrics.spec import BudgetSpec
 from nbreport.report.context import Report
 from nbreport.report.figures import headline_sentence, plain, raw, term
 from nbreport.report.fragment import Fragment, render
@@ -44,64 +46,64 @@ def _table_rows(table: pd.DataFrame, fmt: Formatter) -> list[dict[str, Any]]:
     } for name, row in table.iterrows()]
 
 
-def _fee_terms(report: Report, complete: bool) -> str:
+def _fee_terms(spec: BudgetSpec | None, fmt: Formatter, complete: bool) -> str:
     """How the fee is charged, e.g. "12.0% of ad spend + £650 a period"."""
-    spec = report.params.budget
     fee = spec.management_fee if spec is not None else None
     terms = []
     if fee is not None and fee.percent_of_spend:
-        terms.append(f"{report.fmt.value(fee.percent_of_spend / 100, 'percent')} of ad spend")
+        terms.append(f"{fmt.value(fee.percent_of_spend / 100, 'percent')} of ad spend")
     if fee is not None and fee.fixed:
         prorated = "" if complete else " (pro-rated to date)"
-        terms.append(f"{report.fmt.money(fee.fixed, cents=False)} a period{prorated}")
+        terms.append(f"{fmt.money(fee.fixed, cents=False)} a period{prorated}")
     return " + ".join(terms)
 
 
-def _summary_rows(report: Report, found: BudgetReport) -> list[dict[str, Any]]:
+def _summary_rows(params: ClientParams, fmt: Formatter, found: BudgetReport) -> list[dict[str, Any]]:
     """Label (a registry term or a plain budget line) and figure of each summary line."""
-    fmt, s = report.fmt, found.summary
+    s = found.summary
     money = lambda value: _cell(fmt.money(value, cents=False), value)  # noqa: E731
-    fee_terms = _fee_terms(report, s.complete)
+    fee_terms = _fee_terms(params.budget, fmt, s.complete)
     rows = [
         (plain(PLANNED), money(s.planned)),
-        (term(report, "spend"), money(s.spent)),
+        (term(params, "spend"), money(s.spent)),
         (plain(PACE), _cell(fmt.value(s.pace, "percent"), s.pace)),
         (plain(PROJECTED), money(s.projected)),
         (plain(VARIANCE), _cell(fmt.difference(s.variance, "currency"), s.variance)),
         (plain(f"Management fee ({fee_terms})" if fee_terms else "Management fee"),
          money(s.fee) if fee_terms else _cell("none", 0.0)),
         (plain("Total cost (ad spend + fee)"), money(s.total_cost)),
-        (term(report, found.result_metric), _cell(fmt.value(s.results, "count"), s.results)),
-        (term(report, found.cost_metric), _cell(fmt.money(s.cost_per_result), s.cost_per_result)),
+        (term(params, found.result_metric), _cell(fmt.value(s.results, "count"), s.results)),
+        (term(params, found.cost_metric), _cell(fmt.money(s.cost_per_result), s.cost_per_result)),
     ]
     if found.all_in_metric:
-        rows.append((term(report, found.all_in_metric),
+        rows.append((term(params, found.all_in_metric),
                      _cell(fmt.money(s.all_in_cost_per_result), s.all_in_cost_per_result)))
     rows += [
-        (term(report, found.revenue_metric), money(s.revenue)),
-        (term(report, found.return_metric),
+        (term(params, found.revenue_metric), money(s.revenue)),
+        (term(params, found.return_metric),
          _cell(fmt.value(s.return_on_spend, "multiple"), s.return_on_spend)),
-        (term(report, found.roi_metric), _cell(fmt.value(s.roi, "percent"), s.roi)),
+        (term(params, found.roi_metric), _cell(fmt.value(s.roi, "percent"), s.roi)),
     ]
     return [{"term": ref, **cell} for ref, cell in rows]
 
 
-def _columns(report: Report, found: BudgetReport) -> dict[str, dict[str, str]]:
+def _columns(params: ClientParams, found: BudgetReport) -> dict[str, dict[str, str]]:
     """The label of every table column: registry terms for metrics, plain words otherwise."""
-    return {"planned": plain(PLANNED), "spent": term(report, "spend"), "share": plain(SHARE),
+    return {"planned": plain(PLANNED), "spent": term(params, "spend"), "share": plain(SHARE),
             "pace": plain(PACE), "projected": plain(PROJECTED), "variance": plain(VARIANCE),
-            "results": term(report, found.result_metric),
-            "cost_per_result": term(report, found.cost_metric),
-            "revenue": term(report, found.revenue_metric),
-            "return_on_spend": term(report, found.return_metric),
-            "campaign_results": term(report, found.campaign_result_metric),
-            "campaign_cost": term(report, found.campaign_cost_metric)}
+            "results": term(params, found.result_metric),
+            "cost_per_result": term(params, found.cost_metric),
+            "revenue": term(params, found.revenue_metric),
+            "return_on_spend": term(params, found.return_metric),
+            "campaign_results": term(params, found.campaign_result_metric),
+            "campaign_cost": term(params, found.campaign_cost_metric)}
 
 
 def budget(report: Report) -> Fragment:
     """Planned against actual spend, pacing and projection, fee, cost per result and return,
     by channel and by campaign."""
-    found, spec = report.budget, report.params.budget
+    params = report.inputs.params
+    found, spec = report.results.budget, params.budget
     if found is None or spec is None:
         return render("notice.html.j2", "No budget",
                       message="No budget is set for this client, so spend is not compared with a "
@@ -110,10 +112,10 @@ def budget(report: Report) -> Fragment:
     return render(
         "budget.html.j2",
         f"Budget: {fmt.money(s.spent, cents=False)} of {fmt.money(s.planned, cents=False)}",
-        summary=_summary_rows(report, found), channels=_table_rows(found.channels, fmt),
+        summary=_summary_rows(params, fmt, found), channels=_table_rows(found.channels, fmt),
         campaigns=_table_rows(campaigns.head(CAMPAIGN_ROWS), fmt),
-        columns=_columns(report, found), headline=headline_sentence(report),
+        columns=_columns(params, found), headline=headline_sentence(params),
         hidden=max(len(campaigns) - CAMPAIGN_ROWS, 0),
         has_campaign_plan=bool(campaigns["planned"].notna().any()),
-        period=report.reported.label, complete=s.complete,
+        period=report.results.reported.label, complete=s.complete,
         off_pace=s.off_pace, tolerance=fmt.value(spec.pacing_tolerance, "percent"))

@@ -21,8 +21,8 @@ def commentary(report: Report, section_id: str) -> Fragment:
 def next_steps(report: Report) -> Fragment:
     """Recommendations and next steps, then how the client tells the agency what they think."""
     part = report.commentary.section("next-steps")
-    return render("next_steps.html.j2", _text(part), feedback=feedback_link(report.params.report.feedback),
-                  agency=report.params.branding.agency_name, **_context(part))
+    return render("next_steps.html.j2", _text(part), feedback=feedback_link(report.inputs.params.report.feedback),
+                  agency=report.inputs.params.branding.agency_name, **_context(part))
 
 
 def _context(part: SectionCommentary) -> dict[str, Any]:

@@ -26,8 +26,8 @@ def drivers(report: Report) -> Fragment:
     """For each headline KPI, every channel's part of the change on the previous period."""
     fmt = report.fmt
     tables = []
-    for result in report.headline_kpis:
-        parts = report.contributions.get(result.metric)
+    for result in report.results.headline:
+        parts = report.results.contributions.get(result.metric)
         if parts is None or parts.empty or pd.isna(parts.attrs.get("total_change")):
             continue
         unit = METRICS[result.metric].unit
@@ -47,7 +47,7 @@ def drivers(report: Report) -> Fragment:
             "ratio": not is_additive(result.metric), "opposed": opposed,
         })
     return render("drivers.html.j2", f"Drivers: {len(tables)} KPIs", tables=tables,
-                  previous=report.previous_label, period=report.reported.label,
+                  previous=report.results.previous_label, period=report.results.reported.label,
                   whole=fmt.value(1.0, "percent"),
                   empty="There is no earlier period in the data to compare with, so the drivers "
                         "of change cannot be shown yet.")

@@ -131,18 +131,19 @@ def _without_missing_past(row: dict[str, Any], comparable: bool) -> dict[str, An
 def customer_success(report: Report) -> Fragment:
     """Everything about the client's customers that its data supports; says plainly what it
     does not."""
-    found = report.customer_success
+    found, results = report.results.customer_success, report.results
     fmt = report.fmt
     if not found.available:
         return render("notice.html.j2", "No customer-success data",
                       message="This client's data has no customer-success sources (surveys, "
                               "support desk, billing accounts or product usage), so satisfaction, "
                               "churn, retention and health are not reported.")
-    minimum = report.params.customer_success.min_responses
+    settings = report.inputs.params.customer_success
+    minimum = settings.min_responses
     surveys = [_without_missing_past(_survey_row(fmt, now, before, minimum),
-                                     report.comparable(f"{scale}_responses"))
+                                     results.is_comparable(f"{scale}_responses"))
                for scale, (now, before) in found.surveys.items()]
-    support = ([_without_missing_past(row, report.comparable("tickets"))
+    support = ([_without_missing_past(row, results.is_comparable("tickets"))
                 for row in _support_rows(fmt, found.support, found.previous_support)]
                if found.support and found.previous_support else [])
     return render(
@@ -150,6 +151,6 @@ def customer_success(report: Report) -> Fragment:
         surveys=surveys, support=support,
         health=_health(fmt, found.health) if found.health else None,
         accounts=_accounts(fmt, found) if found.churn else [],
-        cohorts=_cohorts(fmt, found), missing=found.missing, period=report.reported.label,
-        previous=report.previous_label,
-        confidence=fmt.value(report.params.customer_success.confidence, "percent"))
+        cohorts=_cohorts(fmt, found), missing=found.missing, period=results.reported.label,
+        previous=results.previous_label,
+        confidence=fmt.value(settings.confidence, "percent"))

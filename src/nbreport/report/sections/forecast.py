@@ -1,25 +1,24 @@
 """Forecasts: will each KPI reach its target, how sure we are, and how the last forecasts did.
 
-Showing the section also stores this run's forecasts (``forecasts.json`` in
-the kernel's working folder, listed in ``report.artifacts``), so that the
-next period's report can hold them to account.
+The forecasts are computed with the report's results; the run stores them for the next
+period's report when the report is opened (:mod:`nbreport.report.artifacts`), not here.
 """
 
 from __future__ import annotations
 
 import math
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from nbreport.charts.embed import figure_html
 from nbreport.charts.forecast import ForecastPoint, forecast_chart
 from nbreport.forecast.results import AccuracyRecord, ForecastCheck, KpiForecast
 from nbreport.forecast.select import METHOD_NAMES
-from nbreport.forecast.store import FILE_NAME, save_forecasts
 from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.core.period import Period
+from nbreport.core.formatting import Formatter
 from nbreport.report.context import Report
+from nbreport.report.results import ReportResults
 from nbreport.report.fragment import Fragment, render, trusted
 
 PERIODS_CHARTED = 12
@@ -28,30 +27,28 @@ SET_ASIDE_LISTED = 5
 
 def forecast(report: Report) -> Fragment:
     """Target probabilities in words, one chart per KPI, last forecasts against what happened."""
-    result = report.forecasts
-    save_forecasts(result, report.client_id, report.period.key, Path.cwd())
-    report.artifacts.add(FILE_NAME)
+    result, fmt, period = report.results.forecasts, report.fmt, report.results.period
     checks = {check.forecast.metric: check for check in result.checks}
     kpis = [k for k in result.kpis if k.available]
     context = {
-        "intro": _intro(report, result.made_at, kpis),
-        "statements": [_statement(report, k) for k in kpis],
+        "intro": _intro(period, result.made_at, kpis),
+        "statements": [_statement(fmt, k) for k in kpis],
         "charts": [trusted(_chart(report, k, checks.get(k.metric))) for k in kpis],
         "unavailable": [{"label": k.label, "reason": k.reason} for k in result.kpis if not k.available],
-        "checks": [_check_row(report, c) for c in result.checks],
+        "checks": [_check_row(fmt, c) for c in result.checks],
         "made": sorted({f"{c.forecast.made_at:%-d %B %Y}" for c in result.checks}),
-        "record": [_record_row(report, r) for r in result.record],
+        "record": [_record_row(fmt, r) for r in result.record],
         "methods": [_method_row(k) for k in kpis],
         "holidays": result.holidays,
-        "interval": report.fmt.probability(report.params.forecast.interval),
-        "period": report.period.label,
+        "interval": fmt.probability(report.inputs.params.forecast.interval),
+        "period": period.label,
         "notes": list(result.notes),
     }
     text = "; ".join(s["sentence"] for s in context["statements"]) or "No forecasts"
     return render("forecast.html.j2", f"Forecast: {text}", **context)
 
 
-def _intro(report: Report, made_at: date | None, kpis: list[KpiForecast]) -> str:
+def _intro(period: Period, made_at: date | None, kpis: list[KpiForecast]) -> str:
     if made_at is None or not kpis:
         return ""
     first = kpis[0].periods[0]
@@ -59,15 +56,14 @@ def _intro(report: Report, made_at: date | None, kpis: list[KpiForecast]) -> str
     if first.days_done:
         return (f"With data up to {seen}, each forecast adds the expected rest of "
                 f"{first.period_label} to what is already in.")
-    return (f"{report.period.label} is complete, so the forecasts look ahead to "
+    return (f"{period.label} is complete, so the forecasts look ahead to "
             f"{first.period_label}, from data up to {seen}. The next report holds them against "
             "what happens.")
 
 
-def _statement(report: Report, kpi: KpiForecast) -> dict[str, Any]:
+def _statement(fmt: Formatter, kpi: KpiForecast) -> dict[str, Any]:
     """One plain sentence per KPI: '62% likely to reach 1,200 leads in November 2026'."""
     period = kpi.periods[0]
-    fmt = report.fmt
     forecast = (f"forecast {fmt.value(period.point, period.unit)}, "
                 f"range {fmt.value(period.lower, period.unit)} \u2013 {fmt.value(period.upper, period.unit)}")
     if math.isnan(period.probability):
@@ -102,7 +98,8 @@ def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> str
     forecasts = list(kpi.periods)
     first = forecasts[0]
     history = _periods_back(Period.between(first.start, first.end).previous(), PERIODS_CHARTED)
-    actual = [(_axis_label(p, i), _kpi_value(report, kpi.metric, p)) for i, p in enumerate(history)]
+    actual = [(_axis_label(p, i), _kpi_value(report.results, kpi.metric, p))
+              for i, p in enumerate(history)]
     points = [ForecastPoint(_axis_label(Period.between(f.start, f.end), len(history) + i),
                             f.point, f.lower, f.upper) for i, f in enumerate(forecasts)]
     earlier = None
@@ -133,8 +130,8 @@ def _periods_back(last: Period, count: int) -> list[Period]:
     return periods
 
 
-def _kpi_value(report: Report, metric: str, period: Period) -> float:
-    daily = report.daily
+def _kpi_value(results: ReportResults, metric: str, period: Period) -> float:
+    daily = results.daily
     if daily.empty or period.end < daily.index[0].date():
         return math.nan
     return float(metric_value(period_totals(daily, period), metric))
@@ -147,8 +144,8 @@ def _axis_label(period: Period, position: int) -> str:
     return period.key
 
 
-def _check_row(report: Report, check: ForecastCheck) -> dict[str, Any]:
-    f, fmt = check.forecast, report.fmt
+def _check_row(fmt: Formatter, check: ForecastCheck) -> dict[str, Any]:
+    f = check.forecast
     target = "no target" if check.reached is None else (
         f"{fmt.probability(f.probability)} likely; {'reached' if check.reached else 'missed'}")
     return {
@@ -163,9 +160,9 @@ def _check_row(report: Report, check: ForecastCheck) -> dict[str, Any]:
     }
 
 
-def _record_row(report: Report, record: AccuracyRecord) -> dict[str, Any]:
+def _record_row(fmt: Formatter, record: AccuracyRecord) -> dict[str, Any]:
     return {"label": record.label, "forecasts": record.forecasts,
-            "mape": report.fmt.value(record.mape, "percent"),
+            "mape": fmt.value(record.mape, "percent"),
             "inside": f"{record.inside} of {record.forecasts}",
             "periods": ", ".join(record.periods)}
 

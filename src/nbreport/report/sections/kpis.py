@@ -5,25 +5,27 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from nbreport.metrics.kpis import KpiResult
+from nbreport.core.formatting import Formatter
+from nbreport.metrics.kpis import STATUS_WORDS, KpiResult
+from nbreport.params import ClientParams
 from nbreport.report.context import Report
 from nbreport.report.figures import raw, term
 from nbreport.report.fragment import Fragment, render
+from nbreport.report.results import ReportResults
 
-STATUS_WORDS = {"green": "On target", "amber": "Close to target", "red": "Off target", "none": "No target"}
 NO_DATA = "no data"
 NO_TARGET = "no target"
 NOTHING = "\u2013"  # a change or gap with nothing to compare with
 
 
-def compared_value(report: Report, result: KpiResult, key: str) -> str:
+def compared_value(fmt: Formatter, result: KpiResult, key: str) -> str:
     """A comparison period's value, or "no data" when its sources do not cover it."""
     value = result.previous if key == "previous" else result.last_year
-    return NO_DATA if result.note(key) else report.fmt.value(value, result.unit)
+    return NO_DATA if result.note(key) else fmt.value(value, result.unit)
 
 
-def target_text(report: Report, result: KpiResult) -> str:
-    return NO_TARGET if math.isnan(result.target) else report.fmt.value(result.target, result.unit)
+def target_text(fmt: Formatter, result: KpiResult) -> str:
+    return NO_TARGET if math.isnan(result.target) else fmt.value(result.target, result.unit)
 
 
 def missing_notes(results: list[KpiResult]) -> list[str]:
@@ -36,35 +38,38 @@ def missing_notes(results: list[KpiResult]) -> list[str]:
 
 def executive_summary(report: Report) -> Fragment:
     """Headline KPI tiles with change arrows and status, and one sentence on the period."""
-    tiles = [_tile(report, result) for result in report.headline_kpis]
+    results = report.results
+    tiles = [_tile(report, result) for result in results.headline]
     return render("executive_summary.html.j2", f"Executive summary: {len(tiles)} headline KPIs",
-                  tiles=tiles, sentence=_summary_sentence(report), period=report.reported.label)
+                  tiles=tiles, sentence=_summary_sentence(report.fmt, results),
+                  period=results.reported.label)
 
 
 def scorecard(report: Report) -> Fragment:
     """Every KPI: actual, target, attainment, status, change on last period and last year."""
+    fmt, results = report.fmt, report.results
     rows = [{
-        **figure_refs(report, r),
-        "actual": report.fmt.value(r.actual, r.unit),
-        "target": target_text(report, r),
-        "attainment": NOTHING if math.isnan(r.target) else report.fmt.value(r.attainment, "percent"),
+        **figure_refs(report.inputs.params, r),
+        "actual": fmt.value(r.actual, r.unit),
+        "target": target_text(fmt, r),
+        "attainment": NOTHING if math.isnan(r.target) else fmt.value(r.attainment, "percent"),
         "status": r.status,
         "status_word": STATUS_WORDS[r.status],
-        "previous": compared_value(report, r, "previous"),
-        "change": change_text(report, r, "previous"),
-        "change_trend": _trend(r, r.change_pct),
-        "yoy": change_text(report, r, "last_year"),
-        "yoy_trend": _trend(r, r.yoy_pct),
-    } for r in report.kpis]
+        "previous": compared_value(fmt, r, "previous"),
+        "change": change_text(fmt, r, "previous"),
+        "change_trend": trend(r, r.change_pct),
+        "yoy": change_text(fmt, r, "last_year"),
+        "yoy_trend": trend(r, r.yoy_pct),
+    } for r in results.kpis]
     return render("scorecard.html.j2", f"Scorecard: {len(rows)} KPIs", rows=rows,
-                  period=report.reported.label, previous=report.previous_label,
-                  partial=report.reported != report.period, notes=missing_notes(report.kpis))
+                  period=results.reported.label, previous=results.previous_label,
+                  partial=results.partial, notes=missing_notes(results.kpis))
 
 
-def figure_refs(report: Report, result: KpiResult) -> dict[str, Any]:
+def figure_refs(params: ClientParams, result: KpiResult) -> dict[str, Any]:
     """What the ``figure`` and ``term`` macros need of a KPI row: its label linked to its
     definition, and the numbers behind its values (``raw``: none where a value is missing)."""
-    return {"label": result.label, "term": {**term(report, result.metric), "label": result.label},
+    return {"label": result.label, "term": {**term(params, result.metric), "label": result.label},
             "actual_raw": raw(result.actual), "target_raw": raw(result.target),
             "previous_raw": None if result.note("previous") else raw(result.previous),
             "last_year_raw": None if result.note("last_year") else raw(result.last_year)}
@@ -75,35 +80,36 @@ def has_change(result: KpiResult, key: str) -> bool:
     return not (result.note(key) or result.note("now"))
 
 
-def change_text(report: Report, result: KpiResult, key: str) -> str:
+def change_text(fmt: Formatter, result: KpiResult, key: str) -> str:
     """The change on a comparison period; nothing to compare with says so, never "+X%"."""
     if not has_change(result, key):
         return NOTHING
-    return report.fmt.change(result.change_pct if key == "previous" else result.yoy_pct)
+    return fmt.change(result.change_pct if key == "previous" else result.yoy_pct)
 
 
 def _tile(report: Report, result: KpiResult) -> dict[str, Any]:
+    fmt = report.fmt
     return {
-        **figure_refs(report, result),
-        "value": report.fmt.value(result.actual, result.unit),
-        "change": change_text(report, result, "previous"),
+        **figure_refs(report.inputs.params, result),
+        "value": fmt.value(result.actual, result.unit),
+        "change": change_text(fmt, result, "previous"),
         "has_change": has_change(result, "previous"),
-        "compared": (result.note("previous") or f"vs {report.previous_label}"),
-        "trend": _trend(result, result.change_pct),
-        "arrow": _arrow(result.change_pct),
+        "compared": (result.note("previous") or f"vs {report.results.previous_label}"),
+        "trend": trend(result, result.change_pct),
+        "arrow": arrow(result.change_pct),
         "status": result.status,
         "status_word": STATUS_WORDS[result.status],
-        "target": target_text(report, result),
+        "target": target_text(fmt, result),
     }
 
 
-def _arrow(change: float) -> str:
+def arrow(change: float) -> str:
     if math.isnan(change) or change == 0:
         return "\u25ac"
     return "\u25b2" if change > 0 else "\u25bc"
 
 
-def _trend(result: KpiResult, change: float) -> str:
+def trend(result: KpiResult, change: float) -> str:
     """``good``/``bad``/``flat`` for a change, given which direction is better."""
     if math.isnan(change) or abs(change) < 0.005 or result.direction == "neutral":
         return "flat"
@@ -111,19 +117,20 @@ def _trend(result: KpiResult, change: float) -> str:
     return "good" if better else "bad"
 
 
-def _summary_sentence(report: Report) -> str:
-    with_target = [r for r in report.kpis if r.status != "none"]
+def _summary_sentence(fmt: Formatter, results: ReportResults) -> str:
+    kpis = results.kpis
+    with_target = [r for r in kpis if r.status != "none"]
     on_target = sum(r.status == "green" for r in with_target)
     parts = []
     if with_target:
         parts.append(f"{on_target} of {len(with_target)} KPIs with a target are on target "
-                     f"in {report.reported.label}.")
-    movers = sorted((r for r in report.kpis if not math.isnan(r.change_pct)),
+                     f"in {results.reported.label}.")
+    movers = sorted((r for r in kpis if not math.isnan(r.change_pct)),
                     key=lambda r: abs(r.change_pct), reverse=True)
     if movers:
         top = movers[0]
         direction = "up" if top.change_pct > 0 else "down"
         parts.append(f"The biggest move: {top.label} {direction} "
-                     f"{report.fmt.change(abs(top.change_pct)).lstrip('+')} on "
-                     f"{report.previous_label}.")
+                     f"{fmt.change(abs(top.change_pct)).lstrip('+')} on "
+                     f"{results.previous_label}.")
     return " ".join(parts)

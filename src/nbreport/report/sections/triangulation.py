@@ -6,14 +6,14 @@ from typing import Any
 
 import pandas as pd
 
+from nbreport.core.formatting import Formatter
 from nbreport.metrics.triangulation import TriangulationResult
 from nbreport.report.context import Report
 from nbreport.report.figures import raw
 from nbreport.report.fragment import Fragment, render
 
 
-def _check(report: Report, result: TriangulationResult) -> dict[str, object]:
-    fmt = report.fmt
+def _check(fmt: Formatter, result: TriangulationResult) -> dict[str, object]:
     rows = [{
         "measure": row["measure"],
         "value": _cell(fmt.value(row["value"], result.unit), row["value"]),
@@ -48,9 +48,9 @@ def _verdict(within: object) -> str:
 def triangulation(report: Report) -> Fragment:
     """Per check: each source's value, difference and verdict against the truth, a plain
     sentence per source, and the difference over the last periods."""
-    checks = [_check(report, result) for result in report.triangulation]
+    checks = [_check(report.fmt, result) for result in report.results.triangulation]
     flagged = sum(check["flagged"] for check in checks)
     text = f"Triangulation: {len(checks)} checks, {flagged} flagged"
-    return render("triangulation.html.j2", text, checks=checks, period=report.reported.label,
+    return render("triangulation.html.j2", text, checks=checks, period=report.results.reported.label,
                   empty="No cross-source checks are set up for this client (triangulation in its "
                         "params), so its numbers are not reconciled between sources here.")
