@@ -99,10 +99,13 @@ def test_manifest_and_index_record_the_run(northwind: tuple[Settings, str]) -> N
     assert entry["files"] == {"html": "northwind-outfitters/report.html",
                               "notebook": "northwind-outfitters/report.ipynb",
                               "forecasts.json": "northwind-outfitters/forecasts.json",
+                              "results.json": "northwind-outfitters/results.json",
                               **{f"rows-{kind}.parquet": f"northwind-outfitters/rows-{kind}.parquet"
                                  for kind in ("ads", "orders", "survey", "web")}}
     assert re.fullmatch(r"[0-9a-f]{16}", entry["params_hash"])
     assert (period_dir / "northwind-outfitters" / "report.ipynb").exists()
+    results = json.loads((period_dir / "northwind-outfitters" / "results.json").read_text())
+    assert results["client_id"] == "northwind-outfitters" and results["period"]["start"] == "2026-10-01"
     index = BeautifulSoup((period_dir / "index.html").read_text(), "html.parser")
     link = index.find("a", href="northwind-outfitters/report.html")
     assert link is not None and "Ready" in index.get_text()

@@ -251,13 +251,18 @@ def client_series(settings: Settings, client_ids: Iterable[str], *, origins: int
                   horizon: int = 30) -> list[BacktestSeries]:
     """Each summed metric behind a client's forecast KPIs, up to its report's cut-off."""
     from nbreport.forecast.engine import selected_kpis
-    from nbreport.report.context import open_report
+    from nbreport.metrics.daily import daily_metrics
+    from nbreport.report.analysis import sources_for_kpis
+    from nbreport.report.inputs import load_inputs  # the client's data as a report reads it
 
     series = []
     for client_id in client_ids:
-        report = open_report(client_id, project_dir=settings.project_dir, data_dir=settings.data_dir)
-        daily = report.daily.loc[:pd.Timestamp(report.reported.end)]  # type: ignore[misc]
-        kpis = selected_kpis(list(report.params.kpis), report.params.forecast)
+        inputs = load_inputs(client_id, project_dir=settings.project_dir, data_dir=settings.data_dir)
+        params = inputs.params
+        daily = daily_metrics(inputs.data, [kpi.metric for kpi in params.kpis],
+                              source_for=sources_for_kpis(params.kpis))
+        daily = daily.loc[:pd.Timestamp(params.report_period.end)]  # type: ignore[misc]
+        kpis = selected_kpis(list(params.kpis), params.forecast)
         for name in dict.fromkeys(n for kpi in kpis for n in summed_inputs(kpi.metric)):
             if name in daily.columns:
                 series.append(BacktestSeries(f"{client_id} {name}", daily[name], "D",

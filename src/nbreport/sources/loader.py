@@ -33,7 +33,8 @@ from nbreport.sources.checks import (
     gap_warnings,
     outlier_warnings,
 )
-from nbreport.sources.harmonise import effective_mapping, harmonise
+from nbreport.sources.harmonise import harmonise
+from nbreport.sources.mapping import effective_mapping
 from nbreport.sources.reading import RawTable, read_raw
 from nbreport.sources.spec import SourceSpec
 
