@@ -297,10 +297,10 @@ class ClientParams(StrictModel):
         if as_of is None or period is None:
             return as_of
         if as_of < period.start:
-            raise ValueError(f"{as_of} is before the period starts ({period.start}); "
+            raise ValueError(f"as_of {as_of} is before the period starts ({period.start}); "
                              "as_of cuts the period short, so it must fall inside it")
         if as_of > period.end:
-            raise ValueError(f"{as_of} is after the period ends ({period.end}): the report would "
+            raise ValueError(f"as_of {as_of} is after the period ends ({period.end}): the report would "
                              "show the whole period as if cut short; remove as_of to report the "
                              f"whole period, or give a day from {period.start} to {period.end}")
         return as_of
