@@ -73,25 +73,16 @@ def commentary_view(inputs: ReportInputs, results: ReportResults, fmt: Formatter
         industry=client.industry or "", settings=inputs.params.commentary, fmt=fmt)
 
 
-def open_report(
-    client_id: str,
-    *,
-    params: dict[str, Any] | None = None,
-    period: str | None = None,
-    project_dir: str | Path = ".",
-    data_dir: str | Path | None = None,
-    outputs_dir: str | Path | None = None,
-    artifacts_dir: str | Path | None = None,
-) -> Report:
-    """Read the inputs (:func:`~nbreport.report.inputs.load_inputs`, same parameters),
-    analyse them, check the commentary against the results, and return the :class:`Report`.
+def open_report(client_id: str, *, artifacts_dir: str | Path | None = None, **where: Any) -> Report:
+    """Read the inputs (:func:`~nbreport.report.inputs.load_inputs`: ``where`` holds its
+    ``params``, ``period``, ``project_dir``, ``data_dir`` and ``outputs_dir``), analyse them,
+    check the commentary against the results, and return the :class:`Report`.
 
     ``artifacts_dir``: where to write the files a run keeps for later (stored forecasts, the
     results and the rows behind them); ``None`` writes nothing. The master notebook passes
     its working folder, which ``nbreport run`` empties beside the report.
     """
-    inputs = load_inputs(client_id, params=params, period=period, project_dir=project_dir,
-                         data_dir=data_dir, outputs_dir=outputs_dir)
+    inputs = load_inputs(client_id, **where)
     results = analyse(inputs)
     client, branding = inputs.params.client, inputs.params.branding
     fmt = Formatter(client.currency, client.locale)
