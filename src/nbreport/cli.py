@@ -305,6 +305,13 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops any command as Ctrl-C does
     stopping.arm()  # ... within a second, even inside a long call into C
     try:
+        _run_cli()
+    except KeyboardInterrupt:  # a stop arriving after click's own handling, on the way out
+        _aborted()
+
+
+def _run_cli() -> None:
+    try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -312,15 +319,19 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        # now: tearing down what an interrupted command built (a large table's memory, worker
-        # threads) can take longer than the second a stop may take
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(130)
+        _aborted()
     except NbreportError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+
+
+def _aborted() -> None:
+    """Say so and exit 130 at once: tearing down what an interrupted command built (a large
+    table's memory, worker threads) can take longer than the second a stop may take."""
+    click.echo("aborted", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 if __name__ == "__main__":
