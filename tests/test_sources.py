@@ -173,7 +173,7 @@ def test_timestamps_zones_and_the_mixing_rule(tmp_path: Path) -> None:
 def test_missing_file_and_wrong_encoding(tmp_path: Path) -> None:
     assert "ads.csv: file not found" in load_error(tmp_path)
     write(tmp_path, "date,campaign\n2026-10-31,Caf\u00e9\n", encoding="utf-16")
-    assert "set 'encoding' for this source" in load_error(tmp_path)
+    assert "it is UTF-16 text (a NUL byte beside every letter); set encoding: utf-16 for this source" in load_error(tmp_path)
 
 
 def test_symlink_out_of_the_client_folder_is_refused(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,9 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
 
     if clients and run_all or not (clients or run_all or only_failed):
         raise click.UsageError("name one or more clients, or pass --all")
+    from nbreport import stopping
+
+    stopping.disarm()  # a run stops its kernels and records what was interrupted itself
     _skip_slow_optional_imports()
     if cell_timeout is not None:
         settings = replace(settings, cell_timeout=cell_timeout)
@@ -123,18 +128,32 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
 @cli.command()
 @click.argument("clients", nargs=-1)
 @click.option("--period", help="Validate as if this period were reported.")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="Validate with a parameter overridden as run --set would, e.g. kpis.0.target=5.")
 @pass_settings
-def validate(settings: Settings, clients: tuple[str, ...], period: str | None) -> None:
-    """Check the params of CLIENTS (all when none are named) without running anything."""
+def validate(settings: Settings, clients: tuple[str, ...], period: str | None,
+             assignments: tuple[str, ...]) -> None:
+    """Check the params of CLIENTS (all when none are named) and read their data files as a
+    run would, without starting a kernel or running a query."""
     from nbreport.batch import plan
+    from nbreport.sources.preflight import check_client_data
 
-    tasks, invalid = plan(settings, clients or None, _overrides(period, ()))
+    tasks, invalid = plan(settings, clients or None, _overrides(period, assignments))
+    failed = bool(invalid)
     for task in tasks:
-        click.echo(f"ok       {task.client_id} ({task.params.period.label})")
+        found = check_client_data(task.params, settings.data_dir / task.client_id)
+        if found.errors:
+            failed = True
+            click.echo(f"invalid  {task.client_id} (data in data/{task.client_id}/)", err=True)
+            click.echo(_indent("\n".join(map(str, found.errors))), err=True)
+        else:
+            click.echo(f"ok       {task.client_id} ({task.params.period.label})")
+        for note in found.notes:
+            click.echo(f"    note: {note}")
     for result in invalid:
         click.echo(f"invalid  {result.client_id}", err=True)
         click.echo(_indent(result.error.message if result.error else ""), err=True)
-    sys.exit(EXIT_USAGE if invalid else EXIT_OK)
+    sys.exit(EXIT_USAGE if failed else EXIT_OK)
 
 
 @cli.command(name="list")
@@ -269,6 +288,10 @@ def _skip_slow_optional_imports() -> None:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type] - None reads "not installed"
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.splitlines())
 
@@ -282,6 +305,17 @@ def _display_path(path: Path) -> str:
 
 def main() -> None:
     """Entry point: runs the CLI and maps nbreport errors to their exit codes."""
+    from nbreport import stopping
+
+    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops any command as Ctrl-C does
+    stopping.arm()  # ... within a second, even inside a long call into C
+    try:
+        _run_cli()
+    except KeyboardInterrupt:  # a stop arriving after click's own handling, on the way out
+        _aborted()
+
+
+def _run_cli() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -290,11 +324,19 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
+        _aborted()
     except NbreportError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+
+
+def _aborted() -> None:
+    """Say so and exit 130 at once: tearing down what an interrupted command built (a large
+    table's memory, worker threads) can take longer than the second a stop may take."""
+    click.echo("aborted", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 if __name__ == "__main__":

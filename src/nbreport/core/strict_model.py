@@ -35,6 +35,8 @@ HexColor = pattern_text(r"^#(?:[0-9a-fA-F]{3}){1,2}$", "a colour written #rgb or
 
 
 class StrictModel(BaseModel):
-    """Rejects unknown keys (a misspelt key must never be ignored) and is immutable."""
+    """Rejects unknown keys (a misspelt key must never be ignored) and infinite or not-a-number
+    values (``.inf``, ``.nan``, ``1e400``), and is immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              allow_inf_nan=False)

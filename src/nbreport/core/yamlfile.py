@@ -5,10 +5,16 @@
   are never turned into something else behind the user's back.
 * Only ``true``/``false`` are booleans: ``NO`` (Norway) stays the string "NO".
 * Every key's line number is kept, so errors can point at it.
+* What a file may expand to is bounded (:class:`YamlLimits`): its size, how many aliases it
+  uses, how many values they expand to and how deep it nests. A "billion laughs" file of a few
+  hundred bytes is refused in a millisecond, naming the line and the limit, instead of growing
+  to gigabytes.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +29,35 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG_BOOL = "tag:yaml.org,2002:bool"
 _TAG_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _TAG_MERGE = "tag:yaml.org,2002:merge"
+# What a params file may hold: plain values. Any other tag (!!python/object, !!binary, a
+# custom !tag) is refused rather than ignored or constructed.
+PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
+                       ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge"))
+
+
+@dataclass(frozen=True)
+class YamlLimits:
+    """What one YAML file may hold; a params file of a real client uses a small part of each.
+
+    Attributes
+    ----------
+    max_bytes:
+        Size of the file.
+    max_aliases:
+        Uses of an alias (``*name``) in the file.
+    max_values:
+        Keys, values and list items once every alias is expanded.
+    max_depth:
+        Mappings and lists nested in one another.
+    """
+
+    max_bytes: int = 1_000_000
+    max_aliases: int = 1_000
+    max_values: int = 100_000
+    max_depth: int = 40
+
+
+LIMITS = YamlLimits()
 
 
 @dataclass
@@ -52,20 +87,53 @@ class YamlDocument:
         return True
 
 
-def read_yaml(path: Path, display_name: str) -> YamlDocument:
+def read_yaml(path: Path, display_name: str, limits: YamlLimits = LIMITS) -> YamlDocument:
     """Read a YAML file that must hold a mapping; errors name ``display_name``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_bounded(path, display_name, limits).decode("utf-8")
     except FileNotFoundError:
         raise ParamsError(display_name, [ParamsIssue("(file)", "file not found")]) from None
+    except OSError as exc:
+        raise ParamsError(display_name, [ParamsIssue(
+            "(file)", f"cannot be read ({exc.strerror or exc}); check its permissions")]) from None
     except UnicodeDecodeError as exc:
         raise ParamsError(display_name, [ParamsIssue(
             "(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8")]) from None
-    return parse_yaml(text, display_name)
+    return parse_yaml(text, display_name, limits)
 
 
-def parse_yaml(text: str, display_name: str) -> YamlDocument:
-    """Parse YAML text that must hold a mapping (or nothing)."""
+def _read_bounded(path: Path, display_name: str, limits: YamlLimits) -> bytes:
+    """The bytes of a regular file of at most ``limits.max_bytes``; a pipe or a device (which
+    may never end) and a file over the limit are refused before being read."""
+    if not path.is_file():
+        _refuse_special(path, display_name)
+    with path.open("rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        if size > limits.max_bytes:
+            raise _too_big(display_name, size, limits)
+        data = stream.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise _too_big(display_name, len(data), limits)
+    return data
+
+
+def _refuse_special(path: Path, display_name: str) -> None:
+    mode = path.stat().st_mode  # FileNotFoundError for a missing file or a dangling symlink
+    kind = "a folder" if stat.S_ISDIR(mode) else "a pipe, socket or device"
+    raise ParamsError(display_name, [ParamsIssue(
+        "(file)", f"is {kind}, not a regular file; a YAML file must be a plain text file")])
+
+
+def _too_big(display_name: str, size: int, limits: YamlLimits) -> ParamsError:
+    return ParamsError(display_name, [ParamsIssue(
+        "(file)", f"holds {size:,} bytes or more; a YAML file may have at most "
+        f"{limits.max_bytes:,} bytes (the limit); keep data in data files")])
+
+
+def parse_yaml(text: str, display_name: str, limits: YamlLimits = LIMITS) -> YamlDocument:
+    """Parse YAML text that must hold a mapping (or nothing), within ``limits``."""
+    if len(text) > limits.max_bytes:
+        raise _too_big(display_name, len(text), limits)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -81,8 +149,61 @@ def parse_yaml(text: str, display_name: str) -> YamlDocument:
         raise ParamsError(display_name, [ParamsIssue(
             "(top level)", "expected a mapping of keys such as 'client:' and 'period:'",
             line=node.start_mark.line + 1, source=display_name)])
+    check_expansion(node, display_name, limits)
     document.data = _build(node, (), document, _Loader(""))
     return document
+
+
+def check_expansion(root: yaml.Node, display_name: str, limits: YamlLimits = LIMITS) -> None:
+    """Refuse a document whose aliases would expand past ``limits`` (or loop), before it is built.
+
+    The composed document is a graph: every use of an alias is the anchored node itself. Each
+    node's expanded size is worked out once and reused, so this takes time in proportion to the
+    file, not to what it would expand to.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    aliases = 0
+
+    def refuse(node: yaml.Node, key: str, message: str) -> ParamsError:
+        return ParamsError(display_name, [ParamsIssue(
+            key, message, line=node.start_mark.line + 1, source=display_name)])
+
+    def size(node: yaml.Node, depth: int) -> int:
+        nonlocal aliases
+        if id(node) in open_nodes:
+            raise refuse(node, "(aliases)", "an alias refers to the mapping or list that holds it "
+                         "(a loop); write the values out instead")
+        if id(node) in sizes:
+            aliases += 1
+            if aliases > limits.max_aliases:
+                raise refuse(node, "(aliases)", f"more than {limits.max_aliases:,} uses of aliases "
+                             "(*name) in one file (the limit); write the values out instead")
+            return sizes[id(node)]
+        if node.tag not in PLAIN_TAGS:
+            raise refuse(node, "(tags)", f"the tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' "
+                         "is not allowed: a params file holds plain values; remove the tag")
+        if depth > limits.max_depth:
+            raise refuse(node, "(nesting)", f"nested more than {limits.max_depth} levels deep "
+                         "(the limit); a params file needs a few levels")
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        open_nodes.add(id(node))
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > limits.max_values:
+                raise refuse(node, "(aliases)", f"expands to more than {limits.max_values:,} "
+                             "values through its aliases (*name) (the limit); "
+                             "write the values out once instead of nesting aliases")
+        open_nodes.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    size(root, 0)
 
 
 def _build(node: yaml.Node, loc: Loc, document: YamlDocument, loader: Any) -> Any:

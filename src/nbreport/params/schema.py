@@ -7,6 +7,7 @@ Every domain owns the models of its own settings (``sources.spec``,
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date
 from typing import Annotated, Any
@@ -63,6 +64,8 @@ PeriodField = Annotated[
     }),
 ]
 
+# ISO 4217 codes that are no money a client's numbers are in (testing, "no currency")
+NOT_MONEY = frozenset({"XTS", "XXX"})
 _WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"']+$")
 _FONT_STACK = re.compile(r"^[A-Za-z0-9 ,'\"_-]+$")
 _EMAIL = re.compile(r"^[^@\s<>\"':]+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
@@ -93,6 +96,18 @@ class ClientInfo(StrictModel):
     currency: pattern_text(r"^[A-Z]{3}$", "an ISO 4217 code in capitals, e.g. 'EUR'") = "USD"  # type: ignore[valid-type]
     locale: pattern_text(r"^[a-z]{2,3}(?:_[A-Z]{2})?$", "a locale such as 'en_GB'") = "en_US"  # type: ignore[valid-type]
     country: pattern_text(r"^[A-Z]{2}$", "an ISO 3166 code in capitals, e.g. 'DE'") | None = None  # type: ignore[valid-type]
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_4217(cls, value: str) -> str:
+        from babel.numbers import list_currencies  # Babel's list of ISO 4217 codes
+
+        if value not in list_currencies() or value in NOT_MONEY:
+            close = difflib.get_close_matches(value, sorted(list_currencies() - NOT_MONEY), n=3)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            raise ValueError(f"'{value}' is not an ISO 4217 currency code{hint} "
+                             "(e.g. USD, EUR, GBP)")
+        return value
 
     @field_validator("locale")
     @classmethod
@@ -275,11 +290,20 @@ class ClientParams(StrictModel):
                              f"({', '.join(kpi.metric for kpi in self.kpis)})")
         return self
 
-    @model_validator(mode="after")
-    def _as_of_inside_period(self) -> ClientParams:
-        if self.as_of is not None and not self.period.start <= self.as_of:
-            raise ValueError(f"as_of {self.as_of} is before the period starts ({self.period.start})")
-        return self
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_inside_period(cls, as_of: date | None, info: ValidationInfo) -> date | None:
+        period = info.data.get("period")
+        if as_of is None or period is None:
+            return as_of
+        if as_of < period.start:
+            raise ValueError(f"as_of {as_of} is before the period starts ({period.start}); "
+                             "as_of cuts the period short, so it must fall inside it")
+        if as_of > period.end:
+            raise ValueError(f"as_of {as_of} is after the period ends ({period.end}): the report would "
+                             "show the whole period as if cut short; remove as_of to report the "
+                             f"whole period, or give a day from {period.start} to {period.end}")
+        return as_of
 
     @property
     def alternatives(self) -> dict[str, str]:

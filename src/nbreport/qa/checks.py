@@ -18,6 +18,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nbreport.qa.dom import Page
+
 if TYPE_CHECKING:
     from nbreport.params import ClientParams
 
@@ -28,39 +30,8 @@ _TAG = re.compile(r"<[^>]+>")
 _LOCAL_PATH = re.compile(
     r"(?<![\w.:/-])(?:/(?:home|root|tmp|Users|var|opt|srv|mnt|private|work|etc)/[^\s\"'<>]*"
     r"|[A-Za-z]:\\[^\s\"'<>]+)")
-_EXTERNAL = re.compile(
-    r"<(?:img|script|link|iframe|source|video|audio|embed|object|track)\b[^>]*?"
-    r"\b(?:src|href|data|srcset)\s*=\s*[\"']?\s*(?:https?:)?//"
-    r"|url\(\s*[\"']?\s*(?:https?:)?//|@import\s", re.I)
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)|ipython-input-|site-packages/|"
                         r"\x1b\[[0-9;]*m|-{20,}\s*\n?\s*\w+(?:Error|Exception)\b")
-CREDENTIAL_PATTERNS: dict[str, re.Pattern[str]] = {
-    "AWS access key": re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-    "private key": re.compile(r"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----"),
-    "password or key assignment": re.compile(
-        r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token)"
-        r"\s*[=:]\s*[\"']?[^\s\"'<>]{6,}"),
-    "credentials in a URL": re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@<>\"']+:[^/\s@<>\"']+@"),
-    "GitHub token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
-    "Slack token": re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
-    "Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
-    "Stripe secret key": re.compile(r"\b[rs]k_live_[0-9A-Za-z]{16,}\b"),
-}
-# Strings one of which every match of a credential pattern contains (lower case where the
-# pattern ignores case): a pattern is only run over text that holds one. Python's regular
-# expressions cannot skip ahead to a pattern that starts with a word boundary, so each scan of
-# a report costs milliseconds; most reports hold none of these strings.
-CREDENTIAL_HINTS: dict[str, tuple[str, ...]] = {
-    "AWS access key": ("AKIA", "ASIA"),
-    "private key": ("PRIVATE KEY",),
-    "password or key assignment": ("password", "passwd", "pwd", "secret", "apikey", "api_key",
-                                   "api-key", "token"),
-    "credentials in a URL": ("://",),
-    "GitHub token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
-    "Slack token": ("xox",),
-    "Google API key": ("AIza",),
-    "Stripe secret key": ("k_live_",),
-}
 _ENV_REFERENCE = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}|^env:([A-Za-z_][A-Za-z0-9_]*)$")
 
 
@@ -115,6 +86,11 @@ class ReportUnderCheck:
         return without_embedded_data(self.html)
 
     @functools.cached_property
+    def page(self) -> Page:
+        """The HTML's elements, attributes, text and comments, as a browser reads them."""
+        return Page.parse(self.scannable)
+
+    @functools.cached_property
     def text(self) -> str:
         """What a reader sees: the HTML without tags, entities decoded."""
         return html_lib.unescape(_TAG.sub(" ", self.scannable))
@@ -159,7 +135,7 @@ def no_local_paths(report: ReportUnderCheck) -> CheckResult:
 
 
 def no_secrets(report: ReportUnderCheck) -> CheckResult:
-    found = find_secrets(report.scannable, report.secrets)
+    found = find_secrets(report.scannable, report.secrets, report.page.strings())
     return CheckResult("no secrets", not found, ", ".join(found))
 
 
@@ -169,8 +145,10 @@ def no_foreign_markers(report: ReportUnderCheck) -> CheckResult:
 
 
 def no_external_resources(report: ReportUnderCheck) -> CheckResult:
-    match = _EXTERNAL.search(report.scannable)
-    return CheckResult("no external resources", match is None, match.group(0)[:60] if match else "")
+    """Nothing the page loads comes from elsewhere: the attributes and style sheets of its
+    elements are read, not its text (commentary may quote ``<img src=https://...>``)."""
+    found = report.page.remote_resources()
+    return CheckResult("no external resources", not found, "; ".join(found[:3])[:200])
 
 
 def commentary_reviewed(report: ReportUnderCheck) -> CheckResult:
@@ -238,23 +216,18 @@ def without_embedded_data(text: str) -> str:
     return _BASE64_RUN.sub("", _DATA_URI.sub("", text))
 
 
-def find_secrets(text: str, secrets: Iterable[str]) -> list[str]:
-    """Names of the secrets and credential-like strings in ``text`` (never the values)."""
+def find_secrets(text: str, secrets: Iterable[str], strings: list[str] | None = None) -> list[str]:
+    """Names of the secrets and kinds of credential in ``text`` (never the values).
+
+    ``secrets`` are looked for in ``text`` as they are; credentials (detect-secrets' rules, see
+    :mod:`nbreport.qa.secrets_scan`) in ``strings`` when given (an HTML page's text, attribute
+    values and comments), else in ``text``.
+    """
+    from nbreport.qa.secrets_scan import credential_kinds
+
     found = [f"secret #{i + 1} of the params' environment variables"
              for i, secret in enumerate(secrets) if secret and len(secret) >= 4 and secret in text]
-    lowered = text.lower()
-    found += [name for name, pattern in CREDENTIAL_PATTERNS.items()
-              if _may_match(name, text, lowered) and pattern.search(text)]
-    return found
-
-
-def _may_match(name: str, text: str, lowered: str) -> bool:
-    """Whether ``text`` holds one of the strings every match of the pattern ``name`` holds."""
-    hints = CREDENTIAL_HINTS.get(name)
-    if hints is None:
-        return True
-    haystack = lowered if CREDENTIAL_PATTERNS[name].flags & re.IGNORECASE else text
-    return any(hint in haystack for hint in hints)
+    return found + credential_kinds(strings if strings is not None else [text])
 
 
 def foreign_markers_in(text: str, foreign: dict[str, list[str]]) -> list[str]:
@@ -265,12 +238,17 @@ def foreign_markers_in(text: str, foreign: dict[str, list[str]]) -> list[str]:
 
 
 def referenced_secrets(plain_params: Any, environ: dict[str, str] | None = None) -> list[str]:
-    """Values of the environment variables a params tree refers to.
+    """Values of the environment variables a params tree refers to (see :func:`referenced_env_names`)."""
+    environ = dict(os.environ) if environ is None else environ
+    return [environ[name] for name in referenced_env_names(plain_params) if environ.get(name)]
+
+
+def referenced_env_names(plain_params: Any) -> list[str]:
+    """Names of the environment variables a params tree refers to.
 
     A reference is a value ``${env:NAME}`` or ``env:NAME``, or any value of a key whose name
     ends in ``_env`` (e.g. ``password_env: WAREHOUSE_PASSWORD``).
     """
-    environ = dict(os.environ) if environ is None else environ
     names: list[str] = []
 
     def walk(node: Any, key: str = "") -> None:
@@ -286,4 +264,4 @@ def referenced_secrets(plain_params: Any, environ: dict[str, str] | None = None)
             names.extend(a or b for a, b in _ENV_REFERENCE.findall(node))
 
     walk(plain_params)
-    return [environ[name] for name in dict.fromkeys(names) if environ.get(name)]
+    return list(dict.fromkeys(names))

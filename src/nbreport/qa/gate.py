@@ -12,6 +12,7 @@ import fnmatch
 import functools
 import json
 import logging
+import os
 import threading
 from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, field
@@ -20,7 +21,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from nbreport.core.errors import ConfigError, ParamsError, ReportError
-from nbreport.params import ClientParams, client_files, load_client_params, params_from_plain
+from nbreport.core.yamlfile import read_yaml
+from nbreport.params import ClientParams, client_files, params_from_plain
+from nbreport.params.loader import DEFAULTS_FILE
 from nbreport.core.layout import (
     INDEX,
     MANIFEST,
@@ -35,7 +38,7 @@ from nbreport.qa.checks import (
     check_report,
     find_secrets,
     foreign_markers_in,
-    referenced_secrets,
+    referenced_env_names,
     without_embedded_data,
 )
 from nbreport.core.files import write_atomic
@@ -146,27 +149,50 @@ class _GateContext:
 
     @classmethod
     def for_project(cls, settings: Settings) -> _GateContext:
-        files = client_files(settings.params_dir)
-        state = tuple((path.name, path.stat().st_mtime_ns) for path in files.values())
-        return _context(settings.params_dir, state)
+        """Every client's markers and referenced secrets, read from each params file alone.
+
+        Checking one report needs the other clients' canary markers, never their parameters:
+        each file is read with the bounded YAML reader and only ``qa.markers`` and references
+        to environment variables are taken from it, unmerged and unvalidated, so a broken or
+        hostile file of another client can neither stop nor slow this client's gate.
+        """
+        markers: dict[str, list[str]] = {}
+        secrets: list[str] = []
+        defaults = settings.params_dir / DEFAULTS_FILE
+        if defaults.is_file():
+            secrets += _canaries_of(defaults)[1]
+        for client_id, path in client_files(settings.params_dir).items():
+            client_markers, client_secrets = _canaries_of(path)
+            markers[client_id] = client_markers
+            secrets += client_secrets
+        return cls(markers, list(dict.fromkeys(secrets)))
 
     def foreign_to(self, client_id: str) -> dict[str, list[str]]:
         return {other: m for other, m in self.markers.items() if other != client_id and m}
 
 
-@functools.lru_cache(maxsize=8)
-def _context(params_dir: Path, state: tuple[tuple[str, int], ...]) -> _GateContext:
-    """Markers and secrets of every client, read once per state of the params folder."""
-    markers: dict[str, list[str]] = {}
-    secrets: list[str] = []
-    for client_id in client_files(params_dir):
-        try:
-            params = load_client_params(client_id, params_dir)
-        except ParamsError:
-            continue  # invalid params produce no report; `nbreport validate` explains them
-        markers[client_id] = list(params.qa.markers)
-        secrets += referenced_secrets(params.model_dump(mode="json"))
-    return _GateContext(markers, secrets)
+def _canaries_of(path: Path) -> tuple[list[str], list[str]]:
+    """``qa.markers`` and the values of the environment variables one params file names."""
+    try:
+        state = path.stat()
+    except OSError:
+        return [], []
+    markers, names = _read_canaries(path, state.st_mtime_ns, state.st_size)
+    return list(markers), [value for name in names if (value := os.environ.get(name))]
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_canaries(path: Path, mtime_ns: int, size: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Read once per state of the file (its time and size are part of the cache key)."""
+    try:
+        data = read_yaml(path, path.name).data
+    except ParamsError:
+        log.info("%s: unreadable params; `nbreport validate` explains why", path.name)
+        return (), ()
+    qa = data.get("qa")
+    found = qa.get("markers") if isinstance(qa, dict) else None
+    markers = [str(m) for m in found if isinstance(m, (str, int, float))] if isinstance(found, list) else []
+    return tuple(markers), tuple(referenced_env_names(data))
 
 
 def check_before_publishing(work: Any) -> None:

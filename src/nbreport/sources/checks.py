@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nbreport.core.errors import DataError
+from nbreport.core.limits import LARGEST_AMOUNT, LARGEST_AMOUNT_TEXT
 from nbreport.sources.canonical import CANONICAL, DAILY_KINDS, KEYS, MEASURES, SCORE_RANGES
 from nbreport.sources.harmonise import Harmonised
 from nbreport.sources.spec import SourceSpec
@@ -75,6 +76,7 @@ class DataWarning:
 def check_source(result: Harmonised, spec: SourceSpec, unique_key: tuple[str, ...] | None) -> None:
     """Raise :class:`DataError` for duplicate keys, mixed currencies and scores off the scale."""
     _check_duplicates(result, spec, unique_key or KEYS[spec.kind])
+    _check_plausible_numbers(result, spec)
     if "currency" in result.table.column_names:
         _check_one_currency(result, spec)
     if spec.kind == "survey":
@@ -85,6 +87,26 @@ def _error(result: Harmonised, spec: SourceSpec, message: str, position: int | N
            column: str | None = None) -> DataError:
     row = int(result.rows[position]) if position is not None else None
     return DataError(message, source=spec.name, path=spec.location, row=row, column=column)
+
+
+def _check_plausible_numbers(result: Harmonised, spec: SourceSpec) -> None:
+    """No infinite or absurdly large value (``inf``, ``1e400``, ``1e30``): a report would show
+    "n/a" for a real row, or fail half-way writing it."""
+    for name in result.table.column_names:
+        column = result.table.column(name)
+        if not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
+            continue
+        valid = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        values = column.fill_null(0).to_numpy(zero_copy_only=False).astype(float)
+        bad = valid & (np.abs(values) > LARGEST_AMOUNT)  # infinities too; NaN stands for a blank
+        if bad.any():
+            position = int(np.flatnonzero(bad)[0])
+            value = values[position]
+            why = (f"found {value:g}, which is no number a report can show" if not np.isfinite(value)
+                   else f"found {value:g}, larger than any real amount (the limit is "
+                        f"{LARGEST_AMOUNT_TEXT})")
+            raise _error(result, spec, f"{why}; correct the export", position,
+                         result.columns.get(name, name))
 
 
 def _check_duplicates(result: Harmonised, spec: SourceSpec, key: tuple[str, ...]) -> None:

@@ -17,6 +17,7 @@ about a thousand distinct days), so this stays fast on millions of rows.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -161,13 +162,30 @@ def _shaped_like(value: str, fmt: str) -> bool:
         return False
     from nbreport.speedups.strptime import strptime_regex
 
-    shaped = strptime_regex(fmt).fullmatch(value)
-    if shaped is None and not strptime.has_time(fmt):
-        shaped = strptime_regex(fmt).fullmatch(_TIME_SUFFIX.sub("", value))
-    if shaped is None:
-        return False
-    year = shaped.groupdict().get("Y")
-    return year is None or MIN_YEAR <= int(year) <= MAX_YEAR
+    for pattern in (strptime_regex(fmt), _loose_shape(fmt)):
+        shaped = pattern.fullmatch(value)
+        if shaped is None and not strptime.has_time(fmt):
+            shaped = pattern.fullmatch(_TIME_SUFFIX.sub("", value))
+        if shaped is not None:
+            year = shaped.groupdict().get("Y")
+            return year is None or MIN_YEAR <= int(year) <= MAX_YEAR
+    return False
+
+
+_LOOSE = {"Y": r"(?P<Y>\d{4})", "y": r"\d{2}", "m": r"(?:0?\d|1[0-2])", "d": r"(?:[0-2]?\d|3[01])",
+          "H": r"\d{1,2}",
+          "I": r"\d{1,2}", "M": r"\d{1,2}", "S": r"\d{1,2}", "j": r"\d{1,3}"}
+
+
+@functools.lru_cache(maxsize=64)
+def _loose_shape(fmt: str) -> re.Pattern[str]:
+    """``fmt`` with day 0 and month 0 allowed: ``2026-00-10`` and ``2026-01-00`` have the shape
+    of ``%Y-%m-%d`` (impossible dates, not another format); ``31/10/2026`` has no shape of
+    ``%m/%d/%Y`` (another format)."""
+    parts = re.split(r"(%.)", fmt)
+    return re.compile("".join(
+        (_LOOSE.get(part[1], r".+?") if part.startswith("%") and len(part) == 2 else re.escape(part))
+        for part in parts), re.I)
 
 
 def parse_timestamps(text: pa.Array, timezone: str | None, formats: list[str] | None = None,

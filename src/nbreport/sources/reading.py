@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from nbreport.core.errors import DataError
+from nbreport.sources.binary import not_text, refuse_nul, undecodable
 from nbreport.sources.spec import SourceSpec
 
 SNIFF_BYTES = 64 * 1024
@@ -54,10 +55,20 @@ class RawTable:
 
 def read_raw(spec: SourceSpec, path: Path) -> RawTable:
     """Read the file of ``spec`` (already resolved inside the client's folder)."""
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "a pipe, socket or device"
+        raise DataError(f"is {kind}, not a file; point 'path' at the export itself",
+                        source=spec.name, path=spec.location)
     if not path.is_file():
         raise DataError(
             "file not found; check 'path' in the params file and that the export was saved there",
             source=spec.name, path=spec.location)
+    raw = _read_format(spec, path)
+    refuse_nul(raw.table, raw.rows, spec.name, spec.location, quote=not spec.shared)
+    return raw
+
+
+def _read_format(spec: SourceSpec, path: Path) -> RawTable:
     fmt = spec.detected_format()
     try:
         if fmt == "csv":
@@ -69,21 +80,15 @@ def read_raw(spec: SourceSpec, path: Path) -> RawTable:
 
             return _numbered(pq.read_table(path), first_row=1)
         return _read_jsonl(path)
-    except UnicodeDecodeError as exc:
-        raise _encoding_error(spec, f"{exc.reason} at byte {exc.start}") from None
+    except UnicodeDecodeError:
+        raise undecodable(path, _python_encoding(spec), spec.name, spec.location) from None
     except (pa.ArrowInvalid, ValueError, OSError, KeyError) as exc:
         if "UTF8" in str(exc) or "decode" in str(exc):
-            raise _encoding_error(spec, "invalid bytes for this encoding") from None
+            raise undecodable(path, _python_encoding(spec), spec.name, spec.location) from None
         # a shared export's lines may be other clients': say what is wrong, never quote it
         detail = "the file is malformed" if spec.shared else _first_line(exc)
         raise DataError(f"cannot be read as {fmt}: {detail}",
                         source=spec.name, path=spec.location) from None
-
-
-def _encoding_error(spec: SourceSpec, reason: str) -> DataError:
-    return DataError(
-        f"cannot be decoded as {spec.encoding} ({reason}); set 'encoding' for this source in "
-        "the params file (e.g. cp1252 or utf-16)", source=spec.name, path=spec.location)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -104,6 +109,8 @@ def _read_csv(spec: SourceSpec, path: Path) -> RawTable:
     import pyarrow.csv as pcsv
 
     encoding = _python_encoding(spec)
+    if (error := not_text(path, spec.name, spec.location, encoding)) is not None:
+        raise error
     with path.open("r", encoding=encoding, newline="") as handle:
         sample = handle.read(SNIFF_BYTES)
     lines = sample.splitlines()
