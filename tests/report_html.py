@@ -4,19 +4,11 @@ What a run writes that depends on when it ran: the cover's "Generated" date and 
 ``datetime``, and the time each data source was read (``read_at`` in the appendix's table
 of sources). :func:`without_run_times` puts a fixed mark in their place and leaves every
 other byte alone, so that two runs of the same inputs give the same text.
-
-The fast path writes the page nbconvert's template gives; nbconvert's public
-``HTMLExporter`` (the plain path) also parses it with BeautifulSoup and writes it out again
-(``str(soup)``: attributes sorted, entities written as characters, ``<br/>``).
-:func:`as_nbconvert_writes_it` does that same pass, so that a fast report can be compared
-with a plain one byte for byte.
 """
 
 from __future__ import annotations
 
 import re
-
-from bs4 import BeautifulSoup
 
 RUN_TIME = "RUN-TIME"
 # <dt>Generated</dt><dd><time datetime="2026-11-01T08:15:02+00:00">01 November 2026</time></dd>
@@ -30,8 +22,3 @@ def without_run_times(html: str) -> str:
     html, generated = _GENERATED.subn(rf"\g<1>{RUN_TIME}\g<2>{RUN_TIME}\g<3>", html)
     assert generated == 1, "no 'Generated' date on the cover: has the template changed?"
     return _READ_AT.sub(f"<td>{RUN_TIME}</td>", html)
-
-
-def as_nbconvert_writes_it(html: str) -> str:
-    """``html`` parsed and written out again as nbconvert's ``HTMLExporter`` does."""
-    return str(BeautifulSoup(html, features="html.parser"))

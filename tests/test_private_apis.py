@@ -20,7 +20,6 @@ import platform
 import re
 import subprocess
 import sys
-import textwrap
 from collections.abc import Callable
 from importlib.metadata import entry_points, version
 from pathlib import Path
@@ -158,44 +157,6 @@ def test_cmdstanpy_keeps_its_temporary_folder_in_a_module_global() -> None:
     folder = getattr(cmdstanpy, attribute, None)
     if not isinstance(folder, str):
         _fail("cmdstanpy", f"cmdstanpy.{attribute} is no longer a folder's path", user)
-
-
-def _register_filter_names(function: Callable[..., Any]) -> set[str]:
-    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    return {node.args[0].value for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "register_filter" and node.args
-            and isinstance(node.args[0], ast.Constant)}
-
-
-def test_nbconvert_html_exporter_does_what_the_report_exporter_repeats() -> None:
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-
-    from nbreport.speedups.exporter import report_exporter_class
-
-    user = f"{SPEEDUPS}.exporter.ReportExporter (HTML export without the BeautifulSoup pass)"
-    if not issubclass(report_exporter_class(), HTMLExporter):
-        _fail("nbconvert", "ReportExporter is no HTMLExporter", user)
-    # ReportExporter repeats HTMLExporter.from_notebook_node but its last step: a new filter
-    # registered there would be missing from every report
-    registered = _register_filter_names(HTMLExporter.from_notebook_node)
-    if registered != {"highlight_code", "filter_data_type"}:
-        _fail("nbconvert", f"HTMLExporter.from_notebook_node registers the filters "
-              f"{sorted(registered)}, not highlight_code and filter_data_type", user)
-    _expect_signature("nbconvert", _method("nbconvert", HTMLExporter, "_init_resources", user),
-                      ["self", "resources"], user)
-    _expect_signature("nbconvert", TemplateExporter.from_notebook_node,
-                      ["self", "nb", "resources"], user)
-    if not hasattr(HTMLExporter(), "_nb_metadata"):
-        _fail("nbconvert", "HTMLExporter instances have no _nb_metadata", user)
-    for filter_class, keywords in ((Highlight2HTML, ["pygments_lexer"]),
-                                   (WidgetsDataTypeFilter, ["notebook_metadata", "resources"])):
-        accepted = inspect.signature(filter_class.__init__).parameters
-        if missing := [name for name in keywords if name not in accepted]:
-            _fail("nbconvert", f"{filter_class.__name__}() takes no {missing}", user)
 
 
 def test_prophet_methods_the_quick_model_overrides_keep_their_signatures() -> None:

@@ -245,8 +245,7 @@ def export(work: ClientWork) -> None:
 
     meta = report_meta(work.task.params, work.settings.project_dir)
     with _EXPORT_LOCK:  # worker threads share one exporter (and export holds the GIL anyway)
-        html = export_html(work.notebook, meta, work.settings.templates_dir,
-                           plain=work.settings.plain)
+        html = export_html(work.notebook, meta, work.settings.templates_dir)
     work.html_path = work.work_dir / REPORT_HTML
     write_atomic(work.html_path, html)
     work.summary = extract_summary(work.notebook)

@@ -107,18 +107,15 @@ def _markdown() -> Any:
 
 
 @functools.cache
-def _exporter(template_dir: str, plain: bool) -> Any:
-    """One configured exporter per template folder and path: building it compiles the template.
+def _exporter(template_dir: str) -> Any:
+    """One configured exporter per template folder: building it compiles the template.
 
-    ``plain``: nbconvert's public ``HTMLExporter``, else the same exporter without its
-    BeautifulSoup pass (:mod:`nbreport.speedups.exporter`).
+    nbconvert's public ``HTMLExporter``, on the fast path and the plain one alike: its last
+    step parses the page with BeautifulSoup and writes it out again (about a tenth of a
+    second), and skipping it would make the fast report's bytes differ from the plain one's.
     """
-    if plain:
-        from nbconvert import HTMLExporter as exporter_class
-    else:
-        from nbreport.speedups.exporter import report_exporter_class
+    from nbconvert import HTMLExporter as exporter_class
 
-        exporter_class = report_exporter_class()
     exporter = exporter_class(
         template_name=TEMPLATE_NAME, extra_template_basedirs=[template_dir], exclude_input=True,
         exclude_input_prompt=True, exclude_output_prompt=True,
@@ -129,14 +126,9 @@ def _exporter(template_dir: str, plain: bool) -> Any:
     return exporter
 
 
-def export_html(notebook: Any, meta: dict[str, Any], template_dir: Path, *,
-                plain: bool = False) -> str:
-    """The client HTML for an executed notebook; ``meta`` comes from :func:`report_meta`.
-
-    ``plain`` exports with nbconvert's public ``HTMLExporter`` (``nbreport run --plain``): the
-    same document, re-serialised by its BeautifulSoup pass.
-    """
+def export_html(notebook: Any, meta: dict[str, Any], template_dir: Path) -> str:
+    """The client HTML for an executed notebook; ``meta`` comes from :func:`report_meta`."""
     copy = nbformat.from_dict(notebook)  # the executed notebook on disk keeps its outputs
-    body, _ = _exporter(str(template_dir), plain).from_notebook_node(
+    body, _ = _exporter(str(template_dir)).from_notebook_node(
         copy, resources={"nbreport": dict(meta)})
     return body

@@ -4,7 +4,7 @@
 speed tricks of :mod:`nbreport.speedups`: each client's notebook runs through
 ``papermill.execute_notebook`` with papermill's own engine on a kernel papermill starts the
 usual way, and is exported by nbconvert's public ``HTMLExporter`` with the project's template
-(:func:`nbreport.render.export.export_html` with ``plain=True``). It is what to fall back on
+(:func:`nbreport.render.export.export_html`, as on the fast path). It is what to fall back on
 when a new version of jupyter_client, nbconvert or prophet breaks a trick, and the reference
 the fast path is held to: ``tests/test_plain_path.py`` runs a client both ways and compares
 the reports.

@@ -11,7 +11,6 @@ those tests passed on.
 ``provisioner``     jupyter_client's ``LocalProvisioner`` driven by a forked process
 ``client``          jupyter_client's kernel client: ready as soon as the kernel replies
 ``manager``         jupyter_client's kernel manager: Unix sockets, quick reaping, the above
-``exporter``        nbconvert's ``HTMLExporter`` without its BeautifulSoup pass
 ``prophet``         prophet's model and Stan backend: cached features, arrays for Stan
 ``strptime``        the standard library's strptime regular expressions, run by Arrow over
                     whole date columns (``nbreport.sources.strptime``)
@@ -21,7 +20,8 @@ those tests passed on.
 ==================  =====================================================================
 
 The plain path (``nbreport run --plain``, :mod:`nbreport.render.plain`) uses none of them:
-``papermill.execute_notebook`` and nbconvert's public ``HTMLExporter``. Nothing outside this
+``papermill.execute_notebook``. Both paths export with nbconvert's public ``HTMLExporter``, so
+their reports are the same bytes (``tests/test_plain_path.py``). Nothing outside this
 package may import a private API of a dependency.
 
 Submodules are imported on use: importing this package imports nothing else.
