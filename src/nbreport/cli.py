@@ -1,6 +1,6 @@
 """The ``nbreport`` command line: parses, builds one :class:`Settings`, calls the library.
 
-Exit codes: 0 all good, 1 some reports failed, 2 usage or parameter errors.
+Exit codes: the table in :mod:`nbreport.core.exit_codes`, shown by ``nbreport --help``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ import click
 
 from nbreport import __version__
 from nbreport.core.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, NbreportError, ParamsError
+from nbreport.core.exit_codes import EXIT_INTERRUPTED, help_text
 from nbreport.settings import Settings
 
 pass_settings = click.make_pass_decorator(Settings)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=help_text())
 @click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
               default=".", show_default=True, help="The project folder (params/, data/, notebooks/...).")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="NBREPORT_DATA_DIR",
@@ -199,7 +200,7 @@ def check(settings: Settings, period: str | None, clients: tuple[str, ...]) -> N
     report = gate_period(settings, period or latest_period(settings.outputs_dir), list(clients) or None)
     record(report, settings)
     click.echo(gate_table(report))
-    sys.exit(EXIT_OK if report.passed else EXIT_REPORTS_FAILED)
+    sys.exit(EXIT_OK if report.passed_for(clients or None) else EXIT_REPORTS_FAILED)
 
 
 @cli.command()
@@ -336,7 +337,7 @@ def _aborted() -> None:
     click.echo("aborted", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(130)
+    os._exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

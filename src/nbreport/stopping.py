@@ -15,8 +15,9 @@ import signal
 import sys
 import threading
 
+from nbreport.core.exit_codes import EXIT_INTERRUPTED
+
 GRACE_S = 0.5
-EXIT_INTERRUPTED = 130
 
 
 def arm() -> None:

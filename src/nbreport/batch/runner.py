@@ -36,7 +36,7 @@ from nbreport.batch.pipeline import (
 from nbreport.batch.recording import publish_indexes
 from nbreport.batch.results import ClientResult
 from nbreport.batch.selection import longest_first, plan, select_tasks
-from nbreport.core.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE
+from nbreport.core.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE
 from nbreport.core.layout import ProjectLayout
 from nbreport.settings import Settings
 
@@ -50,7 +50,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-EXIT_INTERRUPTED = 130
 
 
 @dataclass
@@ -68,14 +67,17 @@ class BatchOutcome:
     wall_s: float = 0.0
     why_skipped: str = ""
     gates: list[GateReport] = field(default_factory=list)  # the QA gate's verdict on each period
+    named: frozenset[str] | None = None  # the clients the run was asked for; None: all of them
 
     @property
     def exit_code(self) -> int:
+        """The run's answer for the clients named (see :mod:`nbreport.core.exit_codes`)."""
         if self.interrupted:
             return EXIT_INTERRUPTED
         if any(r.status == "invalid" for r in self.results):
             return EXIT_USAGE
-        failed = any(not r.ok for r in self.results) or any(not gate.passed for gate in self.gates)
+        failed = (any(not r.ok for r in self.results)
+                  or any(not gate.passed_for(self.named) for gate in self.gates))
         return EXIT_REPORTS_FAILED if failed else EXIT_OK
 
 
@@ -97,7 +99,9 @@ def run_batch(
         from nbreport.speedups.zygote import start_zygote
 
         start_zygote()  # it imports in the background while the clients are validated
-    tasks, invalid = plan(settings, client_ids, overrides)
+    ids = list(client_ids) if client_ids else None
+    named = frozenset(ids) if ids else None
+    tasks, invalid = plan(settings, ids, overrides)
     for result in invalid:
         events.finished(result)
     with period_locks(settings.outputs_dir, [task.period_key for task in tasks]):
@@ -110,7 +114,7 @@ def run_batch(
         results = run.execute(selected, skipped, why_skipped)
         outcome = BatchOutcome(invalid + results, skipped=skipped, interrupted=run.interrupted,
                                not_started=[task.client_id for task in run.not_started],
-                               why_skipped=why_skipped)
+                               why_skipped=why_skipped, named=named)
         record = _run_record(outcome, options, run.description, started_at)
         outcome.index_pages, outcome.gates = publish_indexes(settings, tasks, outcome.results,
                                                              run=record)

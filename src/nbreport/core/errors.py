@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from nbreport.core.exit_codes import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE  # the one table
+
 __all__ = [
     "EXIT_OK",
     "EXIT_REPORTS_FAILED",
@@ -35,9 +37,6 @@ __all__ = [
     "data_location",
 ]
 
-EXIT_OK = 0
-EXIT_REPORTS_FAILED = 1
-EXIT_USAGE = 2
 
 
 class NbreportError(Exception):

@@ -17,7 +17,7 @@ import threading
 from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from nbreport.core.errors import ConfigError, ParamsError, ReportError
@@ -51,6 +51,9 @@ class ReportHeldBack(ReportError):
     """A report failed the QA gate and was not published."""
 
 PRODUCED = "report produced"
+MANIFEST_LEAKS = "manifest: no client holds another's markers"
+INDEX_LEAKS = "index: no client holds another's markers"
+_LEAK_CHECKS = frozenset({MANIFEST_LEAKS, INDEX_LEAKS})
 
 
 @dataclass
@@ -76,10 +79,25 @@ class GateReport:
     period: str
     clients: list[ClientVerdict] = field(default_factory=list)
     shared: list[CheckResult] = field(default_factory=list)
+    leaking: set[str] = field(default_factory=set)  # clients whose manifest entry or index row leaks
 
     @property
     def passed(self) -> bool:
         return all(v.passed for v in self.clients) and all(c.passed for c in self.shared)
+
+    def passed_for(self, client_ids: Collection[str] | None) -> bool:
+        """The verdict a command naming ``client_ids`` answers with (all clients when None).
+
+        Only those clients' reports count, and of the shared pages, the checks about the pages
+        as a whole and the rows of those clients: another client's failing report shows on the
+        index page, never in the exit code of a command that did not name it.
+        """
+        if client_ids is None:
+            return self.passed
+        named = set(client_ids)
+        return (all(v.passed for v in self.clients if v.client_id in named)
+                and all(c.passed for c in self.shared if c.name not in _LEAK_CHECKS or not self.leaking)
+                and not named & self.leaking)
 
     def to_dict(self) -> dict[str, Any]:
         return {"period": self.period, "passed": self.passed,
@@ -108,7 +126,7 @@ def gate_period(settings: Settings, period: str, clients: list[str] | None = Non
     report = GateReport(period)
     for client_id, entry in sorted(entries.items()):
         report.clients.append(_verdict(period_dir, client_id, entry, context))
-    report.shared = _shared_checks(period_dir, manifest, context)
+    report.shared, report.leaking = _shared_checks(period_dir, manifest, context)
     return report
 
 
@@ -317,35 +335,41 @@ def rows_holding(path: Path, needles: Mapping[str, str]) -> list[str]:
             if any(pc.any(pc.match_substring(column, text)).as_py() for column in texts)]
 
 
-def _shared_checks(period_dir: Path, manifest: dict[str, Any], context: _GateContext) -> list[CheckResult]:
+def _shared_checks(period_dir: Path, manifest: dict[str, Any],
+                   context: _GateContext) -> tuple[list[CheckResult], set[str]]:
+    """The checks of the period's shared pages, and the clients whose entry or row leaks."""
     results = []
     for name in (INDEX, MANIFEST):
         path = period_dir / name
         text = without_embedded_data(path.read_text(encoding="utf-8")) if path.exists() else ""
         found = find_secrets(text, context.secrets)
         results.append(CheckResult(f"{name}: no secrets", not found, ", ".join(found)))
-    leaks = []
+    leaks: dict[str, list[str]] = {}
     for client_id, entry in manifest.get("clients", {}).items():
         entry_text = json.dumps(entry, ensure_ascii=False)
-        leaks += [f"{client_id} entry holds {hit}"
-                  for hit in foreign_markers_in(entry_text, context.foreign_to(client_id))]
-    results.append(CheckResult("manifest: no client holds another's markers", not leaks, "; ".join(leaks)))
-    results.append(_index_rows_check(period_dir / INDEX, context))
-    return results
+        hits = foreign_markers_in(entry_text, context.foreign_to(client_id))
+        if hits:
+            leaks[client_id] = [f"{client_id} entry holds {hit}" for hit in hits]
+    results.append(CheckResult(MANIFEST_LEAKS, not leaks,
+                               "; ".join(line for lines in leaks.values() for line in lines)))
+    index_check, index_leaking = _index_rows_check(period_dir / INDEX, context)
+    results.append(index_check)
+    return results, set(leaks) | index_leaking
 
 
-def _index_rows_check(index_path: Path, context: _GateContext) -> CheckResult:
+def _index_rows_check(index_path: Path, context: _GateContext) -> tuple[CheckResult, set[str]]:
     from bs4 import BeautifulSoup
 
     if not index_path.exists():
-        return CheckResult("index: no client holds another's markers", False, f"{INDEX} is missing")
+        return CheckResult(INDEX_LEAKS, False, f"{INDEX} is missing"), set()
     soup = BeautifulSoup(index_path.read_text(encoding="utf-8"), "html.parser")
-    leaks = []
+    leaks, leaking = [], set()
     for row in soup.select("[data-client]"):
         client_id = str(row["data-client"])
-        leaks += [f"{client_id} row holds {hit}"
-                  for hit in foreign_markers_in(row.get_text(" "), context.foreign_to(client_id))]
-    return CheckResult("index: no client holds another's markers", not leaks, "; ".join(leaks))
+        hits = foreign_markers_in(row.get_text(" "), context.foreign_to(client_id))
+        leaks += [f"{client_id} row holds {hit}" for hit in hits]
+        leaking |= {client_id} if hits else set()
+    return CheckResult(INDEX_LEAKS, not leaks, "; ".join(leaks)), leaking
 
 
 def _read_notebook(path: Path) -> Any:
