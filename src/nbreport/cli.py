@@ -192,13 +192,28 @@ def check(settings: Settings, period: str | None, clients: tuple[str, ...]) -> N
     """The gate before sending: check every report of PERIOD (default: the latest run).
 
     No errored cells, no code, no parameters, no secrets, no other client's data, no external
-    resources, no unreviewed drafts, fresh data, size within budget. Exit code 1 on any failure.
+    resources, no unreviewed drafts, fresh data, size within budget. Exit code 1 on any failure
+    of the clients checked (--client: those only). Reports on disk that the manifest does not
+    know (a run killed before recording them) are recorded as "recovered" and checked too.
     """
+    from nbreport.batch.manifest import reconcile_manifest
+    from nbreport.core.layout import ProjectLayout
     from nbreport.qa import gate_period, latest_period, record
     from nbreport.qa.table import gate_table
+    from nbreport.render.index import write_period_index
 
-    report = gate_period(settings, period or latest_period(settings.outputs_dir), list(clients) or None)
+    period = period or latest_period(settings.outputs_dir)
+    layout = ProjectLayout.of(settings)
+    period_dir = layout.period_dir(period)
+    # reports a killed run published without recording them: into the manifest and the index
+    stale_index = bool(reconcile_manifest(period_dir)) or (
+        layout.manifest(period).exists() and not layout.index(period).exists())
+    if stale_index:
+        write_period_index(period_dir, settings.templates_dir)  # the gate checks the index too
+    report = gate_period(settings, period, list(clients) or None)
     record(report, settings)
+    if stale_index:
+        write_period_index(period_dir, settings.templates_dir)  # now with the verdicts
     click.echo(gate_table(report))
     sys.exit(EXIT_OK if report.passed_for(clients or None) else EXIT_REPORTS_FAILED)
 

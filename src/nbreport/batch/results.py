@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 # ok: report published. failed: a cell raised, the kernel died or export failed. timeout: a cell
 # ran out of time. interrupted: the run was stopped (Ctrl-C, SIGTERM). invalid: bad parameters.
-Status = Literal["ok", "failed", "timeout", "interrupted", "invalid"]
-RERUN_STATUSES = frozenset({"failed", "timeout", "interrupted", "invalid"})
+# recovered: a report found on disk without a manifest entry (a run killed before recording it).
+Status = Literal["ok", "failed", "timeout", "interrupted", "invalid", "recovered"]
+RERUN_STATUSES = frozenset({"failed", "timeout", "interrupted", "invalid", "recovered"})
 
 
 @dataclass

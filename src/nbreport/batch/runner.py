@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from nbreport.batch.dispatch import Dispatch, now_utc
 from nbreport.batch.lock import period_locks
+from nbreport.batch.manifest import reconcile_manifest
 from nbreport.batch.options import BatchEvents, BatchOptions, QuietEvents
 from nbreport.batch.pipeline import (
     ClientTask,
@@ -106,6 +107,7 @@ def run_batch(
         events.finished(result)
     with period_locks(settings.outputs_dir, [task.period_key for task in tasks]):
         _remove_stale_work_folders(settings, tasks)
+        _reconcile_manifests(settings, tasks)
         selected, skipped = select_tasks(tasks, settings, options)
         why_skipped = ("did not fail in the last run" if options.only_failed
                        else "unchanged since the last good report")
@@ -127,6 +129,16 @@ def _remove_stale_work_folders(settings: Settings, tasks: list[ClientTask]) -> N
     for period in {task.period_key for task in tasks}:
         for folder in ProjectLayout.of(settings).work_dirs(period):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _reconcile_manifests(settings: Settings, tasks: list[ClientTask]) -> None:
+    """Reports a killed run published without recording them get their manifest entry back."""
+    labels = {task.period_key: task.params.period.label for task in tasks}
+    for period, label in labels.items():
+        recovered = reconcile_manifest(ProjectLayout.of(settings).period_dir(period), label)
+        if recovered:
+            log.warning("%s: recorded reports found without a manifest entry: %s", period,
+                        ", ".join(recovered))
 
 
 def _run_record(outcome: BatchOutcome, options: BatchOptions, description: str,

@@ -125,6 +125,12 @@ class ProjectLayout:
     def evidence(self, period: str, client_id: str, kind: str) -> Path:
         return self.client_dir(period, client_id) / evidence_file(kind)
 
+    def published_clients(self, period: str) -> list[str]:
+        """The clients whose ``report.html`` is in the period's folder (working folders aside),
+        whatever the manifest says: a killed run may have published before recording."""
+        return sorted(path.parent.name for path in self.period_dir(period).glob(f"*/{REPORT_HTML}")
+                      if not path.parent.name.startswith((WORK_PREFIX, ".")))
+
     def manifests(self) -> Iterator[Path]:
         """Every period's ``manifest.json`` (in no particular order)."""
         return self.outputs_dir.glob(f"*/{MANIFEST}")

@@ -54,6 +54,9 @@ PRODUCED = "report produced"
 MANIFEST_LEAKS = "manifest: no client holds another's markers"
 INDEX_LEAKS = "index: no client holds another's markers"
 _LEAK_CHECKS = frozenset({MANIFEST_LEAKS, INDEX_LEAKS})
+# a report at its final path: produced by a run, or found on disk without an entry (recovered)
+PUBLISHED_STATUSES = frozenset({"ok", "recovered"})
+RECOVERED = {"status": "recovered"}  # the entry of a report on disk the manifest does not know
 
 
 @dataclass
@@ -107,22 +110,27 @@ class GateReport:
 
 
 def latest_period(outputs_dir: Path) -> str:
-    """The most recently updated period folder that has a manifest."""
-    manifests = sorted(ProjectLayout(outputs_dir).manifests(), key=lambda p: p.stat().st_mtime)
-    if not manifests:
+    """The most recently updated period folder that has a manifest or a published report."""
+    found = [*ProjectLayout(outputs_dir).manifests(), *outputs_dir.glob(f"*/*/{REPORT_HTML}")]
+    folders = {path.parent if path.name == MANIFEST else path.parent.parent: path.stat().st_mtime
+               for path in sorted(found, key=lambda p: p.stat().st_mtime)}
+    if not folders:
         raise ConfigError(f"no reports in {outputs_dir.name}/ yet; run nbreport run first")
-    return manifests[-1].parent.name
+    return max(folders, key=folders.__getitem__).name
 
 
 def gate_period(settings: Settings, period: str, clients: list[str] | None = None) -> GateReport:
     """Check every report of ``period`` (or only ``clients``) and the period's shared pages."""
     layout = ProjectLayout.of(settings)
     period_dir, manifest_path = layout.period_dir(period), layout.manifest(period)
-    if not manifest_path.exists():
-        raise ConfigError(f"no manifest for period '{period}' in {settings.outputs_dir.name}/")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    on_disk = layout.published_clients(period)
+    if not manifest_path.exists() and not on_disk:
+        raise ConfigError(f"no reports for period '{period}' in {settings.outputs_dir.name}/")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     context = _GateContext.for_project(settings)
-    entries = {cid: e for cid, e in manifest.get("clients", {}).items() if not clients or cid in clients}
+    # the folder as well as the manifest: a report the manifest does not know is checked too
+    known = {**{client_id: RECOVERED for client_id in on_disk}, **manifest.get("clients", {})}
+    entries = {cid: e for cid, e in known.items() if not clients or cid in clients}
     report = GateReport(period)
     for client_id, entry in sorted(entries.items()):
         report.clients.append(_verdict(period_dir, client_id, entry, context))
@@ -248,7 +256,7 @@ _VERDICTS_KEPT = 4096
 
 def _verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
              context: _GateContext) -> ClientVerdict:
-    if entry.get("status") != "ok":
+    if entry.get("status") not in PUBLISHED_STATUSES:
         return _checked_verdict(period_dir, client_id, entry, context)
     key = _verdict_key(period_dir / client_id, entry, context)
     with _VERDICTS_LOCK:
@@ -277,7 +285,7 @@ def _verdict_key(client_dir: Path, entry: dict[str, Any], context: _GateContext)
 def _checked_verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
                      context: _GateContext) -> ClientVerdict:
     html_path = period_dir / client_id / REPORT_HTML
-    if entry.get("status") != "ok" or not html_path.exists():
+    if entry.get("status") not in PUBLISHED_STATUSES or not html_path.exists():
         reason = (entry.get("error") or {}).get("message") or "no report at its final path"
         return ClientVerdict(client_id, [CheckResult(PRODUCED, False, reason.splitlines()[0][:200])])
     notebook = _read_notebook(period_dir / client_id / REPORT_NOTEBOOK)

@@ -23,9 +23,10 @@ from nbreport.core.files import write_atomic
 
 REPORT_FILES = {"html": REPORT_HTML, "pdf": REPORT_PDF}
 STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters",
-                "timeout": "Timed out", "interrupted": "Interrupted"}
+                "timeout": "Timed out", "interrupted": "Interrupted",
+                "recovered": "Recovered (run killed before recording it)"}
 STATUS_COLOURS = {"ok": "green", "failed": "red", "invalid": "red", "timeout": "red",
-                  "interrupted": "amber"}
+                  "interrupted": "amber", "recovered": "amber"}
 ARROWS = {"+": "\u25b2", "\u2212": "\u25bc", "-": "\u25bc"}
 
 
