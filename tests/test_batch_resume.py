@@ -72,6 +72,25 @@ def test_what_makes_a_client_run_again(tmp_path: Path) -> None:
     assert len(select_tasks(overridden, settings, BatchOptions())[0]) == 2  # so did the params
 
 
+def test_a_format_not_published_yet_makes_a_client_run_again(tmp_path: Path) -> None:
+    """--format html+pdf after HTML-only runs: the PDF is missing, so the client is not unchanged."""
+    from dataclasses import replace
+
+    settings = make_project(tmp_path / "project", ["ok-one", "ok-two"])
+    tasks, _ = plan(settings, None)
+    _record_good_run(settings, select_tasks(tasks, settings, BatchOptions())[0])
+    assert select_tasks(tasks, settings, BatchOptions())[0] == []  # HTML: nothing to do
+
+    both = replace(settings, report_format="html+pdf")
+    assert [t.client_id for t in select_tasks(tasks, both, BatchOptions())[0]] == ["ok-one", "ok-two"]
+    (settings.outputs_dir / PERIOD / "ok-two" / "report.pdf").write_bytes(b"%PDF-1.7\n")
+    assert [t.client_id for t in select_tasks(tasks, both, BatchOptions())[0]] == ["ok-one"]
+    pdf_only = replace(settings, report_format="pdf")
+    (settings.outputs_dir / PERIOD / "ok-two" / "report.html").unlink()  # pdf keeps only the PDF
+    assert [t.client_id for t in select_tasks(tasks, pdf_only, BatchOptions())[0]] == ["ok-one"]
+    assert [t.client_id for t in select_tasks(tasks, settings, BatchOptions())[0]] == ["ok-two"]
+
+
 def _record_good_run(settings: Settings, tasks: list) -> None:  # noqa: ANN001
     results = []
     for task in tasks:

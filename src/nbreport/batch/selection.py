@@ -1,8 +1,8 @@
 """Which clients a run produces: validated parameters, then only those that need a new report.
 
 Parameters are validated for every client before any kernel starts (:func:`plan`). A client
-is skipped when its last run succeeded, its report is in place and none of its inputs changed
-since (:func:`select_tasks`); the others run longest first (:func:`longest_first`).
+is skipped when its last run succeeded, its report is in place in every format asked for and
+none of its inputs changed since (:func:`select_tasks`); the others run longest first (:func:`longest_first`).
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from nbreport.batch.options import BatchOptions
 from nbreport.batch.pipeline import ClientTask
 from nbreport.batch.results import RERUN_STATUSES, ClientError, ClientResult
 from nbreport.core.errors import ParamsError
-from nbreport.core.layout import ProjectLayout
+from nbreport.core.layout import REPORT_HTML, REPORT_PDF, ProjectLayout
 from nbreport.params import client_files, load_client_params
 from nbreport.settings import Settings
 
 log = logging.getLogger(__name__)
+# what each --format publishes in a client's folder: a client missing one of them runs again
+FORMAT_FILES = {"html": (REPORT_HTML,), "pdf": (REPORT_PDF,), "html+pdf": (REPORT_HTML, REPORT_PDF)}
 
 
 def plan(settings: Settings, client_ids: Iterable[str] | None,
@@ -68,7 +70,7 @@ def select_tasks(tasks: list[ClientTask], settings: Settings,
             never_started = manifest.get("last_run", {}).get("clients", {}).get("not_started", [])
             keep = last.get("status") in RERUN_STATUSES or task.client_id in never_started
         else:
-            keep = options.force or _needs_run(task, last, layout)
+            keep = options.force or _needs_run(task, last, layout, settings.report_format)
         (selected if keep else skipped).append(task if keep else task.client_id)
     return longest_first(selected, manifests), skipped
 
@@ -88,8 +90,17 @@ def longest_first(tasks: list[ClientTask], manifests: dict[str, dict[str, Any]])
     return sorted(tasks, key=last_duration, reverse=True)
 
 
-def _needs_run(task: ClientTask, last: dict[str, Any], layout: ProjectLayout) -> bool:
-    if last.get("status") != "ok" or not layout.report_html(task.period_key, task.client_id).is_file():
+def _needs_run(task: ClientTask, last: dict[str, Any], layout: ProjectLayout,
+               report_format: str) -> bool:
+    """Whether a client runs: its last run did not succeed, a file the requested format
+    publishes is missing (``--format html+pdf`` after HTML-only runs), or an input changed."""
+    if last.get("status") != "ok":
+        return True
+    folder = layout.client_dir(task.period_key, task.client_id)
+    missing = [name for name in FORMAT_FILES.get(report_format, (REPORT_HTML,))
+               if not (folder / name).is_file()]
+    if missing:
+        log.info("%s: %s not published yet", task.client_id, ", ".join(missing))
         return True
     changed = changed_inputs(last.get("inputs") or {}, task.inputs)
     if changed:
