@@ -46,7 +46,21 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-class LocalExecutor:
+class _FuturesPool:
+    """What the local and plain executors share: waiting on futures, and the stop flag."""
+
+    stop: Any  # a threading.Event, or a multiprocessing one shared with worker processes
+
+    def wait(self, futures: Iterable[Any], timeout: float) -> set[Any]:
+        done, _ = concurrent.futures.wait(list(futures), timeout=timeout,
+                                          return_when=concurrent.futures.FIRST_COMPLETED)
+        return done
+
+    def request_stop(self) -> None:
+        self.stop.set()
+
+
+class LocalExecutor(_FuturesPool):
     """``workers`` threads in this process, each driving one client's kernel at a time.
 
     The work of a report happens in its kernel, a process of its own forked from the zygote;
@@ -65,19 +79,11 @@ class LocalExecutor:
     def submit(self, task: ClientTask) -> concurrent.futures.Future[Any]:
         return self._pool.submit(run_task, task, self.settings, self.stop, self.checks)
 
-    def wait(self, futures: Iterable[Any], timeout: float) -> set[Any]:
-        done, _ = concurrent.futures.wait(list(futures), timeout=timeout,
-                                          return_when=concurrent.futures.FIRST_COMPLETED)
-        return done
-
-    def request_stop(self) -> None:
-        self.stop.set()
-
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-class PlainExecutor:
+class PlainExecutor(_FuturesPool):
     """``workers`` processes, each running one client at a time on the plain path.
 
     papermill changes its process's working folder while a notebook runs and its kernel
@@ -97,14 +103,6 @@ class PlainExecutor:
 
     def submit(self, task: ClientTask) -> concurrent.futures.Future[Any]:
         return self._pool.submit(_run_plain_task, task, self.settings, self.checks)
-
-    def wait(self, futures: Iterable[Any], timeout: float) -> set[Any]:
-        done, _ = concurrent.futures.wait(list(futures), timeout=timeout,
-                                          return_when=concurrent.futures.FIRST_COMPLETED)
-        return done
-
-    def request_stop(self) -> None:
-        self.stop.set()
 
     def close(self) -> None:
         self._pool.shutdown(wait=not self.stop.is_set(), cancel_futures=True)

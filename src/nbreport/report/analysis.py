@@ -21,8 +21,8 @@ from nbreport.metrics.coverage import SourceCoverage, coverage_by_source
 from nbreport.metrics.customer_success import customer_success_report
 from nbreport.metrics.daily import daily_metrics, period_totals, summed_sources
 from nbreport.metrics.definitions import summed_inputs
-from nbreport.metrics.overlaps import overlap_tables
 from nbreport.metrics.kpis import KpiInputs, KpiResult, SummedFrom, comparison_periods, scorecard
+from nbreport.metrics.overlaps import overlap_tables
 from nbreport.metrics.spec import KpiSpec
 from nbreport.metrics.triangulation import triangulate
 from nbreport.params import ClientParams, params_hash

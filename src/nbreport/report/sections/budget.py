@@ -13,8 +13,8 @@ import pandas as pd
 
 from nbreport.core.formatting import Formatter
 from nbreport.metrics.budget import BudgetReport
-from nbreport.params import ClientParams
 from nbreport.metrics.spec import BudgetSpec
+from nbreport.params import ClientParams
 from nbreport.report.context import Report
 from nbreport.report.figures import headline_sentence, plain, raw, term
 from nbreport.report.fragment import Fragment, render
