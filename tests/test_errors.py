@@ -30,6 +30,7 @@ from nbreport.core.errors import (
     ReportInterrupted,
     ReportTimeout,
     RunLockedError,
+    StorageError,
     data_location,
 )
 from nbreport.forecast.prophet_model import ProphetUnavailable
@@ -48,6 +49,7 @@ EXAMPLES: dict[type[BaseException], Callable[[], BaseException]] = {
     NbreportError: lambda: NbreportError("something went wrong"),
     ConfigError: lambda: ConfigError("no params folder in the project; run nbreport new-client"),
     RunLockedError: lambda: RunLockedError("outputs/2026-10 is being written by run 4242"),
+    StorageError: lambda: StorageError("outputs/2026-10/manifest.json", 28),
     ParamsError: lambda: ParamsError("params/acme.yaml", [
         ParamsIssue("kpis[2].target", "expected a number, found 'ten'", line=14,
                     source="params/acme.yaml"),

@@ -26,7 +26,7 @@ def test_readme_shows_the_table_of_the_constants() -> None:
     assert exit_codes.markdown_table() in readme
     for code, meaning in EXIT_CODES:
         assert f"| `{code}` | {meaning} |" in readme
-    assert {code for code, _ in EXIT_CODES} == {0, 1, 2, 130}
+    assert {code for code, _ in EXIT_CODES} == {0, 1, 2, 3, 130}
 
 
 def test_help_shows_the_table_of_the_constants() -> None:

@@ -17,7 +17,7 @@ import click
 
 from nbreport import __version__
 from nbreport.core.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, NbreportError, ParamsError
-from nbreport.core.exit_codes import EXIT_INTERRUPTED, help_text
+from nbreport.core.exit_codes import EXIT_INTERRUPTED, EXIT_STORAGE, help_text
 from nbreport.settings import Settings
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -344,6 +344,19 @@ def _run_cli() -> None:
     except NbreportError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # one the library did not turn into a StorageError: still one line
+        click.echo(f"error: {_os_error_line(exc)}", err=True)
+        sys.exit(EXIT_STORAGE)
+
+
+def _os_error_line(exc: OSError) -> str:
+    """An operating-system error as one line naming the file and the fix, never a traceback."""
+    from nbreport.core.errors import DEVICE_ERRNOS, StorageError
+
+    if exc.errno in DEVICE_ERRNOS or not exc.filename:
+        return str(StorageError.from_os_error(exc))
+    return (f"{exc.filename}: {exc.strerror or exc}; check that it exists and that your user "
+            "may read and write it, and run again")
 
 
 def _aborted() -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from nbreport.batch.options import BatchEvents, BatchOptions
 from nbreport.batch.pipeline import ClientTask
 from nbreport.batch.results import ClientError, ClientResult
+from nbreport.core.errors import StorageError
 from nbreport.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,10 @@ class Dispatch:
                  executor: Any) -> None:
         try:
             result = future.result()
+        except StorageError as exc:  # raised only for a full or read-only disk: stop the run
+            if exc.device_wide:
+                raise
+            result = lost_result(task, "failed", str(exc))
         except Exception as exc:  # noqa: BLE001 - the worker itself failed, not the report
             result = lost_result(task, "failed", f"its worker failed ({type(exc).__name__}: "
                                   f"{exc}); a Dask worker may have been killed or run out "

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from nbreport.core.errors import RunLockedError
+from nbreport.core.files import make_folder, storage_errors
 from nbreport.core.layout import LOCK_FILE, ProjectLayout
 
 
@@ -40,18 +41,24 @@ def period_locks(outputs_dir: Path, periods: Iterable[str]) -> Iterator[None]:
 def _period_lock(period_dir: Path) -> Iterator[None]:
     import fcntl
 
-    period_dir.mkdir(parents=True, exist_ok=True)
+    # The lock file is the one file written in place, not renamed: a rename would give it a
+    # new inode and a second run would lock another file. Its content only says who holds it.
+    make_folder(period_dir)
     path = period_dir / LOCK_FILE
-    with path.open("a+", encoding="utf-8") as stream:
+    with storage_errors(path):
+        stream = path.open("a+", encoding="utf-8")
+    with stream:
         try:
             fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise RunLockedError(_locked_message(period_dir, stream)) from None
-        _write_holder(stream)
+        with storage_errors(path):  # a full disk stops the run here, before any kernel starts
+            _write_holder(stream)
         try:
             yield
         finally:
-            stream.truncate(0)
+            with contextlib.suppress(OSError):  # emptying it is a courtesy; flock is the lock
+                stream.truncate(0)
             fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
 
 

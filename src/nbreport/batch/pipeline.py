@@ -16,6 +16,7 @@ the export and before publishing, and may block publishing by raising
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import shutil
 import tempfile
@@ -28,7 +29,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nbreport.batch.results import ClientError, ClientResult
-from nbreport.core.errors import ReportError, ReportInterrupted, ReportTimeout
+from nbreport.core.errors import (
+    NbreportError,
+    ReportError,
+    ReportInterrupted,
+    ReportTimeout,
+    StorageError,
+)
 from nbreport.core.layout import (
     FAILED_NOTEBOOK,
     OUTPUTS_FOLDER,
@@ -41,7 +48,13 @@ from nbreport.core.layout import (
 )
 from nbreport.params import ClientParams, params_hash
 from nbreport.protocol import SUMMARY_MIME
-from nbreport.core.files import move_atomic, write_atomic
+from nbreport.core.files import (
+    as_storage_error,
+    make_folder,
+    move_atomic,
+    storage_errors,
+    write_atomic,
+)
 from nbreport.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -109,6 +122,7 @@ def run_client(task: ClientTask, settings: Settings, *, stop: StopToken | None =
                           client_name=task.params.client.name,
                           started_at=started.isoformat(timespec="seconds"),
                           params_hash=params_hash(task.params), inputs=dict(task.inputs))
+    failure: StorageError | None = None
     with _work_folder(task, settings) as work:
         try:
             if _is_set(stop):
@@ -125,7 +139,12 @@ def run_client(task: ClientTask, settings: Settings, *, stop: StopToken | None =
             result.files = published_files(task.client_id, work.summary)
             _timed(result, "pdf", lambda: _publish_other_formats(work.client_dir, settings, result))
         except Exception as exc:  # noqa: BLE001 - one client's failure must never stop the others
-            _record_failure(result, exc, work)
+            failure = as_storage_error(exc)
+            _record_failure(result, failure or exc, work)
+    if failure is not None and failure.device_wide:
+        # A full or read-only disk fails every client alike (and the manifest): stop the run
+        # with one line. A file of this client's own (no permission ...) fails it only.
+        raise failure
     result.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     result.duration_s = round(time.perf_counter() - clock, 2)
     return result
@@ -134,9 +153,11 @@ def run_client(task: ClientTask, settings: Settings, *, stop: StopToken | None =
 @contextlib.contextmanager
 def _work_folder(task: ClientTask, settings: Settings) -> Iterator[ClientWork]:
     period_dir = ProjectLayout.of(settings).period_dir(task.period_key)
-    period_dir.mkdir(parents=True, exist_ok=True)
-    work_dir = Path(tempfile.mkdtemp(dir=period_dir, prefix=f"{WORK_PREFIX}{task.client_id}-"))
-    (work_dir / WORK_TMP).mkdir()
+    with storage_errors(period_dir):
+        period_dir.mkdir(parents=True, exist_ok=True)
+        work_dir = Path(tempfile.mkdtemp(dir=period_dir, prefix=f"{WORK_PREFIX}{task.client_id}-"))
+    with storage_errors(work_dir / WORK_TMP):
+        (work_dir / WORK_TMP).mkdir()
     try:
         yield ClientWork(task, settings, work_dir)
     finally:
@@ -254,13 +275,14 @@ def export(work: ClientWork) -> None:
 def publish(work: ClientWork) -> None:
     """Move artifacts, the executed notebook and, last, the HTML to the client's folder."""
     client_dir = work.client_dir
-    client_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(client_dir)
     for name in work.summary.get("artifacts", []):
         move_atomic(_artifact_path(work.work_dir, name), client_dir / name)
     move_atomic(work.executed_path, client_dir / REPORT_NOTEBOOK)
     assert work.html_path is not None
     move_atomic(work.html_path, client_dir / REPORT_HTML)  # the report appears once all is in place
-    (client_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
+    with storage_errors(client_dir / FAILED_NOTEBOOK):
+        (client_dir / FAILED_NOTEBOOK).unlink(missing_ok=True)
 
 
 def _log_review(client_id: str, summary: dict[str, Any]) -> None:
@@ -334,7 +356,8 @@ def describe_failure(exc: Exception, settings: Settings, stage: str = "execute")
     if isinstance(exc, ReportError):
         return ClientError(stage, redact_paths(str(exc), settings), exc.cell_index, exc.ename,
                            _redacted_location(exc.location, settings))
-    return ClientError(stage, redact_paths(f"{type(exc).__name__}: {exc}", settings),
+    text = str(exc) if isinstance(exc, NbreportError) else f"{type(exc).__name__}: {exc}"
+    return ClientError(stage, redact_paths(text, settings),
                        ename=type(exc).__name__)
 
 
@@ -356,6 +379,21 @@ def redact_paths(text: str, settings: Settings) -> str:
 
 
 def _keep_partial_notebook(work: ClientWork, result: ClientResult) -> None:
-    if work.executed_path.exists():
+    """The partial notebook as ``report.failed.ipynb``, if whole: papermill saves it in place,
+    so on a full disk it may be cut off, and must not then replace one that reads."""
+    if not _is_whole_notebook(work.executed_path):
+        return
+    try:
         move_atomic(work.executed_path, work.client_dir / FAILED_NOTEBOOK)
-        result.files = {"failed_notebook": period_href(result.client_id, FAILED_NOTEBOOK)}
+    except StorageError as exc:  # the failure is recorded already; this one only is logged
+        log.warning("%s: %s", work.task.client_id, exc)
+        return
+    result.files = {"failed_notebook": period_href(result.client_id, FAILED_NOTEBOOK)}
+
+
+def _is_whole_notebook(path: Path) -> bool:
+    try:
+        document = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and isinstance(document.get("cells"), list)

@@ -12,17 +12,25 @@ source, file, row and column on the way back to the runner: see :func:`data_loca
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from nbreport.core.exit_codes import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE  # the one table
+from nbreport.core.exit_codes import (  # the one table
+    EXIT_OK,
+    EXIT_REPORTS_FAILED,
+    EXIT_STORAGE,
+    EXIT_USAGE,
+)
 
 __all__ = [
     "EXIT_OK",
     "EXIT_REPORTS_FAILED",
+    "EXIT_STORAGE",
     "EXIT_USAGE",
     "NbreportError",
     "ParamsError",
@@ -33,6 +41,7 @@ __all__ = [
     "ReportTimeout",
     "ReportInterrupted",
     "RunLockedError",
+    "StorageError",
     "DATA_LOCATION_NOTE",
     "data_location",
 ]
@@ -223,3 +232,72 @@ class ReportInterrupted(ReportError):
 
 class RunLockedError(ConfigError):
     """Another run is writing the same period's outputs."""
+
+
+# errno -> (what happened, how to fix it), for the one line a user sees
+_STORAGE_ADVICE: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("no space left on the device", "free some space and run again"),
+    errno.EDQUOT: ("the disk quota is exceeded", "free some space and run again"),
+    errno.EROFS: ("the file system is read-only",
+                  "make it writable or point nbreport at another folder (--outputs-dir) "
+                  "and run again"),
+    errno.EACCES: ("permission denied",
+                   "give your user write access to {folder} and run again"),
+    errno.EPERM: ("operation not permitted",
+                  "give your user write access to {folder} and run again"),
+    errno.ENOENT: ("the folder {folder} does not exist (removed while nbreport ran?)",
+                   "create it, or check --outputs-dir, and run again"),
+}
+# errors of the whole device, not of one file: a batch stops on these (see batch.pipeline)
+DEVICE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
+class StorageError(NbreportError):
+    """A file or folder could not be written: full or read-only disk, no permission, a missing
+    folder. Raised by :mod:`nbreport.core.files` instead of the raw ``OSError``; the message is
+    one line naming the path and the fix.
+
+    Attributes
+    ----------
+    path:
+        The file or folder that could not be written.
+    errno:
+        The operating system's error number (``errno.ENOSPC`` ...), ``None`` when unknown.
+    """
+
+    exit_code: ClassVar[int] = EXIT_STORAGE
+
+    def __init__(self, path: str | os.PathLike[str], error_number: int | None,
+                 detail: str = "") -> None:
+        self.path = str(path)
+        self.errno = error_number
+        super().__init__(storage_message(self.path, error_number, detail))
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, path: str | os.PathLike[str] | None = None) -> StorageError:
+        """The error for ``exc``, naming ``path`` (default: the file the OSError names)."""
+        where = path if path is not None else (exc.filename or "(unknown file)")
+        return cls(where, exc.errno, exc.strerror or str(exc))
+
+    @property
+    def device_wide(self) -> bool:
+        """Whether the cause is the whole device (full, read-only) rather than this one file."""
+        return self.errno in DEVICE_ERRNOS
+
+
+def storage_message(path: str, error_number: int | None, detail: str = "") -> str:
+    """``cannot write PATH: WHAT; FIX``, the path shown relative to the working folder."""
+    shown = _shown_path(path)
+    folder = _shown_path(os.path.dirname(os.path.abspath(path)))
+    what, fix = _STORAGE_ADVICE.get(error_number or -1, (
+        detail or "the operating system refused the write",
+        "check that {folder} exists, is writable and has space, and run again"))
+    return f"cannot write {shown}: {what.format(folder=folder)}; {fix.format(folder=folder)}"
+
+
+def _shown_path(path: str) -> str:
+    try:
+        return os.path.relpath(path) if os.path.abspath(path).startswith(os.getcwd() + os.sep) \
+            else path
+    except (OSError, ValueError):  # no working folder (removed), another drive
+        return path

@@ -10,6 +10,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_REPORTS_FAILED = 1
 EXIT_USAGE = 2
+EXIT_STORAGE = 3
 EXIT_INTERRUPTED = 130
 
 # (code, meaning), in the order shown to users
@@ -20,6 +21,8 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
                           "the QA gate; other clients' reports never count"),
     (EXIT_USAGE, "usage or parameter errors (and data errors, for validate), or another run is "
                 "writing the same period"),
+    (EXIT_STORAGE, "a file could not be written (disk full or read-only, no permission, a "
+                   "folder missing); the message names it, and previous good files are unchanged"),
     (EXIT_INTERRUPTED, "stopped by Ctrl-C or SIGTERM; previous good reports are unchanged"),
 )
 

@@ -1,28 +1,75 @@
-"""Writing outputs so that a reader never sees half a file and a failure never costs a good one."""
+"""Writing outputs so that a reader never sees half a file and a failure never costs a good one.
+
+Every file nbreport writes goes through :func:`write_atomic` or :func:`move_atomic`: the
+content is written to a temporary name beside the target and renamed onto it, so the target
+is either the previous file or the complete new one. An operating-system error (disk full,
+read-only, no permission, a missing folder) leaves no temporary file behind and becomes a
+:class:`~nbreport.core.errors.StorageError` naming the target and the fix.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+from nbreport.core.errors import StorageError
+
+
+@contextlib.contextmanager
+def storage_errors(path: Path | str) -> Iterator[None]:
+    """Turn an ``OSError`` raised in the block into a :class:`StorageError` naming ``path``."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except OSError as exc:
+        raise StorageError.from_os_error(exc, path) from exc
+
+
+def as_storage_error(exc: BaseException) -> StorageError | None:
+    """``exc`` as a :class:`StorageError` when the operating system refused a write (papermill
+    and nbconvert raise plain ``OSError``), else ``None``."""
+    if isinstance(exc, StorageError):
+        return exc
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return StorageError.from_os_error(exc)
+    return None
+
+
+def make_folder(path: Path) -> None:
+    """``path`` and its parents, or a :class:`StorageError` naming it."""
+    with storage_errors(path):
+        path.mkdir(parents=True, exist_ok=True)
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, flush it to disk, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write to a temporary file beside ``path``, flush it to disk, then rename it into place.
+
+    Raises
+    ------
+    StorageError
+        When any step fails; ``path`` is then unchanged and no temporary file is left.
+    """
+    make_folder(path.parent)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; reports are meant to be shared
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with storage_errors(path):
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".tmp")
+        try:
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; reports are shared
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
 
 
 @functools.cache
@@ -33,6 +80,13 @@ def _umask() -> int:
 
 
 def move_atomic(source: Path, destination: Path) -> None:
-    """Rename ``source`` onto ``destination`` (same file system), replacing it in one step."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(source, destination)
+    """Rename ``source`` onto ``destination`` (same file system), replacing it in one step.
+
+    Raises
+    ------
+    StorageError
+        Naming ``destination``; it is then unchanged (``source`` stays where it was).
+    """
+    make_folder(destination.parent)
+    with storage_errors(destination):
+        os.replace(source, destination)

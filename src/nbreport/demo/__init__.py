@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from nbreport.core.files import write_atomic
 from nbreport.demo.generator import fingerprint, generate_client
 from nbreport.demo.profiles import DEMO_END, DEMO_START, PROFILES, ClientProfile
 
@@ -29,6 +30,6 @@ def generate_demo_data(data_dir: Path, *, force: bool = False) -> list[str]:
             continue
         log.info("generating demo data for %s", client_id)
         generate_client(profile, folder)
-        marker.write_text(expected + "\n")
+        write_atomic(marker, expected + "\n")
         written.append(client_id)
     return written

@@ -13,6 +13,7 @@ from a random generator of their own, so the numbers stay those of the profile.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zipfile
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nbreport.core.files import write_atomic
 from nbreport.demo.profiles import DEMO_END, DEMO_START
 
 SECONDS_PER_DAY = 86_400
@@ -45,10 +47,7 @@ def _thousands(values: pd.Series, decimals: int) -> pd.Series:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path, preamble: str = "", footer: str = "") -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(preamble)
-        frame.to_csv(handle, index=False, lineterminator="\n")
-        handle.write(footer)
+    write_atomic(path, preamble + frame.to_csv(index=False, lineterminator="\n") + footer)
     return path
 
 
@@ -203,37 +202,41 @@ def typeform_responses(surveys: pd.DataFrame, rng: np.random.Generator, path: Pa
         "Network ID": [f"{value:010x}" for value in rng.integers(0, 2**40, len(surveys))],
     })
     if path.suffix == ".xlsx":
-        frame.to_excel(path, index=False, sheet_name="Responses")
-        return _fixed_timestamps(path)
+        workbook = io.BytesIO()
+        frame.to_excel(workbook, index=False, sheet_name="Responses")
+        write_atomic(path, _fixed_timestamps(workbook.getvalue()))
+        return path
     return _write_csv(frame, path)
 
 
-def _fixed_timestamps(path: Path) -> Path:
-    """Rewrite an xlsx file with fixed dates inside, so the same profile gives the same bytes."""
+def _fixed_timestamps(workbook: bytes) -> bytes:
+    """An xlsx file's bytes with fixed dates inside, so the same profile gives the same bytes."""
     stamp = f"{DEMO_END.isoformat()}T00:00:00Z"
-    with zipfile.ZipFile(path) as source:
+    with zipfile.ZipFile(io.BytesIO(workbook)) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+    rewritten = io.BytesIO()
+    with zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in entries:
             if name == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
             target.writestr(zipfile.ZipInfo(name, date_time=(DEMO_END.year, DEMO_END.month,
                                                              DEMO_END.day, 0, 0, 0)), data,
                             compress_type=zipfile.ZIP_DEFLATED)
-    return path
+    return rewritten.getvalue()
 
 
 def delighted_responses(surveys: pd.DataFrame, rng: np.random.Generator, path: Path) -> Path:
     """Delighted's survey responses as the API lists them, one JSON object per line."""
     midnight = (pd.to_datetime(surveys["date"]) - pd.Timestamp(0)) // pd.Timedelta(seconds=1)
     created = midnight.to_numpy() + rng.integers(0, SECONDS_PER_DAY, len(surveys))
-    with path.open("w", encoding="utf-8") as handle:
-        for row, timestamp in zip(surveys.itertuples(index=False), created):
-            handle.write(json.dumps({
-                "id": row.response_id, "person": f"p{zlib.crc32(row.response_id.encode()) % 10**6}",
-                "survey_type": row.scale, "score": int(row.score), "comment": row.comment or None,
-                "permalink": f"https://app.delighted.example/r/{row.response_id}",
-                "created_at": int(timestamp), "updated_at": None,
-                "person_properties": {"Plan": row.segment}, "notes": [], "tags": [],
-            }) + "\n")
+    lines = []
+    for row, timestamp in zip(surveys.itertuples(index=False), created):
+        lines.append(json.dumps({
+            "id": row.response_id, "person": f"p{zlib.crc32(row.response_id.encode()) % 10**6}",
+            "survey_type": row.scale, "score": int(row.score), "comment": row.comment or None,
+            "permalink": f"https://app.delighted.example/r/{row.response_id}",
+            "created_at": int(timestamp), "updated_at": None,
+            "person_properties": {"Plan": row.segment}, "notes": [], "tags": [],
+        }) + "\n")
+    write_atomic(path, "".join(lines))
     return path

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nbreport.core.files import make_folder, write_atomic
 from nbreport.demo import customer_success, exports
 from nbreport.demo.profiles import DEMO_END, DEMO_START, Anomaly, Campaign, ClientProfile
 
@@ -55,7 +56,7 @@ def generate_client(profile: ClientProfile, folder: Path) -> list[Path]:
     returns their paths."""
     rng = np.random.default_rng(zlib.crc32(profile.client_id.encode()))
     days = _calendar(profile, rng)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     ads = _ads(profile, days, rng)
     true_conversions = _true_conversions(profile, days, ads, rng)
     tables: dict[str, pd.DataFrame] = {}
@@ -76,7 +77,8 @@ def generate_client(profile: ClientProfile, folder: Path) -> list[Path]:
         written.append(_export(tool, table, profile, cosmetic, folder / name))
     files = customer_success.customer_success_files(profile.client_id, days.dates, profile.customer_base)
     for name, frame in files.items():
-        frame.to_csv(folder / name, index=False, lineterminator="\n", float_format="%.2f")
+        write_atomic(folder / name, frame.to_csv(index=False, lineterminator="\n",
+                                                 float_format="%.2f"))
         written.append(folder / name)
     return written
 

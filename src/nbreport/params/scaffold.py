@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nbreport.core.errors import ConfigError
+from nbreport.core.files import write_atomic
 from nbreport.core.strict_model import SLUG_HELP, SLUG_RE
 
 TEMPLATE = """\
@@ -69,6 +70,5 @@ def scaffold_client(params_dir: Path, client_id: str, name: str | None = None, *
     if path.exists() and not force:
         raise ConfigError(f"{params_dir.name}/{path.name} already exists; pass --force to replace it")
     display = (name or client_id.replace("-", " ").title()).replace('"', "'")
-    params_dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(TEMPLATE.format(client_id=client_id, name=display), encoding="utf-8")
+    write_atomic(path, TEMPLATE.format(client_id=client_id, name=display))
     return path

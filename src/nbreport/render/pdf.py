@@ -18,7 +18,7 @@ from pathlib import Path
 
 from nbreport.core.errors import ConfigError, ReportError
 from nbreport.core.layout import REPORT_HTML, REPORT_PDF
-from nbreport.core.files import move_atomic
+from nbreport.core.files import make_folder, move_atomic
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None,
         When Chromium fails, times out or writes no PDF; the message says which file.
     """
     executable = chromium or find_chromium()
-    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(pdf_path.parent)
     # printed beside its destination under a hidden name, then renamed into place
     printed = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.printing")
     with tempfile.TemporaryDirectory(prefix="nbreport-chromium-") as profile:
@@ -82,7 +82,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None,
             printed.unlink(missing_ok=True)
             raise ReportError(f"PDF export of {html_path.name}: Chromium did not finish within "
                               f"{timeout:.0f} s", ename="PdfTimeout") from None
-    if not printed.is_file() or printed.read_bytes()[:5] != b"%PDF-":
+    if not _is_whole_pdf(printed):  # a full disk can cut Chromium's file off
         printed.unlink(missing_ok=True)
         detail = _last_lines(completed.stderr)
         raise ReportError(f"PDF export of {html_path.name}: Chromium exited with code "
@@ -90,6 +90,15 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None,
                           ename="PdfExportError")
     move_atomic(printed, pdf_path)
     return pdf_path
+
+
+def _is_whole_pdf(path: Path) -> bool:
+    """Whether ``path`` starts as a PDF does and ends with the ``%%EOF`` marker."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return data[:5] == b"%PDF-" and b"%%EOF" in data[-1024:]
 
 
 def publish_pdf(client_dir: Path, report_format: str, *, html_name: str = REPORT_HTML,
