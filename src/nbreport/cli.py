@@ -351,11 +351,11 @@ def _run_cli() -> None:
 
 def _os_error_line(exc: OSError) -> str:
     """An operating-system error as one line naming the file and the fix, never a traceback."""
-    from nbreport.core.errors import DEVICE_ERRNOS, StorageError
+    from nbreport.core.errors import DEVICE_ERRNOS, StorageError, shown_path
 
     if exc.errno in DEVICE_ERRNOS or not exc.filename:
         return str(StorageError.from_os_error(exc))
-    return (f"{exc.filename}: {exc.strerror or exc}; check that it exists and that your user "
+    return (f"{shown_path(str(exc.filename))}: {exc.strerror or exc}; check that it exists and that your user "
             "may read and write it, and run again")
 
 

@@ -287,15 +287,16 @@ class StorageError(NbreportError):
 
 def storage_message(path: str, error_number: int | None, detail: str = "") -> str:
     """``cannot write PATH: WHAT; FIX``, the path shown relative to the working folder."""
-    shown = _shown_path(path)
-    folder = _shown_path(os.path.dirname(os.path.abspath(path)))
+    shown = shown_path(path)
+    folder = shown_path(os.path.dirname(os.path.abspath(path)))
     what, fix = _STORAGE_ADVICE.get(error_number or -1, (
         detail or "the operating system refused the write",
         "check that {folder} exists, is writable and has space, and run again"))
     return f"cannot write {shown}: {what.format(folder=folder)}; {fix.format(folder=folder)}"
 
 
-def _shown_path(path: str) -> str:
+def shown_path(path: str) -> str:
+    """``path`` relative to the working folder when it is inside it, else as given."""
     try:
         return os.path.relpath(path) if os.path.abspath(path).startswith(os.getcwd() + os.sep) \
             else path

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from nbreport.core.errors import StorageError
+from nbreport.core.errors import DEVICE_ERRNOS, StorageError
 
 
 @contextlib.contextmanager
@@ -31,11 +31,12 @@ def storage_errors(path: Path | str) -> Iterator[None]:
 
 
 def as_storage_error(exc: BaseException) -> StorageError | None:
-    """``exc`` as a :class:`StorageError` when the operating system refused a write (papermill
-    and nbconvert raise plain ``OSError``), else ``None``."""
+    """``exc`` as a :class:`StorageError` when it is a full or read-only disk (papermill and
+    nbconvert raise plain ``OSError``), else ``None``: a read can fail with EACCES too, and
+    must not be reported as a write."""
     if isinstance(exc, StorageError):
         return exc
-    if isinstance(exc, OSError) and exc.errno is not None:
+    if isinstance(exc, OSError) and exc.errno in DEVICE_ERRNOS:
         return StorageError.from_os_error(exc)
     return None
 
