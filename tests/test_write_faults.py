@@ -210,6 +210,21 @@ def test_the_lock_file_that_cannot_be_opened_is_one_storage_error(
     assert raised.value.path == str(tmp_path / PERIOD / ".nbreport.lock")
 
 
+def test_a_report_whose_kernel_hit_a_full_disk_stops_the_run() -> None:
+    """A cell that raised ``OSError: [Errno 28]`` is the device's fault, not the report's."""
+    from nbreport.core.errors import ReportError
+
+    full = ReportError("cell 4 raised OSError", ename="OSError",
+                       evalue=f"[Errno {errno.ENOSPC}] No space left on device: 'forecasts.json'")
+    error = files.as_storage_error(full)
+    assert error is not None and error.device_wide and error.path == "forecasts.json"
+    denied = ReportError("cell 4 raised PermissionError", ename="PermissionError",
+                         evalue=f"[Errno {errno.EACCES}] Permission denied: 'forecasts.json'")
+    assert files.as_storage_error(denied) is None
+    assert files.as_storage_error(ValueError("[Errno 28] in a data value")) is None
+    assert files.as_storage_error(OSError(errno.EACCES, "Permission denied", "x")) is None
+
+
 def test_a_cut_off_failed_notebook_never_replaces_one_that_reads(tmp_path: Path) -> None:
     """What a full disk did: papermill saves the failed notebook in place and it was cut off at
     163,840 bytes; the cut-off file stays out of the client's folder."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +39,14 @@ def as_storage_error(exc: BaseException) -> StorageError | None:
         return exc
     if isinstance(exc, OSError) and exc.errno in DEVICE_ERRNOS:
         return StorageError.from_os_error(exc)
+    # a report's kernel that hit the full disk: "[Errno 28] No space left on device: 'x.json'"
+    reported = _KERNEL_OS_ERROR.search(str(getattr(exc, "evalue", None) or ""))
+    if reported and int(reported["errno"]) in DEVICE_ERRNOS:
+        return StorageError(reported["path"] or "(a file of the report)", int(reported["errno"]))
     return None
+
+
+_KERNEL_OS_ERROR = re.compile(r"\[Errno (?P<errno>\d+)\][^:']*(?::\s*'(?P<path>[^']+)')?")
 
 
 def make_folder(path: Path) -> None:
