@@ -30,6 +30,7 @@ import psutil
 import pytest
 from bs4 import BeautifulSoup
 
+from nbreport.core import exit_codes
 from nbreport.core.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE
 from nbreport.core.layout import LOCK_FILE, MANIFEST, REPORT_HTML, WORK_PREFIX
 from nbreport.settings import Settings
@@ -46,6 +47,7 @@ if action == "waits":
         time.sleep(0.1)'''
 FAULT_RUN = ("run", "--all", "--force", "--workers", "2")
 RECOVERY_RUN = ("run", "--all", "--workers", "2")
+EXIT_STORAGE = getattr(exit_codes, "EXIT_STORAGE", None)  # issue 22, item 3: a write that failed
 
 
 # --- the project -------------------------------------------------------------------------------
@@ -354,6 +356,8 @@ def _writable(folder: Path) -> bool:
     return True
 
 
+@pytest.mark.xfail(EXIT_STORAGE is None, strict=True,
+                   reason="storage errors (issue 22, item 3) are not merged yet: a traceback")
 def test_read_only_outputs(good_project: Path, tmp_path: Path) -> None:
     settings, previous = _copy_of(good_project, tmp_path)
     (settings.project_dir / "release").touch()
@@ -363,7 +367,7 @@ def test_read_only_outputs(good_project: Path, tmp_path: Path) -> None:
     try:
         for command in (FAULT_RUN, ("check", PERIOD)):
             done = nbreport(settings, *command)
-            assert done.returncode not in (EXIT_OK, EXIT_INTERRUPTED), done.stdout + done.stderr
+            assert done.returncode == EXIT_STORAGE, done.stdout + done.stderr
             _no_traceback(done.stderr)
             lines = [line for line in done.stderr.splitlines() if line.strip()]
             assert len(lines) == 1 and "outputs" in lines[0], done.stderr  # one line naming the path
