@@ -329,6 +329,11 @@ def main() -> None:
         _run_cli()
     except KeyboardInterrupt:  # a stop arriving after click's own handling, on the way out
         _aborted()
+    finally:
+        # the command is over: Python puts the default handlers back while it shuts down, and
+        # a stop arriving then would end the process by the signal instead of with its code
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop, signal.SIG_IGN)
 
 
 def _run_cli() -> None:
