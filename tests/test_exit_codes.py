@@ -57,6 +57,8 @@ def test_run_and_check_of_one_client_ignore_another_clients_failing_report(tmp_p
     assert nbreport(settings, "check", PERIOD, "--client", "ok-south").returncode == 1
     north = nbreport(settings, "check", PERIOD, "--client", "ok-north")
     assert north.returncode == 0, north.stdout
+    nobody = nbreport(settings, "check", PERIOD, "--client", "ok-west")  # never run: nothing to send
+    assert nobody.returncode == 1 and "ok-west has no report for 2026-10" in nobody.stderr
 
     run = nbreport(settings, "run", "ok-north", "--force")
     assert run.returncode == 0, run.stdout + run.stderr

@@ -215,6 +215,9 @@ def check(settings: Settings, period: str | None, clients: tuple[str, ...]) -> N
     if stale_index:
         write_period_index(period_dir, settings.templates_dir)  # now with the verdicts
     click.echo(gate_table(report))
+    for client_id in sorted(set(clients) - {verdict.client_id for verdict in report.clients}):
+        click.echo(f"error: {client_id} has no report for {period}: run `nbreport run "
+                   f"{client_id} --period {period}` first", err=True)
     sys.exit(EXIT_OK if report.passed_for(clients or None) else EXIT_REPORTS_FAILED)
 
 
