@@ -57,7 +57,6 @@ _LEAK_CHECKS = frozenset({MANIFEST_LEAKS, INDEX_LEAKS})
 # a report at its final path: produced by a run, or found on disk without an entry (recovered)
 PUBLISHED_STATUSES = frozenset({"ok", "recovered"})
 RECOVERED = {"status": "recovered"}  # the entry of a report on disk the manifest does not know
-MISSING = {"status": "missing"}  # a client named to check that has neither report nor entry
 
 
 @dataclass
@@ -134,8 +133,6 @@ def gate_period(settings: Settings, period: str, clients: list[str] | None = Non
     # the folder as well as the manifest: a report the manifest does not know is checked too
     known = {**{client_id: RECOVERED for client_id in on_disk}, **manifest.get("clients", {})}
     entries = {cid: e for cid, e in known.items() if not clients or cid in clients}
-    for client_id in clients or ():
-        entries.setdefault(client_id, MISSING)  # named but never produced: its report is missing
     report = GateReport(period)
     for client_id, entry in sorted(entries.items()):
         report.clients.append(_verdict(period_dir, client_id, entry, context))
