@@ -57,9 +57,22 @@ def test_run_and_check_of_one_client_ignore_another_clients_failing_report(tmp_p
     assert nbreport(settings, "check", PERIOD, "--client", "ok-south").returncode == 1
     north = nbreport(settings, "check", PERIOD, "--client", "ok-north")
     assert north.returncode == 0, north.stdout
+    nobody = nbreport(settings, "check", PERIOD, "--client", "ok-west")  # never run: nothing to send
+    assert nobody.returncode == 1 and "ok-west has no report for 2026-10" in nobody.stderr
 
     run = nbreport(settings, "run", "ok-north", "--force")
     assert run.returncode == 0, run.stdout + run.stderr
     index = (settings.outputs_dir / PERIOD / "index.html").read_text(encoding="utf-8")
     assert "ok-south" in index  # the index still shows everyone
     assert nbreport(settings, "run", "ok-south").returncode == 1  # unchanged, still failing
+
+
+def test_check_refuses_while_a_run_holds_the_period(tmp_path: Path) -> None:
+    from nbreport.batch.lock import period_locks
+
+    settings = make_project(tmp_path / "project", ["ok-north"])
+    with period_locks(settings.outputs_dir, [PERIOD]):  # a run of the period is under way
+        checked = nbreport(settings, "check", PERIOD)
+    assert checked.returncode == exit_codes.EXIT_USAGE, checked.stdout + checked.stderr
+    assert "Traceback" not in checked.stderr and "2026-10" in checked.stderr
+    assert not (settings.outputs_dir / PERIOD / "manifest.json").exists()  # nothing written

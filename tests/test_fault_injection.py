@@ -35,7 +35,7 @@ pytestmark = pytest.mark.kernel
 PERIOD = "2026-10"
 HEALTHY = 22
 FAULTS = {  # client -> (fault, what its recorded error must say)
-    "fault-corrupt-csv": ("corrupt CSV", "google-ads.csv: cannot be"),
+    "fault-corrupt-csv": ("corrupt CSV", "google-ads.csv: holds binary data"),
     "fault-missing-column": ("missing column", "missing required column spend for ads data"),
     "fault-empty-period": ("empty period", "no rows between 2026-10-01 and 2026-10-31"),
     "fault-raises": ("a cell raising", "RuntimeError: planted fault"),

@@ -196,6 +196,7 @@ def check(settings: Settings, period: str | None, clients: tuple[str, ...]) -> N
     of the clients checked (--client: those only). Reports on disk that the manifest does not
     know (a run killed before recording them) are recorded as "recovered" and checked too.
     """
+    from nbreport.batch.lock import period_locks
     from nbreport.batch.manifest import reconcile_manifest
     from nbreport.core.layout import ProjectLayout
     from nbreport.qa import gate_period, latest_period, record
@@ -205,16 +206,20 @@ def check(settings: Settings, period: str | None, clients: tuple[str, ...]) -> N
     period = period or latest_period(settings.outputs_dir)
     layout = ProjectLayout.of(settings)
     period_dir = layout.period_dir(period)
-    # reports a killed run published without recording them: into the manifest and the index
-    stale_index = bool(reconcile_manifest(period_dir)) or (
-        layout.manifest(period).exists() and not layout.index(period).exists())
-    if stale_index:
-        write_period_index(period_dir, settings.templates_dir)  # the gate checks the index too
-    report = gate_period(settings, period, list(clients) or None)
-    record(report, settings)
-    if stale_index:
-        write_period_index(period_dir, settings.templates_dir)  # now with the verdicts
+    with period_locks(settings.outputs_dir, [period]):  # check writes the manifest and index too
+        # reports a killed run published without recording them: into the manifest and the index
+        stale_index = bool(reconcile_manifest(period_dir)) or (
+            layout.manifest(period).exists() and not layout.index(period).exists())
+        if stale_index:
+            write_period_index(period_dir, settings.templates_dir)  # the gate checks the index too
+        report = gate_period(settings, period, list(clients) or None)
+        record(report, settings)
+        if stale_index:
+            write_period_index(period_dir, settings.templates_dir)  # now with the verdicts
     click.echo(gate_table(report))
+    for client_id in sorted(set(clients) - {verdict.client_id for verdict in report.clients}):
+        click.echo(f"error: {client_id} has no report for {period}: run `nbreport run "
+                   f"{client_id} --period {period}` first", err=True)
     sys.exit(EXIT_OK if report.passed_for(clients or None) else EXIT_REPORTS_FAILED)
 
 
@@ -329,6 +334,11 @@ def main() -> None:
         _run_cli()
     except KeyboardInterrupt:  # a stop arriving after click's own handling, on the way out
         _aborted()
+    finally:
+        # the command is over: Python puts the default handlers back while it shuts down, and
+        # a stop arriving then would end the process by the signal instead of with its code
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop, signal.SIG_IGN)
 
 
 def _run_cli() -> None:

@@ -98,6 +98,8 @@ class GateReport:
         if client_ids is None:
             return self.passed
         named = set(client_ids)
+        if named - {v.client_id for v in self.clients}:  # a client named has no report to check
+            return False
         return (all(v.passed for v in self.clients if v.client_id in named)
                 and all(c.passed for c in self.shared if c.name not in _LEAK_CHECKS or not self.leaking)
                 and not named & self.leaking)
