@@ -73,6 +73,9 @@ def test_without_a_format_a_column_is_read_as_written_or_refused(
         moments: list[datetime], fmts: list[str], picks: random.Random, blanks: int) -> None:
     """The column holds dates in one or two known formats (and maybe blanks): it is read right
     or refused, and a suggested fix reads every row right."""
+    # a column written half day-first, half month-first (01/02 as 1 February and as 2 January)
+    # has no right reading for its ambiguous rows: no reader could know, so it is not asked
+    assume(not _day_and_month_swapped(fmts))
     rows = [(moment.date(), picks.choice(fmts)) for moment in moments]
     texts = [day.strftime(fmt) for day, fmt in rows]
     truth: list[date | None] = [day for day, _ in rows]
@@ -91,6 +94,12 @@ def test_without_a_format_a_column_is_read_as_written_or_refused(
             assert all(_python_reads(text, formats) == day for text, day in zip(texts, truth) if text)
         return
     assert days_of(result.values) == truth
+
+
+def _day_and_month_swapped(fmts: list[str]) -> bool:
+    """Whether two of ``fmts`` differ only by the order of day and month (%d/%m/%Y, %m/%d/%Y)."""
+    shapes = [fmt.replace("%d", "%D").replace("%m", "%D") for fmt in fmts]
+    return len(set(shapes)) < len(shapes)
 
 
 def _python_reads(text: str, formats: list[str]) -> date | None:
