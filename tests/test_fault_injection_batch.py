@@ -235,13 +235,20 @@ def _no_traceback(err: str) -> None:
 
 # --- the scenarios -----------------------------------------------------------------------------
 
-def test_kill_9_of_the_runner_mid_run(good_project: Path, tmp_path: Path) -> None:
-    settings, previous = _copy_of(good_project, tmp_path)
+def _signal_runner_mid_run(settings: Settings, signum: int) -> tuple[int, str, str, list[psutil.Process]]:
+    """Start a run, send ``signum`` to the runner once it is mid-run; its exit code, output,
+    errors and the processes it had started."""
     run = start(settings, *FAULT_RUN)
     wait_mid_run(settings, run, _inodes(settings))
     family = psutil.Process(run.pid).children(recursive=True)
-    run.send_signal(signal.SIGKILL)
-    code, _, err = finish(run)
+    run.send_signal(signum)
+    code, out, err = finish(run)
+    return code, out, err, family
+
+
+def test_kill_9_of_the_runner_mid_run(good_project: Path, tmp_path: Path) -> None:
+    settings, previous = _copy_of(good_project, tmp_path)
+    code, _, err, family = _signal_runner_mid_run(settings, signal.SIGKILL)
     assert code == -signal.SIGKILL
     _no_traceback(err)
     _no_descendants_left(family)
@@ -269,11 +276,7 @@ def test_kill_9_of_one_kernel_mid_run(good_project: Path, tmp_path: Path) -> Non
 
 def test_sigterm_to_the_runner_mid_run(good_project: Path, tmp_path: Path) -> None:
     settings, previous = _copy_of(good_project, tmp_path)
-    run = start(settings, *FAULT_RUN)
-    wait_mid_run(settings, run, _inodes(settings))
-    family = psutil.Process(run.pid).children(recursive=True)
-    run.send_signal(signal.SIGTERM)
-    code, out, err = finish(run)
+    code, out, err, family = _signal_runner_mid_run(settings, signal.SIGTERM)
     assert code == EXIT_INTERRUPTED, out + err
     assert "interrupted: previous good reports are unchanged" in err
     _no_traceback(err)
