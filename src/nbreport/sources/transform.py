@@ -150,7 +150,7 @@ class _Pipeline:
 
     def _count_rows(self) -> None:
         counts = ", ".join(f"(SELECT count(*) FROM {q.ident(name)})" for name, _ in self.views)
-        rows = self.con.execute(f"SELECT {counts}").fetchone() or ()
+        rows = self.con.execute(f"SELECT {counts}").fetchall()[0]
         before = len(self.raw)
         for i, (report, count) in enumerate(zip(self.reports, rows)):
             dropped = before - int(count) if report.name in DROPPING_STEPS else 0
@@ -194,8 +194,8 @@ class _Pipeline:
     def first_row(self, condition: str, column: str) -> tuple[int, str] | None:
         """The first row (and the column's value there) of the current relation where ``condition`` holds."""
         found = self.con.execute(f"SELECT {q.ROW}, {q.text(column)} FROM {self.current} "
-                                 f"WHERE {condition} ORDER BY {q.ROW} LIMIT 1").fetchone()
-        return (int(found[0]), str(found[1])) if found else None
+                                 f"WHERE {condition} ORDER BY {q.ROW} LIMIT 1").fetchall()
+        return (int(found[0][0]), str(found[0][1])) if found else None
 
     def fetch(self, sql: str) -> list[tuple[Any, ...]]:
         return self.con.execute(sql).fetchall()
@@ -209,9 +209,9 @@ class _Pipeline:
 
     def warn_if_mangled(self, column: str) -> None:
         mangled = self.con.execute(f"SELECT count(*), any_value({q.text(column)}) FROM {self.current} "
-                                   f"WHERE regexp_matches({q.text(column)}, '{q.SCIENTIFIC_ID}')").fetchone()
-        if mangled and mangled[0]:
-            self.warnings.append(mangled_warning(column, int(mangled[0]), str(mangled[1])))
+                                   f"WHERE regexp_matches({q.text(column)}, '{q.SCIENTIFIC_ID}')").fetchall()
+        if mangled[0][0]:
+            self.warnings.append(mangled_warning(column, int(mangled[0][0]), str(mangled[0][1])))
 
     def joined(self, number: int, name: str) -> tuple[pa.Table, list[str]]:
         """Another source's export, after its own steps, to join (with its columns)."""
