@@ -203,7 +203,7 @@ EXPECTED: dict[str, str | list[str]] = {
     'feedback-javascript': 'params/acme.yaml, line 19: report.feedback: must be a web address starting with https:// or an e-mail address',
     'cell-timeout-zero': 'params/acme.yaml, line 19: report.cell_timeout: Input should be greater than 0 (got 0)',
     'set-item-out-of-range': 'error: --set kpis.5.target: kpis holds 2 items, so there is no item 5 (items are counted from 0: 0 to 1); add it in the params file',
-    'set-key-on-list': "error: --set kpis.first.target: kpis is a list, so 'first' must be an item's number, counted from 0 (e.g. kpis.0)",
+    'set-key-on-list': "error: --set kpis.first.target: kpis is a list, so 'first' must be an item's number, counted from 0 (e.g. kpis[0])",
     'set-item-on-mapping-value': "error: --set budget.amount.0: budget.amount holds a single value (500), so it has no '0'; set budget.amount itself",
     'set-1e400': "command line: budget.amount: Input should be a finite number (got '1e400')",
     'set-currency': "command line: client.currency: 'XYZ' is not an ISO 4217 currency code (e.g. USD, EUR, GBP)",

@@ -235,12 +235,20 @@ def schema() -> None:
 
 
 @cli.command()
-def metrics() -> None:
+@click.option("--columns", is_flag=True, help="Print the canonical model instead (Markdown): "
+              "per kind of data, each column with its unit, the metrics that read it and the "
+              "presets that fill it; docs/sources.md is this output.")
+def metrics(columns: bool) -> None:
     """List the metric names a KPI can use with their definitions, and the signals a health
     score can weigh."""
     from nbreport.metrics.definitions import HEALTH_SIGNALS
     from nbreport.metrics.names import metric_listing
 
+    if columns:
+        from nbreport.sources.model_doc import model_document
+
+        click.echo(model_document(), nl=False)
+        return
     for line in metric_listing():
         click.echo(line)
     click.echo("\nHealth signals (customer_success.health_score.components[].signal):")
