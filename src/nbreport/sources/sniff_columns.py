@@ -118,7 +118,7 @@ def sniff_file(path: Path) -> FileSniff:
     preset = match_preset(layout.header)
     if preset is not None:
         kind, evidence = preset.preset.kind, f"the {preset.preset.tool} export makes {preset.preset.kind} data"
-        mapping: dict[str, str] = {}
+        mapping = _beside_preset(preset, layout.header)
     else:
         kind, evidence, mapping = guess_kind(layout.header)
     found = FileSniff(path, layout, sample, preset, kind, evidence, mapping)
@@ -133,6 +133,16 @@ def sniff_file(path: Path) -> FileSniff:
     currencies = {m.group(1) for name in layout.header if (m := CURRENCY_IN_NAME.search(name))}
     found.currency = currencies.pop() if len(currencies) == 1 else None
     return found
+
+
+def _beside_preset(match: PresetMatch, header: tuple[str, ...]) -> dict[str, str]:
+    """Canonical columns the preset leaves empty, from the columns it does not know."""
+    preset = match.preset
+    filled = {t if isinstance(t, str) else t[0] for k, t in preset.rename.items() if k in match.matched}
+    filled |= set(preset.constants)
+    rest = tuple(cell if cell not in match.matched else "" for cell in header)
+    return {canonical: column for canonical, column in map_columns(rest, preset.kind).items()
+            if canonical not in filled}
 
 
 # --- names ---------------------------------------------------------------------------------
