@@ -244,3 +244,27 @@ def test_real_nps_dates_list_the_other_reading(real_data: Path) -> None:
     [survey] = [d for d in found.dates if d.column == "Survey date"]
     days = pd.read_csv(real_data / "nps_survey_responses_practice.csv")["Survey date"].str.slice(0, 2).astype(int)
     assert survey.partial == (("%m/%d/%Y", int((days <= 12).sum()), len(days)),)
+
+
+def test_new_client_from_every_real_file_writes_loadable_params(real_data: Path, project: Path) -> None:
+    files = [str(path) for path in sorted(real_data.glob("*.csv"))]
+    done = nbreport(project, "new-client", "real", "--from", *files)
+    assert done.returncode == 0, done.stderr
+    sources = load(project, "real")["sources"]
+    assert [s["path"] for s in sources] == [Path(f).name for f in files]
+    nps = next(s for s in sources if s["path"] == "nps_survey_responses_practice.csv")
+    assert nps["mapping"]["date_format"] == "%d/%m/%Y" and nps["kind"] == "survey"
+
+
+def test_a_reading_error_gets_the_hint(tmp_path: Path) -> None:
+    from nbreport.sources.sniff import with_reading_hint
+
+    path = tmp_path / "ads.csv"
+    path.write_bytes("Day;Campaign;Impr.;Clicks;Cost\n2026-09-01;Été;10;1;2\n".encode("cp1252"))
+    with pytest.raises(DataError) as caught:
+        read_raw(SourceSpec(name="ads", kind="ads", path="ads.csv"), path)
+    hinted = with_reading_hint(caught.value, path)
+    assert str(hinted).startswith(str(caught.value)) and hinted.source == "ads"
+    assert str(hinted).endswith("set preset: google_ads, delimiter: ';', encoding: cp1252")
+    other = DataError("file not found", source="ads", path="ads.csv")
+    assert with_reading_hint(other, path) is other

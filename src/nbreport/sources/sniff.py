@@ -313,3 +313,22 @@ def suggest_reading(path: Path) -> str | None:
             settings.append(f"skip_rows: {skip}")
     return (f"{lead} read with delimiter '{delimiter}' and encoding {encoding}: set "
             f"{', '.join(settings)}")
+
+
+LAYOUT_ERRORS = ("cannot be decoded as", "fields where the header has", "cannot be read as",
+                 "UTF-16 text")
+
+
+def with_reading_hint(error: Exception, path: Path) -> Exception:
+    """``error`` (a :class:`~nbreport.core.errors.DataError` raised reading ``path``) with
+    :func:`suggest_reading`'s sentence appended when it is a delimiter or encoding error."""
+    from nbreport.core.errors import DataError
+
+    reason = getattr(error, "reason", "")
+    if not isinstance(error, DataError) or not any(text in reason for text in LAYOUT_ERRORS):
+        return error
+    hint = suggest_reading(path)
+    if hint is None:
+        return error
+    return DataError(f"{reason}; {hint}", source=error.source, path=error.path, row=error.row,
+                     column=error.column)
