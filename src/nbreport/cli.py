@@ -173,15 +173,25 @@ def list_clients(settings: Settings) -> None:
 
 @cli.command(name="new-client")
 @click.argument("client_id")
+@click.argument("more_files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The client's exports (csv/tsv/txt, xlsx, parquet, jsonl): one source each, "
+              "its preset, delimiter, encoding, header row, date format and columns guessed and "
+              "commented. Files are not copied.")
+@click.option("--like", "like", metavar="OTHER_CLIENT",
+              help="Start from another client's params (branding, KPIs, targets, mappings...).")
 @click.option("--name", help="Display name (default: from the id).")
 @click.option("--force", is_flag=True, help="Replace an existing params file.")
 @pass_settings
-def new_client(settings: Settings, client_id: str, name: str | None, force: bool) -> None:
-    """Write a commented params/CLIENT_ID.yaml to start from."""
-    from nbreport.params.scaffold import scaffold_client
+def new_client(settings: Settings, client_id: str, more_files: tuple[Path, ...], files: tuple[Path, ...],
+               like: str | None, name: str | None, force: bool) -> None:
+    """Write a commented params/CLIENT_ID.yaml to start from: `new-client acme --from a.csv b.xlsx`."""
+    from nbreport.params.new_client import create_client
 
-    path = scaffold_client(settings.params_dir, client_id, name, force=force)
-    click.echo(f"created {_display_path(path)}; put the client's files in data/{client_id}/")
+    made = create_client(settings, client_id, name, [*files, *more_files], like, force)
+    click.echo(f"created {_display_path(made.path)}; put the client's files in data/{client_id}/")
+    for step in made.todo:
+        click.echo(f"  to do: {step}")
 
 
 @cli.command()
