@@ -18,6 +18,7 @@ import click
 from nbreport import __version__
 from nbreport.core.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, NbreportError, ParamsError
 from nbreport.core.exit_codes import EXIT_INTERRUPTED, EXIT_STORAGE, help_text
+from nbreport.cli_data import data_commands, display_path, overrides
 from nbreport.settings import Settings
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -111,7 +112,7 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
                            checks=(check_before_publishing,) if publish == "passing" else ())
     progress = Progress()
     try:
-        outcome = run_batch(settings, clients or None, overrides=_overrides(period, assignments),
+        outcome = run_batch(settings, clients or None, overrides=overrides(period, assignments),
                             options=options, events=progress)
     finally:
         progress.close()
@@ -119,42 +120,11 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
     for gate in outcome.gates:
         click.echo(gate_table(gate, failures_only=True))
     for page in outcome.index_pages:
-        click.echo(f"index: {_display_path(page)}")
+        click.echo(f"index: {display_path(page)}")
     if outcome.interrupted:
         click.echo("interrupted: previous good reports are unchanged; the manifest records what "
                    "was stopped (nbreport run --only-failed runs those clients again)", err=True)
     sys.exit(outcome.exit_code)
-
-
-@cli.command()
-@click.argument("clients", nargs=-1)
-@click.option("--period", help="Validate as if this period were reported.")
-@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
-              help="Validate with a parameter overridden as run --set would, e.g. kpis.0.target=5.")
-@pass_settings
-def validate(settings: Settings, clients: tuple[str, ...], period: str | None,
-             assignments: tuple[str, ...]) -> None:
-    """Check the params of CLIENTS (all when none are named) and read their data files as a
-    run would, without starting a kernel or running a query."""
-    from nbreport.batch import plan
-    from nbreport.sources.preflight import check_client_data
-
-    tasks, invalid = plan(settings, clients or None, _overrides(period, assignments))
-    failed = bool(invalid)
-    for task in tasks:
-        found = check_client_data(task.params, settings.data_dir / task.client_id)
-        if found.errors:
-            failed = True
-            click.echo(f"invalid  {task.client_id} (data in data/{task.client_id}/)", err=True)
-            click.echo(_indent("\n".join(map(str, found.errors))), err=True)
-        else:
-            click.echo(f"ok       {task.client_id} ({task.params.period.label})")
-        for note in found.notes:
-            click.echo(f"    note: {note}")
-    for result in invalid:
-        click.echo(f"invalid  {result.client_id}", err=True)
-        click.echo(_indent(result.error.message if result.error else ""), err=True)
-    sys.exit(EXIT_USAGE if failed else EXIT_OK)
 
 
 @cli.command(name="list")
@@ -169,29 +139,6 @@ def list_clients(settings: Settings) -> None:
             click.echo(f"{client_id:<28} {params.client.name:<32} {params.period.label}")
         except ParamsError:
             click.echo(f"{client_id:<28} (invalid parameters: nbreport validate {client_id})")
-
-
-@cli.command(name="new-client")
-@click.argument("client_id")
-@click.argument("more_files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--from", "files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The client's exports (csv/tsv/txt, xlsx, parquet, jsonl): one source each, "
-              "its preset, delimiter, encoding, header row, date format and columns guessed and "
-              "commented. Files are not copied.")
-@click.option("--like", "like", metavar="OTHER_CLIENT",
-              help="Start from another client's params (branding, KPIs, targets, mappings...).")
-@click.option("--name", help="Display name (default: from the id).")
-@click.option("--force", is_flag=True, help="Replace an existing params file.")
-@pass_settings
-def new_client(settings: Settings, client_id: str, more_files: tuple[Path, ...], files: tuple[Path, ...],
-               like: str | None, name: str | None, force: bool) -> None:
-    """Write a commented params/CLIENT_ID.yaml to start from: `new-client acme --from a.csv b.xlsx`."""
-    from nbreport.params.new_client import create_client
-
-    made = create_client(settings, client_id, name, [*files, *more_files], like, force)
-    click.echo(f"created {_display_path(made.path)}; put the client's files in data/{client_id}/")
-    for step in made.todo:
-        click.echo(f"  to do: {step}")
 
 
 @cli.command()
@@ -231,39 +178,6 @@ def check(settings: Settings, period: str | None, clients: tuple[str, ...]) -> N
         click.echo(f"error: {client_id} has no report for {period}: run `nbreport run "
                    f"{client_id} --period {period}` first", err=True)
     sys.exit(EXIT_OK if report.passed_for(clients or None) else EXIT_REPORTS_FAILED)
-
-
-@cli.command()
-def schema() -> None:
-    """Print the JSON Schema of a params file (for editor completion and validation)."""
-    from nbreport.params import ClientParams
-
-    document = ClientParams.model_json_schema()
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "nbreport client parameters"
-    click.echo(json.dumps(document, indent=2))
-
-
-@cli.command()
-@click.option("--columns", is_flag=True, help="Print the canonical model instead (Markdown): "
-              "per kind of data, each column with its unit, the metrics that read it and the "
-              "presets that fill it; docs/sources.md is this output.")
-def metrics(columns: bool) -> None:
-    """List the metric names a KPI can use with their definitions, and the signals a health
-    score can weigh."""
-    from nbreport.metrics.definitions import HEALTH_SIGNALS
-    from nbreport.metrics.names import metric_listing
-
-    if columns:
-        from nbreport.sources.model_doc import model_document
-
-        click.echo(model_document(), nl=False)
-        return
-    for line in metric_listing():
-        click.echo(line)
-    click.echo("\nHealth signals (customer_success.health_score.components[].signal):")
-    for name, signal in HEALTH_SIGNALS.items():
-        click.echo(f"{name:<26} {signal.label:<34} {'+'.join(signal.kinds):<16} {signal.description}")
 
 
 @cli.command(name="demo-data")
@@ -307,19 +221,14 @@ def backtest(settings: Settings, clients: tuple[str, ...], real_data: Path | Non
         click.echo(table_block(run_backtest(item)))
 
 
-def _overrides(period: str | None, assignments: tuple[str, ...]) -> dict[str, Any]:
-    from nbreport.params import parse_override
-
-    overrides = dict(parse_override(text) for text in assignments)
-    if period:
-        overrides["period"] = period
-    return overrides
-
-
 # Optional modules that other packages import for features a run never uses, at a high start-up
 # cost: jsonschema (under nbformat) builds an IRI grammar with rfc3987_syntax, about 2 s of CPU,
 # for a string format that notebook validation never checks. This process skips them.
 SKIPPED_OPTIONAL_MODULES = ("rfc3987_syntax",)
+
+
+for _command in data_commands():
+    cli.add_command(_command)
 
 
 def _skip_slow_optional_imports() -> None:
@@ -329,17 +238,6 @@ def _skip_slow_optional_imports() -> None:
 
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
-
-
-def _indent(text: str) -> str:
-    return "\n".join(f"    {line}" for line in text.splitlines())
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def main() -> None:

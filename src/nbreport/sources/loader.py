@@ -170,47 +170,67 @@ def load_sources(sources: list[SourceSpec], client_dir: Path, *,
     ``alternatives`` maps a source to the truth source it measures the same rows as (params
     ``overlaps``): its rows are loaded and checked, never summed.
     """
-    parts: dict[str, list[pa.Table]] = {}
-    provenance = []
-    currencies: dict[str, tuple[str, set[str]]] = {}
     data_sources = [spec for spec in sources if spec.is_data]
-    for spec in data_sources:
-        table, record = _load(spec, client_dir, sources)
-        parts.setdefault(spec.kind, []).append(table)
-        provenance.append(record)
-        if "currency" in table.column_names:
-            currencies[spec.name] = (spec.location, set(pc.unique(table["currency"]).to_pylist()) - {""})
+    loaded = [load_one(spec, client_dir, sources) for spec in data_sources]
+    return combine_sources(loaded, currency=currency, alternatives=alternatives)
+
+
+@dataclass
+class LoadedSource:
+    """One source in canonical form, with what its reading did (for ``nbreport preview``)."""
+
+    spec: SourceSpec
+    table: pa.Table
+    record: Provenance
+    transformed: Transformed | None = None
+
+
+def combine_sources(loaded: Sequence[LoadedSource], *, currency: str | None = None,
+                    alternatives: dict[str, str] | None = None) -> ClientData:
+    """The client's data: the loaded sources' tables, one per kind, after the currency check."""
+    parts: dict[str, list[pa.Table]] = {}
+    currencies: dict[str, tuple[str, set[str]]] = {}
+    for source in loaded:
+        parts.setdefault(source.spec.kind, []).append(source.table)
+        if "currency" in source.table.column_names:
+            held = set(pc.unique(source.table["currency"]).to_pylist()) - {""}
+            currencies[source.spec.name] = (source.spec.location, held)
     check_currencies(currencies, currency)
     # one conversion per kind: Arrow tables concatenate without copying, pandas frames do not
     tables = {kind: pa.concat_tables(tables, promote_options="permissive").to_pandas()
               for kind, tables in parts.items()}
-    return ClientData(tables, provenance, data_sources, dict(alternatives or {}))
+    return ClientData(tables, [source.record for source in loaded], [source.spec for source in loaded],
+                      dict(alternatives or {}))
 
 
 def load_source(spec: SourceSpec, client_dir: Path,
                 sources: Sequence[SourceSpec] = ()) -> tuple[pd.DataFrame, Provenance]:
     """One source as a canonical frame, and where it came from; ``sources`` are the client's
     other sources, which a ``join`` step may read."""
-    table, record = _load(spec, client_dir, sources)
-    return table.to_pandas(), record
+    loaded = load_one(spec, client_dir, sources)
+    return loaded.table.to_pandas(), loaded.record
 
 
-def read_source(spec: SourceSpec, client_dir: Path,
-                sources: Sequence[SourceSpec] = ()) -> tuple[RawTable, str | None, Transformed | None]:
+def read_source(spec: SourceSpec, client_dir: Path, sources: Sequence[SourceSpec] = (), *,
+                heads: int = 0) -> tuple[RawTable, str | None, Transformed | None]:
     """A source's export as read and, when it has transform steps or a query over its file,
-    reshaped by them (the columns its mapping then reads), with the file's digest."""
+    reshaped by them (the columns its mapping then reads), with the file's digest; ``heads``
+    keeps that many first rows of each step (for ``nbreport preview``)."""
     raw, digest = _read(spec, client_dir)
     if not needs_transform(spec):
         return raw, digest, None
     by_name = {other.name: other for other in sources}
-    transformed = apply_transforms(spec, raw, lambda other: _read(other, client_dir)[0], by_name)
+    transformed = apply_transforms(spec, raw, lambda other: _read(other, client_dir)[0], by_name,
+                                   heads=heads)
     return transformed.raw, digest, transformed
 
 
-def _load(spec: SourceSpec, client_dir: Path, sources: Sequence[SourceSpec]) -> tuple[pa.Table, Provenance]:
+def load_one(spec: SourceSpec, client_dir: Path, sources: Sequence[SourceSpec] = (), *,
+             heads: int = 0) -> LoadedSource:
+    """Read, reshape, harmonise and check one source; raises :class:`DataError`."""
     started = time.perf_counter()
     read_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    raw, digest, transformed = read_source(spec, client_dir, sources)
+    raw, digest, transformed = read_source(spec, client_dir, sources, heads=heads)
     result = harmonise(raw, spec, tenant_filtered=bool(transformed and transformed.tenant_filtered))
     if transformed is not None:
         result.dropped[:0] = transformed.dropped
@@ -238,7 +258,7 @@ def _load(spec: SourceSpec, client_dir: Path, sources: Sequence[SourceSpec]) -> 
         warnings=tuple(warnings),
     )
     log.info("source %s: %d rows from %s", spec.name, table.num_rows, spec.location)
-    return table, record
+    return LoadedSource(spec, table, record, transformed)
 
 
 def _day(value: pa.Scalar) -> str | None:

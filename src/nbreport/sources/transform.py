@@ -53,6 +53,7 @@ class Transformed:
     warnings: list[str] = field(default_factory=list)
     tenant_filtered: bool = False
     rows_read: int = 0  # the export's rows, before any step
+    heads: list[pa.Table] = field(default_factory=list)  # first rows after each of ``steps``
 
     @property
     def dropped(self) -> list[tuple[int, str]]:
@@ -66,9 +67,10 @@ def needs_transform(spec: SourceSpec) -> bool:
 
 
 def apply_transforms(spec: SourceSpec, raw: RawTable, read_other: RawReader,
-                     sources: Mapping[str, SourceSpec], *, depth: int = 0) -> Transformed:
-    """The export of ``spec`` reshaped by its ``sql`` and ``transform`` steps."""
-    pipeline = _Pipeline(spec, raw, read_other, sources, depth)
+                     sources: Mapping[str, SourceSpec], *, depth: int = 0, heads: int = 0) -> Transformed:
+    """The export of ``spec`` reshaped by its ``sql`` and ``transform`` steps; ``heads`` keeps the
+    first rows after each step (for ``nbreport preview``)."""
+    pipeline = _Pipeline(spec, raw, read_other, sources, depth, heads)
     try:
         return pipeline.run()
     finally:
@@ -77,9 +79,10 @@ def apply_transforms(spec: SourceSpec, raw: RawTable, read_other: RawReader,
 
 class _Pipeline:
     def __init__(self, spec: SourceSpec, raw: RawTable, read_other: RawReader,
-                 sources: Mapping[str, SourceSpec], depth: int) -> None:
+                 sources: Mapping[str, SourceSpec], depth: int, heads: int = 0) -> None:
         import duckdb
 
+        self.heads = heads
         self.spec, self.raw, self.read_other, self.sources, self.depth = spec, raw, read_other, sources, depth
         self.con = duckdb.connect(config={"enable_external_access": False, "threads": 2})
         self.con.execute("SET TimeZone = 'UTC'")
@@ -109,10 +112,11 @@ class _Pipeline:
             self._view(f"step_{number}", sql, number, step.name, columns)
         table = self._result()
         self._count_rows()
+        heads = [self._head(name) for name, _ in self.views[-len(self.reports):]] if self.heads else []
         rows = np.asarray(table.column(q.ROW).to_numpy(zero_copy_only=False), dtype=np.int64)
         result = RawTable(table.drop_columns([q.ROW]), rows, self.raw.dropped)
         return Transformed(result, self.compiled_sql(), self.reports, self.warnings, bool(tenant),
-                           len(self.raw))
+                           len(self.raw), heads)
 
     def _tenant_filter(self) -> str | None:
         if not self.spec.shared:
@@ -158,6 +162,10 @@ class _Pipeline:
                                          self._why(report, dropped))
             before = int(count)
         self.reports = [r for r in self.reports if r.name]  # the plain ``export`` view is no step
+
+    def _head(self, view: str) -> pa.Table:
+        return self.con.sql(f"SELECT * EXCLUDE ({q.ROW}) FROM {q.ident(view)} ORDER BY {q.ROW} "
+                            f"LIMIT {self.heads}").to_arrow_table()
 
     def _why(self, report: StepReport, dropped: int) -> str | None:
         if not dropped:
