@@ -50,13 +50,15 @@ class Harmonised:
     # default (a blank or missing channel shown as "Unknown"), told in the report
 
 
-def harmonise(raw: RawTable, spec: SourceSpec) -> Harmonised:
-    """The canonical table of one source, with dropped-row counts and notes."""
-    return _Harmoniser(raw, spec).run()
+def harmonise(raw: RawTable, spec: SourceSpec, *, tenant_filtered: bool = False) -> Harmonised:
+    """The canonical table of one source, with dropped-row counts and notes; ``tenant_filtered``
+    when the transform steps already kept only the client's rows of a shared export."""
+    return _Harmoniser(raw, spec, tenant_filtered).run()
 
 
 class _Harmoniser:
-    def __init__(self, raw: RawTable, spec: SourceSpec) -> None:
+    def __init__(self, raw: RawTable, spec: SourceSpec, tenant_filtered: bool = False) -> None:
+        self.tenant_filtered = tenant_filtered
         names = [str(name).strip() for name in raw.table.column_names]
         self.raw = RawTable(raw.table.rename_columns(names), raw.rows, raw.dropped)
         self.spec = spec
@@ -125,6 +127,8 @@ class _Harmoniser:
             self._drop(matches, why)
 
     def _tenant_filter(self) -> None:
+        if self.tenant_filtered:
+            return
         for column, accepted in self.mapping.filter.items():
             if column not in self.raw.table.column_names:
                 raise self._error(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -37,6 +37,7 @@ from nbreport.sources.harmonise import harmonise
 from nbreport.sources.mapping import effective_mapping
 from nbreport.sources.reading import RawTable, read_raw
 from nbreport.sources.spec import SourceSpec
+from nbreport.sources.transform import Transformed, apply_transforms, mangled_id_notes, needs_transform
 
 log = logging.getLogger(__name__)
 
@@ -172,8 +173,9 @@ def load_sources(sources: list[SourceSpec], client_dir: Path, *,
     parts: dict[str, list[pa.Table]] = {}
     provenance = []
     currencies: dict[str, tuple[str, set[str]]] = {}
-    for spec in sources:
-        table, record = _load(spec, client_dir)
+    data_sources = [spec for spec in sources if spec.is_data]
+    for spec in data_sources:
+        table, record = _load(spec, client_dir, sources)
         parts.setdefault(spec.kind, []).append(table)
         provenance.append(record)
         if "currency" in table.column_names:
@@ -182,22 +184,39 @@ def load_sources(sources: list[SourceSpec], client_dir: Path, *,
     # one conversion per kind: Arrow tables concatenate without copying, pandas frames do not
     tables = {kind: pa.concat_tables(tables, promote_options="permissive").to_pandas()
               for kind, tables in parts.items()}
-    return ClientData(tables, provenance, list(sources), dict(alternatives or {}))
+    return ClientData(tables, provenance, data_sources, dict(alternatives or {}))
 
 
-def load_source(spec: SourceSpec, client_dir: Path) -> tuple[pd.DataFrame, Provenance]:
-    """One source as a canonical frame, and where it came from."""
-    table, record = _load(spec, client_dir)
+def load_source(spec: SourceSpec, client_dir: Path,
+                sources: Sequence[SourceSpec] = ()) -> tuple[pd.DataFrame, Provenance]:
+    """One source as a canonical frame, and where it came from; ``sources`` are the client's
+    other sources, which a ``join`` step may read."""
+    table, record = _load(spec, client_dir, sources)
     return table.to_pandas(), record
 
 
-def _load(spec: SourceSpec, client_dir: Path) -> tuple[pa.Table, Provenance]:
+def read_source(spec: SourceSpec, client_dir: Path,
+                sources: Sequence[SourceSpec] = ()) -> tuple[RawTable, str | None, Transformed | None]:
+    """A source's export as read and, when it has transform steps or a query over its file,
+    reshaped by them (the columns its mapping then reads), with the file's digest."""
+    raw, digest = _read(spec, client_dir)
+    if not needs_transform(spec):
+        return raw, digest, None
+    by_name = {other.name: other for other in sources}
+    transformed = apply_transforms(spec, raw, lambda other: _read(other, client_dir)[0], by_name)
+    return transformed.raw, digest, transformed
+
+
+def _load(spec: SourceSpec, client_dir: Path, sources: Sequence[SourceSpec]) -> tuple[pa.Table, Provenance]:
     started = time.perf_counter()
     read_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    raw, digest = _read(spec, client_dir)
-    result = harmonise(raw, spec)
+    raw, digest, transformed = read_source(spec, client_dir, sources)
+    result = harmonise(raw, spec, tenant_filtered=bool(transformed and transformed.tenant_filtered))
+    if transformed is not None:
+        result.dropped[:0] = transformed.dropped
     check_source(result, spec, effective_mapping(spec).unique_key)
     table = result.table
+    notes = [*transformed.warnings] if transformed else []
     warnings = (dropped_warnings(spec.name, result.dropped) + filled_warnings(spec.name, result.filled)
                 + defaulted_warnings(result, spec)
                 + gap_warnings(table, spec.name, spec.kind) + outlier_warnings(table, spec.name, spec.kind))
@@ -206,13 +225,13 @@ def _load(spec: SourceSpec, client_dir: Path) -> tuple[pa.Table, Provenance]:
         source=spec.name,
         kind=spec.kind,
         path=spec.location,
-        rows_read=len(raw) + len(raw.dropped),
+        rows_read=(transformed.rows_read if transformed else len(raw)) + len(raw.dropped),
         rows_used=table.num_rows,
         first_date=_day(first),
         last_date=_day(last),
         read_at=read_at,
         sha256=digest,
-        notes=tuple(result.notes),
+        notes=tuple(notes + result.notes + mangled_id_notes(table, spec)),
         preset=spec.preset,
         query=spec.sql.query if spec.sql else None,
         read_seconds=round(time.perf_counter() - started, 3),
@@ -227,7 +246,7 @@ def _day(value: pa.Scalar) -> str | None:
 
 
 def _read(spec: SourceSpec, client_dir: Path) -> tuple[RawTable, str | None]:
-    if spec.sql is not None:
+    if spec.sql is not None and spec.is_query:
         from nbreport.sources.sql import read_query
 
         database = resolve_source_path(spec, client_dir) if spec.sql.database else None

@@ -40,20 +40,22 @@ def check_client_data(params: ClientParams, client_dir: Path) -> DataCheck:
     found = DataCheck()
     currencies: dict[str, tuple[str, set[str]]] = {}
     for spec in params.sources:
+        if not spec.is_data:
+            continue  # a lookup is read, and checked, by the sources that join it
         try:
             declared = _declared_currency(spec)
             if declared:
                 currencies[spec.name] = (spec.location, {declared})
-            if spec.sql is not None and not spec.sql.database:
+            if spec.sql is not None and spec.is_query and not spec.sql.database:
                 found.queries.append(spec.name)
                 continue
             path = resolve_source_path(spec, client_dir)
             if not path.exists():
                 found.missing.append(str(spec.file))
                 continue
-            if spec.sql is not None:
+            if spec.sql is not None and spec.is_query:
                 continue  # a DuckDB file inside the folder: the query itself is not run
-            table, _ = load_source(spec, client_dir)
+            table, _ = load_source(spec, client_dir, params.sources)
             if "currency" in table.columns:
                 held = set(table["currency"].dropna().astype(str).unique()) - {""}
                 currencies[spec.name] = (spec.location, held | currencies.get(spec.name, ("", set()))[1])

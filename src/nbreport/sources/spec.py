@@ -17,10 +17,13 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from nbreport.sources.presets import PRESETS, PresetName
+from nbreport.sources.transform_spec import TransformStep
 from nbreport.core.strict_model import Slug, StrictModel
 
-SourceKind = Literal["ads", "web", "orders", "crm", "survey", "support", "accounts", "usage"]
-"""The canonical kinds of data; see :mod:`nbreport.sources.canonical` for their columns."""
+SourceKind = Literal["ads", "web", "orders", "crm", "survey", "support", "accounts", "usage", "lookup"]
+"""The canonical kinds of data (see :mod:`nbreport.sources.canonical` for their columns), and
+``lookup``: a table read only to be joined into other sources (``transform: - join:``)."""
+LOOKUP = "lookup"
 
 FileFormat = Literal["csv", "xlsx", "parquet", "jsonl"]
 BlankRule = Literal["error", "drop", "zero", "keep"]
@@ -125,7 +128,10 @@ class ColumnMapping(StrictModel):
 
 
 class SqlQuery(StrictModel):
-    """A query against a database, through SQLAlchemy.
+    """A query against a database, through SQLAlchemy, or over the source's own file.
+
+    On a source with ``path``, give only ``query``: it runs in DuckDB over the file as read
+    (the relation ``export``), before the ``transform`` steps.
 
     Attributes
     ----------
@@ -172,12 +178,20 @@ class SqlQuery(StrictModel):
 
     @model_validator(mode="after")
     def _one_target(self) -> SqlQuery:
-        if (self.database is None) == (self.url is None):
+        if self.database is not None and self.url is not None:
             raise ValueError("give either database (a DuckDB file in the client's folder) or url")
+        if self.over_file and (self.password_env or self.parameters):
+            raise ValueError("a query over the source's file takes no password_env or parameters; "
+                             "write the values into the query")
         if self.password_env and (self.database is not None or str(self.url).startswith("duckdb")):
             raise ValueError("DuckDB takes no password: remove password_env (it is for database "
                              "servers such as PostgreSQL)")
         return self
+
+    @property
+    def over_file(self) -> bool:
+        """A query over the source's own file (neither database nor url)."""
+        return self.database is None and self.url is None
 
     @property
     def location(self) -> str:
@@ -232,6 +246,10 @@ class SourceSpec(StrictModel):
     mapping:
         Column renames, date format, scaling, constants, value recoding, tenant filter,
         dropped rows.
+    transform:
+        Steps that reshape the export before ``mapping`` (filter, map values, derive, dates
+        from parts, dedupe, aggregate, pivot an event log, join another source), run in
+        DuckDB; see :class:`nbreport.sources.transform_spec.TransformStep`.
     """
 
     name: Slug
@@ -252,6 +270,7 @@ class SourceSpec(StrictModel):
     grain: Literal["auto", "day", "week", "month"] = "auto"
     shared: bool = False
     mapping: ColumnMapping = Field(default_factory=ColumnMapping)
+    transform: list[TransformStep] = Field(default_factory=list)
 
     @field_validator("path")
     @classmethod
@@ -284,8 +303,14 @@ class SourceSpec(StrictModel):
 
     @model_validator(mode="after")
     def _file_or_query(self) -> SourceSpec:
-        if (self.path is None) == (self.sql is None):
+        if self.path is None and self.sql is None:
             raise ValueError("give either path (a file in the client's data folder) or sql (a query)")
+        if self.path is not None and self.sql is not None and not self.sql.over_file:
+            raise ValueError("give either path or sql with a database; a query over the file "
+                             "(sql: {query: SELECT ... FROM export}) names no database or url")
+        if self.path is None and self.sql is not None and self.sql.over_file:
+            raise ValueError("sql names no database or url: give database (a DuckDB file), url, "
+                             "or path (the file the query reads as 'export')")
         if self.path is not None and self.format is None and self.detected_format() is None:
             raise ValueError(
                 f"cannot tell the format of '{self.path}' from its extension; "
@@ -300,6 +325,9 @@ class SourceSpec(StrictModel):
                 f"source '{self.name}': mapping.date_format '{yearless[0]}' has no year, so every "
                 "date would be read in 1900: add mapping.year, the year of the export's dates "
                 "(e.g. year: 2026)")
+        if self.kind == LOOKUP and (self.preset is not None or self.shared):
+            raise ValueError("a lookup source is only joined into other sources: it takes no "
+                             "preset and is not shared")
         if self.preset is not None and PRESETS[self.preset].kind != self.kind:
             raise ValueError(f"preset {self.preset} makes {PRESETS[self.preset].kind} data, "
                              f"not {self.kind}: change kind or preset")
@@ -310,6 +338,16 @@ class SourceSpec(StrictModel):
         """The file this source reads (the export, or the DuckDB database), relative to the
         client's folder, or to the shared folder when ``shared``."""
         return self.path if self.path is not None else (self.sql.database if self.sql else None)
+
+    @property
+    def is_query(self) -> bool:
+        """A query against a database (not a file, nor a query over a file)."""
+        return self.path is None
+
+    @property
+    def is_data(self) -> bool:
+        """Data of the report (a lookup source is only joined into others)."""
+        return self.kind != LOOKUP
 
     @property
     def location(self) -> str:
