@@ -111,12 +111,18 @@ def frame_equal(got: pd.DataFrame, expected: pd.DataFrame, keys: list[str],
     columns = list(expected.columns)
     missing = [c for c in columns if c not in got.columns]
     assert not missing, f"canonical table lacks {missing}; it has {list(got.columns)}"
-    left = got[columns].sort_values(keys).reset_index(drop=True)
-    right = expected.sort_values(keys).reset_index(drop=True)
+    left = _ns(got[columns]).sort_values(keys).reset_index(drop=True)
+    right = _ns(expected).sort_values(keys).reset_index(drop=True)
     assert len(left) == len(right), (
         f"{len(left)} rows, expected {len(right)}; keys only in the result: "
         f"{_only(left, right, keys)}; only expected: {_only(right, left, keys)}")
     pd.testing.assert_frame_equal(left, right, check_dtype=False, check_exact=False, rtol=rtol)
+
+
+def _ns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Datetime columns in nanoseconds (pandas may read text to microseconds): values compare."""
+    return frame.astype({name: "datetime64[ns]" for name, dtype in frame.dtypes.items()
+                         if pd.api.types.is_datetime64_any_dtype(dtype)})
 
 
 def _only(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> list[tuple[Any, ...]]:

@@ -155,14 +155,17 @@ PLATFORMS = {"fb": "Facebook", "facebook": "Facebook", "facebook ads": "Facebook
              "google": "Google", "google ads": "Google", "adwords": "Google"}
 
 
-def shared_source(brand: str) -> dict[str, Any]:
+def shared_source(brand: str, label: str = "label") -> dict[str, Any]:
+    """The tenant filter, platform spellings mapped, split rows added up, a campaign label derived
+    as ``label`` (then renamed to ``campaign``, unless it is ``campaign`` itself)."""
+    rename = {"Day": "date", "Channel": "channel", **({label: "campaign"} if label != "campaign" else {})}
     return {"name": "agency-ads", "kind": "ads", "path": "agency_ads.csv", "shared": True,
             "transform": [
                 {"map": {"Platform": PLATFORMS, "Channel": {"": "Unassigned"}}},
                 {"aggregate": {"by": ["Day", "Platform", "Campaign", "Channel"],
                                "sum": {"impressions": "Impr.", "clicks": "Clicks", "spend": "Cost"}}},
-                {"derive": {"campaign": "Platform || ' / ' || Campaign"}}],
-            "mapping": {"filter": {"Brand": brand}, "rename": {"Day": "date", "Channel": "channel"}}}
+                {"derive": {label: "Platform || ' / ' || Campaign"}}],
+            "mapping": {"filter": {"Brand": brand}, "rename": rename}}
 
 
 def expected_ads(brand: str) -> pd.DataFrame:
@@ -192,6 +195,15 @@ def test_a_shared_export_filtered_per_client_with_values_mapped(project: Setting
     assert not (set(ads["campaign"].str.split(" / ").str[0]) - {"Facebook", "Google"})
 
 
+def test_deriving_a_canonical_name_beside_the_same_word_capitalised(project: Settings) -> None:
+    """``derive: {campaign: ...}`` in an export that has a ``Campaign`` column: the new column
+    is the one the mapping reads (DuckDB names ignore case, the canonical model's do not)."""
+    add_client(project, "acme", [shared_source("Acme", label="campaign")],
+               shared={"agency_ads.csv": "agency_ads.csv"})
+    ads = rows_of(load_client(project, "acme"), "ads")
+    frame_equal(ads, expected_ads("Acme"), ["date", "campaign"], rtol=1e-6)
+
+
 def test_the_three_clients_together_hold_the_whole_export(project: Settings) -> None:
     spend = 0.0
     for brand in BRANDS:
@@ -207,15 +219,24 @@ def test_the_three_clients_together_hold_the_whole_export(project: Settings) -> 
 WRITTEN_DAY = re.compile(r"\b(\d{2} [A-Z][a-z]{2} \d{4})\b")
 
 
-def feedback_sources(exclude_tests: dict[str, Any]) -> list[dict[str, Any]]:
-    orders = {"name": "orders", "kind": "orders", "path": "orders_feedback.csv", "transform": [
-        {"exclude": exclude_tests},
-        {"date": {"from": "placed_at", "format": "%a %d %b %Y %H:%M %z (%Z)", "into": "date"}}],
-        "mapping": {"rename": {"total": "revenue"}}}
+WITHOUT_ZONE_NAME = {"derive": {"placed": r"regexp_replace(placed_at, '\s*\(.*\)$', '')"}}
+
+
+def feedback_sources(exclude_tests: dict[str, Any], *, zone_name_format: bool = False
+                     ) -> list[dict[str, Any]]:
+    """Orders and their feedback from one file. ``zone_name_format``: the orders read the
+    timestamp with ``%Z`` for the zone name in brackets, instead of removing it first."""
+    read = ([{"date": {"from": "placed_at", "format": "%a %d %b %Y %H:%M %z (%Z)", "into": "date"}}]
+            if zone_name_format else
+            [WITHOUT_ZONE_NAME, {"date": {"from": "placed", "format": "%a %d %b %Y %H:%M %z",
+                                          "into": "date"}}])
+    orders = {"name": "orders", "kind": "orders", "path": "orders_feedback.csv",
+              "transform": [{"exclude": exclude_tests}, *read],
+              "mapping": {"rename": {"total": "revenue"}}}
     survey = {"name": "feedback", "kind": "survey", "path": "orders_feedback.csv", "transform": [
         {"exclude": exclude_tests},
         {"where": "trim(coalesce(rating, '')) <> ''"},
-        {"derive": {"placed": r"regexp_replace(placed_at, '\s*\(.*\)$', '')"}},
+        WITHOUT_ZONE_NAME,
         {"date": {"from": "placed", "format": "%a %d %b %Y %H:%M %z", "into": "date"}}],
         "mapping": {"rename": {"order_id": "response_id", "rating": "score", "comment": "comment"},
                     "constants": {"scale": "csat"}}}
@@ -248,6 +269,13 @@ def test_offsets_thousands_separators_booleans_and_multiline_emoji(project: Sett
     # the day written, not the UTC day: 00:15 +0200 on 1 October, 23:30 -0400 on 31 October
     assert orders.at["A005", "date"] == pd.Timestamp("2026-10-01")
     assert orders.at["A006", "date"] == pd.Timestamp("2026-10-31")
+
+
+def test_a_zone_name_in_brackets_read_with_percent_capital_z(project: Settings) -> None:
+    """``%Z`` for ``(CEST)``: the issue's own example of a timestamp."""
+    add_client(project, "messy", feedback_sources({"is_test": ["TRUE"]}, zone_name_format=True),
+               files={"orders_feedback.csv": "orders_feedback.csv"})
+    check_feedback(project, "messy")
 
 
 def test_an_unquoted_yaml_boolean_filters_true_false_text(project: Settings) -> None:

@@ -41,14 +41,15 @@ def _frame(table: Any) -> pd.DataFrame:
     return table.to_pandas() if hasattr(table, "to_pandas") else pd.DataFrame(table)
 
 
-def _transformed(settings: Settings, client_id: str, source: str) -> Any:
-    """The transform result of one source, through the module's public API."""
-    from nbreport.sources.reading import read_raw
-    from nbreport.sources.transform import apply_transforms
+def _transformed(settings: Settings, client_id: str, source: str) -> pd.DataFrame:
+    """One source's export after its transform steps (before the mapping), as the loader reads it."""
+    from nbreport.sources.loader import read_source
 
-    spec = next(s for s in client_params(settings, client_id).sources if s.name == source)
-    client_dir = settings.data_dir / client_id
-    return apply_transforms(spec, read_raw(spec, client_dir / str(spec.path)), client_dir)
+    sources = client_params(settings, client_id).sources
+    spec = next(s for s in sources if s.name == source)
+    raw_table, _, transformed = read_source(spec, settings.data_dir / client_id, sources)
+    assert transformed is not None
+    return _frame(raw_table.table)
 
 
 # --- 1. dates in parts ---------------------------------------------------------------------------
@@ -179,8 +180,7 @@ def test_an_event_log_becomes_one_row_per_ticket(project: Settings) -> None:
 
 def test_the_pivot_counts_each_cases_events(project: Settings) -> None:
     _tickets(project)
-    result = _transformed(project, "helpdesk", "tickets")
-    table = _frame(result.table)
+    table = _transformed(project, "helpdesk", "tickets")
     counted = table.set_index("Ticket")["events"].astype(int).sort_index()
     expected = _expected_tickets().set_index("ticket_id")["events"].sort_index()
     assert counted.to_dict() == expected.to_dict()
@@ -225,9 +225,9 @@ def test_hits_become_sessions_users_and_revenue_per_day_and_channel(project: Set
 
 def test_a_mangled_id_column_is_warned_about(project: Settings) -> None:
     add_client(project, "shop-web", [_hits_source("user_id")], files={"web_hits.csv": "web_hits.csv"})
-    result = _transformed(project, "shop-web", "hits")
-    warnings = [str(w) for w in result.warnings]
-    assert any("user_id" in w for w in warnings), warnings
+    data = load_client(project, "shop-web")
+    notes = [note for record in data.provenance for note in record.notes]
+    assert any("user_id" in note and "1.234" in note for note in notes), notes
     # the warning is worth having: the mangled column counts 11 users where there are 90
     hits = raw("web_hits.csv")
     assert hits["user_id"].nunique() < hits["client_id"].nunique() / 5
