@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test mutate bench bench-report bench-data bench-forecast bench-truth backtest clean
+.PHONY: setup demo docs test mutate bench bench-report bench-data bench-forecast bench-truth backtest clean
 
 setup: $(STAMP)
 
@@ -35,6 +35,10 @@ backtest: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The canonical model, generated from the code (tests/test_model_doc.py fails when it drifts).
+docs: $(STAMP)
+	$(BIN)/nbreport metrics --columns > docs/sources.md
 
 # Mutation testing of the comparison, coverage, KPI and period code (not part of `make test`).
 # mutmut mutates the functions below and runs the fast unit tests named in pyproject's

@@ -64,7 +64,7 @@ def test_appendix_shows_provenance_and_data_quality(northwind: tuple[Settings, s
     text = appendix.get_text(" ", strip=True)
     assert "google-ads.csv" in text and "Google Ads" in text and "Shopify" in text
     assert "Data quality" in text and "Rows left out" in text
-    assert "30,690 rows left out: 'Financial Status' is empty" in text  # extra line items, said so
+    assert "30,690 rows with no Financial Status were left out." in text  # extra line items, said so
     assert "more notes about days outside the periods compared here" in text
 
 

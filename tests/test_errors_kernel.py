@@ -14,6 +14,8 @@ import yaml
 from tests.conftest import copy_project
 
 from nbreport.batch import run_batch
+from nbreport.params import load_client_params
+from nbreport.sources.preflight import check_client_data
 
 pytestmark = pytest.mark.kernel
 
@@ -58,3 +60,7 @@ def test_a_bad_value_fails_the_report_and_the_manifest_names_its_row_and_column(
     assert error["location"] == {"source": source["name"], "path": source["path"],
                                  "row": BAD_ROW, "column": BAD_COLUMN}
     assert f"row {BAD_ROW}, column '{BAD_COLUMN}': found 'twelve'" in error["message"]
+    # the run's message is validate's for the same file, not "cell N raised DataError: ..."
+    found = check_client_data(load_client_params(CLIENT, settings.params_dir), data_dir / CLIENT)
+    assert error["message"] == str(found.errors[0])
+    assert error["message"].startswith(f"source '{source['name']}', {source['path']}, row {BAD_ROW}")

@@ -42,9 +42,13 @@ def test_value_tables_are_folded_and_the_source_words_win() -> None:
     assert mapping.values["stage"]["appointment scheduled"] == "lead"  # the preset's, folded
 
 
-def test_preset_date_formats_and_unique_key_unless_the_source_gives_its_own() -> None:
+def test_preset_date_formats_and_unique_key_extending_the_grain() -> None:
     assert effective_mapping(spec(preset="google_ads")).date_format == list(PRESETS["google_ads"].date_format)
-    assert effective_mapping(spec(unique_key=["Ad ID"])).unique_key == ("Ad ID",)
+    # unique_key extends the grain (an ads export: the day and campaign), never replaces it
+    assert effective_mapping(spec(unique_key=["Ad ID"])).unique_key == ("date", "campaign", "Ad ID")
+    assert effective_mapping(spec(preset="google_ads", unique_key=["campaign", "Ad group"])).unique_key == (
+        "date", "campaign", "Ad group")
+    assert effective_mapping(spec()).unique_key is None
 
 
 def test_drop_rules_keep_their_origin() -> None:

@@ -30,7 +30,11 @@ def test_paths_leaving_the_client_folder_are_refused() -> None:
 
 def test_a_source_is_either_a_file_or_a_query() -> None:
     refused("give either path .* or sql")
-    refused("give either path .* or sql", path="a.csv", sql={"database": "w.duckdb", "query": "SELECT 1"})
+    refused("give either path or sql with a database", path="a.csv",
+            sql={"database": "w.duckdb", "query": "SELECT 1"})
+    refused("sql names no database or url: give database .*, url, or path", sql={"query": "SELECT 1"})
+    over_file = source(path="a.csv", sql={"query": "SELECT * FROM export"})
+    assert over_file.sql is not None and over_file.sql.over_file and not over_file.is_query
 
 
 def test_the_format_comes_from_the_extension_or_must_be_given() -> None:
@@ -84,7 +88,9 @@ def test_query_urls_never_hold_a_password() -> None:
 
 def test_query_targets() -> None:
     with pytest.raises(ValidationError, match="give either database"):
-        SqlQuery(query="SELECT 1")
+        SqlQuery(database="w.duckdb", url="postgresql://db/x", query="SELECT 1")
+    with pytest.raises(ValidationError, match="a query over the source's file takes no password_env"):
+        SqlQuery(password_env="PW", query="SELECT 1")
     with pytest.raises(ValidationError, match="DuckDB takes no password"):
         SqlQuery(database="w.duckdb", password_env="PW", query="SELECT 1")
     with pytest.raises(ValidationError, match="for a DuckDB file use 'database: <file>'"):

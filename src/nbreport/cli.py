@@ -173,15 +173,25 @@ def list_clients(settings: Settings) -> None:
 
 @cli.command(name="new-client")
 @click.argument("client_id")
+@click.argument("more_files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The client's exports (csv/tsv/txt, xlsx, parquet, jsonl): one source each, "
+              "its preset, delimiter, encoding, header row, date format and columns guessed and "
+              "commented. Files are not copied.")
+@click.option("--like", "like", metavar="OTHER_CLIENT",
+              help="Start from another client's params (branding, KPIs, targets, mappings...).")
 @click.option("--name", help="Display name (default: from the id).")
 @click.option("--force", is_flag=True, help="Replace an existing params file.")
 @pass_settings
-def new_client(settings: Settings, client_id: str, name: str | None, force: bool) -> None:
-    """Write a commented params/CLIENT_ID.yaml to start from."""
-    from nbreport.params.scaffold import scaffold_client
+def new_client(settings: Settings, client_id: str, more_files: tuple[Path, ...], files: tuple[Path, ...],
+               like: str | None, name: str | None, force: bool) -> None:
+    """Write a commented params/CLIENT_ID.yaml to start from: `new-client acme --from a.csv b.xlsx`."""
+    from nbreport.params.new_client import create_client
 
-    path = scaffold_client(settings.params_dir, client_id, name, force=force)
-    click.echo(f"created {_display_path(path)}; put the client's files in data/{client_id}/")
+    made = create_client(settings, client_id, name, [*files, *more_files], like, force)
+    click.echo(f"created {_display_path(made.path)}; put the client's files in data/{client_id}/")
+    for step in made.todo:
+        click.echo(f"  to do: {step}")
 
 
 @cli.command()
@@ -235,12 +245,20 @@ def schema() -> None:
 
 
 @cli.command()
-def metrics() -> None:
+@click.option("--columns", is_flag=True, help="Print the canonical model instead (Markdown): "
+              "per kind of data, each column with its unit, the metrics that read it and the "
+              "presets that fill it; docs/sources.md is this output.")
+def metrics(columns: bool) -> None:
     """List the metric names a KPI can use with their definitions, and the signals a health
     score can weigh."""
     from nbreport.metrics.definitions import HEALTH_SIGNALS
     from nbreport.metrics.names import metric_listing
 
+    if columns:
+        from nbreport.sources.model_doc import model_document
+
+        click.echo(model_document(), nl=False)
+        return
     for line in metric_listing():
         click.echo(line)
     click.echo("\nHealth signals (customer_success.health_score.components[].signal):")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import re
 import types
 import typing
 from pathlib import Path
@@ -21,12 +20,12 @@ from pydantic import BaseModel, ValidationError
 
 from nbreport.core.errors import ConfigError, ParamsError, ParamsIssue
 from nbreport.params.magnitudes import magnitude_problems
+from nbreport.params.overrides import COMMAND_LINE, CommandLine, parse_override
 from nbreport.params.schema import ClientParams
-from nbreport.core.yamlfile import Loc, YamlDocument, dotted_key, parse_yaml, read_yaml
+from nbreport.core.yamlfile import Loc, YamlDocument, dotted_key, read_yaml
 from nbreport.core.strict_model import SLUG_HELP, SLUG_RE
 
 DEFAULTS_FILE = "_defaults.yaml"
-COMMAND_LINE = "command line"
 
 __all__ = [
     "DEFAULTS_FILE",
@@ -98,21 +97,6 @@ def params_hash(params: ClientParams) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-_OVERRIDE = re.compile(r"^(?P<key>[A-Za-z_][\w.\[\]-]*)=(?P<value>.*)$", re.S)
-
-
-def parse_override(text: str) -> tuple[str, Any]:
-    """``budget.amount=30000`` -> ``("budget.amount", 30000)``; the value is read as YAML."""
-    match = _OVERRIDE.match(text.strip())
-    if not match:
-        raise ConfigError(f"--set expects KEY=VALUE such as budget.amount=30000, got '{text}'")
-    try:
-        value = parse_yaml(f"value: {match['value']}", COMMAND_LINE).data.get("value")
-    except ParamsError:
-        value = match["value"]  # not YAML (e.g. "Q3 review: final"): take the text as it is
-    return match["key"], value
-
-
 # --- merging ------------------------------------------------------------------------------
 def _layers(params_dir: Path, client_file: Path, overrides: dict[str, Any]) -> list[YamlDocument]:
     folder = params_dir.name
@@ -126,64 +110,8 @@ def _layers(params_dir: Path, client_file: Path, overrides: dict[str, Any]) -> l
     return layers
 
 
-class _CommandLine(YamlDocument):
-    """The ``--set`` overrides of one run: applied one by one onto the merged files, so that a
-    list item (``kpis.0.target`` or ``kpis[0].target``) can be overridden too."""
-
-    def __init__(self, overrides: dict[str, Any]) -> None:
-        super().__init__({}, COMMAND_LINE)
-        self.assignments = [(key, _parse_key(key), value) for key, value in overrides.items()]
-
-    def has(self, loc: Loc) -> bool:
-        return any(loc[:len(key)] == key for _, key, _ in self.assignments)
-
-    def apply(self, data: dict[str, Any]) -> dict[str, Any]:
-        for key, loc, value in self.assignments:
-            data = _assign(data, loc, value, key)
-        return data
-
-
 def _overrides_document(overrides: dict[str, Any]) -> YamlDocument:
-    return _CommandLine(overrides)
-
-
-def _assign(node: Any, loc: Loc, value: Any, key: str, done: Loc = ()) -> Any:
-    """A copy of ``node`` with ``value`` at ``loc``; missing mappings on the way are created,
-    list items must exist already. ``done``: the part of the key above ``node``."""
-    if not loc:
-        return value
-    part, rest = loc[0], loc[1:]
-    here = dotted_key(done) if done else "the params"
-    if isinstance(node, list):
-        if not isinstance(part, int):
-            raise ConfigError(f"--set {key}: {here} is a list, so '{part}' must be an item's "
-                              f"number, counted from 0 (e.g. {dotted_key(done)}.0)")
-        if part >= len(node):
-            raise ConfigError(
-                f"--set {key}: {here} holds {len(node)} item{'s' * (len(node) != 1)}, so there "
-                f"is no item {part} (items are counted from 0" +
-                (f": 0 to {len(node) - 1})" if node else ")") + "; add it in the params file")
-        copy = list(node)
-        copy[part] = _assign(node[part], rest, value, key, (*done, part))
-        return copy
-    if node is None:
-        node = {}
-    if not isinstance(node, dict):
-        raise ConfigError(f"--set {key}: {here} holds a single value ({_short_repr(node)}), "
-                          f"so it has no '{part}'; set {here} itself")
-    name = str(part)  # a digit under a mapping is a key (a campaign named 2024)
-    return {**node, name: _assign(node.get(name), rest, value, key, (*done, name))}
-
-
-def _parse_key(key: str) -> Loc:
-    """``kpis.0.target`` and ``kpis[0].target`` -> ``('kpis', 0, 'target')``."""
-    loc: list[str | int] = []
-    for part in key.split("."):
-        name, *indices = re.split(r"\[(\d+)\]", part)
-        if name:
-            loc.append(int(name) if name.isdigit() and loc else name)
-        loc.extend(int(index) for index in indices if index)
-    return tuple(loc)
+    return CommandLine(overrides)
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -200,7 +128,7 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 def _validate(layers: list[YamlDocument]) -> ClientParams:
     data: dict[str, Any] = {}
     for layer in layers:
-        data = layer.apply(data) if isinstance(layer, _CommandLine) else _merge(data, layer.data)
+        data = layer.apply(data) if isinstance(layer, CommandLine) else _merge(data, layer.data)
     main = next((layer for layer in reversed(layers) if layer.source != COMMAND_LINE), layers[-1])
     try:
         params = ClientParams.model_validate(data)

@@ -8,7 +8,7 @@ from nbreport.core.errors import ConfigError
 from nbreport.core.files import write_atomic
 from nbreport.core.strict_model import SLUG_HELP, SLUG_RE
 
-TEMPLATE = """\
+HEAD = """\
 # Parameters of {name}'s report. Values here override params/_defaults.yaml;
 # `nbreport validate {client_id}` checks this file, `nbreport schema` prints every key.
 
@@ -16,13 +16,17 @@ client:
   id: {client_id}             # must match the file name
   name: "{name}"
   industry: ""                # shown on the cover, e.g. "Online shop"
-  currency: USD               # ISO 4217 code
+  currency: {currency}{currency_note}
   locale: en_US               # how numbers are written: en_GB, de_DE, fr_FR...
   # country: US               # public holidays for forecasts
 
 period: last-month            # 2026-10, 2026-Q3, 2026-W42, 2026-10-01..2026-10-15, last-month...
 
+"""
+
+SOURCES = """\
 # Files live in data/{client_id}/ ; paths below are relative to that folder.
+# `nbreport new-client {client_id} --from FILE...` guesses this block from the exports.
 sources:
   - name: google-ads
     kind: ads                 # ads | web | orders | crm | survey | support | accounts | usage
@@ -48,10 +52,14 @@ kpis:                         # `nbreport metrics` lists the metric names
   - metric: cpa
     target: 40
     headline: true
+"""
 
+BUDGET = """
 budget:
   amount: 10000               # planned media spend for the period
+"""
 
+TAIL = """
 # branding:                   # defaults come from params/_defaults.yaml
 #   logo: templates/brand/logo.png
 #   primary_color: "#1f3a5f"
@@ -60,15 +68,38 @@ report:
   feedback: reports@example.com
 """
 
+TEMPLATE = HEAD + SOURCES + BUDGET + TAIL
+"""The whole scaffold without sniffed sources."""
 
-def scaffold_client(params_dir: Path, client_id: str, name: str | None = None, *,
-                    force: bool = False) -> Path:
-    """Write ``params/<client_id>.yaml`` from the commented template; returns its path."""
+
+def render_params(client_id: str, name: str, *, sources: str | None = None, budget: bool = True,
+                  currency: str | None = None) -> str:
+    """The commented params text; ``sources`` (the sources, overlaps and kpis blocks) replaces
+    the example ones."""
+    note = "               # ISO 4217 code" if currency is None else \
+        "               # named in the exports' headers"
+    head = HEAD.format(client_id=client_id, name=name, currency=currency or "USD", currency_note=note)
+    body = SOURCES.format(client_id=client_id) if sources is None else sources
+    return head + body + (BUDGET if budget else "") + TAIL
+
+
+def target_path(params_dir: Path, client_id: str, force: bool) -> Path:
+    """``params/<client_id>.yaml``, refused when the id is no slug or the file exists."""
     if not SLUG_RE.match(client_id):
         raise ConfigError(f"client id '{client_id}' must be {SLUG_HELP}")
     path = params_dir / f"{client_id}.yaml"
     if path.exists() and not force:
         raise ConfigError(f"{params_dir.name}/{path.name} already exists; pass --force to replace it")
-    display = (name or client_id.replace("-", " ").title()).replace('"', "'")
-    write_atomic(path, TEMPLATE.format(client_id=client_id, name=display))
+    return path
+
+
+def display_name(client_id: str, name: str | None) -> str:
+    return (name or client_id.replace("-", " ").title()).replace('"', "'")
+
+
+def scaffold_client(params_dir: Path, client_id: str, name: str | None = None, *,
+                    force: bool = False) -> Path:
+    """Write ``params/<client_id>.yaml`` from the commented template; returns its path."""
+    path = target_path(params_dir, client_id, force)
+    write_atomic(path, render_params(client_id, display_name(client_id, name)))
     return path

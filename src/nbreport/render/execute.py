@@ -89,16 +89,39 @@ def execute_notebook(
     try:
         return run()
     except PapermillExecutionError as exc:
-        message = clean_message(exc.evalue)
-        raise ReportError(f"cell {exc.cell_index} raised {exc.ename}: {message}",
-                          cell_index=exc.cell_index, ename=exc.ename, evalue=message,
-                          location=data_location(exc.traceback or [])) from None
+        raise cell_error(exc.cell_index, exc.ename, exc.evalue, exc.traceback or []) from None
     except (CellTimeoutError, DeadKernelError, RuntimeError) as exc:
         stopped_nb = partial()
         error = _stopped(stopped_nb, exc, kernels, cell_timeout)
         if stopped_nb is not None:
             _save_with_banner(stopped_nb, output, error)
         raise error from None
+
+
+def cell_error(cell_index: int | None, ename: str, evalue: str,
+               traceback: list[str]) -> ReportError:
+    """The error of a cell that raised in the kernel. A data error reads as ``nbreport validate``
+    writes it (source, file, row, column: what is wrong), with its fields in ``location``; any
+    other exception names its cell (``cell 4 raised ValueError: ...``)."""
+    message = clean_message(evalue)
+    location = data_location(traceback)
+    where = _where(location or {})
+    # another exception raised while handling a DataError shows the DataError's note too
+    if ename == "DataError" or (where and message.startswith(where)):
+        located = message if not where or message.startswith(where) else f"{where}: {message}"
+        return ReportError(located, cell_index=cell_index, ename=ename, evalue=message,
+                           location=location)
+    return ReportError(f"cell {cell_index} raised {ename}: {message}", cell_index=cell_index,
+                       ename=ename, evalue=message, location=location)
+
+
+def _where(location: dict[str, Any]) -> str:
+    """A DataError's location as its message begins: ``source 'ads', ads.csv, row 7, column 'Cost'``."""
+    return ", ".join(part for part in (
+        f"source '{location['source']}'" if "source" in location else "",
+        str(location.get("path", "")),
+        f"row {location['row']}" if "row" in location else "",
+        f"column '{location['column']}'" if "column" in location else "") if part)
 
 
 def _parameterised(notebook: Path, output: Path, parameters: dict[str, Any],

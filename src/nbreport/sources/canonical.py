@@ -58,7 +58,11 @@ SCORE_RANGES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces
 
 @dataclass(frozen=True)
 class Column:
-    """One canonical column: name, type, whether the export must have it, its default."""
+    """One canonical column: name, type, whether the export must have it, its default.
+
+    ``unit`` is given only where the metrics that sum the column do not say it (money no
+    metric sums, a score): see :func:`nbreport.sources.model_doc.unit_of`.
+    """
 
     name: str
     type: ColumnType
@@ -67,12 +71,13 @@ class Column:
     description: str = ""
     non_negative: bool = False
     choices: tuple[str, ...] = ()
+    unit: str = ""
 
 
 def _c(name: str, type_: ColumnType, required: bool = False, default: str | float | None = None,
        description: str = "", *, non_negative: bool = False,
-       choices: tuple[str, ...] = ()) -> Column:
-    return Column(name, type_, required, default, description, non_negative, choices)
+       choices: tuple[str, ...] = (), unit: str = "") -> Column:
+    return Column(name, type_, required, default, description, non_negative, choices, unit)
 
 
 def _count(name: str, required: bool = False, description: str = "") -> Column:
@@ -124,7 +129,7 @@ CANONICAL: dict[str, tuple[Column, ...]] = {
     ),
     "survey": (
         _c("date", "date", True),
-        _c("score", "float", True, description="Within the scale's range"),
+        _c("score", "float", True, description="Within the scale's range", unit="score"),
         _c("scale", "str", True, description="nps (0-10), csat (1-5) or ces (1-7)",
            choices=tuple(SCORE_RANGES)),
         _c("segment", "str", default=""),
@@ -141,7 +146,7 @@ CANONICAL: dict[str, tuple[Column, ...]] = {
         _c("created_at", "datetime", description="When the ticket was opened"),
         _c("first_response_at", "datetime"),
         _c("resolved_at", "datetime"),
-        _c("satisfaction", "float", description="Ticket CSAT score, when rated"),
+        _c("satisfaction", "float", description="Ticket CSAT score, when rated", unit="score"),
     ),
     "accounts": (
         _c("date", "date", True, description="Snapshot day"),
@@ -149,7 +154,8 @@ CANONICAL: dict[str, tuple[Column, ...]] = {
         _c("segment", "str", default=""),
         _c("plan", "str", default=""),
         _c("status", "str", True, description="active or churned", choices=("active", "churned")),
-        _c("mrr", "float", default=0.0, description="Monthly recurring revenue", non_negative=True),
+        _c("mrr", "float", default=0.0, description="Monthly recurring revenue", non_negative=True,
+           unit="currency"),
         _count("seats"),
         _c("start_date", "date"),
         _c("churn_date", "date"),

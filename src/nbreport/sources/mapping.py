@@ -53,8 +53,19 @@ def effective_mapping(spec: SourceSpec) -> EffectiveMapping:
         if_blank={**(preset.if_blank if preset else {}), **own.if_blank},  # type: ignore[dict-item]
         null_values=preset.null_values if preset else (),
         minutes_after=dict(preset.minutes_after) if preset else {},
-        unique_key=tuple(spec.unique_key) if spec.unique_key else (preset.unique_key if preset else None),
+        unique_key=_unique_key(spec, preset),
     )
+
+
+def _unique_key(spec: SourceSpec, preset: Preset | None) -> tuple[str, ...] | None:
+    """The preset's key (else the kind's grain) extended by the source's ``unique_key``: an export
+    finer than that grain, e.g. one row per ad, keeps the day and campaign and adds the ad."""
+    from nbreport.sources.canonical import KEYS
+
+    if not spec.unique_key:
+        return preset.unique_key if preset else None
+    base = tuple((preset.unique_key if preset else None) or KEYS.get(spec.kind, ()))
+    return base + tuple(column for column in spec.unique_key if column not in base)
 
 
 def targets(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -231,7 +231,8 @@ class SourceSpec(StrictModel):
         IANA zone of timestamps that carry none (default UTC).
     unique_key:
         Columns (canonical or export names) that identify a row, when the export is
-        finer than the kind's usual grain (e.g. one row per ad: ``[ad_id]``).
+        finer than the kind's usual grain (e.g. one row per ad: ``[ad_id]``). They extend the
+        preset's key, else the kind's grain (an ads export: date, campaign and these).
     allow_empty:
         A source with no rows in the reported period is an error unless true (e.g. a
         survey that may get no responses in a quiet month).

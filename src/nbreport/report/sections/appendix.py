@@ -16,6 +16,7 @@ from nbreport.metrics.coverage import SourceCoverage
 from nbreport.report.context import Report
 from nbreport.report.figures import metric_definitions
 from nbreport.report.fragment import Fragment, render
+from nbreport.report.sections.left_out import client_sentence
 from nbreport.report.sections.overlaps import source_split
 from nbreport.sources.checks import DataWarning
 from nbreport.sources.loader import Provenance
@@ -37,7 +38,7 @@ def data_sources(report: Report) -> Fragment:
     for warning in data.warnings:
         shown = any(warning.overlaps(start, end) for start, end in compared)
         (warnings if shown else earlier).append(warning)
-    items = [{"source": w.source, "label": CHECK_LABELS[w.check], "message": w.message}
+    items = [{"source": w.source, "label": CHECK_LABELS[w.check], "message": _client_words(w)}
              for w in sorted(warnings, key=lambda w: (w.source, w.check, w.first_date or ""))]
     appendix = render("data_sources.html.j2",
                       f"Data sources: {len(rows)}, {len(items)} data-quality notes",
@@ -46,6 +47,11 @@ def data_sources(report: Report) -> Fragment:
                       definitions=metric_definitions(report.inputs.params, results.budget,
                                                      data.has("ads")))
     return Fragment(appendix.html + source_split(report).html, appendix.text)
+
+
+def _client_words(warning: DataWarning) -> str:
+    """The warning as the client reads it: rows left out without filter internals."""
+    return client_sentence(warning.message) if warning.check == "dropped_rows" else warning.message
 
 
 def _source_row(fmt: Formatter, coverage: Mapping[str, SourceCoverage],
