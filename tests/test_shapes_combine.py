@@ -72,6 +72,8 @@ def test_leads_joined_to_deals_on_the_lead_id(project: Settings) -> None:
     crm = rows_of(data, "crm")
     frame_equal(crm, expected_leads(), ["lead_id"])
     assert "lookup" not in data.tables  # the deals are read to be joined, not reported
+    check = validate_client(project, "funnel")  # `nbreport validate` reads the join too
+    assert not check.errors and not check.missing, (check.errors, check.missing)
 
 
 def test_lead_to_deal_lag_and_revenue_by_origin(project: Settings) -> None:

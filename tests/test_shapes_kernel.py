@@ -9,14 +9,13 @@ computes from the raw fixture files with plain pandas.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 from tests.shapes_project import add_client, new_project, raw
 from tests.test_shapes_combine import DEALS, leads_source, shared_source
-from tests.test_shapes_reshape import PIVOT, _hits_source
+from tests.test_shapes_reshape import PIVOT, hits_source
 
 from nbreport.batch import ClientResult, run_batch
 from nbreport.settings import Settings
@@ -42,7 +41,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dic
     add_client(settings, "acme", [shared_source("Acme")], period=PERIOD,
                shared={"agency_ads.csv": "agency_ads.csv"},
                kpis=_kpis("spend", "clicks", "impressions", "ctr"))
-    add_client(settings, "shop-web", [_hits_source("client_id")], period=PERIOD,
+    add_client(settings, "shop-web", [hits_source("client_id")], period=PERIOD,
                files={"web_hits.csv": "web_hits.csv"},
                kpis=_kpis("sessions", "users", "web_revenue", "web_conversions"))
     add_client(settings, "helpdesk", [{

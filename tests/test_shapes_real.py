@@ -14,7 +14,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from tests.conftest import REAL_DATA
 from tests.shapes_project import frame_equal, load_client, new_project, rows_of
 
 from nbreport.params.loader import load_client_params

@@ -19,7 +19,6 @@ from tests.shapes_project import (
     FIXTURES,
     add_client,
     client_params,
-    days,
     frame_equal,
     load_client,
     new_project,
@@ -197,7 +196,7 @@ def test_resolution_times_match_the_event_log(project: Settings) -> None:
 
 # --- 3. hit-level web analytics ------------------------------------------------------------------
 
-def _hits_source(users_from: str) -> dict[str, Any]:
+def hits_source(users_from: str) -> dict[str, Any]:
     return {"name": "hits", "kind": "web", "path": "web_hits.csv", "transform": [
         {"date": {"from": "hit_timestamp", "into": "date"}},
         {"aggregate": {"by": ["date", "channel_group"],
@@ -208,7 +207,7 @@ def _hits_source(users_from: str) -> dict[str, Any]:
 
 
 def test_hits_become_sessions_users_and_revenue_per_day_and_channel(project: Settings) -> None:
-    add_client(project, "shop-web", [_hits_source("client_id")],
+    add_client(project, "shop-web", [hits_source("client_id")],
                files={"web_hits.csv": "web_hits.csv"})
     web = rows_of(load_client(project, "shop-web"), "web")
     hits = raw("web_hits.csv")
@@ -224,7 +223,7 @@ def test_hits_become_sessions_users_and_revenue_per_day_and_channel(project: Set
 
 
 def test_a_mangled_id_column_is_warned_about(project: Settings) -> None:
-    add_client(project, "shop-web", [_hits_source("user_id")], files={"web_hits.csv": "web_hits.csv"})
+    add_client(project, "shop-web", [hits_source("user_id")], files={"web_hits.csv": "web_hits.csv"})
     data = load_client(project, "shop-web")
     notes = [note for record in data.provenance for note in record.notes]
     assert any("user_id" in note and "1.234" in note for note in notes), notes
