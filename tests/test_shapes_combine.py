@@ -273,11 +273,16 @@ def test_offsets_thousands_separators_booleans_and_multiline_emoji(project: Sett
     assert orders.at["A006", "date"] == pd.Timestamp("2026-10-31")
 
 
-def test_a_zone_name_in_brackets_read_with_percent_capital_z(project: Settings) -> None:
-    """``%Z`` for ``(CEST)``: the issue's own example of a timestamp."""
+def test_a_zone_name_in_brackets_read_with_percent_capital_z_says_how_to_read_it(project: Settings) -> None:
+    """``%Z`` for ``(CEST)``: Python's %Z reads UTC and GMT only, so the error must say that (and
+    how to read the offset instead), not that the date does not exist."""
     add_client(project, "messy", feedback_sources({"is_test": ["TRUE"]}, zone_name_format=True),
                files={"orders_feedback.csv": "orders_feedback.csv"})
-    check_feedback(project, "messy")
+    with pytest.raises(DataError) as caught:
+        load_client(project, "messy")
+    message = str(caught.value)
+    assert "reads only the zone names UTC and GMT" in message and "%z" in message, message
+    assert caught.value.row == 2 and caught.value.column == "placed_at"
 
 
 def test_an_unquoted_yaml_boolean_filters_true_false_text(project: Settings) -> None:

@@ -149,6 +149,12 @@ def _unread(column: Distinct, bad: np.ndarray, shown: str, hint: str,
     count = int(column.rows[bad].sum())
     more = f" ({count} rows like this)" if count > 1 else ""
     impossible = [f for f in formats if _shaped_like(value, f)]
+    zone_names = [f for f in impossible if "%Z" in f]
+    if zone_names:  # Python's %Z reads UTC and GMT only: CEST, EST... are not dates gone wrong
+        return DateProblem(f"found '{value}': %Z in '{zone_names[0]}' reads only the zone names UTC "
+                           "and GMT, not others such as CEST; read the offset with %z and leave the "
+                           "name out of the format (a derive step can cut it: regexp_replace(column, "
+                           "'\\s*\\(.*\\)$', ''))", column.first_row(bad))
     if impossible:
         return DateProblem(f"found '{value}', which is no day of the calendar (it is written as "
                            f"{human(impossible[0])}, but no such date or time exists){more}; "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from nbreport.core.strict_model import StrictModel
 
@@ -74,6 +74,10 @@ class DateOfTimestamp(StrictModel):
     into:
         The column to write (ISO ``YYYY-MM-DD`` text).
     """
+
+    # ``from`` is a Python keyword: the field is ``from_``, written and read back as ``from`` (the
+    # params reach the kernel as JSON, validated again there)
+    model_config = ConfigDict(serialize_by_alias=True)
 
     from_: ColumnName = Field(alias="from")
     format: str | list[str] | None = None

@@ -85,13 +85,24 @@ def select_where(source: str, condition: str) -> str:
 
 
 def select_replacing(source: str, columns: Sequence[str], expressions: dict[str, str]) -> str:
-    """Every column of ``source``, those in ``expressions`` replaced or added."""
+    """Every column of ``source``, those in ``expressions`` replaced or added. SQL names ignore
+    case: an expression named ``campaign`` beside a ``Campaign`` column takes its place."""
     replaced = {name: expr for name, expr in expressions.items() if name in columns}
     added = {name: expr for name, expr in expressions.items() if name not in columns}
-    star = "*" if not replaced else "* REPLACE (" + ", ".join(
-        f"{expr} AS {ident(name)}" for name, expr in replaced.items()) + ")"
+    renamed = [column for column in columns if column not in expressions
+               and column.lower() in {name.lower() for name in added}]
+    star = "*" if not renamed else "* EXCLUDE (" + ", ".join(ident(c) for c in renamed) + ")"
+    if replaced:
+        star += " REPLACE (" + ", ".join(f"{expr} AS {ident(name)}" for name, expr in replaced.items()) + ")"
     extra = "".join(f", {expr} AS {ident(name)}" for name, expr in added.items())
     return f"SELECT {star}{extra} FROM {source}"
+
+
+def after_adding(columns: Sequence[str], added: Sequence[str]) -> list[str]:
+    """The columns once ``added`` are there: a name equal but for case replaces the old column."""
+    lowered = {name.lower() for name in added}
+    kept = [c for c in columns if c in added or c.lower() not in lowered]
+    return kept + [name for name in added if name not in kept]
 
 
 def recode(column: str, table: dict[str, object]) -> str:
@@ -166,9 +177,13 @@ def event_in(event_column: str, names: object) -> str:
     return f"lower({text(event_column)}) IN ({values_list([str(i).strip().lower() for i in items])})"
 
 
-def join(left: str, right: str, keys: tuple[str, str], added: dict[str, str], how: str) -> str:
-    """``left`` with ``added`` (new name -> right column) of the one ``right`` row sharing the key."""
-    columns = "".join(f", r.{ident(theirs)} AS {ident(name)}" for name, theirs in added.items())
+def join(left: str, right: str, keys: tuple[str, str], added: dict[str, str], how: str,
+         text_columns: Sequence[str] = ()) -> str:
+    """``left`` with ``added`` (new name -> right column) of the one ``right`` row sharing the key.
+    A row without a match gets blanks in ``text_columns`` (as an empty cell reads), NULL in others."""
+    columns = "".join(
+        f", coalesce(r.{ident(theirs)}, '') AS {ident(name)}" if theirs in text_columns
+        else f", r.{ident(theirs)} AS {ident(name)}" for name, theirs in added.items())
     kind = "LEFT JOIN" if how == "left" else "JOIN"
     on = f"{text(keys[0], 'l')} = {text(keys[1], 'r')}"
     return f"SELECT l.*{columns} FROM {left} AS l {kind} {right} AS r ON {on}"

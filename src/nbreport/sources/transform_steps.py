@@ -105,8 +105,9 @@ class StepCompiler:
         iso = pc.strftime(days, format="%Y-%m-%d")
         lookup = f"dates_{self.number}"
         self.p.register(lookup, pa.table({"value": values, "day": iso}))
-        sql = (f"SELECT s.* EXCLUDE ({q.ident(body.into)}), d.day AS {q.ident(body.into)} "
-               if body.into in self.p.columns else "SELECT s.*, d.day AS " + q.ident(body.into) + " ")
+        replaced = [c for c in self.p.columns if c.lower() == body.into.lower()]  # SQL ignores case
+        excluded = f" EXCLUDE ({', '.join(q.ident(c) for c in replaced)})" if replaced else ""
+        sql = f"SELECT s.*{excluded}, d.day AS {q.ident(body.into)} "
         return (sql + f"FROM {self.p.current} AS s JOIN {lookup} AS d "
                       f"ON {q.text(body.from_, 's')} = d.value"), self._with([body.into])
 
@@ -170,7 +171,9 @@ class StepCompiler:
                                f"{theirs} '{duplicate[0][0]}'; a join needs one row per key (add a "
                                "dedupe step to that source)", column=theirs)
         self.p.warn_if_mangled(mine)
-        return q.join(self.p.current, right, (mine, theirs), added, body.how), self._with(list(added))
+        text_columns = [name for name in their_columns if pa.types.is_string(table.schema.field(name).type)]
+        sql = q.join(self.p.current, right, (mine, theirs), added, body.how, text_columns)
+        return sql, self.p.columns + list(added)
 
     def _joined_columns(self, body: Join, theirs: str, columns: list[str]) -> dict[str, str]:
         if theirs not in columns:
@@ -186,7 +189,8 @@ class StepCompiler:
         if missing:
             raise self.p.error(f"{self._here()}: source '{body.source}' has no column '{missing[0]}' "
                                f"(its columns: {', '.join(columns)})", column=missing[0])
-        clash = [name for name in wanted if name in self.p.columns]
+        mine = {column.lower() for column in self.p.columns}
+        clash = [name for name in wanted if name.lower() in mine]
         if clash:
             raise self.p.error(f"{self._here()}: both sources have a column '{clash[0]}'; name the "
                                f"joined one, e.g. columns: {{{clash[0]}_{body.source}: {wanted[clash[0]]}}}",
@@ -198,7 +202,9 @@ class StepCompiler:
         self.p.need(self.number, self.name, list(columns))
 
     def _with(self, added: Any) -> list[str]:
-        return self.p.columns + [name for name in added if name not in self.p.columns]
+        """The columns after a step that adds ``added`` (one named like an existing column but
+        for case takes its place: SQL names ignore case)."""
+        return q.after_adding(self.p.columns, list(added))
 
     def _here(self) -> str:
         return f"transform step {self.number} ({self.name})"
