@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo docs test mutate bench bench-report bench-data bench-forecast bench-truth backtest clean
+.PHONY: setup demo docs test mutate bench bench-report bench-data bench-transform bench-forecast bench-truth backtest clean
 
 setup: $(STAMP)
 
@@ -72,6 +72,10 @@ mutate: $(STAMP)
 # the data layer on a big client (1.3 million rows): time and peak memory against a pandas baseline
 bench-data: $(STAMP)
 	$(BIN)/python benchmarks/bench_data.py
+
+# preview and source load of a 1M-row hit export reshaped by transform steps, against pandas by hand
+bench-transform: $(STAMP)
+	$(BIN)/python benchmarks/bench_transform.py
 
 # the QA gate's recomputation of every KPI from the stored rows, per demo report (target < 0.2 s)
 bench-truth: demo
