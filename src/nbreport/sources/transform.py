@@ -96,6 +96,7 @@ class _Pipeline:
         self.reports: list[StepReport] = []
         self.warnings: list[str] = []
         self.current = "raw_export"
+        self.head_of: dict[str, pa.Table] = {}  # each relation's first rows, kept as it is made
 
     def close(self) -> None:
         self.con.close()
@@ -112,7 +113,7 @@ class _Pipeline:
             self._view(f"step_{number}", sql, number, step.name, columns)
         table = self._result()
         self._count_rows()
-        heads = [self._head(name) for name, _ in self.views[-len(self.reports):]] if self.heads else []
+        heads = [self.head_of[name] for name, _ in self.views[-len(self.reports):]] if self.heads else []
         rows = np.asarray(table.column(q.ROW).to_numpy(zero_copy_only=False), dtype=np.int64)
         result = RawTable(table.drop_columns([q.ROW]), rows, self.raw.dropped)
         return Transformed(result, self.compiled_sql(), self.reports, self.warnings, bool(tenant),
@@ -136,25 +137,30 @@ class _Pipeline:
 
     def _view(self, name: str, sql: str, number: int, step: str,
               columns: Sequence[str] | None = None) -> None:
-        self._try(number, step, lambda: self.con.execute(f"CREATE VIEW {q.ident(name)} AS {sql}"))
+        """Run one step into a table of its own: the next step's checks, its counts and its
+        first rows then read that table, never the whole chain of steps again (the plain
+        export stays a view over the Arrow table). The table before it is no longer read."""
+        kind = "TABLE" if step else "VIEW"
+        self._try(number, step, lambda: self.con.execute(f"CREATE {kind} {q.ident(name)} AS {sql}"))
+        rows = self.con.execute(f"SELECT count(*) FROM {q.ident(name)}").fetchall()[0][0]
+        if self.heads:
+            self.head_of[name] = self._head(name)
+        if self.reports and self.reports[-1].name:  # a table (the plain export is a view)
+            self.con.execute(f"DROP TABLE {q.ident(self.views[-1][0])}")
         self.views.append((name, sql))
         self.current = q.ident(name)
         if columns is not None:
             self.columns = list(columns)
-        self.reports.append(StepReport(number, step, sql, rows=-1))
+        self.reports.append(StepReport(number, step, sql, rows=int(rows)))
 
     def _result(self) -> pa.Table:
-        try:
+        try:  # each step ran as its table was made (a runtime error named its step there)
             return self.con.sql(f"SELECT * FROM {self.current} ORDER BY {q.ROW}").to_arrow_table()
-        except Exception as exc:  # a runtime error of some step's SQL: find which one
-            for (name, _), report in zip(self.views, self.reports):
-                self._try(report.number, report.name,
-                          lambda name=name: self.con.execute(f"SELECT count(*) FROM {q.ident(name)}").fetchall())
+        except Exception as exc:
             raise self.error(f"the transform failed: {_first_line(exc)}") from None
 
     def _count_rows(self) -> None:
-        counts = ", ".join(f"(SELECT count(*) FROM {q.ident(name)})" for name, _ in self.views)
-        rows = self.con.execute(f"SELECT {counts}").fetchall()[0]
+        rows = [report.rows for report in self.reports]
         before = len(self.raw)
         for i, (report, count) in enumerate(zip(self.reports, rows)):
             dropped = before - int(count) if report.name in DROPPING_STEPS else 0

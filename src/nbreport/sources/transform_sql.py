@@ -64,7 +64,8 @@ def number(column: str, decimal: str) -> str:
 
 def unreadable_number(column: str, decimal: str) -> str:
     """True where a value is written but is no number."""
-    return f"({text(column)} <> '' AND {number(column, decimal)} IS NULL)"
+    plain = f"TRY_CAST({text(column)} AS DOUBLE) IS NULL"  # cheap first: most values are plain numbers
+    return f"({text(column)} <> '' AND {plain} AND {number(column, decimal)} IS NULL)"
 
 
 def values_list(values: object) -> str:

@@ -100,16 +100,51 @@ class StepCompiler:
 
         self._need([body.from_])
         formats = [body.format] if isinstance(body.format, str) else body.format
-        values = self.p.distinct_text(body.from_)
-        days = self._read_values(body.from_, values, lambda v: parse_dates(v, formats).values)
-        iso = pc.strftime(days, format="%Y-%m-%d")
+        key = q.text(body.from_, "s")
+        lookup_table = self._days_by_written_day(body.from_, formats)
+        if lookup_table is not None:
+            key = _cut_time(key)
+        else:  # every distinct value read: an error then names the value and its row
+            values = self.p.distinct_text(body.from_)
+            days = self._read_values(body.from_, values, lambda v: parse_dates(v, formats).values)
+            lookup_table = pa.table({"value": values, "day": pc.strftime(days, format="%Y-%m-%d")})
         lookup = f"dates_{self.number}"
-        self.p.register(lookup, pa.table({"value": values, "day": iso}))
+        self.p.register(lookup, lookup_table)
         replaced = [c for c in self.p.columns if c.lower() == body.into.lower()]  # SQL ignores case
         excluded = f" EXCLUDE ({', '.join(q.ident(c) for c in replaced)})" if replaced else ""
         sql = f"SELECT s.*{excluded}, d.day AS {q.ident(body.into)} "
-        return (sql + f"FROM {self.p.current} AS s JOIN {lookup} AS d "
-                      f"ON {q.text(body.from_, 's')} = d.value"), self._with([body.into])
+        return (sql + f"FROM {self.p.current} AS s JOIN {lookup} AS d ON {key} = d.value"), \
+            self._with([body.into])
+
+    def _days_by_written_day(self, column: str, formats: list[str] | None) -> pa.Table | None:
+        """The day (ISO text) of each date part written in ``column``, its time of day and zone
+        cut off: a million distinct timestamps hold a few hundred days, each read once. A format
+        without a time reads a value that has one exactly so (:func:`~nbreport.sources.dates.read_days`).
+        None whenever that could differ from reading every value (a format with a time or an
+        epoch; a cut that leaves nothing, spaces or more to cut; a day not read): the full
+        reading then decides, and its error names the value and its row."""
+        from nbreport.sources.date_values import EPOCH_FORMATS, DateProblem
+        from nbreport.sources.dates import _TIME_SUFFIX, parse_dates
+        from nbreport.sources.strptime import has_time
+
+        if formats and any(fmt in EPOCH_FORMATS or has_time(fmt) for fmt in formats):
+            return None
+        found = self.p.fetch(f"SELECT {_cut_time(q.text(column))} AS day, bool_or({q.text(column)} <> '') "
+                             f"FROM {self.p.current} GROUP BY 1")
+        written = pa.array([str(day) for day, _ in found], pa.string())
+        emptied = pa.array([day == "" and had_text for day, had_text in found], pa.bool_())
+        unsure = pc.or_(emptied, pc.or_(
+            pc.not_equal(pc.utf8_trim_whitespace(written), written),
+            pc.not_equal(pc.replace_substring_regex(written, _TIME_SUFFIX.pattern, ""), written)))
+        if pc.any(unsure).as_py():
+            return None
+        try:
+            days = parse_dates(written, formats).values
+        except DateProblem:
+            return None
+        if pc.any(pc.and_(pc.is_null(days), pc.not_equal(written, ""))).as_py():
+            return None
+        return pa.table({"value": written, "day": pc.strftime(days, format="%Y-%m-%d")})
 
     # --- reshaping ----------------------------------------------------------------------
     def _aggregate(self, body: Aggregate) -> tuple[str, list[str]]:
@@ -120,9 +155,10 @@ class StepCompiler:
             for output, column in outputs.items():
                 if function == "count_distinct":
                     self.p.warn_if_mangled(column)
-                if function == "sum" or (function in ("min", "max") and self._numeric(column)):
+                numeric = function in ("min", "max") and self._numeric(column)  # only they use it
+                if function == "sum" or numeric:
                     self._check_numbers(column)
-                measures[output] = q.measure(function, column, self.decimal, self._numeric(column))
+                measures[output] = q.measure(function, column, self.decimal, numeric)
         columns = list(body.by) + list(measures)
         return q.aggregate(self.p.current, body.by, measures), columns
 
@@ -261,3 +297,12 @@ class StepCompiler:
                 row = found[0] if found else None
             raise self.p.error(f"{self._here()}: {exc}", row=row, column=column) from None
 
+
+
+
+def _cut_time(text: str) -> str:
+    """SQL: a value (as text) without the time of day and zone after its date (the same RE2
+    expression :func:`~nbreport.sources.dates.read_days` cuts with)."""
+    from nbreport.sources.dates import _TIME_SUFFIX
+
+    return f"regexp_replace({text}, {q.literal(_TIME_SUFFIX.pattern)}, '')"
