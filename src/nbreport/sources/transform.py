@@ -143,7 +143,7 @@ class _Pipeline:
         kind = "TABLE" if step else "VIEW"
         self._try(number, step, lambda: self.con.execute(f"CREATE {kind} {q.ident(name)} AS {sql}"))
         rows = self.con.execute(f"SELECT count(*) FROM {q.ident(name)}").fetchall()[0][0]
-        if self.heads:
+        if self.heads and step:  # the plain export is shown by no step
             self.head_of[name] = self._head(name)
         if self.reports and self.reports[-1].name:  # a table (the plain export is a view)
             self.con.execute(f"DROP TABLE {q.ident(self.views[-1][0])}")
