@@ -270,3 +270,31 @@ def test_preview_reports_each_step(tmp_path: Path) -> None:
     assert [(s.number, s.name, s.rows, s.dropped) for s in result.steps] == [(1, "filter", 3, 3), (2, "date", 3, 0)]
     assert 'WITH "export" AS' in result.sql and "step_2" in result.sql
     assert result.raw.rows.tolist() == [2, 3, 5]  # spreadsheet rows of the kept lines
+
+
+def test_the_appendix_says_how_a_source_was_reshaped_in_plain_words(tmp_path: Path) -> None:
+    write(tmp_path, "export.csv", HITS)
+    source = spec(kind="web", transform=[
+        {"filter": {"channel": ["google", "Google"]}}, {"date": {"from": "hit_time"}},
+        {"map": {"channel": {"google": "Google"}}},
+        {"aggregate": {"by": ["date", "channel"], "count_distinct": {"sessions": "session_id"}}}])
+    record = load_sources([source], tmp_path).provenance[0]
+    note = next(note for note in record.notes if note.startswith("Reshaped"))
+    assert note == ("Reshaped before use: each row's day taken from its time stamp; the names in channel "
+                    "made consistent; rows added up by date and channel.")
+    assert record.query is None  # no SQL is shown to a client
+
+
+def test_params_check_that_a_join_names_another_source() -> None:
+    from nbreport.params import ClientParams
+
+    base = {"client": {"id": "acme", "name": "Acme", "currency": "USD"}, "period": "2026-10",
+            "kpis": [{"metric": "leads"}]}
+    leads = {"name": "leads", "kind": "crm", "path": "leads.csv",
+             "transform": [{"join": {"source": "deal", "on": "id"}}]}
+    with pytest.raises(ValidationError, match=r"sources\[0\].transform\[0\].join.source: no other source "
+                                              r"named 'deal'; did you mean 'deals'"):
+        ClientParams.model_validate({**base, "sources": [leads, {"name": "deals", "kind": "lookup",
+                                                                  "path": "deals.csv"}]})
+    with pytest.raises(ValidationError, match="every source is a lookup"):
+        ClientParams.model_validate({**base, "sources": [{"name": "deals", "kind": "lookup", "path": "d.csv"}]})
