@@ -9,6 +9,7 @@ period, the rows left out and why, and the headline KPI values the report would 
 
 from __future__ import annotations
 
+import difflib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,8 +94,10 @@ def preview_client(params: ClientParams, client_dir: Path, only: str | None = No
     started = time.perf_counter()
     wanted = [spec for spec in params.sources if spec.is_data and (only is None or spec.name == only)]
     if only is not None and not wanted:
-        names = ", ".join(spec.name for spec in params.sources if spec.is_data)
-        raise DataError(f"no data source named '{only}' (sources: {names})")
+        names = [spec.name for spec in params.sources if spec.is_data]
+        close = difflib.get_close_matches(only, names, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise DataError(f"no data source named '{only}'{hint} (sources: {', '.join(names)})")
     found = [_preview_source(spec, client_dir, params, heads) for spec in wanted]
     preview = ClientPreview(params.client.id, params.report_period.label, found)
     loaded = [source.loaded for source in found if source.loaded is not None]
