@@ -183,6 +183,7 @@ class LoadedSource:
     table: pa.Table
     record: Provenance
     transformed: Transformed | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # canonical -> export column it read
 
 
 def combine_sources(loaded: Sequence[LoadedSource], *, currency: str | None = None,
@@ -261,7 +262,7 @@ def load_one(spec: SourceSpec, client_dir: Path, sources: Sequence[SourceSpec] =
         warnings=tuple(warnings),
     )
     log.info("source %s: %d rows from %s", spec.name, table.num_rows, spec.location)
-    return LoadedSource(spec, table, record, transformed)
+    return LoadedSource(spec, table, record, transformed, dict(result.columns))
 
 
 def _reshaped(spec: SourceSpec) -> list[str]:
