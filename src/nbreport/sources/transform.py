@@ -174,8 +174,11 @@ class _Pipeline:
             return "rows of other clients in the shared export"
         step = self.spec.transform[report.number - 1]
         if report.name == "dedupe":
-            return "duplicate rows" if step.dedupe == "all" else "rows sent again (an earlier copy was kept)" \
-                if getattr(step.dedupe, "keep", "first") == "first" else "rows replaced by a later copy"
+            if step.dedupe == "all":
+                return "duplicate rows"
+            kept = getattr(step.dedupe, "keep", "first")
+            return "rows sent again (the first copy was kept)" if kept == "first" else \
+                "rows sent again (the last copy was kept)"
         columns = list(step.body) if isinstance(step.body, dict) else []
         named = f" on {', '.join(repr(c) for c in columns)}" if columns else ""
         return f"rows left out by the transform's {report.name}{named} (step {report.number})"
