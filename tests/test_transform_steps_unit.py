@@ -298,3 +298,19 @@ def test_params_check_that_a_join_names_another_source() -> None:
                                                                   "path": "deals.csv"}]})
     with pytest.raises(ValidationError, match="every source is a lookup"):
         ClientParams.model_validate({**base, "sources": [{"name": "deals", "kind": "lookup", "path": "d.csv"}]})
+
+
+def test_the_client_reads_left_out_rows_in_plain_words(tmp_path: Path) -> None:
+    from nbreport.report.sections.left_out import SHARED_EXPORT, client_sentence
+
+    shared = tmp_path / "_shared"
+    shared.mkdir()
+    write(shared, "all.csv", "brand,date,kind,sessions\nacme,2026-10-01,web,5\nacme,2026-10-01,web,5\n"
+                             "globex,2026-10-01,web,7\nacme,2026-10-02,bot,9\n")
+    (tmp_path / "acme").mkdir()
+    source = spec(kind="web", path="all.csv", shared=True, mapping={"filter": {"brand": "acme"}},
+                  transform=[{"dedupe": "all"}, {"exclude": {"kind": "bot"}}])
+    warnings = load_sources([source], tmp_path / "acme").provenance[0].warnings
+    said = [client_sentence(w.message) for w in warnings if w.check == "dropped_rows"]
+    assert said == [SHARED_EXPORT, "1 row that repeated another was counted once.",
+                    "1 row outside this report's scope was left out."]
