@@ -195,7 +195,7 @@ EXPECTED: dict[str, str | list[str]] = {
     'unknown-locale': "params/acme.yaml, line 5: client.locale: unknown locale 'xx_YY'; use a code such as en_US, en_GB, de_DE",
     'no-kpis': 'params/acme.yaml, line 11: kpis: List should have at least 1 item after validation, not 0 (got [])',
     'no-sources': 'params/acme.yaml, line 7: sources: List should have at least 1 item after validation, not 0 (got [])',
-    'unknown-kind': "params/acme.yaml, line 9: sources[0].kind: Input should be 'ads', 'web', 'orders', 'crm', 'survey', 'support', 'accounts' or 'usage' (got 'adz')",
+    'unknown-kind': "params/acme.yaml, line 9: sources[0].kind: Input should be 'ads', 'web', 'orders', 'crm', 'survey', 'support', 'accounts', 'usage' or 'lookup' (got 'adz')",
     'bad-date-format': "params/acme.yaml, line 11: sources[0].mapping.date_format: '%Y-%Q' is not a strptime format ('Q')",
     'yearless-format': "params/acme.yaml, line 8: sources[0]: source 'ads': mapping.date_format '%d %B' has no year, so every date would be read in 1900: add mapping.year, the year of the export's dates (e.g. year: 2026)",
     'colour-word': "params/acme.yaml, line 19: branding.primary_color: 'red' is not valid: expected a colour written #rgb or #rrggbb, e.g. '#1f3a5f'",

@@ -121,7 +121,7 @@ INVALID_CASES = [
     ("unknown-format", VALID.replace("path: orders.csv", "path: orders.numbers"),
      "sources[1]", "cannot tell the format of 'orders.numbers'", 11),
     ("unknown-source-kind", VALID.replace("kind: orders", "kind: invoices"),
-     "sources[1].kind", "'ads', 'web', 'orders', 'crm', 'survey', 'support', 'accounts' or 'usage'", 12),
+     "sources[1].kind", "'ads', 'web', 'orders', 'crm', 'survey', 'support', 'accounts', 'usage' or 'lookup'", 12),
     ("duplicate-source-names", VALID.replace("name: shop", "name: google-ads"),
      "sources", "source names must be unique; repeated: google-ads", 7),
     ("unknown-locale", VALID.replace("locale: de_DE", "locale: xx_YY"),

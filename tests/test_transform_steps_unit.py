@@ -270,3 +270,47 @@ def test_preview_reports_each_step(tmp_path: Path) -> None:
     assert [(s.number, s.name, s.rows, s.dropped) for s in result.steps] == [(1, "filter", 3, 3), (2, "date", 3, 0)]
     assert 'WITH "export" AS' in result.sql and "step_2" in result.sql
     assert result.raw.rows.tolist() == [2, 3, 5]  # spreadsheet rows of the kept lines
+
+
+def test_the_appendix_says_how_a_source_was_reshaped_in_plain_words(tmp_path: Path) -> None:
+    write(tmp_path, "export.csv", HITS)
+    source = spec(kind="web", transform=[
+        {"filter": {"channel": ["google", "Google"]}}, {"date": {"from": "hit_time"}},
+        {"map": {"channel": {"google": "Google"}}},
+        {"aggregate": {"by": ["date", "channel"], "count_distinct": {"sessions": "session_id"}}}])
+    record = load_sources([source], tmp_path).provenance[0]
+    note = next(note for note in record.notes if note.startswith("Reshaped"))
+    assert note == ("Reshaped before use: each row's day taken from its time stamp; the names in channel "
+                    "made consistent; rows added up by date and channel.")
+    assert record.query is None  # no SQL is shown to a client
+
+
+def test_params_check_that_a_join_names_another_source() -> None:
+    from nbreport.params import ClientParams
+
+    base = {"client": {"id": "acme", "name": "Acme", "currency": "USD"}, "period": "2026-10",
+            "kpis": [{"metric": "leads"}]}
+    leads = {"name": "leads", "kind": "crm", "path": "leads.csv",
+             "transform": [{"join": {"source": "deal", "on": "id"}}]}
+    with pytest.raises(ValidationError, match=r"sources\[0\].transform\[0\].join.source: no other source "
+                                              r"named 'deal'; did you mean 'deals'"):
+        ClientParams.model_validate({**base, "sources": [leads, {"name": "deals", "kind": "lookup",
+                                                                  "path": "deals.csv"}]})
+    with pytest.raises(ValidationError, match="every source is a lookup"):
+        ClientParams.model_validate({**base, "sources": [{"name": "deals", "kind": "lookup", "path": "d.csv"}]})
+
+
+def test_the_client_reads_left_out_rows_in_plain_words(tmp_path: Path) -> None:
+    from nbreport.report.sections.left_out import SHARED_EXPORT, client_sentence
+
+    shared = tmp_path / "_shared"
+    shared.mkdir()
+    write(shared, "all.csv", "brand,date,kind,sessions\nacme,2026-10-01,web,5\nacme,2026-10-01,web,5\n"
+                             "globex,2026-10-01,web,7\nacme,2026-10-02,bot,9\n")
+    (tmp_path / "acme").mkdir()
+    source = spec(kind="web", path="all.csv", shared=True, mapping={"filter": {"brand": "acme"}},
+                  transform=[{"dedupe": "all"}, {"exclude": {"kind": "bot"}}])
+    warnings = load_sources([source], tmp_path / "acme").provenance[0].warnings
+    said = [client_sentence(w.message) for w in warnings if w.check == "dropped_rows"]
+    assert said == [SHARED_EXPORT, "1 row that repeated another was counted once.",
+                    "1 row outside this report's scope was left out."]

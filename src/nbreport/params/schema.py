@@ -229,6 +229,10 @@ class ClientParams(StrictModel):
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise ValueError(f"source names must be unique; repeated: {', '.join(duplicates)}")
+        _check_joins(sources)
+        if all(not source.is_data for source in sources):
+            raise ValueError("every source is a lookup: add the source the report reads "
+                             "(a lookup is only joined into other sources)")
         return sources
 
     @field_validator("overlaps")
@@ -249,6 +253,9 @@ class ClientParams(StrictModel):
                     f"kpis[{position}].source: no source named '{kpi.source}' "
                     f"(sources: {', '.join(by_name)})"
                 )
+            if kpi.source is not None and not by_name[kpi.source].is_data:
+                raise ValueError(f"kpis[{position}].source: '{kpi.source}' is a lookup, only joined "
+                                 "into other sources; name the source that joins it")
             for needed in summed_inputs(kpi.metric):
                 metric = METRICS[needed]
                 assert isinstance(metric, SummedMetric)
@@ -322,3 +329,18 @@ class ClientParams(StrictModel):
         """The period actually reported: up to ``as_of`` when it falls inside the period."""
         return self.period.to_date(self.as_of)
 
+
+def _check_joins(sources: list[SourceSpec]) -> None:
+    """Each ``join`` step names another source of the client (the closest name when misspelt)."""
+    import difflib
+
+    names = [source.name for source in sources]
+    for position, source in enumerate(sources):
+        for number, step in enumerate(source.transform):
+            if step.join is None or (step.join.source in names and step.join.source != source.name):
+                continue
+            others = [name for name in names if name != source.name]
+            close = difflib.get_close_matches(step.join.source, others, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ValueError(f"sources[{position}].transform[{number}].join.source: no other source "
+                             f"named '{step.join.source}'; {hint}sources: {', '.join(others) or 'none'}")

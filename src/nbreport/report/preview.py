@@ -9,6 +9,7 @@ period, the rows left out and why, and the headline KPI values the report would 
 
 from __future__ import annotations
 
+import difflib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ class ColumnSummary:
     type: str
     blanks: int
     rows: int
+    export_column: str | None  # None: not in the export, every row has the column's default
 
 
 @dataclass
@@ -93,8 +95,10 @@ def preview_client(params: ClientParams, client_dir: Path, only: str | None = No
     started = time.perf_counter()
     wanted = [spec for spec in params.sources if spec.is_data and (only is None or spec.name == only)]
     if only is not None and not wanted:
-        names = ", ".join(spec.name for spec in params.sources if spec.is_data)
-        raise DataError(f"no data source named '{only}' (sources: {names})")
+        names = [spec.name for spec in params.sources if spec.is_data]
+        close = difflib.get_close_matches(only, names, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise DataError(f"no data source named '{only}'{hint} (sources: {', '.join(names)})")
     found = [_preview_source(spec, client_dir, params, heads) for spec in wanted]
     preview = ClientPreview(params.client.id, params.report_period.label, found)
     loaded = [source.loaded for source in found if source.loaded is not None]
@@ -112,19 +116,20 @@ def _preview_source(spec: SourceSpec, client_dir: Path, params: ClientParams, he
         preview.error = exc
         return preview
     table = preview.loaded.table
-    preview.columns = [_summary(table, column.name, column.type) for column in columns_of(spec.kind)]
+    preview.columns = [_summary(table, column.name, column.type, preview.loaded.columns.get(column.name))
+                       for column in columns_of(spec.kind)]
     preview.first_rows = table.slice(0, heads)
     return preview
 
 
-def _summary(table: pa.Table, name: str, type_: str) -> ColumnSummary:
+def _summary(table: pa.Table, name: str, type_: str, export_column: str | None) -> ColumnSummary:
     column = table.column(name)
     blanks = column.null_count
     if pa.types.is_string(column.type):
         blanks += int(pc.sum(pc.equal(column, "")).as_py() or 0)
     elif pa.types.is_floating(column.type):
         blanks = int(pc.sum(pc.is_nan(column).fill_null(True)).as_py() or 0)
-    return ColumnSummary(name, type_, blanks, table.num_rows)
+    return ColumnSummary(name, type_, blanks, table.num_rows, export_column)
 
 
 def _add_period_and_kpis(preview: ClientPreview, params: ClientParams, loaded: list[LoadedSource]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pyarrow as pa
 from rich.console import Console
 from rich.syntax import Syntax
@@ -19,7 +21,8 @@ def print_preview(preview: ClientPreview, console: Console | None = None) -> Non
         _print_source(console, source)
     _print_period(console, preview)
     if preview.kpis:
-        table = Table(title="Headline KPIs, as the report would show them", title_justify="left")
+        console.print("[bold]Headline KPIs, as the report would show them[/]")
+        table = Table()
         for name in ("KPI", "value", "target"):
             table.add_column(name, justify="left" if name == "KPI" else "right")
         for line in preview.kpis:
@@ -43,7 +46,8 @@ def _print_source(console: Console, source: SourcePreview) -> None:
         for step, head in zip(transformed.steps, transformed.heads):
             title = (f"after step {step.number} ({step.name}): {step.rows:,} rows"
                      if step.number else f"after {step.name}: {step.rows:,} rows")
-            console.print(_rows_table(head, title))
+            console.print(f"[bold]{title}[/]", highlight=False)
+            console.print(_rows_table(head))
         for warning in transformed.warnings:
             console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     record = source.loaded.record
@@ -53,21 +57,25 @@ def _print_source(console: Console, source: SourcePreview) -> None:
         console.print(f"  left out: {line}", highlight=False)
     console.print(_columns_table(source))
     if source.first_rows is not None and source.first_rows.num_rows:
-        console.print(_rows_table(source.first_rows, "first rows in the canonical model"))
+        console.print("[bold]first rows in the canonical model[/]")
+        console.print(_rows_table(source.first_rows))
 
 
 def _columns_table(source: SourcePreview) -> Table:
-    table = Table(title=f"canonical columns of {source.name}", title_justify="left")
-    for name in ("column", "type", "blank", "rows"):
-        table.add_column(name, justify="left" if name in ("column", "type") else "right")
+    table = Table(title=f"canonical columns of {source.name}", title_justify="left", min_width=60)
+    for name in ("column", "type", "export column", "blank", "rows"):
+        table.add_column(name, justify="right" if name in ("blank", "rows") else "left")
     for column in source.columns:
+        if column.export_column is None:
+            table.add_row(column.name, column.type, "[dim]not in the export: its default[/]", "", "")
+            continue
         blank = f"[yellow]{column.blanks:,}[/]" if column.blanks else "0"
-        table.add_row(column.name, column.type, blank, f"{column.rows:,}")
+        table.add_row(column.name, column.type, column.export_column, blank, f"{column.rows:,}")
     return table
 
 
-def _rows_table(rows: pa.Table, title: str) -> Table:
-    table = Table(title=title, title_justify="left")
+def _rows_table(rows: pa.Table) -> Table:
+    table = Table()
     for name in rows.column_names:
         table.add_column(name, overflow="ellipsis", max_width=MAX_CELL)
     for row in rows.to_pylist():
@@ -78,6 +86,8 @@ def _rows_table(rows: pa.Table, title: str) -> Table:
 def _cell(value: object) -> str:
     if value is None:
         return "[dim]—[/]"
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date().isoformat()  # a canonical day
     text = str(value).replace("\n", " ")
     return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"
 

@@ -183,6 +183,7 @@ class LoadedSource:
     table: pa.Table
     record: Provenance
     transformed: Transformed | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # canonical -> export column it read
 
 
 def combine_sources(loaded: Sequence[LoadedSource], *, currency: str | None = None,
@@ -231,12 +232,15 @@ def load_one(spec: SourceSpec, client_dir: Path, sources: Sequence[SourceSpec] =
     started = time.perf_counter()
     read_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     raw, digest, transformed = read_source(spec, client_dir, sources, heads=heads)
-    result = harmonise(raw, spec, tenant_filtered=bool(transformed and transformed.tenant_filtered))
+    try:
+        result = harmonise(raw, spec, tenant_filtered=bool(transformed and transformed.tenant_filtered))
+    except DataError as error:
+        raise _with_layout_hint(error, spec, raw, client_dir) from None
     if transformed is not None:
         result.dropped[:0] = transformed.dropped
     check_source(result, spec, effective_mapping(spec).unique_key)
     table = result.table
-    notes = [*transformed.warnings] if transformed else []
+    notes = [*transformed.warnings, *_reshaped(spec)] if transformed else []
     warnings = (dropped_warnings(spec.name, result.dropped) + filled_warnings(spec.name, result.filled)
                 + defaulted_warnings(result, spec)
                 + gap_warnings(table, spec.name, spec.kind) + outlier_warnings(table, spec.name, spec.kind))
@@ -253,12 +257,33 @@ def load_one(spec: SourceSpec, client_dir: Path, sources: Sequence[SourceSpec] =
         sha256=digest,
         notes=tuple(notes + result.notes + mangled_id_notes(table, spec)),
         preset=spec.preset,
-        query=spec.sql.query if spec.sql else None,
+        query=spec.sql.query if spec.sql and spec.is_query else None,
         read_seconds=round(time.perf_counter() - started, 3),
         warnings=tuple(warnings),
     )
     log.info("source %s: %d rows from %s", spec.name, table.num_rows, spec.location)
-    return LoadedSource(spec, table, record, transformed)
+    return LoadedSource(spec, table, record, transformed, dict(result.columns))
+
+
+def _reshaped(spec: SourceSpec) -> list[str]:
+    """The transform steps in words a client reads, as one note (``Reshaped: ...``)."""
+    said = [text for text in (step.plain() for step in spec.transform) if text]
+    if spec.sql is not None and not spec.is_query:
+        said.insert(0, "selected with the agency's own query")
+    return [f"Reshaped before use: {'; '.join(said)}."] if said else []
+
+
+def _with_layout_hint(error: DataError, spec: SourceSpec, raw: RawTable, client_dir: Path) -> DataError:
+    """A file read as one column was split with the wrong delimiter: say which one reads it."""
+    if spec.shared or spec.path is None or raw.table.num_columns != 1:
+        return error
+    from nbreport.sources.sniff import suggest_reading
+
+    hint = suggest_reading(resolve_source_path(spec, client_dir))
+    if hint is None:
+        return error
+    return DataError(f"{error.reason}; {hint}", source=error.source, path=error.path, row=error.row,
+                     column=error.column)
 
 
 def _day(value: pa.Scalar) -> str | None:

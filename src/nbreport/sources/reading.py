@@ -63,7 +63,15 @@ def read_raw(spec: SourceSpec, path: Path) -> RawTable:
         raise DataError(
             "file not found; check 'path' in the params file and that the export was saved there",
             source=spec.name, path=spec.location)
-    raw = _read_format(spec, path)
+    try:
+        raw = _read_format(spec, path)
+    except DataError as error:  # a wrong delimiter or encoding: say which ones read the file
+        if spec.shared:  # never guess aloud from a file holding other clients' rows
+            raise
+        from nbreport.sources.sniff import with_reading_hint
+
+        hinted = with_reading_hint(error, path)  # only worth saying when it names the tool's preset
+        raise (hinted if spec.preset is None and "set preset:" in str(hinted) else error) from None
     refuse_nul(raw.table, raw.rows, spec.name, spec.location, quote=not spec.shared)
     return raw
 

@@ -177,14 +177,17 @@ class _Pipeline:
         if not dropped:
             return None
         if report.name == "tenant filter":
-            return "rows of other clients in the shared export"
+            return "rows of other accounts in the shared export (tenant filter)"
         step = self.spec.transform[report.number - 1]
         if report.name == "dedupe":
-            return "duplicate rows" if step.dedupe == "all" else "rows sent again (an earlier copy was kept)" \
-                if getattr(step.dedupe, "keep", "first") == "first" else "rows replaced by a later copy"
+            if step.dedupe == "all":
+                return "duplicate rows"
+            kept = getattr(step.dedupe, "keep", "first")
+            return "rows sent again (the first copy was kept)" if kept == "first" else \
+                "rows sent again (the last copy was kept)"
         columns = list(step.body) if isinstance(step.body, dict) else []
         named = f" on {', '.join(repr(c) for c in columns)}" if columns else ""
-        return f"rows left out by the transform's {report.name}{named} (step {report.number})"
+        return f"outside the report's scope: the transform's {report.name}{named} (step {report.number})"
 
     def compiled_sql(self) -> str:
         """The whole reshaping as one query, as a person would read it."""

@@ -256,3 +256,29 @@ class TransformStep(StrictModel):
     @property
     def body(self) -> object:
         return getattr(self, self.name)
+
+    def plain(self) -> str | None:
+        """What the step did, in words a client reads (no column internals, no filter values);
+        None for steps whose effect the report tells elsewhere (rows left out are counted)."""
+        body = self.body
+        if isinstance(body, Aggregate):
+            return f"rows added up by {_listed(body.by)}" if body.by else "rows added up"
+        if isinstance(body, PivotEvents):
+            return "the events of each case combined into one row"
+        if isinstance(body, Join):
+            return f"matched with the {body.source} export"
+        if isinstance(body, DateParts):
+            return "dates put together from separate year, month and day columns" \
+                if body.week is None else "dates taken from week numbers (each week's Monday)"
+        if isinstance(body, DateOfTimestamp):
+            return "each row's day taken from its time stamp"
+        if self.name == "map":
+            return f"the names in {_listed(self.map or {})} made consistent"
+        if self.name == "derive":
+            return f"{_listed(self.derive or {})} worked out from the other columns"
+        return None  # filter, exclude, where, dedupe: their left-out rows are counted and told
+
+
+def _listed(names: object) -> str:
+    words = [str(name).replace("_", " ") for name in names]  # type: ignore[attr-defined]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -10,13 +10,16 @@ distinct values, and joined back as a small lookup table.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from nbreport.core.errors import DataError
 from nbreport.sources import transform_sql as q
+from nbreport.sources.spec import SourceSpec
 from nbreport.sources.transform_spec import (
     Aggregate,
     DateOfTimestamp,
@@ -27,8 +30,23 @@ from nbreport.sources.transform_spec import (
     TransformStep,
 )
 
-if TYPE_CHECKING:
-    from nbreport.sources.transform import _Pipeline
+
+
+class Pipeline(Protocol):
+    """What a step needs of the pipeline running it (:mod:`nbreport.sources.transform`)."""
+
+    spec: SourceSpec
+    columns: list[str]
+    current: str
+
+    def need(self, number: int, step: str, columns: Sequence[str]) -> None: ...
+    def first_row(self, condition: str, column: str) -> tuple[int, str] | None: ...
+    def fetch(self, sql: str) -> list[tuple[Any, ...]]: ...
+    def distinct_text(self, column: str) -> pa.Array: ...
+    def register(self, name: str, table: pa.Table) -> None: ...
+    def warn_if_mangled(self, column: str) -> None: ...
+    def joined(self, number: int, name: str) -> tuple[pa.Table, list[str]]: ...
+    def error(self, message: str, *, row: int | None = None, column: str | None = None) -> DataError: ...
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(19\d{2}|20\d{2}|21\d{2})(?!\d)")
 
@@ -36,7 +54,7 @@ _YEAR_IN_NAME = re.compile(r"(?<!\d)(19\d{2}|20\d{2}|21\d{2})(?!\d)")
 class StepCompiler:
     """Turns each step into SQL over the pipeline's current relation."""
 
-    def __init__(self, pipeline: _Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline) -> None:
         self.p = pipeline
         self.decimal = pipeline.spec.decimal
 

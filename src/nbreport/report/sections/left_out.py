@@ -28,6 +28,10 @@ def client_sentence(message: str) -> str:
     if why.startswith("rows of other accounts") or "(tenant filter)" in why:
         return SHARED_EXPORT
     were = "were" if count != 1 else "was"
+    if why.startswith(("duplicate rows", "rows sent again")):  # a transform's dedupe step
+        return (f"{count:,} row{'s' * (count != 1)} that repeated another {were} counted once.")
+    if why.startswith("outside the report's scope"):  # a transform's filter, exclude or where
+        return f"{count:,} row{'s' * (count != 1)} outside this report's scope {were} left out."
     if why.startswith("lines that are no data rows"):  # a title block, notes, a footer
         return (f"{count:,} line{'s' * (count != 1)} of the export that {were} titles, notes "
                 f"or totals, not data, {were} left out.")
