@@ -97,6 +97,7 @@ class _Pipeline:
         self.warnings: list[str] = []
         self.current = "raw_export"
         self.head_of: dict[str, pa.Table] = {}  # each relation's first rows, kept as it is made
+        self.tables: list[str] = []  # the steps written out as tables, still read
 
     def close(self) -> None:
         self.con.close()
@@ -138,15 +139,20 @@ class _Pipeline:
     def _view(self, name: str, sql: str, number: int, step: str,
               columns: Sequence[str] | None = None) -> None:
         """Run one step into a table of its own: the next step's checks, its counts and its
-        first rows then read that table, never the whole chain of steps again (the plain
-        export stays a view over the Arrow table). The table before it is no longer read."""
-        kind = "TABLE" if step else "VIEW"
+        first rows then read that table, never the whole chain of steps again, and a runtime
+        error names its step. Steps that cannot fail and cost little per row stay views over
+        it (writing them out costs more than reading them again); a new table ends the use
+        of the tables before it."""
+        table = step not in VIEW_STEPS
+        kind = "TABLE" if table else "VIEW"
         self._try(number, step, lambda: self.con.execute(f"CREATE {kind} {q.ident(name)} AS {sql}"))
         rows = self.con.execute(f"SELECT count(*) FROM {q.ident(name)}").fetchall()[0][0]
         if self.heads and step:  # the plain export is shown by no step
             self.head_of[name] = self._head(name)
-        if self.reports and self.reports[-1].name:  # a table (the plain export is a view)
-            self.con.execute(f"DROP TABLE {q.ident(self.views[-1][0])}")
+        if table:
+            for earlier in self.tables:
+                self.con.execute(f"DROP TABLE {q.ident(earlier)}")
+            self.tables = [name]
         self.views.append((name, sql))
         self.current = q.ident(name)
         if columns is not None:
@@ -260,6 +266,8 @@ class _Pipeline:
             raise self.error(f"{_step(number, step)}: {_sql_problem(exc)}") from None
 
 
+VIEW_STEPS = ("", "tenant filter", "filter", "exclude", "map")
+"""Steps kept as views: their SQL cannot fail on a value and reading it again is cheap."""
 DROPPING_STEPS = ("tenant filter", "filter", "exclude", "where", "dedupe")
 
 
