@@ -36,7 +36,7 @@ CANDIDATES = (
 )
 """Formats a date column may be recognised in when the params give none."""
 
-_TIME_SUFFIX = re.compile(
+TIME_SUFFIX = re.compile(
     r"(?:[T ](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:\s?[AaPp][Mm])?)?"
     r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$")
 _ZONE_SUFFIX = re.compile(r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$")
@@ -89,7 +89,7 @@ def read_days(values: pa.Array, fmt: str, year: int | None) -> np.ndarray:
         return _epoch(values, fmt).astype("datetime64[D]")
     wall = _read_wall(values, fmt, year).wall
     if not strptime.has_time(fmt) and np.isnat(wall).any():
-        stripped = pc.replace_substring_regex(values, _TIME_SUFFIX.pattern, "")
+        stripped = pc.replace_substring_regex(values, TIME_SUFFIX.pattern, "")
         retry = np.isnat(wall) & _mask(pc.not_equal(stripped, values))  # values with a time
         if retry.any():
             wall[retry] = _read_wall(pc.filter(stripped, pa.array(retry)), fmt, year).wall
@@ -171,7 +171,7 @@ def _shaped_like(value: str, fmt: str) -> bool:
     for pattern in (strptime_regex(fmt), _loose_shape(fmt)):
         shaped = pattern.fullmatch(value)
         if shaped is None and not strptime.has_time(fmt):
-            shaped = pattern.fullmatch(_TIME_SUFFIX.sub("", value))
+            shaped = pattern.fullmatch(TIME_SUFFIX.sub("", value))
         if shaped is not None:
             year = shaped.groupdict().get("Y")
             return year is None or MIN_YEAR <= int(year) <= MAX_YEAR

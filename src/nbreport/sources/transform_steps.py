@@ -142,7 +142,7 @@ class StepCompiler:
         epoch; a cut that leaves nothing, spaces or more to cut; a day not read): the full
         reading then decides, and its error names the value and its row."""
         from nbreport.sources.date_values import EPOCH_FORMATS, DateProblem
-        from nbreport.sources.dates import _TIME_SUFFIX, parse_dates
+        from nbreport.sources.dates import TIME_SUFFIX, parse_dates
         from nbreport.sources.strptime import has_time
 
         if formats and any(fmt in EPOCH_FORMATS or has_time(fmt) for fmt in formats):
@@ -153,7 +153,7 @@ class StepCompiler:
         emptied = pa.array([day == "" and had_text for day, had_text in found], pa.bool_())
         unsure = pc.or_(emptied, pc.or_(
             pc.not_equal(pc.utf8_trim_whitespace(written), written),
-            pc.not_equal(pc.replace_substring_regex(written, _TIME_SUFFIX.pattern, ""), written)))
+            pc.not_equal(pc.replace_substring_regex(written, TIME_SUFFIX.pattern, ""), written)))
         if pc.any(unsure).as_py():
             return None
         try:
@@ -321,6 +321,6 @@ class StepCompiler:
 def _cut_time(text: str) -> str:
     """SQL: a value (as text) without the time of day and zone after its date (the same RE2
     expression :func:`~nbreport.sources.dates.read_days` cuts with)."""
-    from nbreport.sources.dates import _TIME_SUFFIX
+    from nbreport.sources.dates import TIME_SUFFIX
 
-    return f"regexp_replace({text}, {q.literal(_TIME_SUFFIX.pattern)}, '')"
+    return f"regexp_replace({text}, {q.literal(TIME_SUFFIX.pattern)}, '')"
