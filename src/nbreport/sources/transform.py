@@ -2,10 +2,11 @@
 
 The export as read is registered in an in-memory DuckDB database that can open no file
 (``enable_external_access`` off and locked, so a step's SQL can never reach another
-client's data); each step becomes a view over the previous one, and the result is read
-with one query over the last view, which DuckDB plans as one. Every problem is a
-:class:`DataError` naming the source, the file, the step, the column and a row of the
-export, found before any kernel starts.
+client's data). The steps compile to one query of chained relations (what ``preview``
+shows as a ``WITH`` query); each is made once, as a table, or a view when it is cheap and
+cannot fail, so that its checks, row count and first rows read it rather than the whole
+chain again. Every problem is a :class:`DataError` naming the source, the file, the step,
+the column and a row of the export, found before any kernel starts.
 """
 
 from __future__ import annotations
