@@ -268,3 +268,24 @@ def test_a_reading_error_gets_the_hint(tmp_path: Path) -> None:
     assert str(hinted).endswith("set preset: google_ads, delimiter: ';', encoding: cp1252")
     other = DataError("file not found", source="ads", path="ads.csv")
     assert with_reading_hint(other, path) is other
+
+
+def test_olist_reviews_from_new_client_to_a_checked_kpi_without_editing(real_data: Path, project: Path) -> None:
+    """A new user's trial: new-client --from the Olist reviews, the file put in place, and
+    nothing edited: the scale (1-5 scores: CSAT) and the grain (a review covering two orders)
+    are guessed, validate --data passes, and preview's CSAT for May 2018 is pandas' share of 4s
+    and 5s among that month's reviews."""
+    source = real_data / "olist_order_reviews_sample.csv"
+    assert nbreport(project, "new-client", "olist", "--from", str(source)).returncode == 0
+    written = load(project, "olist")
+    [spec] = written["sources"]
+    assert spec["mapping"]["constants"] == {"scale": "csat"} and spec["unique_key"] == ["order_id"]
+    (project / "data" / "olist").mkdir(parents=True)
+    shutil.copy(source, project / "data" / "olist" / source.name)
+    checked = nbreport(project, "validate", "olist", "--period", "2018-05", "--data")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    shown = nbreport(project, "preview", "olist", "--period", "2018-05", "--rows", "0")
+    reviews = pd.read_csv(source)
+    may = reviews[reviews["review_creation_date"].str.startswith("2018-05")]
+    csat = (may["review_score"] >= 4).mean()
+    assert f"{csat:.1%}" in shown.stdout, shown.stdout[-800:]

@@ -122,6 +122,10 @@ def _key_lines(found: FileSniff) -> list[str]:
         out.append(line(4, f"unique_key: [{q(unique[0])}]",
                         f"{', '.join(key)} repeat in {repeats} rows (the {found.kind} grain is "
                         f"{', '.join(KEYS[found.kind])}); {unique[0]} is unique and never blank"))
+    elif repeats and (pair := _unique_pair(found, key)):
+        out.append(line(4, f"unique_key: [{q(pair)}]",
+                        f"{', '.join(key)} repeat in {repeats} rows; with {pair} beside them "
+                        "every row is unique"))
     elif repeats:
         out.append(line(4, "# unique_key: [TODO]", f"{', '.join(key)} repeat in {repeats} rows and no "
                         "column is unique: name the columns that identify a row"))
@@ -243,7 +247,7 @@ def _required_lines(found: FileSniff) -> list[str]:
             scale = _scale_from_names(found)
             if scale:
                 out.append(line(6, f"constants: {{scale: {scale}}}",
-                                f"the score column is named like {scale.upper()}"))
+                                f"the score column's name or values fit {scale.upper()}"))
                 continue
             out.append(line(6, "# TODO constants: {scale: nps}", "which scale the score is on: "
                             "nps (0-10), csat (1-5) or ces (1-7)"))
@@ -256,12 +260,43 @@ def _required_lines(found: FileSniff) -> list[str]:
     return out
 
 
+def _unique_pair(found: FileSniff, key: list[str]) -> str | None:
+    """A never-blank export column that, with the kind's key columns, tells every sampled row
+    apart (a review covering two orders: review id and order id)."""
+    columns = found.sample.columns
+    keyed = [columns[k] for k in key if k in columns]
+    if not keyed or len(keyed) != len(key):
+        return None
+    for name, values in columns.items():
+        if name in key or name in found.mangled_ids or any(not v.strip() for v in values):
+            continue
+        rows = list(zip(*keyed, values))
+        if len(set(rows)) == len(rows):
+            return name
+    return None
+
+
 def _scale_from_names(found: FileSniff) -> str | None:
+    """The survey scale a score column's name (or the file's) says, else its values' range."""
     column = found.mapping.get("score", "")
     for word in words(column) + words(found.path.stem):
         if word in SCALE_WORDS:
             return SCALE_WORDS[word]
-    return None
+    return _scale_from_values(found.sample.columns.get(column, []))
+
+
+def _scale_from_values(values: list[str]) -> str | None:
+    """csat when every score is a whole number from 1 to 5, ces 1-7, nps 0-10 (with a 0, or
+    above 7); None when the values fit no scale or say too little (fewer than 20)."""
+    scores = [float(v) for v in values if v.strip().lstrip("-").replace(".", "", 1).isdigit()]
+    if len(scores) < 20 or any(s != int(s) for s in scores):
+        return None
+    low, high = min(scores), max(scores)
+    if low >= 1 and high <= 5:
+        return "csat"
+    if low >= 1 and high <= 7:
+        return "ces"
+    return "nps" if low >= 0 and high <= 10 else None
 
 
 def _tenant_lines(found: FileSniff) -> list[str]:
