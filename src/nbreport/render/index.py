@@ -20,6 +20,7 @@ from nbreport import __version__
 from nbreport.batch.manifest import read_manifest
 from nbreport.core.layout import INDEX, REPORT_HTML, REPORT_PDF, ProjectLayout, period_href
 from nbreport.core.files import write_atomic
+from nbreport.qa.checks import REVIEWED
 
 REPORT_FILES = {"html": REPORT_HTML, "pdf": REPORT_PDF}
 STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters",
@@ -100,7 +101,30 @@ def _row(period_dir: Path, client_id: str, entry: dict[str, Any]) -> dict[str, A
         "error": error.get("message", ""),
         "finished": _short_time(entry.get("finished_at") or ""),
         "qa_failed": [] if (entry.get("qa") or {}).get("passed", True) else entry["qa"]["failed"],
+        **card_status(entry),
     }
+
+
+def card_status(entry: dict[str, Any]) -> dict[str, str]:
+    """The one status a client's card shows: "Ready to send", "Needs review: 2 draft
+    sections" (a report the gate fails only for unreviewed drafts) or "Failed: <first reason>"
+    (a run that failed, or a report the gate failed), with its colour."""
+    status, qa = entry.get("status"), entry.get("qa") or {}
+    if status != "ok":
+        word = STATUS_WORDS.get(str(status), str(status))
+        reason = ((entry.get("error") or {}).get("message") or "").strip().splitlines()
+        return {"card": f"Failed: {reason[0]}" if reason else f"Failed: {word.lower()}",
+                "card_colour": "red"}
+    failed = qa.get("failed") or []
+    review = (entry.get("summary") or {}).get("review") or {}
+    drafts = review.get("drafts") or 0
+    if not failed:
+        return {"card": "Ready to send" if qa else "Produced, not checked yet",
+                "card_colour": "green" if qa else "amber"}
+    if failed == [REVIEWED] and drafts and review.get("preview"):
+        return {"card": f"Needs review: {drafts} draft section{'s' * (drafts != 1)}",
+                "card_colour": "amber"}
+    return {"card": f"Failed: {qa.get('first_reason') or ', '.join(failed)}", "card_colour": "red"}
 
 
 def _headline(item: dict[str, Any]) -> dict[str, Any]:
