@@ -28,6 +28,7 @@ from nbreport.batch import BatchOptions, run_batch
 from nbreport.qa.checks import foreign_markers_in
 from nbreport.qa.gate import check_before_publishing
 from nbreport.settings import Settings
+from tests.approved import approve_drafts
 from tests.conftest import DEMO_CLIENTS, REPO, copy_project
 
 pytestmark = pytest.mark.kernel
@@ -77,12 +78,12 @@ def _marker(client_id: str) -> str:
 def _add_client(settings: Settings, demo_data: Path, client_id: str, base: str, marker: str | None) -> None:
     params = yaml.safe_load((REPO / "params" / f"{base}.yaml").read_text())
     params["client"]["id"] = client_id
-    params["commentary"] = {"drafts": "allow"}
     params.pop("forecast", None)
     if marker:
         params["client"]["name"] = f"{params['client']['name']} {marker}"
         params["qa"] = {"markers": [marker]}
     (settings.params_dir / f"{client_id}.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    approve_drafts(settings.project_dir, client_id, str(params["period"]))
     shutil.copytree(demo_data / base, settings.data_dir / client_id)
     if marker:
         ads = settings.data_dir / client_id / "google-ads.csv"

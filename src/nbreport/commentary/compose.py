@@ -141,9 +141,9 @@ class ReportCommentary:
         drafts = self.drafts
         if drafts:
             titles = ", ".join(f"'{self.sections[s].info.title}'" for s in drafts)
-            reasons.append(f"{len(drafts)} draft section{'s' * (len(drafts) != 1)} not reviewed "
-                           f"({titles}): write them in {self.display}, or approve a draft as it "
-                           f"is by writing {APPROVE_DRAFT} under its heading")
+            reasons.append(f"unreviewed draft commentary in {titles}: write these sections in "
+                           f"{self.display}, or approve a draft as it is by writing "
+                           f"{APPROVE_DRAFT} under its heading")
         preview = bool(drafts) and not self.flags and self.view.settings.drafts == "preview"
         # preview: published for the analyst to read, never sent (the QA gate fails it)
         return {"publishable": not reasons, "reasons": reasons, "drafts": len(drafts),
