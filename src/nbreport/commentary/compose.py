@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from nbreport.commentary import values as _values  # noqa: F401 - registers the built-in values
 from nbreport.commentary.bindings import Bindings
 from nbreport.commentary.consistency import Flag
-from nbreport.commentary.document import (SECTIONS, SectionInfo, SectionText, parse_commentary,
-                                          strip_comments)
+from nbreport.commentary.document import (APPROVE_DRAFT, SECTIONS, SectionInfo, SectionText,
+                                          approves_draft, parse_commentary)
 from nbreport.commentary.drafts import write_draft
 from nbreport.commentary.errors import CommentaryError
 from nbreport.commentary.facts import consistency_checker, metric_facts
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from nbreport.commentary.view import ReportFacts
 
 log = logging.getLogger(__name__)
-APPROVE_DRAFT = "{{ draft }}"  # a section's whole text: "the draft, as it is, is approved"
-__all__ = ["APPROVE_DRAFT", "ReportCommentary", "SectionCommentary", "consistency_checker", "metric_facts"]
+__all__ = ["APPROVE_DRAFT", "ReportCommentary", "SectionCommentary", "consistency_checker",
+           "metric_facts"]
 
 
 @dataclass
@@ -93,7 +93,7 @@ class ReportCommentary:
             log.warning("%s, section '%s', line %s: %s", self.display, flag.section, flag.line, flag.message)
 
     def _section(self, info: SectionInfo, written: SectionText | None) -> SectionCommentary:
-        if written is not None and strip_comments(written.text).strip() == APPROVE_DRAFT:
+        if written is not None and approves_draft(written.text):
             draft = write_draft(self.view, info.id)
             rendered = render_text(draft, self.bindings, section=info.title)
             return SectionCommentary(info, draft, False, written.line, rendered, approved=True)
