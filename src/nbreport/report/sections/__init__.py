@@ -69,5 +69,5 @@ triangulation = _planned(_triangulation.triangulation)
 wins_and_challenges = _planned(_insights.wins_and_challenges)
 
 __all__ = ["budget", "campaigns", "commentary", "comparisons", "customer_success", "data_sources",
-           "drivers", "executive_summary", "forecast", "next_steps", "omitted", "scorecard",
+           "drivers", "executive_summary", "forecast", "next_steps", "scorecard",
            "trends", "triangulation", "wins_and_challenges"]
