@@ -136,6 +136,9 @@ def test_only_previewed_drafts_pass_the_check_before_publishing() -> None:
     ({"status": "failed", "error": {"message": "held back by the QA gate: commentary reviewed\nmore"}},
      "Failed: held back by the QA gate: commentary reviewed", "red"),
     ({"status": "timeout"}, "Failed: timed out", "red"),
+    ({"status": "timeout", "error": {"message": "cell 4 did not finish within its 3 s time limit"}},
+     "Failed: timed out: cell 4 did not finish within its 3 s time limit", "red"),
+    ({"status": "failed"}, "Failed: no report", "red"),
 ])
 def test_the_index_card_shows_one_status(entry: dict, card: str, colour: str) -> None:
     assert card_status(entry) == {"card": card, "card_colour": colour}

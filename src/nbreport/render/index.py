@@ -111,9 +111,9 @@ def card_status(entry: dict[str, Any]) -> dict[str, str]:
     (a run that failed, or a report the gate failed), with its colour."""
     status, qa = entry.get("status"), entry.get("qa") or {}
     if status != "ok":
-        word = STATUS_WORDS.get(str(status), str(status))
-        reason = ((entry.get("error") or {}).get("message") or "").strip().splitlines()
-        return {"card": f"Failed: {reason[0]}" if reason else f"Failed: {word.lower()}",
+        lines = ((entry.get("error") or {}).get("message") or "").strip().splitlines()
+        why = [] if status == "failed" else [STATUS_WORDS.get(str(status), str(status)).lower()]
+        return {"card": "Failed: " + ": ".join([*why, *lines[:1]] or ["no report"]),
                 "card_colour": "red"}
     failed = qa.get("failed") or []
     review = (entry.get("summary") or {}).get("review") or {}
