@@ -7,6 +7,7 @@ does when the automatic text is right: ``{{ draft }}`` under every heading.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from nbreport.commentary.compose import APPROVE_DRAFT
@@ -15,9 +16,12 @@ from nbreport.core.period import Period
 from nbreport.report.outline import commentary_sections
 
 
-def approved_text() -> str:
-    """A commentary file approving the draft of every section that takes commentary."""
-    return "".join(f"## {section.title}\n\n{APPROVE_DRAFT}\n\n" for section in commentary_sections())
+def approved_text(written: Mapping[str, str] | None = None) -> str:
+    """A commentary file approving the draft of every section that takes commentary, except
+    those ``written`` gives the text of (by title)."""
+    written = written or {}
+    return "".join(f"## {section.title}\n\n{written.get(section.title, APPROVE_DRAFT)}\n\n"
+                   for section in commentary_sections())
 
 
 def approve_drafts(project_dir: Path, client_id: str, *periods: str) -> list[Path]:

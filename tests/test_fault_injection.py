@@ -28,7 +28,7 @@ from nbreport.batch import BatchOptions, run_batch
 from nbreport.qa.checks import foreign_markers_in
 from nbreport.qa.gate import check_before_publishing
 from nbreport.settings import Settings
-from tests.approved import approve_drafts
+from tests.approved import approve_drafts, approved_text
 from tests.conftest import DEMO_CLIENTS, REPO, copy_project
 
 pytestmark = pytest.mark.kernel
@@ -83,14 +83,15 @@ def _add_client(settings: Settings, demo_data: Path, client_id: str, base: str, 
         params["client"]["name"] = f"{params['client']['name']} {marker}"
         params["qa"] = {"markers": [marker]}
     (settings.params_dir / f"{client_id}.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    approve_drafts(settings.project_dir, client_id, str(params["period"]))
     shutil.copytree(demo_data / base, settings.data_dir / client_id)
     if marker:
         ads = settings.data_dir / client_id / "google-ads.csv"
         ads.write_text(ads.read_text().replace("Search - Brand", f"Search - Brand {marker}"))
         folder = settings.project_dir / "commentary" / client_id
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{PERIOD}.md").write_text(f"## Executive summary\n\nA note for {marker} only.\n")
+        (folder / f"{PERIOD}.md").write_text(approved_text({"Executive summary": f"A note for {marker} only."}))
+    else:
+        approve_drafts(settings.project_dir, client_id, str(params["period"]))
 
 
 def _plant_faults(settings: Settings) -> None:
@@ -111,8 +112,9 @@ def _plant_faults(settings: Settings) -> None:
     (settings.outputs_dir / PERIOD).mkdir(parents=True, exist_ok=True)
     (settings.outputs_dir / PERIOD / "fault-unwritable").write_text("a file where the folder should be")
     leaky = settings.project_dir / "commentary" / "fault-leaky"
-    leaky.mkdir(parents=True)
-    (leaky / f"{PERIOD}.md").write_text(f"## Executive summary\n\nPasted by mistake: {_marker('client-00')}.\n")
+    leaky.mkdir(parents=True, exist_ok=True)
+    (leaky / f"{PERIOD}.md").write_text(
+        approved_text({"Executive summary": f"Pasted by mistake: {_marker('client-00')}."}))
 
 
 def _fix_faults(settings: Settings, demo_data: Path) -> None:
@@ -124,7 +126,7 @@ def _fix_faults(settings: Settings, demo_data: Path) -> None:
     shutil.rmtree(settings.project_dir / "faults")
     (settings.outputs_dir / PERIOD / "fault-unwritable").unlink()
     (settings.project_dir / "commentary" / "fault-leaky" / f"{PERIOD}.md").write_text(
-        "## Executive summary\n\nA quiet month.\n")
+        approved_text({"Executive summary": "A quiet month."}))
 
 
 @pytest.fixture(scope="module")

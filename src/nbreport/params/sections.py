@@ -15,28 +15,43 @@ report, since it says where every number came from and why a section was left ou
 from __future__ import annotations
 
 import difflib
-from typing import Annotated
+import functools
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
 from nbreport.core.strict_model import StrictModel
-from nbreport.report.outline import OUTLINE, Section
+
+if TYPE_CHECKING:
+    from nbreport.report.outline import Section
 
 APPENDIX = "data-sources"
-_BY_ID = {section.id: section for section in OUTLINE}
-_BY_TITLE = {section.title.lower(): section.id for section in OUTLINE}
+
+
+@functools.cache
+def _outline() -> tuple[Section, ...]:
+    # read when a params file names sections, not when params are imported: the batch engine
+    # imports params without the report package (tests/test_batch.py)
+    from nbreport.report.outline import OUTLINE
+
+    return OUTLINE
+
+
+def _by_id() -> dict[str, Section]:
+    return {section.id: section for section in _outline()}
 
 
 def known_section(name: str) -> str:
     """``name`` if it is a section id of the outline; else an error saying which was meant."""
-    if name in _BY_ID:
+    by_id, by_title = _by_id(), {s.title.lower(): s.id for s in _outline()}
+    if name in by_id:
         return name
-    if name.lower() in _BY_TITLE:  # the heading instead of the id
-        raise ValueError(f"unknown section '{name}'; did you mean '{_BY_TITLE[name.lower()]}'? "
+    if name.lower() in by_title:  # the heading instead of the id
+        raise ValueError(f"unknown section '{name}'; did you mean '{by_title[name.lower()]}'? "
                          "sections are named by their id")
-    close = difflib.get_close_matches(name, [*_BY_ID, *_BY_TITLE], n=1, cutoff=0.6)
-    hint = f"did you mean '{_BY_TITLE.get(close[0], close[0])}'? " if close else ""
-    raise ValueError(f"unknown section '{name}'; {hint}sections: {', '.join(_BY_ID)}")
+    close = difflib.get_close_matches(name, [*by_id, *by_title], n=1, cutoff=0.6)
+    hint = f"did you mean '{by_title.get(close[0], close[0])}'? " if close else ""
+    raise ValueError(f"unknown section '{name}'; {hint}sections: {', '.join(by_id)}")
 
 
 SectionName = Annotated[str, AfterValidator(known_section)]
@@ -71,7 +86,7 @@ class SectionsSpec(StrictModel):
             raise ValueError(f"'{APPENDIX}' is the appendix: it always closes the report "
                              "(remove it from exclude and order)")
         for name in self.order:
-            if _BY_ID[name].level != 2:
+            if _by_id()[name].level != 2:
                 raise ValueError(f"'{name}' is a part of the section above it and moves with it; "
                                  f"order '{_parent(name).id}' instead")
             if name in self.exclude or (self.only is not None and name not in self.only):
@@ -83,10 +98,10 @@ class SectionsSpec(StrictModel):
 
     def wanted(self) -> tuple[str, ...]:
         """The ids of the sections the client wants, in report order (parts after their section)."""
-        chosen = [s for s in OUTLINE if self._included(s)]
-        ordered = [_BY_ID[name] for name in self.order]
+        chosen = [s for s in _outline() if self._included(s)]
+        ordered = [_by_id()[name] for name in self.order]
         rest = [s for s in chosen if s.level == 2 and s not in ordered and s.id != APPENDIX]
-        tops = [*ordered, *rest, _BY_ID[APPENDIX]]
+        tops = [*ordered, *rest, _by_id()[APPENDIX]]
         return tuple(s.id for top in tops for s in (top, *_parts(top)) if s in chosen)
 
     def _included(self, section: Section) -> bool:
@@ -102,15 +117,17 @@ class SectionsSpec(StrictModel):
 
 def _parent(section_id: str) -> Section:
     """The level-2 section a part (a ``###`` heading) belongs to: the one above it."""
-    index = next(i for i, s in enumerate(OUTLINE) if s.id == section_id)
-    return next(s for s in reversed(OUTLINE[:index]) if s.level == 2)
+    outline = _outline()
+    index = next(i for i, s in enumerate(outline) if s.id == section_id)
+    return next(s for s in reversed(outline[:index]) if s.level == 2)
 
 
 def _parts(section: Section) -> list[Section]:
     """The parts (level 3) that follow ``section`` in the outline."""
-    index = OUTLINE.index(section)
+    outline = _outline()
+    index = outline.index(section)
     parts = []
-    for follower in OUTLINE[index + 1:]:
+    for follower in outline[index + 1:]:
         if follower.level == 2:
             break
         parts.append(follower)

@@ -26,8 +26,6 @@ REPORT_FILES = {"html": REPORT_HTML, "pdf": REPORT_PDF}
 STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters",
                 "timeout": "Timed out", "interrupted": "Interrupted",
                 "recovered": "Recovered (run killed before recording it)"}
-STATUS_COLOURS = {"ok": "green", "failed": "red", "invalid": "red", "timeout": "red",
-                  "interrupted": "amber", "recovered": "amber"}
 ARROWS = {"+": "\u25b2", "\u2212": "\u25bc", "-": "\u25bc"}
 
 
@@ -81,7 +79,6 @@ def _periods(outputs_dir: Path, *, current: str | None = None, prefix: str = "")
 
 
 def _row(period_dir: Path, client_id: str, entry: dict[str, Any]) -> dict[str, Any]:
-    error = entry.get("error") or {}
     # a successful run links what it published (an older PDF left beside a newer HTML-only
     # run is not offered); a failed one links whatever good report is still in place
     published = entry.get("files") or {}
@@ -92,15 +89,11 @@ def _row(period_dir: Path, client_id: str, entry: dict[str, Any]) -> dict[str, A
         "client_id": client_id,
         "name": entry.get("client_name") or client_id,
         "status": entry["status"],
-        "status_word": STATUS_WORDS.get(entry["status"], entry["status"]),
-        "status_colour": STATUS_COLOURS.get(entry["status"], "none"),
         "href": links.get("html"),
         "pdf_href": links.get("pdf"),
         "stale": entry["status"] != "ok" and bool(links),
         "headline": [_headline(item) for item in entry.get("summary", {}).get("headline", [])],
-        "error": error.get("message", ""),
         "finished": _short_time(entry.get("finished_at") or ""),
-        "qa_failed": [] if (entry.get("qa") or {}).get("passed", True) else entry["qa"]["failed"],
         **card_status(entry),
     }
 
