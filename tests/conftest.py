@@ -55,9 +55,9 @@ def demo_outputs(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path) 
     for folder in ("params", "notebooks", "templates", "commentary"):
         shutil.copytree(REPO / folder, root / folder)
     settings = Settings.for_project(root, data_dir=demo_data_dir)
-    # As `make demo`: nobody wrote September's commentary, so its drafts may go out.
+    # As `make demo`: September's drafts are approved in commentary/<client>/2026-09.md.
     runs = ((list(DEMO_CLIENTS), {"period": "2026-10"}),
-            (["northwind-outfitters"], {"period": "2026-09", "commentary.drafts": "allow"}))
+            (["northwind-outfitters"], {"period": "2026-09"}))
     for clients, overrides in runs:
         outcome = run_batch(settings, clients, overrides=overrides)
         assert outcome.exit_code == 0, [r.error for r in outcome.results]

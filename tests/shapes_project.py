@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from tests.approved import approve_drafts
 from tests.conftest import REPO
 
 from nbreport.params.loader import load_client_params
@@ -66,9 +67,10 @@ def add_client(settings: Settings, client_id: str, sources: list[dict[str, Any]]
                              "currency": currency},
                   "period": period, "sources": sources,
                   "kpis": kpis or [{"metric": KPI_OF_KIND[kind]} for kind in dict.fromkeys(kinds)],
-                  "commentary": {"drafts": "allow"}, **(extra or {})}
+                  **(extra or {})}
         yaml_text = yaml.safe_dump(params, sort_keys=False, allow_unicode=True)
     (settings.params_dir / f"{client_id}.yaml").write_text(yaml_text, encoding="utf-8")
+    approve_drafts(settings.project_dir, client_id, period)  # nobody writes commentary for these
     return data
 
 

@@ -147,7 +147,9 @@ def test_manifest_and_index_say_what_happened(batch: tuple[Settings, BatchOutcom
     index = BeautifulSoup((settings.outputs_dir / PERIOD / "index.html").read_text(), "html.parser")
     text = index.get_text(" ")
     assert "cell 4 raised ValueError: planted failure for raises-gamma" in text
-    assert "did not finish within its 3 s time limit" in text and "Timed out" in text
+    cards = [card.get_text(" ", strip=True) for card in index.select(".idx-card-status")]
+    assert any(card.startswith("Failed: timed out: cell 4 (") and
+               card.endswith("did not finish within its 3 s time limit") for card in cards), cards
     assert index.find("a", href="raises-gamma/report.html").get_text().startswith("Last good report")
     assert index.find("a", href="hangs-epsilon/report.html") is None
 

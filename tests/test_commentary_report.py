@@ -51,21 +51,22 @@ def test_drafts_say_only_what_the_figures_say(project: Settings, client_id: str)
         assert "{{" not in rendered.plain
 
 
-def test_demo_commentary_is_written_and_consistent(project: Settings) -> None:
+def test_demo_commentary_is_written_or_approved_and_consistent(project: Settings) -> None:
     northwind = report_for(project, "northwind-outfitters").commentary
     assert northwind.written == list(SECTIONS) and northwind.flags == []
-    assert northwind.review() == {"publishable": True, "reasons": []}
-    ledgerline = report_for(project, "ledgerline").commentary  # commentary.drafts: allow
-    assert ledgerline.drafts == ["targets", "trends", "campaigns"] and ledgerline.flags == []
-    assert ledgerline.review() == {"publishable": True, "reasons": []}
-    params = project.params_dir / "ledgerline.yaml"
-    params.write_text(params.read_text().replace("drafts: allow", "drafts: block"))
+    assert northwind.review() == {"publishable": True, "reasons": [], "drafts": 0, "preview": False}
+    ledgerline = report_for(project, "ledgerline").commentary  # three drafts approved: {{ draft }}
+    assert ledgerline.approved == ["targets", "trends", "campaigns"] and ledgerline.drafts == []
+    assert ledgerline.review()["publishable"] and ledgerline.flags == []
+    path = project.project_dir / "commentary" / "ledgerline" / "2026-10.md"
+    path.write_text(path.read_text().replace("{{ draft }}", ""))  # nothing written, nothing approved
     ledgerline = report_for(project, "ledgerline").commentary
+    assert ledgerline.drafts == ["targets", "trends", "campaigns"]
     (reason,) = ledgerline.review()["reasons"]
     assert "unreviewed draft commentary in 'Performance against targets', 'Trends', 'Campaigns'" in reason
-    assert "commentary/ledgerline/2026-10.md" in reason
-    harbourside = report_for(project, "harbourside-dental").commentary  # commentary.drafts: allow
-    assert not harbourside.file.exists and harbourside.review()["publishable"]
+    assert "commentary/ledgerline/2026-10.md" in reason and "{{ draft }}" in reason
+    harbourside = report_for(project, "harbourside-dental").commentary
+    assert harbourside.approved == list(SECTIONS) and harbourside.review()["publishable"]
 
 
 def test_a_contradiction_is_flagged_logged_and_blocks_the_report(project: Settings,
@@ -97,22 +98,36 @@ def test_an_unknown_placeholder_stops_the_report_naming_file_section_and_line(pr
                                         "line 6: unknown placeholder '{{ spend.actual }}'")
 
 
-def test_a_draft_is_marked_and_blocking_follows_the_params_switch(project: Settings) -> None:
+def test_a_draft_is_marked_until_approved_and_preview_never_makes_it_publishable(
+        project: Settings) -> None:
+    path = project.project_dir / "commentary" / "ledgerline" / "2026-10.md"
+    approved = path.read_text()
+    path.write_text(approved.replace("## Trends\n\n{{ draft }}", "## Trends\n"))
     report = report_for(project, "ledgerline")
     html = sections.commentary(report, "trends").html
     soup = BeautifulSoup(html, "html.parser")
     assert "nbr-draft" in soup.div["class"]
     assert soup.select_one(".nbr-draft-label").get_text().startswith("Draft")
     assert "Leads rose 8.1% on September 2026" in soup.get_text()
-    allow = report.inputs.params.commentary.model_copy(update={"drafts": "allow"})
-    allowed = report_for(project, "ledgerline", commentary=allow)
-    assert allowed.commentary.review()["publishable"] and allowed.commentary.drafts
+    blocked = report.commentary.review()
+    assert (blocked["publishable"], blocked["drafts"], blocked["preview"]) == (False, 1, False)
+    preview = report.inputs.params.commentary.model_copy(update={"drafts": "preview"})
+    previewed = report_for(project, "ledgerline", commentary=preview).commentary.review()
+    assert (previewed["publishable"], previewed["drafts"], previewed["preview"]) == (False, 1, True)
+    path.write_text(approved)  # approved as it is: the same text, unmarked, publishable
+    report = report_for(project, "ledgerline")
+    soup = BeautifulSoup(sections.commentary(report, "trends").html, "html.parser")
+    assert "nbr-draft" not in soup.div["class"] and soup.select_one(".nbr-draft-label") is None
+    assert "Leads rose 8.1% on September 2026" in soup.get_text()
+    assert report.commentary.review()["publishable"]
 
 
 def test_commentary_of_another_period_is_not_used(project: Settings) -> None:
     report = open_report("northwind-outfitters", period="2026-09", project_dir=project.project_dir,
                          data_dir=project.data_dir)
-    assert report.commentary.written == [] and report.commentary.display.endswith("2026-09.md")
+    # September's file approves every draft; none of October's written text is used
+    assert report.commentary.approved == report.commentary.written == list(SECTIONS)
+    assert report.commentary.display.endswith("2026-09.md")
 
 
 def test_next_steps_end_with_the_feedback_line(project: Settings) -> None:

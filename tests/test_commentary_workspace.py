@@ -31,7 +31,12 @@ def test_opening_shows_numbers_charts_saved_text_and_drafts(workspace: AnalystWo
     assert summary.startswith("Won deal value grew {{ revenue.change_pct|abs }}")
     assert "\u00a3387,122" in workspace.previews["executive-summary"].value
     assert "No statement contradicts the figures" in workspace.flag_boxes["executive-summary"].value
-    assert workspace.editors["trends"].value == "" and "<b>Draft</b>" in workspace.previews["trends"].value
+    # Trends: the demo's account team approved the draft as it is
+    assert workspace.editors["trends"].value == "{{ draft }}"
+    assert "<b>Approved draft</b>" in workspace.previews["trends"].value
+    assert workspace.previews["trends"].value.count("nbr-value") > 3  # the draft, its numbers filled in
+    workspace.editors["trends"].value = ""
+    assert "<b>Draft</b> (nothing written yet)" in workspace.previews["trends"].value
     assert "{{ leads.actual }}" in workspace.placeholder_list.value
     assert "<td>867</td>" in workspace.placeholder_list.value
 
@@ -63,7 +68,7 @@ def test_saving_writes_the_file_the_report_reads(workspace: AnalystWorkspace, pr
     from nbreport.report import open_report
 
     report = open_report("ledgerline", project_dir=project.project_dir, data_dir=project.data_dir)
-    assert report.commentary.drafts == ["trends"]
+    assert report.commentary.drafts == [] and report.commentary.approved == ["trends"]
 
 
 def test_a_file_with_an_unknown_placeholder_is_not_saved(workspace: AnalystWorkspace,
@@ -95,6 +100,8 @@ def test_a_bad_period_is_refused_clearly(workspace: AnalystWorkspace) -> None:
 
 
 def test_editor_works_without_widgets(project: Settings, tmp_path: Path) -> None:
+    # a client nobody has written commentary for yet
+    (project.project_dir / "commentary" / "harbourside-dental" / "2026-10.md").unlink()
     editor = CommentaryEditor(project.project_dir, "harbourside-dental", data_dir=project.data_dir)
     assert not editor.path.exists() and not editor.dirty
     preview = editor.set_text("trends", "Bookings fell {{ leads.change_pct|abs }}.")

@@ -20,6 +20,7 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tests.approved import approve_drafts
 from nbreport.metrics.coverage import detect_grain, source_coverage, value_over
 from nbreport.metrics.kpis import comparison_periods
 from nbreport.core.period import Period
@@ -162,11 +163,11 @@ def _project(tmp_path: Path, rows: pd.DataFrame, period: str, *, as_of: str | No
                      "mapping": {"rename": {"Month": "date", "Visits": "sessions"},
                                  "date_format": "%Y-%m-%d"}}],
         "kpis": [kpi],
-        "commentary": {"drafts": "allow"},
     }
     if as_of:
         params["as_of"] = as_of
     (tmp_path / "params" / f"{client}.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    approve_drafts(tmp_path, client, period)  # nobody writes commentary for a trial
     return tmp_path
 
 

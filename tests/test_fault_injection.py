@@ -28,6 +28,7 @@ from nbreport.batch import BatchOptions, run_batch
 from nbreport.qa.checks import foreign_markers_in
 from nbreport.qa.gate import check_before_publishing
 from nbreport.settings import Settings
+from tests.approved import approve_drafts, approved_text
 from tests.conftest import DEMO_CLIENTS, REPO, copy_project
 
 pytestmark = pytest.mark.kernel
@@ -77,7 +78,6 @@ def _marker(client_id: str) -> str:
 def _add_client(settings: Settings, demo_data: Path, client_id: str, base: str, marker: str | None) -> None:
     params = yaml.safe_load((REPO / "params" / f"{base}.yaml").read_text())
     params["client"]["id"] = client_id
-    params["commentary"] = {"drafts": "allow"}
     params.pop("forecast", None)
     if marker:
         params["client"]["name"] = f"{params['client']['name']} {marker}"
@@ -89,7 +89,9 @@ def _add_client(settings: Settings, demo_data: Path, client_id: str, base: str, 
         ads.write_text(ads.read_text().replace("Search - Brand", f"Search - Brand {marker}"))
         folder = settings.project_dir / "commentary" / client_id
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{PERIOD}.md").write_text(f"## Executive summary\n\nA note for {marker} only.\n")
+        (folder / f"{PERIOD}.md").write_text(approved_text({"Executive summary": f"A note for {marker} only."}))
+    else:
+        approve_drafts(settings.project_dir, client_id, str(params["period"]))
 
 
 def _plant_faults(settings: Settings) -> None:
@@ -110,8 +112,9 @@ def _plant_faults(settings: Settings) -> None:
     (settings.outputs_dir / PERIOD).mkdir(parents=True, exist_ok=True)
     (settings.outputs_dir / PERIOD / "fault-unwritable").write_text("a file where the folder should be")
     leaky = settings.project_dir / "commentary" / "fault-leaky"
-    leaky.mkdir(parents=True)
-    (leaky / f"{PERIOD}.md").write_text(f"## Executive summary\n\nPasted by mistake: {_marker('client-00')}.\n")
+    leaky.mkdir(parents=True, exist_ok=True)
+    (leaky / f"{PERIOD}.md").write_text(
+        approved_text({"Executive summary": f"Pasted by mistake: {_marker('client-00')}."}))
 
 
 def _fix_faults(settings: Settings, demo_data: Path) -> None:
@@ -123,7 +126,7 @@ def _fix_faults(settings: Settings, demo_data: Path) -> None:
     shutil.rmtree(settings.project_dir / "faults")
     (settings.outputs_dir / PERIOD / "fault-unwritable").unlink()
     (settings.project_dir / "commentary" / "fault-leaky" / f"{PERIOD}.md").write_text(
-        "## Executive summary\n\nA quiet month.\n")
+        approved_text({"Executive summary": "A quiet month."}))
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,8 @@ def test_a_tampered_report_fails_the_gate(demo_outputs: Settings, outputs: Path)
     assert "no external resources" in result.stdout and "no tracebacks" in result.stdout
     manifest = json.loads((outputs / "2026-10" / "manifest.json").read_text())
     assert manifest["clients"]["ledgerline"]["qa"] == {
-        "passed": False, "failed": ["no tracebacks", "no external resources"]}
+        "passed": False, "failed": ["no tracebacks", "no external resources"],
+        "first_reason": "no tracebacks ('Traceback (most recent call last)')"}
 
 
 def test_without_a_period_the_latest_is_checked(demo_outputs: Settings, outputs: Path) -> None:

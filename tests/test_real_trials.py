@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 import yaml
 from tests import real_trials_expected as ex
+from tests.approved import approve_drafts
 from tests.conftest import REAL_DATA, REPO
 from tests.real_trials_expected import KpiExpectation as K
 from tests.real_trials_files import FILES, RealFile, Trial
@@ -49,7 +50,6 @@ def _params(real_file: RealFile, trial: Trial) -> dict[str, Any]:
         "period": trial.period,
         "sources": real_file.sources,
         "kpis": [{"metric": k.metric, "label": k.label, "headline": True} for k in real_file.kpis],
-        "commentary": {"drafts": "allow"},  # nobody writes commentary for a trial
     }
     if trial.as_of:
         params["as_of"] = trial.as_of
@@ -69,6 +69,7 @@ def _project(root: Path, real_file: RealFile) -> Settings:
         client_id = real_file.client_id(trial)
         (root / "params" / f"{client_id}.yaml").write_text(
             yaml.safe_dump(_params(real_file, trial), sort_keys=False))
+        approve_drafts(root, client_id, trial.period)  # nobody writes commentary for a trial
         data = root / "data" / client_id
         data.mkdir(parents=True)
         for name in real_file.files:  # a copy: symlinks out of a client's folder are refused

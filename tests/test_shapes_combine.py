@@ -291,7 +291,7 @@ def test_an_unquoted_yaml_boolean_filters_true_false_text(project: Settings) -> 
 
     params = yaml.safe_dump({"client": {"id": "messy", "name": "Messy", "currency": "EUR"},
                              "period": "2026-10", "sources": feedback_sources({"is_test": "@TRUE@"}),
-                             "kpis": [{"metric": "revenue"}], "commentary": {"drafts": "allow"}},
+                             "kpis": [{"metric": "revenue"}]},
                             sort_keys=False, allow_unicode=True)
     add_client(project, "messy", [], files={"orders_feedback.csv": "orders_feedback.csv"},
                yaml_text=params.replace("'@TRUE@'", "TRUE"))

@@ -4,8 +4,10 @@
 ``commentary/<client-id>/<period>.md`` (read with the report's inputs) it fills in
 every placeholder (an unknown one stops the report with an error naming the file,
 section and line), checks each analyst-written sentence against the figures, and
-writes a marked draft for every section the analyst has not written. :meth:`ReportCommentary.summary` is what the
-run summary records under ``commentary`` and ``review``.
+writes a marked draft for every section the analyst has not written. A section whose whole
+text is ``{{ draft }}`` shows the draft as approved by the analyst: not marked, and not
+counted as unreviewed. :meth:`ReportCommentary.summary` is what the run summary records
+under ``commentary`` and ``review``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from nbreport.commentary import values as _values  # noqa: F401 - registers the built-in values
 from nbreport.commentary.bindings import Bindings
 from nbreport.commentary.consistency import Flag
-from nbreport.commentary.document import SECTIONS, SectionInfo, SectionText, parse_commentary
+from nbreport.commentary.document import (APPROVE_DRAFT, SECTIONS, SectionInfo, SectionText,
+                                          approves_draft, parse_commentary)
 from nbreport.commentary.drafts import write_draft
 from nbreport.commentary.errors import CommentaryError
 from nbreport.commentary.facts import consistency_checker, metric_facts
@@ -28,7 +31,8 @@ if TYPE_CHECKING:
     from nbreport.commentary.view import ReportFacts
 
 log = logging.getLogger(__name__)
-__all__ = ["ReportCommentary", "SectionCommentary", "consistency_checker", "metric_facts"]
+__all__ = ["APPROVE_DRAFT", "ReportCommentary", "SectionCommentary", "consistency_checker",
+           "metric_facts"]
 
 
 @dataclass
@@ -43,6 +47,8 @@ class SectionCommentary:
         Written from the numbers because the analyst has not written this section.
     line:
         Line of the section's text in the commentary file (``None`` for a draft).
+    approved:
+        The draft, approved as it is by the analyst (``{{ draft }}`` in the file).
     """
 
     info: SectionInfo
@@ -50,6 +56,7 @@ class SectionCommentary:
     draft: bool
     line: int | None
     rendered: RenderedText
+    approved: bool = False
 
     @property
     def html(self) -> str:
@@ -69,8 +76,10 @@ class ReportCommentary:
         When the file cannot be read or parsed, or names placeholders that do not exist.
     """
 
-    def __init__(self, view: ReportFacts, file: CommentaryFile) -> None:
+    def __init__(self, view: ReportFacts, file: CommentaryFile,
+                 shown: tuple[str, ...] | None = None) -> None:
         self.view = view
+        self.shown = shown  # the sections the report shows (None: all); only those are reviewed
         self.file = file
         self.display = file.display
         written = parse_commentary(file.text, self.display) if file.text is not None else {}
@@ -84,6 +93,10 @@ class ReportCommentary:
             log.warning("%s, section '%s', line %s: %s", self.display, flag.section, flag.line, flag.message)
 
     def _section(self, info: SectionInfo, written: SectionText | None) -> SectionCommentary:
+        if written is not None and approves_draft(written.text):
+            draft = write_draft(self.view, info.id)
+            rendered = render_text(draft, self.bindings, section=info.title)
+            return SectionCommentary(info, draft, False, written.line, rendered, approved=True)
         if written is not None and written.written:
             rendered = render_text(written.text, self.bindings, check=self.checker.check,
                                    section=info.title, first_line=written.line)
@@ -101,13 +114,22 @@ class ReportCommentary:
     def flags(self) -> list[Flag]:
         return [flag for s in self.sections.values() for flag in s.flags]
 
+    def _in_report(self) -> list[SectionCommentary]:
+        return [s for s in self.sections.values() if self.shown is None or s.info.id in self.shown]
+
     @property
     def drafts(self) -> list[str]:
-        return [s.info.id for s in self.sections.values() if s.draft]
+        """Sections of the report showing an unreviewed draft."""
+        return [s.info.id for s in self._in_report() if s.draft]
+
+    @property
+    def approved(self) -> list[str]:
+        """Sections showing a draft the analyst approved as it is."""
+        return [s.info.id for s in self._in_report() if s.approved]
 
     @property
     def written(self) -> list[str]:
-        return [s.info.id for s in self.sections.values() if not s.draft]
+        return [s.info.id for s in self._in_report() if not s.draft]
 
     def review(self) -> dict[str, Any]:
         """Whether the report may go to the client, and why not (``publishable``, ``reasons``)."""
@@ -116,11 +138,16 @@ class ReportCommentary:
             where = "; ".join(f"section '{f.section}', line {f.line}: {f.message}" for f in self.flags)
             reasons.append(f"{len(self.flags)} statement(s) in {self.display} contradict the figures: "
                            f"{where}")
-        if self.drafts and self.view.settings.drafts == "block":
-            titles = ", ".join(f"'{self.sections[s].info.title}'" for s in self.drafts)
+        drafts = self.drafts
+        if drafts:
+            titles = ", ".join(f"'{self.sections[s].info.title}'" for s in drafts)
             reasons.append(f"unreviewed draft commentary in {titles}: write these sections in "
-                           f"{self.display} (or set commentary.drafts: allow in the client's params)")
-        return {"publishable": not reasons, "reasons": reasons}
+                           f"{self.display}, or approve a draft as it is by writing "
+                           f"{APPROVE_DRAFT} under its heading")
+        preview = bool(drafts) and not self.flags and self.view.settings.drafts == "preview"
+        # preview: published for the analyst to read, never sent (the QA gate fails it)
+        return {"publishable": not reasons, "reasons": reasons, "drafts": len(drafts),
+                "preview": preview}
 
     def summary(self) -> dict[str, Any]:
         """Plain values for the run summary (key ``commentary``)."""
@@ -130,6 +157,7 @@ class ReportCommentary:
             "sha256": self.file.sha256,
             "written": self.written,
             "drafts": self.drafts,
+            "approved": self.approved,
             "drafts_policy": self.view.settings.drafts,
             "flags": [flag.to_dict() for flag in self.flags],
             "context_notes": len(self.view.context_notes),

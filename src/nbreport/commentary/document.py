@@ -30,6 +30,7 @@ SectionInfo = Section  # a report section that takes commentary (see nbreport.re
 # Section id -> section, in report order: the outline's sections that take commentary (read-only:
 # a new one is added to the outline, where the master notebook's test sees it too).
 SECTIONS = MappingProxyType({s.id: s for s in commentary_sections()})
+APPROVE_DRAFT = "{{ draft }}"  # a section's whole text: "the draft, as it is, is approved"
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,11 @@ class SectionText:
     @property
     def written(self) -> bool:
         return bool(strip_comments(self.text).strip())
+
+
+def approves_draft(text: str) -> bool:
+    """Whether a section's text approves its draft as it is (``{{ draft }}`` alone)."""
+    return strip_comments(text).strip() == APPROVE_DRAFT
 
 
 _HEADING = re.compile(r"^##[ \t]+(?P<title>.+?)[ \t]*#*[ \t]*$")

@@ -15,9 +15,12 @@ class CommentarySpec(StrictModel):
     Attributes
     ----------
     drafts:
-        ``block`` (default): a section the analyst has not written shows a marked draft
-        generated from the numbers, and the run is recorded as not publishable until the
-        analyst writes it. ``allow``: marked drafts may reach the client.
+        What happens to a report with an unreviewed draft (a section the analyst has neither
+        written nor approved: a draft is approved by writing ``{{ draft }}`` under its heading).
+        ``block`` (default): the report is held back by the QA gate and not published.
+        ``preview``: the report is published with its drafts marked, for the analyst to read,
+        and fails the QA gate, so it is never sent (the index page says "Needs review").
+        Drafts never reach a client unreviewed: the former ``allow`` is an error.
     tolerance:
         Relative difference between a value stated in the commentary and the computed figure
         that is still consistent (besides the rounding of the stated number), e.g. ``0.02``.
@@ -28,10 +31,21 @@ class CommentarySpec(StrictModel):
         the consistency check recognises them.
     """
 
-    drafts: Literal["block", "allow"] = "block"
+    drafts: Literal["block", "preview"] = "block"
     tolerance: float = Field(default=0.02, ge=0, le=0.5)
     flat_change: float = Field(default=0.02, ge=0, le=0.5)
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("drafts", mode="before")
+    @classmethod
+    def _no_longer_allow(cls, value: object) -> object:
+        if value == "allow":
+            raise ValueError(
+                "'allow' is no longer accepted: drafts never reach a client unreviewed. Did you "
+                "mean 'preview'? It publishes the report with its drafts marked for you to read, "
+                "and the QA gate keeps it from being sent; to send a draft as it is, approve it "
+                "by writing {{ draft }} under its heading in the commentary file")
+        return value
 
     @field_validator("synonyms")
     @classmethod

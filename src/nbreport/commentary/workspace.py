@@ -23,7 +23,7 @@ from markupsafe import escape
 from nbreport.commentary.bindings import Bindings
 from nbreport.commentary.compose import consistency_checker
 from nbreport.commentary.consistency import ConsistencyChecker, Flag
-from nbreport.commentary.document import SECTIONS, parse_commentary, render_commentary
+from nbreport.commentary.document import SECTIONS, approves_draft, parse_commentary, render_commentary
 from nbreport.commentary.drafts import write_draft
 from nbreport.commentary.markup import RenderedText, render_text
 from nbreport.commentary.store import display_path, write_client_file
@@ -78,7 +78,7 @@ class CommentaryEditor:
     def preview(self, section_id: str) -> RenderedText:
         """The section as the report will show it: the analyst's text, checked, or the draft."""
         text = self.texts[self._known(section_id)]
-        if not text.strip():
+        if not text.strip() or approves_draft(text):  # the draft, unreviewed or approved
             return render_text(self.draft(section_id), self.bindings, section=SECTIONS[section_id].title)
         return render_text(text, self.bindings, check=self.checker.check, section=SECTIONS[section_id].title)
 
@@ -268,8 +268,12 @@ class AnalystWorkspace:
     def _show(self, section_id: str) -> None:
         assert self.editor is not None
         rendered = self.editor.preview(section_id)
-        draft = not self.editor.texts[section_id].strip()
-        label = "<p><b>Draft</b> (nothing written yet): the report shows this.</p>" if draft else ""
+        text = self.editor.texts[section_id]
+        draft = not text.strip() or approves_draft(text)
+        label = ("<p><b>Approved draft</b> ({{ draft }}): the report shows this as it is.</p>"
+                 if text.strip() else
+                 "<p><b>Draft</b> (nothing written yet): the report shows this, marked, and cannot "
+                 "be sent until you write it or approve it by writing {{ draft }}.</p>") if draft else ""
         self.previews[section_id].value = label + rendered.html
         items = [f"<li>line {f.line}: {escape(f.message)}</li>" for f in rendered.flags]
         items += [f"<li>{escape(str(p))}</li>" for p in rendered.problems]

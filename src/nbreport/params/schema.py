@@ -35,6 +35,7 @@ from nbreport.metrics.spec import (
     missing_data,
 )
 from nbreport.params.overlaps import OverlapSpec, alternative_checks, check_overlaps
+from nbreport.params.sections import SectionsSpec
 from nbreport.core.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
 from nbreport.qa.spec import QaSpec
 from nbreport.sources.spec import SourceSpec
@@ -220,6 +221,7 @@ class ClientParams(StrictModel):
     report: ReportOptions = Field(default_factory=ReportOptions)
     commentary: CommentarySpec = Field(default_factory=CommentarySpec)
     forecast: ForecastSpec = Field(default_factory=ForecastSpec)
+    sections: SectionsSpec = Field(default_factory=SectionsSpec)
     qa: QaSpec = Field(default_factory=QaSpec)
 
     @field_validator("sources")

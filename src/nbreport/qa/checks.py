@@ -151,13 +151,35 @@ def no_external_resources(report: ReportUnderCheck) -> CheckResult:
     return CheckResult("no external resources", not found, "; ".join(found[:3])[:200])
 
 
+REVIEWED = "commentary reviewed"
+
+
 def commentary_reviewed(report: ReportUnderCheck) -> CheckResult:
-    """No unreviewed drafts (unless the params allow them) and no contradicted statements."""
+    """No unreviewed drafts (written or approved by the analyst: ``commentary.drafts:
+    preview`` publishes them for the analyst, and fails here all the same) and no
+    contradicted statements."""
     review = report.summary.get("review")
     if not isinstance(review, dict):
-        return CheckResult("commentary reviewed", False, "the run summary holds no commentary review")
+        return CheckResult(REVIEWED, False, "the run summary holds no commentary review")
     reasons = "; ".join(map(str, review.get("reasons") or []))
-    return CheckResult("commentary reviewed", bool(review.get("publishable")), reasons[:300])
+    return CheckResult(REVIEWED, bool(review.get("publishable")), reasons[:300])
+
+
+def previewed_drafts(check: CheckResult, summary: dict[str, Any]) -> bool:
+    """A failure that still lets the report be published: unreviewed drafts under
+    ``commentary.drafts: preview``, published for the analyst to read; the period's gate
+    fails the report all the same, so it is never sent (the index says "Needs review")."""
+    review = summary.get("review") if isinstance(summary, dict) else None
+    return (check.name == REVIEWED and isinstance(review, dict)
+            and review.get("preview") is True)
+
+
+def first_reason(failures: list[CheckResult]) -> str:
+    """The first failed check in a line, for the index card ("Failed: ...")."""
+    if not failures:
+        return ""
+    first = failures[0]
+    return f"{first.name} ({first.detail})"[:200] if first.detail else first.name
 
 
 def data_fresh(report: ReportUnderCheck) -> CheckResult:

@@ -5,7 +5,8 @@ flags that change between nbconvert versions: the preprocessor drops every
 input, the parameters cells, streams (library log output), errors, widget
 views and plain-text reprs, keeps only HTML and images, renders Markdown
 itself (sanitised, with stable heading ids), collects the table of contents
-and marks where each section (a level-2 heading) starts. The template
+and marks where each section (a level-2 heading) starts; the sections are put in the
+order the report's plan says first (:mod:`nbreport.render.arrange`). The template
 (``templates/nbreport/``) then lays out what is left.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 
+from nbreport.render.arrange import arrange_sections
 from nbreport.render.sanitize import sanitize_markdown_html
 
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell",
@@ -34,7 +36,7 @@ class ClientViewPreprocessor(Preprocessor):
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         kept, toc, used_ids = [], [], set()
-        for cell in nb.cells:
+        for cell in arrange_sections(nb.cells):
             if HIDDEN_TAGS.intersection(cell.metadata.get("tags", [])) or cell.cell_type == "raw":
                 continue
             if cell.cell_type == "markdown":

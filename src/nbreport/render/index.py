@@ -20,13 +20,12 @@ from nbreport import __version__
 from nbreport.batch.manifest import read_manifest
 from nbreport.core.layout import INDEX, REPORT_HTML, REPORT_PDF, ProjectLayout, period_href
 from nbreport.core.files import write_atomic
+from nbreport.qa.checks import REVIEWED
 
 REPORT_FILES = {"html": REPORT_HTML, "pdf": REPORT_PDF}
 STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters",
                 "timeout": "Timed out", "interrupted": "Interrupted",
                 "recovered": "Recovered (run killed before recording it)"}
-STATUS_COLOURS = {"ok": "green", "failed": "red", "invalid": "red", "timeout": "red",
-                  "interrupted": "amber", "recovered": "amber"}
 ARROWS = {"+": "\u25b2", "\u2212": "\u25bc", "-": "\u25bc"}
 
 
@@ -80,7 +79,6 @@ def _periods(outputs_dir: Path, *, current: str | None = None, prefix: str = "")
 
 
 def _row(period_dir: Path, client_id: str, entry: dict[str, Any]) -> dict[str, Any]:
-    error = entry.get("error") or {}
     # a successful run links what it published (an older PDF left beside a newer HTML-only
     # run is not offered); a failed one links whatever good report is still in place
     published = entry.get("files") or {}
@@ -91,16 +89,35 @@ def _row(period_dir: Path, client_id: str, entry: dict[str, Any]) -> dict[str, A
         "client_id": client_id,
         "name": entry.get("client_name") or client_id,
         "status": entry["status"],
-        "status_word": STATUS_WORDS.get(entry["status"], entry["status"]),
-        "status_colour": STATUS_COLOURS.get(entry["status"], "none"),
         "href": links.get("html"),
         "pdf_href": links.get("pdf"),
         "stale": entry["status"] != "ok" and bool(links),
         "headline": [_headline(item) for item in entry.get("summary", {}).get("headline", [])],
-        "error": error.get("message", ""),
         "finished": _short_time(entry.get("finished_at") or ""),
-        "qa_failed": [] if (entry.get("qa") or {}).get("passed", True) else entry["qa"]["failed"],
+        **card_status(entry),
     }
+
+
+def card_status(entry: dict[str, Any]) -> dict[str, str]:
+    """The one status a client's card shows: "Ready to send", "Needs review: 2 draft
+    sections" (a report the gate fails only for unreviewed drafts) or "Failed: <first reason>"
+    (a run that failed, or a report the gate failed), with its colour."""
+    status, qa = entry.get("status"), entry.get("qa") or {}
+    if status != "ok":
+        lines = ((entry.get("error") or {}).get("message") or "").strip().splitlines()
+        why = [] if status == "failed" else [STATUS_WORDS.get(str(status), str(status)).lower()]
+        return {"card": "Failed: " + ": ".join([*why, *lines[:1]] or ["no report"]),
+                "card_colour": "red"}
+    failed = qa.get("failed") or []
+    review = (entry.get("summary") or {}).get("review") or {}
+    drafts = review.get("drafts") or 0
+    if not failed:
+        return {"card": "Ready to send" if qa else "Produced, not checked yet",
+                "card_colour": "green" if qa else "amber"}
+    if failed == [REVIEWED] and drafts and review.get("preview"):
+        return {"card": f"Needs review: {drafts} draft section{'s' * (drafts != 1)}",
+                "card_colour": "amber"}
+    return {"card": f"Failed: {qa.get('first_reason') or ', '.join(failed)}", "card_colour": "red"}
 
 
 def _headline(item: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import pandas as pd
 from nbreport.core.formatting import Formatter
 from nbreport.core.period import Period
 from nbreport.forecast.engine import forecast_report
+from nbreport.forecast.results import ForecastResult
 from nbreport.metrics.budget import budget_report
 from nbreport.metrics.campaigns import campaign_table
 from nbreport.metrics.contribution import decompose_change
@@ -75,7 +76,9 @@ def analyse(inputs: ReportInputs) -> ReportResults:
         period_warnings=warnings, daily=daily, daily_by_channel=by_channel,
         contributions=contributions, budget=budget, triangulation=triangulation,
         customer_success=customer_success, insights=insights,
-        forecasts=forecast_report(params, daily, inputs.stored),
+        forecasts=(forecast_report(params, daily, inputs.stored)
+                   if "forecast" in params.sections.wanted()  # no model fitted for nothing
+                   else ForecastResult(None, notes=("Forecasts are left out of this report.",))),
         campaigns=campaign_table(data, reported), overlaps=overlap_tables(params, data, reported))
 
 

@@ -25,6 +25,7 @@ from nbreport.core.formatting import Formatter
 from nbreport.report.analysis import analyse
 from nbreport.report.artifacts import write_artifacts
 from nbreport.report.inputs import ReportInputs, load_inputs
+from nbreport.report.plan import SectionPlan, plan_sections
 from nbreport.report.results import ReportResults
 
 
@@ -46,6 +47,9 @@ class Report:
         Chart colours from the client's branding.
     artifacts:
         Files written for later into the working folder (empty unless asked for).
+    plan:
+        The sections shown, in order, and why the others are left out (``None``: worked out
+        from the params and results when first read).
     """
 
     inputs: ReportInputs
@@ -54,6 +58,11 @@ class Report:
     fmt: Formatter
     theme: ChartTheme
     artifacts: tuple[str, ...] = ()
+    plan: SectionPlan = None  # type: ignore[assignment]  # filled in by __post_init__
+
+    def __post_init__(self) -> None:
+        if self.plan is None:
+            object.__setattr__(self, "plan", plan_sections(self.inputs.params.sections, self.results))
 
     @property
     def client_id(self) -> str:
@@ -86,9 +95,11 @@ def open_report(client_id: str, *, artifacts_dir: str | Path | None = None, **wh
     results = analyse(inputs)
     client, branding = inputs.params.client, inputs.params.branding
     fmt = Formatter(client.currency, client.locale)
-    commentary = ReportCommentary(commentary_view(inputs, results, fmt), inputs.commentary)
+    plan = plan_sections(inputs.params.sections, results)
+    commentary = ReportCommentary(commentary_view(inputs, results, fmt), inputs.commentary,
+                                  shown=plan.shown)
     artifacts = (write_artifacts(inputs, results, Path(artifacts_dir))
                  if artifacts_dir is not None else ())
     theme = ChartTheme.from_branding(branding.primary_color, branding.accent_color,
                                      branding.font_family)
-    return Report(inputs, results, commentary, fmt, theme, artifacts)
+    return Report(inputs, results, commentary, fmt, theme, artifacts, plan)

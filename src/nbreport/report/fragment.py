@@ -32,6 +32,21 @@ class Fragment:
         return self.html
 
 
+class Omitted(Fragment):
+    """What a section cell displays for a section the report leaves out: nothing a client sees.
+
+    Only the plain-text line reaches the notebook (``_repr_html_`` returning ``None`` shows no
+    HTML), so the export finds no output and drops the cell.
+    """
+
+    def __init__(self, title: str, reason: str | None) -> None:
+        super().__init__("", f"Left out: {title}" + (f" ({reason})" if reason else ""))
+        self.reason = reason
+
+    def _repr_html_(self) -> None:  # type: ignore[override]
+        return None
+
+
 @functools.cache
 def _environment() -> Environment:
     return Environment(

@@ -69,4 +69,5 @@ def run_summary(report: Report) -> RunSummary:
         "artifacts": sorted(report.artifacts),
         "commentary": report.commentary.summary(),
         "review": report.commentary.review(),
+        "sections": report.plan.to_dict(),
     })

@@ -1,21 +1,73 @@
 """Report sections: each function takes the :class:`~nbreport.report.Report` and returns a fragment.
 
-The master notebook calls one per cell, under a Markdown heading.
+The master notebook calls one per cell, under a Markdown heading. A section the report's plan
+leaves out (:mod:`nbreport.report.plan`: the client's ``sections:`` params, or nothing to say)
+displays nothing: the functions below check the plan before rendering.
 """
 
-from nbreport.report.sections.appendix import data_sources
-from nbreport.report.sections.budget import budget
-from nbreport.report.sections.campaigns import campaigns
-from nbreport.report.sections.commentary import commentary, next_steps
-from nbreport.report.sections.comparisons import comparisons
-from nbreport.report.sections.contribution import drivers
-from nbreport.report.sections.customer_success import customer_success
-from nbreport.report.sections.insights import wins_and_challenges
-from nbreport.report.sections.forecast import forecast
-from nbreport.report.sections.kpis import executive_summary, scorecard
-from nbreport.report.sections.triangulation import triangulation
-from nbreport.report.sections.trends import trends
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from nbreport.report.context import Report
+from nbreport.report.fragment import Fragment, Omitted
+from nbreport.report.outline import COMMENTARY_CALL, OUTLINE
+from nbreport.report.plan import TITLES
+from nbreport.report.sections import appendix as _appendix
+from nbreport.report.sections import budget as _budget
+from nbreport.report.sections import campaigns as _campaigns
+from nbreport.report.sections import commentary as _commentary
+from nbreport.report.sections import comparisons as _comparisons
+from nbreport.report.sections import contribution as _contribution
+from nbreport.report.sections import customer_success as _customer_success
+from nbreport.report.sections import forecast as _forecast
+from nbreport.report.sections import insights as _insights
+from nbreport.report.sections import kpis as _kpis
+from nbreport.report.sections import triangulation as _triangulation
+from nbreport.report.sections import trends as _trends
+
+# the section each function renders, from the outline (commentary names its section itself)
+_SECTION_OF = {name: section.id for section in OUTLINE for name in section.renders
+               if name != COMMENTARY_CALL}
+
+
+def omitted(report: Report, section_id: str) -> Omitted:
+    """The stand-in for a section the report leaves out, with the reason when it has one."""
+    return Omitted(TITLES[section_id], report.plan.reason(section_id))
+
+
+def _planned(render: Callable[[Report], Fragment]) -> Callable[[Report], Fragment]:
+    section_id = _SECTION_OF[render.__name__]
+
+    @functools.wraps(render)
+    def shown_if_planned(report: Report) -> Fragment:
+        return render(report) if report.plan.shows(section_id) else omitted(report, section_id)
+
+    return shown_if_planned
+
+
+def commentary(report: Report, section_id: str) -> Fragment:
+    """The commentary of one section, when the report shows that section."""
+    if not report.plan.shows(section_id):
+        return omitted(report, section_id)
+    return _commentary.commentary(report, section_id)
+
+
+budget = _planned(_budget.budget)
+campaigns = _planned(_campaigns.campaigns)
+comparisons = _planned(_comparisons.comparisons)
+customer_success = _planned(_customer_success.customer_success)
+data_sources = _planned(_appendix.data_sources)
+drivers = _planned(_contribution.drivers)
+executive_summary = _planned(_kpis.executive_summary)
+forecast = _planned(_forecast.forecast)
+next_steps = _planned(_commentary.next_steps)
+scorecard = _planned(_kpis.scorecard)
+trends = _planned(_trends.trends)
+triangulation = _planned(_triangulation.triangulation)
+wins_and_challenges = _planned(_insights.wins_and_challenges)
 
 __all__ = ["budget", "campaigns", "commentary", "comparisons", "customer_success", "data_sources",
-           "drivers", "executive_summary", "forecast", "next_steps", "scorecard", "trends",
-           "triangulation", "wins_and_challenges"]
+           "drivers", "executive_summary", "forecast", "next_steps", "scorecard",
+           "trends", "triangulation", "wins_and_challenges"]

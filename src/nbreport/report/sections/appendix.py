@@ -44,6 +44,7 @@ def data_sources(report: Report) -> Fragment:
                       f"Data sources: {len(rows)}, {len(items)} data-quality notes",
                       rows=rows, warnings=items, earlier=_earlier_summary(earlier),
                       params_hash=results.params_hash, version=__version__,
+                      left_out=report.plan.empty,
                       definitions=metric_definitions(report.inputs.params, results.budget,
                                                      data.has("ads")))
     return Fragment(appendix.html + source_split(report).html, appendix.text)

@@ -17,7 +17,8 @@ from nbreport.metrics.spec import BudgetSpec
 from nbreport.params import ClientParams
 from nbreport.report.context import Report
 from nbreport.report.figures import headline_sentence, plain, raw, term
-from nbreport.report.fragment import Fragment, render
+from nbreport.report.fragment import Fragment, Omitted, render
+from nbreport.report.plan import TITLES, empty_reason
 
 CAMPAIGN_ROWS = 12
 PLANNED, SHARE, PACE = "Planned budget", "Share of ad spend", "Pace against plan"
@@ -105,9 +106,7 @@ def budget(report: Report) -> Fragment:
     params = report.inputs.params
     found, spec = report.results.budget, params.budget
     if found is None or spec is None:
-        return render("notice.html.j2", "No budget",
-                      message="No budget is set for this client, so spend is not compared with a "
-                              "plan here (see the campaigns section for what was spent).")
+        return Omitted(TITLES["budget"], empty_reason("budget", report.results))
     fmt, s, campaigns = report.fmt, found.summary, found.campaigns
     return render(
         "budget.html.j2",

@@ -7,7 +7,8 @@ from typing import Any
 from nbreport.metrics.daily import safe_divide
 from nbreport.report.context import Report
 from nbreport.report.figures import plain, raw, term
-from nbreport.report.fragment import Fragment, render
+from nbreport.report.fragment import Fragment, Omitted, render
+from nbreport.report.plan import TITLES, empty_reason
 
 ROWS_SHOWN = 12
 ALL_CAMPAIGNS = "All campaigns"
@@ -22,7 +23,7 @@ def campaigns(report: Report) -> Fragment:
     campaign, biggest spend first."""
     found = report.results.campaigns
     if found is None:
-        return render("notice.html.j2", "No ad data", message="This client has no ad-platform data.")
+        return Omitted(TITLES["campaigns"], empty_reason("campaigns", report.results))
     fmt = report.fmt
     totals, cpa, platforms = found.totals, found.cpa, found.platforms
     overall_spend = totals["spend"].sum()

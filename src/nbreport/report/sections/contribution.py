@@ -6,7 +6,8 @@ import pandas as pd
 
 from nbreport.metrics.definitions import METRICS, is_additive
 from nbreport.report.context import Report
-from nbreport.report.fragment import Fragment, render
+from nbreport.report.fragment import Fragment, Omitted, render
+from nbreport.report.plan import TITLES, empty_reason
 
 SEGMENTS_SHOWN = 6
 OTHERS = "All other channels"
@@ -25,6 +26,9 @@ def _shown(parts: pd.DataFrame) -> pd.DataFrame:
 def drivers(report: Report) -> Fragment:
     """For each headline KPI, every channel's part of the change on the previous period."""
     fmt = report.fmt
+    reason = empty_reason("drivers", report.results)
+    if reason is not None:
+        return Omitted(TITLES["drivers"], reason)
     tables = []
     for result in report.results.headline:
         parts = report.results.contributions.get(result.metric)
@@ -48,7 +52,5 @@ def drivers(report: Report) -> Fragment:
         })
     return render("drivers.html.j2", f"Drivers: {len(tables)} KPIs", tables=tables,
                   previous=report.results.previous_label, period=report.results.reported.label,
-                  whole=fmt.value(1.0, "percent"),
-                  empty="There is no earlier period in the data to compare with, so the drivers "
-                        "of change cannot be shown yet.")
+                  whole=fmt.value(1.0, "percent"))
 

@@ -11,7 +11,8 @@ from nbreport.metrics.definitions import HEALTH_SIGNALS
 from nbreport.metrics.health import HealthResult
 from nbreport.metrics.surveys import SurveyResult
 from nbreport.report.context import Report
-from nbreport.report.fragment import Fragment, render
+from nbreport.report.fragment import Fragment, Omitted, render
+from nbreport.report.plan import TITLES, empty_reason
 from nbreport.report.sections.kpis import NO_DATA, NOTHING
 
 SCALE_NAMES = {"nps": "Net Promoter Score (0-10 scale)", "csat": "CSAT, share answering 4-5 of 5",
@@ -134,10 +135,7 @@ def customer_success(report: Report) -> Fragment:
     found, results = report.results.customer_success, report.results
     fmt = report.fmt
     if not found.available:
-        return render("notice.html.j2", "No customer-success data",
-                      message="This client's data has no customer-success sources (surveys, "
-                              "support desk, billing accounts or product usage), so satisfaction, "
-                              "churn, retention and health are not reported.")
+        return Omitted(TITLES["customer-success"], empty_reason("customer-success", report.results))
     settings = report.inputs.params.customer_success
     minimum = settings.min_responses
     surveys = [_without_missing_past(_survey_row(fmt, now, before, minimum),

@@ -19,7 +19,8 @@ from nbreport.core.period import Period
 from nbreport.core.formatting import Formatter
 from nbreport.report.context import Report
 from nbreport.report.results import ReportResults
-from nbreport.report.fragment import Fragment, render, trusted
+from nbreport.report.fragment import Fragment, Omitted, render, trusted
+from nbreport.report.plan import TITLES, empty_reason
 
 PERIODS_CHARTED = 12
 SET_ASIDE_LISTED = 5
@@ -28,6 +29,9 @@ SET_ASIDE_LISTED = 5
 def forecast(report: Report) -> Fragment:
     """Target probabilities in words, one chart per KPI, last forecasts against what happened."""
     result, fmt, period = report.results.forecasts, report.fmt, report.results.period
+    reason = empty_reason("forecast", report.results)
+    if reason is not None:
+        return Omitted(TITLES["forecast"], reason)
     checks = {check.forecast.metric: check for check in result.checks}
     kpis = [k for k in result.kpis if k.available]
     context = {

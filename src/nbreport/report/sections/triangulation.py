@@ -10,7 +10,8 @@ from nbreport.core.formatting import Formatter
 from nbreport.metrics.triangulation import TriangulationResult
 from nbreport.report.context import Report
 from nbreport.report.figures import raw
-from nbreport.report.fragment import Fragment, render
+from nbreport.report.fragment import Fragment, Omitted, render
+from nbreport.report.plan import TITLES, empty_reason
 
 
 def _check(fmt: Formatter, result: TriangulationResult) -> dict[str, object]:
@@ -48,9 +49,9 @@ def _verdict(within: object) -> str:
 def triangulation(report: Report) -> Fragment:
     """Per check: each source's value, difference and verdict against the truth, a plain
     sentence per source, and the difference over the last periods."""
+    if not report.results.triangulation:
+        return Omitted(TITLES["triangulation"], empty_reason("triangulation", report.results))
     checks = [_check(report.fmt, result) for result in report.results.triangulation]
     flagged = sum(check["flagged"] for check in checks)
     text = f"Triangulation: {len(checks)} checks, {flagged} flagged"
-    return render("triangulation.html.j2", text, checks=checks, period=report.results.reported.label,
-                  empty="No cross-source checks are set up for this client (triangulation in its "
-                        "params), so its numbers are not reconciled between sources here.")
+    return render("triangulation.html.j2", text, checks=checks, period=report.results.reported.label)
