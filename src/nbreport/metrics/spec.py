@@ -41,7 +41,12 @@ class KpiSpec(StrictModel):
     label:
         How the report names it; defaults to the registry's label.
     target:
-        The goal for the whole reporting period; pro-rated for partial periods.
+        The goal per calendar month. Summed KPIs (revenue, orders...) are pro-rated to the
+        reported days (a week of October: 7/31 of it; a quarter: three months); ratios
+        (rates, averages) are not pro-rated.
+    targets_by_period:
+        Goals per kind of period, e.g. ``{week: 250, quarter: 3000}``: the goal of the period's
+        own kind wins over the pro-rated ``target`` (see :mod:`nbreport.metrics.targets`).
     direction:
         Whether ``higher`` or ``lower`` is better; defaults to the registry's.
     source:
@@ -53,9 +58,25 @@ class KpiSpec(StrictModel):
     metric: str
     label: str | None = None
     target: float | None = Field(default=None, ge=0)
+    targets_by_period: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
     direction: Literal["higher", "lower"] | None = None
     source: Slug | None = None
     headline: bool = False
+
+    @field_validator("targets_by_period")
+    @classmethod
+    def _known_grains(cls, value: dict[str, float]) -> dict[str, float]:
+        from nbreport.metrics.targets import check_grains  # the rules live with the arithmetic
+
+        return check_grains(value)
+
+    @model_validator(mode="after")
+    def _monthly_target_once(self) -> KpiSpec:
+        given = self.targets_by_period.get("month")
+        if self.target is not None and given is not None and given != self.target:
+            raise ValueError(f"target ({self.target:g}) and targets_by_period.month ({given:g}) "
+                             "both give the monthly goal; keep one")
+        return self
 
     @field_validator("metric")
     @classmethod
@@ -64,7 +85,7 @@ class KpiSpec(StrictModel):
 
     @model_validator(mode="after")
     def _direction_for_neutral_metrics(self) -> KpiSpec:
-        if (self.target is not None and self.direction is None
+        if ((self.target is not None or self.targets_by_period) and self.direction is None
                 and METRICS[self.metric].direction == "neutral"):
             raise ValueError(
                 f"metric '{self.metric}' has no natural direction; with a target, "
@@ -75,6 +96,11 @@ class KpiSpec(StrictModel):
     @property
     def display_label(self) -> str:
         return self.label or METRICS[self.metric].label
+
+    @property
+    def has_target(self) -> bool:
+        """Whether any goal is given (``target`` or ``targets_by_period``)."""
+        return self.target is not None or bool(self.targets_by_period)
 
     @property
     def better(self) -> Literal["higher", "lower", "neutral"]:
