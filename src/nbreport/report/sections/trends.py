@@ -67,7 +67,7 @@ def period_values(results: ReportResults, metric: str, grain: str) -> pd.Series:
     if grain == "day":
         keys = daily.index
     elif grain == "week":
-        mondays = daily.index - pd.to_timedelta(daily.index.weekday, unit="D")
+        mondays = daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")
         keys = mondays.where(mondays >= start, start)
     else:
         keys = daily.index.to_period("M").to_timestamp()
