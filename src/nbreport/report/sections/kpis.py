@@ -63,7 +63,8 @@ def scorecard(report: Report) -> Fragment:
     } for r in results.kpis]
     return render("scorecard.html.j2", f"Scorecard: {len(rows)} KPIs", rows=rows,
                   period=results.reported.label, previous=results.previous_label,
-                  partial=results.partial, notes=missing_notes(results.kpis))
+                  names=results.comparison_names, partial=results.partial,
+                  notes=missing_notes(results.kpis))
 
 
 def figure_refs(params: ClientParams, result: KpiResult) -> dict[str, Any]:
