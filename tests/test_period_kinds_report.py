@@ -101,6 +101,9 @@ def test_monthly_targets_are_pro_rated_to_the_period(runs: Settings, kind: str) 
         assert found[metric]["full_target"] == pytest.approx(goal), metric
     revenue = found["revenue"]
     assert revenue["attainment"] == pytest.approx(revenue["actual"] / revenue["target"])
+    if "budget" in params:  # the media budget is monthly too
+        planned = monthly_share(params["budget"]["amount"], expected["start"], expected["end"])
+        assert results["budget"]["summary"]["planned"] == pytest.approx(planned)
 
 
 @pytest.mark.kernel

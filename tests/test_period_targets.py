@@ -96,3 +96,19 @@ def test_the_scorecard_of_a_week_uses_the_weeks_share_of_the_month() -> None:
     to_date = week.to_date(date(2026, 10, 21))
     revenue, _ = scorecard(daily, kpis, week, to_date, StatusThresholds())
     assert revenue.target == pytest.approx(300) and revenue.full_target == pytest.approx(700)
+
+
+def test_a_monthly_budget_is_pro_rated_like_a_target() -> None:
+    from nbreport.metrics.budget import budget_for_period
+    from nbreport.metrics.spec import BudgetSpec
+
+    spec = BudgetSpec(amount=31_000, by_channel={"Search": 21_700}, by_campaign={"Brand": 3_100},
+                      management_fee={"percent_of_spend": 10, "fixed": 620})
+    week = budget_for_period(spec, Period.parse("2026-W43"))
+    assert week.amount == pytest.approx(7_000) and week.by_channel["Search"] == pytest.approx(4_900)
+    assert week.by_campaign["Brand"] == pytest.approx(700)
+    assert week.management_fee.fixed == pytest.approx(140)
+    assert week.management_fee.percent_of_spend == 10  # a share of spend is not pro-rated
+    quarter = budget_for_period(spec, Period.parse("2026-Q3"))
+    assert quarter.amount == pytest.approx(93_000)
+    assert budget_for_period(spec, Period.parse("2026-10")) is spec

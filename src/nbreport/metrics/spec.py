@@ -137,12 +137,13 @@ class ManagementFee(StrictModel):
 
 
 class BudgetSpec(StrictModel):
-    """The planned media budget for the reporting period.
+    """The planned media budget per month (pro-rated to other kinds of period).
 
     Attributes
     ----------
     amount:
-        Planned spend for the whole period, in the client's currency.
+        Planned spend per calendar month, in the client's currency; pro-rated to the days
+        of a week, a quarter, a year or a custom range (as are the splits and a fixed fee).
     by_channel:
         Optional split of ``amount`` by channel (channel names as in the ad data).
     by_campaign:
