@@ -54,7 +54,7 @@ def test_a_period_to_date_is_compared_with_the_same_days() -> None:
     october = Period.parse("2026-10")
     names = comparison_names(october, october.to_date(date(2026, 10, 15)))
     assert names == {"previous": "same days of the previous month",
-                     "last_year": "same days of the month last year"}
+                     "last_year": "same days last year"}
 
 
 @pytest.mark.parametrize("title, text, expected", [

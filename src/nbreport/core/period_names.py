@@ -70,8 +70,7 @@ def comparison_names(period: Period, reported: Period | None = None) -> dict[str
         return {"previous": f"previous {days} days", "last_year": "same days last year"}
     noun = period.kind
     if partial:
-        return {"previous": f"same days of the previous {noun}",
-                "last_year": f"same days of the {noun} last year"}
+        return {"previous": f"same days of the previous {noun}", "last_year": "same days last year"}
     if period.kind == "year":
         return {"previous": "previous year", "last_year": "previous year"}
     return {"previous": f"previous {noun}", "last_year": f"same {noun} last year"}
