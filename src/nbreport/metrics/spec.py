@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from nbreport.metrics.definitions import HEALTH_SIGNALS, METRICS, SummedMetric, summed_inputs
 from nbreport.metrics.names import cost_per, paid_variant, resolve
+from nbreport.metrics.targets import GRAINS, check_grains
 from nbreport.core.strict_model import Slug, StrictModel
 
 
@@ -58,7 +59,8 @@ class KpiSpec(StrictModel):
     metric: str
     label: str | None = None
     target: float | None = Field(default=None, ge=0)
-    targets_by_period: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    targets_by_period: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict, json_schema_extra={"propertyNames": {"enum": list(GRAINS)}})
     direction: Literal["higher", "lower"] | None = None
     source: Slug | None = None
     headline: bool = False
@@ -66,8 +68,6 @@ class KpiSpec(StrictModel):
     @field_validator("targets_by_period")
     @classmethod
     def _known_grains(cls, value: dict[str, float]) -> dict[str, float]:
-        from nbreport.metrics.targets import check_grains  # the rules live with the arithmetic
-
         return check_grains(value)
 
     @model_validator(mode="after")

@@ -96,12 +96,11 @@ def target_explained(kpi: KpiSpec, period: Period) -> str | None:
     if period.kind in kpi.targets_by_period:
         return None
     base = base_goal(kpi)
-    if base is None or not is_additive(kpi.metric) or (base[0] == period.kind):
+    if base is None or not is_additive(kpi.metric) or base[0] == period.kind:
         return None
     grain, amount = base
-    value = period_target(kpi, period)
-    return (f"{kpi.display_label}: target {amount:,.2f} per {grain}, pro-rated to {value:,.2f} "
-            f"for {period.key} ({period.days} days); give targets_by_period.{period.kind} "
-            "to set it yourself" if period.kind != "custom" else
-            f"{kpi.display_label}: target {amount:,.2f} per {grain}, pro-rated to {value:,.2f} "
-            f"for {period.key} ({period.days} days)")
+    note = (f"{kpi.display_label}: target {amount:,.2f} per {grain}, pro-rated to "
+            f"{period_target(kpi, period):,.2f} for {period.key} ({period.days} days)")
+    if period.kind != "custom":
+        note += f"; give targets_by_period.{period.kind} to set it yourself"
+    return note
