@@ -171,7 +171,7 @@ def test_slowest_clients_start_first() -> None:
     from nbreport.batch.pipeline import ClientTask
     from nbreport.batch.selection import longest_first
 
-    params = SimpleNamespace(period=SimpleNamespace(key=PERIOD))  # all a task's order needs
+    params = SimpleNamespace(output_key=PERIOD)  # all a task's order needs: its output folder
     tasks = [ClientTask(client_id, params) for client_id in ("quick", "new", "slow", "newer")]  # type: ignore[arg-type]
     manifests = {PERIOD: {"clients": {"quick": {"duration_s": 2.5}, "slow": {"duration_s": 9.0}}}}
     ordered = [task.client_id for task in longest_first(tasks, manifests)]

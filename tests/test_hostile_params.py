@@ -155,13 +155,13 @@ EXPECTED: dict[str, str | list[str]] = {
     'not-utf8': '(file): not UTF-8 text (invalid continuation byte at byte 30); save it as UTF-8',
     'utf16': '(file): not UTF-8 text (invalid start byte at byte 0); save it as UTF-8',
     'binary-junk': '(file): not UTF-8 text (invalid start byte at byte 128); save it as UTF-8',
-    'empty-file': ['params/acme.yaml: client: required key is missing; expected a mapping with keys id, name, industry, currency, locale, country', 'params/acme.yaml: period: required key is missing; expected Period', 'params/acme.yaml: sources: required key is missing; expected a mapping with keys name, kind, path, sql, preset, format, encoding, delimiter, decimal, sheet, skip_rows, header_contains, timezone, unique_key, allow_empty, grain, shared, mapping, transform', 'params/acme.yaml: kpis: required key is missing; expected a mapping with keys metric, label, target, direction, source, headline'],
+    'empty-file': ['params/acme.yaml: client: required key is missing; expected a mapping with keys id, name, industry, currency, locale, country', 'params/acme.yaml: period: required key is missing; expected Period', 'params/acme.yaml: sources: required key is missing; expected a mapping with keys name, kind, path, sql, preset, format, encoding, delimiter, decimal, sheet, skip_rows, header_contains, timezone, unique_key, allow_empty, grain, shared, mapping, transform', 'params/acme.yaml: kpis: required key is missing; expected a mapping with keys metric, label, target, targets_by_period, direction, source, headline'],
     'top-level-list': "params/acme.yaml, line 1: (top level): expected a mapping of keys such as 'client:' and 'period:'",
     'syntax-error': 'params/acme.yaml, line 19: (syntax): not valid YAML: found unexpected end of stream',
     'tab-indent': 'params/acme.yaml, line 4: (syntax): not valid YAML: found a tab character that violates indentation',
     'python-tag': "params/acme.yaml, line 19: (tags): the tag '!!python/object/apply:os.system' is not allowed: a params file holds plain values; remove the tag",
     'duplicate-key': 'params/acme.yaml, line 5: client.currency: duplicate key (first given on line 4); keep one',
-    'misspelt-key': "params/acme.yaml, line 13: kpis[0].taget: unknown key; did you mean 'target'? allowed keys here: metric, label, target, direction, source, headline",
+    'misspelt-key': "params/acme.yaml, line 13: kpis[0].taget: unknown key; did you mean 'target'? allowed keys here: metric, label, target, targets_by_period, direction, source, headline",
     'currency-XYZ': "params/acme.yaml, line 4: client.currency: 'XYZ' is not an ISO 4217 currency code (e.g. USD, EUR, GBP)",
     'currency-lower': "params/acme.yaml, line 4: client.currency: 'usd' is not valid: expected an ISO 4217 code in capitals, e.g. 'EUR'",
     'currency-XXX': "params/acme.yaml, line 4: client.currency: 'XXX' is not an ISO 4217 currency code (e.g. USD, EUR, GBP)",
@@ -241,7 +241,7 @@ def test_a_list_item_can_be_set_from_the_command_line(tmp_path: Path) -> None:
     root = make_project(tmp_path / "project")
     for key in ("kpis.0.target=5", "kpis[0].target=5"):
         outcome = validate(root, "--set", key)
-        assert outcome.code == 0 and "ok       acme (October 2026)" in outcome.out, outcome.text
+        assert outcome.code == 0 and "ok       acme (Monthly report, October 2026)" in outcome.out, outcome.text
         params = load_client_params("acme", root / "params", overrides=dict([key.split("=")]))
         assert [kpi.target for kpi in params.kpis] == [5.0, 400.0]
 

@@ -37,6 +37,7 @@ def validate(settings: Settings, clients: tuple[str, ...], period: str | None,
     """Check the params of CLIENTS (all when none are named) and read their data files as a
     run would, without starting a kernel or running a query."""
     from nbreport.batch import plan
+    from nbreport.core.period_names import cover_line
     from nbreport.sources.preflight import check_client_data
 
     tasks, invalid = plan(settings, clients or None, overrides(period, assignments))
@@ -50,13 +51,20 @@ def validate(settings: Settings, clients: tuple[str, ...], period: str | None,
             click.echo(f"invalid  {task.client_id} (data in data/{task.client_id}/)", err=True)
             click.echo(indent("\n".join(map(str, found.errors))), err=True)
         else:
-            click.echo(f"ok       {task.client_id} ({task.params.period.label})")
-        for note in found.notes:
+            click.echo(f"ok       {task.client_id} ({cover_line(task.params.period, task.params.report_period)})")
+        for note in [*found.notes, *_target_notes(task.params)]:
             click.echo(f"    note: {note}")
     for result in invalid:
         click.echo(f"invalid  {result.client_id}", err=True)
         click.echo(indent(result.error.message if result.error else ""), err=True)
     sys.exit(EXIT_USAGE if failed else EXIT_OK)
+
+
+def _target_notes(params: Any) -> list[str]:
+    """How each summed KPI's monthly target is pro-rated to the period (a week, a quarter...)."""
+    from nbreport.metrics.targets import target_explained
+
+    return [why for kpi in params.kpis if (why := target_explained(kpi, params.period))]
 
 
 def _data_problems(params: Any, client_dir: Path) -> list[DataError]:

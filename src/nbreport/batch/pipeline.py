@@ -83,7 +83,18 @@ class ClientTask:
 
     @property
     def period_key(self) -> str:
-        return self.params.period.key
+        """The run's folder under ``outputs/``: the period, or ``<period>-as-of-<day>`` for a
+        period to date (it never overwrites the period's final report)."""
+        return self.params.output_key
+
+    @property
+    def period_label(self) -> str:
+        """How the manifest and the index pages name the run's folder."""
+        label = self.params.period.label
+        if self.params.report_period != self.params.period:
+            end = self.params.report_period.end
+            label += f" to {end.day} {end:%B %Y}"
+        return label
 
 
 @dataclass

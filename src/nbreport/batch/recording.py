@@ -22,7 +22,7 @@ def publish_indexes(settings: Settings, tasks: list[ClientTask], results: list[C
     from nbreport.qa.gate import gate_period, record
     from nbreport.render.index import write_archive_index, write_period_index
 
-    labels = {task.period_key: task.params.period.label for task in tasks}
+    labels = {task.period_key: task.period_label for task in tasks}
     pages, gates = [], []
     for period_key, label in sorted(labels.items()):
         period_results = [r for r in results if r.period in (period_key, None)]

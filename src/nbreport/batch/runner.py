@@ -133,7 +133,7 @@ def _remove_stale_work_folders(settings: Settings, tasks: list[ClientTask]) -> N
 
 def _reconcile_manifests(settings: Settings, tasks: list[ClientTask]) -> None:
     """Reports a killed run published without recording them get their manifest entry back."""
-    labels = {task.period_key: task.params.period.label for task in tasks}
+    labels = {task.period_key: task.period_label for task in tasks}
     for period, label in labels.items():
         recovered = reconcile_manifest(ProjectLayout.of(settings).period_dir(period), label)
         if recovered:

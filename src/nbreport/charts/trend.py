@@ -1,4 +1,4 @@
-"""Charts over time: a metric month by month, and lines over days or weeks.
+"""Charts over time: a metric as bars by day, week or month, and lines over days or weeks.
 
 Every builder takes ``width_px``: :func:`nbreport.charts.chart_html` builds each chart
 twice, for wide screens and paper and for phones, and the builders adapt their layout.
@@ -34,6 +34,28 @@ def _month_labels(months: pd.DatetimeIndex, narrow: bool) -> list[str]:
     return labels
 
 
+def _day_labels(days: pd.DatetimeIndex, narrow: bool) -> list[str]:
+    """``Mon`` over ``19`` (one bar per day); initials on phones, the day alone past two weeks."""
+    if len(days) > 14:
+        return [f"{day.day}" if narrow and position % 2 else f"{day.day}\n{day:%b}"
+                if position == 0 or day.day == 1 else f"{day.day}"
+                for position, day in enumerate(days)]
+    return [f"{day.strftime('%a')[0] if narrow else day.strftime('%a')}\n{day.day}" for day in days]
+
+
+def _week_labels(weeks: pd.DatetimeIndex, narrow: bool) -> list[str]:
+    """The first day of each week: ``6`` over ``Jul`` where a month starts, else ``13``."""
+    labels = []
+    for position, week in enumerate(weeks):
+        new_month = position == 0 or week.month != weeks[position - 1].month
+        labels.append(f"{week.day}\n{week:%b}" if new_month else
+                      ("" if narrow and position % 2 else f"{week.day}"))
+    return labels
+
+
+BAR_LABELS = {"day": _day_labels, "week": _week_labels, "month": _month_labels}
+
+
 @dataclass(frozen=True)
 class ChartAnnotation:
     """A dated event marked on a chart: a numbered marker above its bar.
@@ -53,25 +75,28 @@ class ChartAnnotation:
 def monthly_bars(
     values: pd.Series,
     *,
-    highlight: pd.Timestamp,
+    highlight: pd.Timestamp | None,
     title: str,
     unit: str,
     fmt: Formatter,
     theme: ChartTheme,
     width_px: int = CHART_WIDTH_PX,
     annotations: Sequence[ChartAnnotation] = (),
+    grain: str = "month",
 ) -> "matplotlib.figure.Figure":  # noqa: F821
-    """Bars of ``values`` (indexed by month start), the ``highlight`` month in the brand colour
-    and labelled with its value. ``annotations`` mark dated events with numbered markers above
-    their month."""
+    """Bars of ``values`` (indexed by the first day of each ``grain``: ``day``, ``week`` or
+    ``month``), the ``highlight`` bar in the brand colour and labelled with its value (no
+    ``highlight``: every bar in the brand colour, the bars being the reported period's days or
+    weeks). ``annotations`` mark dated events with numbered markers above their bar."""
     narrow = is_narrow(width_px)
     with theme.applied():
         figure = new_figure(0.72 if narrow else 0.36, width_px)
         axes = figure.add_subplot()
-        colours = [theme.primary if month == highlight else theme.muted for month in values.index]
+        colours = [theme.primary if highlight is None or at == highlight else theme.muted
+                   for at in values.index]
         positions = range(len(values))
         axes.bar(positions, values.to_numpy(), color=colours, width=0.72)
-        axes.set_xticks(list(positions), _month_labels(pd.DatetimeIndex(values.index), narrow))
+        axes.set_xticks(list(positions), BAR_LABELS[grain](pd.DatetimeIndex(values.index), narrow))
         format_axis(axes, fmt, unit)
         set_title(axes, title, width_px)
         axes.grid(axis="x", visible=False)

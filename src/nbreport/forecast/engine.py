@@ -49,6 +49,7 @@ from nbreport.forecast.store import (
 from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.metrics.definitions import METRICS, RatioMetric, summed_inputs
 from nbreport.metrics.spec import KpiSpec
+from nbreport.metrics.targets import period_target
 from nbreport.core.period import Period
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def selected_kpis(kpis: list[KpiSpec], spec: ForecastSpec) -> list[KpiSpec]:
     """The KPIs named in ``forecast.kpis``, else the headline KPIs that have a target."""
     if spec.kpis is not None:
         return [kpi for kpi in kpis if kpi.metric in spec.kpis]
-    return [kpi for kpi in kpis if kpi.headline and kpi.target is not None]
+    return [kpi for kpi in kpis if kpi.headline and kpi.has_target]
 
 
 def target_periods(period: Period, cutoff: date, ahead: int) -> list[Period]:
@@ -236,8 +237,9 @@ def _period_forecast(kpi: KpiSpec, spec: ForecastSpec, inputs: dict[str, SeriesF
         points[name] = already + part.forecast.point_total(mask)
     outcomes = _kpi_outcomes(kpi.metric, samples, correlation)
     low, high = interval(outcomes, spec.interval)
-    target = kpi.target if period == reported else spec.next_targets.get(kpi.metric, kpi.target)
-    target = math.nan if target is None else float(target)
+    target = period_target(kpi, period)
+    if period != reported and kpi.metric in spec.next_targets:
+        target = float(spec.next_targets[kpi.metric])
     return PeriodForecast(
         metric=kpi.metric, label=kpi.display_label, unit=METRICS[kpi.metric].unit,
         direction=kpi.better, period=period.key, period_label=period.label, start=period.start,

@@ -2,8 +2,9 @@
 
 Definitions (for the reported period, or its part up to the as-of day):
 
-* **planned** — the params' budget for the whole period (per channel or campaign when
-  given); **expected to date** — planned x reported days / period days (even daily pacing);
+* **planned** — the params' budget per calendar month (per channel or campaign when given),
+  pro-rated to the period's days like a monthly KPI target (a week of October: 7/31 of it; a
+  quarter: three months; :func:`budget_for_period`); **expected to date** — planned x reported days / period days (even daily pacing);
 * **pace** — spent / expected to date (1.0 = on plan; for a complete period, spent / planned);
 * **projected** — spent x period days / reported days: the spend at the period's end if the
   days to come run at the period-to-date's daily rate; **variance** — projected - planned;
@@ -27,6 +28,7 @@ from nbreport.metrics.daily import daily_metrics, metric_value, period_totals, s
 from nbreport.metrics.definitions import FEE_METRICS, METRICS
 from nbreport.metrics.names import cost_per, fee_inclusive, label_of, paid_variant
 from nbreport.metrics.spec import BudgetSpec
+from nbreport.metrics.targets import spread
 from nbreport.core.period import Period
 from nbreport.sources.loader import ClientData
 
@@ -179,9 +181,28 @@ class BudgetReport:
     roi_metric: str = ROI_METRIC
 
 
+def budget_for_period(spec: BudgetSpec, period: Period) -> BudgetSpec:
+    """``spec`` (monthly amounts) for ``period``: every amount, split and fixed fee spread over
+    the period's days, each day getting its month's amount / days in that month; a calendar
+    month keeps ``spec`` as it stands."""
+    if period.kind == "month":
+        return spec
+    months = spread(1.0, "month", period)
+    fee = spec.management_fee
+    return spec.model_copy(update={
+        "amount": spec.amount * months,
+        "by_channel": {name: value * months for name, value in spec.by_channel.items()},
+        "by_campaign": {name: value * months for name, value in spec.by_campaign.items()},
+        "management_fee": None if fee is None else fee.model_copy(
+            update={"fixed": None if fee.fixed is None else fee.fixed * months}),
+    })
+
+
 def budget_report(data: ClientData, spec: BudgetSpec, full: Period,
                   reported: Period) -> BudgetReport:
-    """Spend by channel and campaign against ``spec`` for ``reported`` (see the module)."""
+    """Spend by channel and campaign against ``spec`` (monthly amounts, pro-rated to ``full``
+    by :func:`budget_for_period`) for ``reported`` (see the module)."""
+    spec = budget_for_period(spec, full)
     counted = paid_variant(spec.result or default_result(data))
     cost = cost_per(counted)
     if cost is None:  # the params check rules this out; a clear message all the same

@@ -7,8 +7,10 @@ longer month never passes for growth). Only a partial period (``as_of``: a month
 aligned by day of the period: 1-15 June with 1-15 May and 1-15 June last year, and its label
 says so. A comparison period that the KPI's sources do not cover entirely has no value (see
 :mod:`nbreport.metrics.coverage`): missing is never shown as 0.
-Targets of additive metrics are pro-rated by days for partial periods, and pacing projects the
-period-to-date linearly to the period's end.
+A KPI's goal for the period comes from :func:`nbreport.metrics.targets.period_target` (a
+monthly target pro-rated to a week, a quarter...); for a partial period the goal of additive
+metrics is pro-rated again to the days reported, and pacing projects the period-to-date
+linearly to the period's end.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from nbreport.metrics.coverage import AVAILABLE, PeriodValue, SourceCoverage, va
 from nbreport.metrics.daily import metric_value, period_totals, safe_divide
 from nbreport.metrics.definitions import METRICS, is_additive
 from nbreport.metrics.spec import KpiSpec, StatusThresholds
+from nbreport.metrics.targets import period_target
 from nbreport.core.period import Period
 
 Status = Literal["green", "amber", "red", "none"]
@@ -46,8 +49,9 @@ class KpiResult:
     yoy_pct:
         ``(actual - last_year) / |last_year|``.
     target:
-        The target for the reported days: pro-rated by days for additive metrics when the
-        period is partial, unchanged for ratios.
+        The target for the reported days: the period's goal (a monthly target pro-rated to a
+        week, a quarter...), pro-rated again by days for additive metrics when the period is
+        partial; unchanged for ratios.
     attainment:
         ``actual / target`` when higher is better, ``target / actual`` when lower is better.
     status:
@@ -61,7 +65,7 @@ class KpiResult:
     target_gap:
         ``actual - target``.
     full_target:
-        The target for the whole period as params give it.
+        The target for the whole period (:func:`nbreport.metrics.targets.period_target`).
     projected:
         Pacing: the value expected at the period's end if the days to come run at the
         period-to-date's daily rate (``actual x period days / reported days`` for additive
@@ -155,12 +159,13 @@ def comparison_periods(full: Period, reported: Period) -> dict[str, Period]:
 
 
 def pro_rated_target(kpi: KpiSpec, full: Period, reported: Period) -> float:
-    """The target for the days reported: additive metrics scale by days, ratios do not."""
-    if kpi.target is None:
-        return math.nan
+    """The target for the days reported: the goal for ``full`` (a monthly target pro-rated to
+    its days, see :mod:`nbreport.metrics.targets`), scaled by days for additive metrics when
+    only part of it is reported; ratios are not scaled."""
+    goal = period_target(kpi, full)
     if is_additive(kpi.metric):
-        return kpi.target * reported.days / full.days
-    return kpi.target
+        return goal * reported.days / full.days
+    return goal
 
 
 def projected_value(metric: str, actual: float, full: Period, reported: Period) -> float:
@@ -251,7 +256,7 @@ def _kpi_result(kpi: KpiSpec, totals: dict[str, pd.Series], periods: dict[str, P
 
     actual, before, year_ago = value("now"), value("previous"), value("last_year")
     target = pro_rated_target(kpi, full, reported)
-    full_target = math.nan if kpi.target is None else float(kpi.target)
+    full_target = period_target(kpi, full)
     projected = projected_value(kpi.metric, actual, full, reported)
     return KpiResult(
         metric=kpi.metric, label=kpi.display_label, unit=METRICS[kpi.metric].unit,

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from nbreport.metrics.definitions import HEALTH_SIGNALS, METRICS, SummedMetric, summed_inputs
 from nbreport.metrics.names import cost_per, paid_variant, resolve
+from nbreport.metrics.targets import GRAINS, check_grains
 from nbreport.core.strict_model import Slug, StrictModel
 
 
@@ -41,7 +42,12 @@ class KpiSpec(StrictModel):
     label:
         How the report names it; defaults to the registry's label.
     target:
-        The goal for the whole reporting period; pro-rated for partial periods.
+        The goal per calendar month. Summed KPIs (revenue, orders...) are pro-rated to the
+        reported days (a week of October: 7/31 of it; a quarter: three months); ratios
+        (rates, averages) are not pro-rated.
+    targets_by_period:
+        Goals per kind of period, e.g. ``{week: 250, quarter: 3000}``: the goal of the period's
+        own kind wins over the pro-rated ``target`` (see :mod:`nbreport.metrics.targets`).
     direction:
         Whether ``higher`` or ``lower`` is better; defaults to the registry's.
     source:
@@ -53,9 +59,24 @@ class KpiSpec(StrictModel):
     metric: str
     label: str | None = None
     target: float | None = Field(default=None, ge=0)
+    targets_by_period: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict, json_schema_extra={"propertyNames": {"enum": list(GRAINS)}})
     direction: Literal["higher", "lower"] | None = None
     source: Slug | None = None
     headline: bool = False
+
+    @field_validator("targets_by_period")
+    @classmethod
+    def _known_grains(cls, value: dict[str, float]) -> dict[str, float]:
+        return check_grains(value)
+
+    @model_validator(mode="after")
+    def _monthly_target_once(self) -> KpiSpec:
+        given = self.targets_by_period.get("month")
+        if self.target is not None and given is not None and given != self.target:
+            raise ValueError(f"target ({self.target:g}) and targets_by_period.month ({given:g}) "
+                             "both give the monthly goal; keep one")
+        return self
 
     @field_validator("metric")
     @classmethod
@@ -64,7 +85,7 @@ class KpiSpec(StrictModel):
 
     @model_validator(mode="after")
     def _direction_for_neutral_metrics(self) -> KpiSpec:
-        if (self.target is not None and self.direction is None
+        if ((self.target is not None or self.targets_by_period) and self.direction is None
                 and METRICS[self.metric].direction == "neutral"):
             raise ValueError(
                 f"metric '{self.metric}' has no natural direction; with a target, "
@@ -75,6 +96,11 @@ class KpiSpec(StrictModel):
     @property
     def display_label(self) -> str:
         return self.label or METRICS[self.metric].label
+
+    @property
+    def has_target(self) -> bool:
+        """Whether any goal is given (``target`` or ``targets_by_period``)."""
+        return self.target is not None or bool(self.targets_by_period)
 
     @property
     def better(self) -> Literal["higher", "lower", "neutral"]:
@@ -111,12 +137,13 @@ class ManagementFee(StrictModel):
 
 
 class BudgetSpec(StrictModel):
-    """The planned media budget for the reporting period.
+    """The planned media budget per month (pro-rated to other kinds of period).
 
     Attributes
     ----------
     amount:
-        Planned spend for the whole period, in the client's currency.
+        Planned spend per calendar month, in the client's currency; pro-rated to the days
+        of a week, a quarter, a year or a custom range (as are the splits and a fixed fee).
     by_channel:
         Optional split of ``amount`` by channel (channel names as in the ad data).
     by_campaign:

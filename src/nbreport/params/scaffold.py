@@ -42,7 +42,8 @@ sources:
 #   - {{sources: [google-ads, meta-ads], relation: parts}}
 #   - {{sources: [hubspot, salesforce], relation: alternatives, truth: hubspot}}
 
-kpis:                         # `nbreport metrics` lists the metric names
+kpis:                         # `nbreport metrics` lists the metric names; targets are per month,
+                              # pro-rated to a week, a quarter... (or targets_by_period: {{week: 60}})
   - metric: spend
     target: 10000
     direction: lower
@@ -56,7 +57,7 @@ kpis:                         # `nbreport metrics` lists the metric names
 
 BUDGET = """
 budget:
-  amount: 10000               # planned media spend for the period
+  amount: 10000               # planned media spend per month (pro-rated to other periods)
 """
 
 TAIL = """

@@ -37,6 +37,7 @@ from nbreport.metrics.spec import (
 from nbreport.params.overlaps import OverlapSpec, alternative_checks, check_overlaps
 from nbreport.params.sections import SectionsSpec
 from nbreport.core.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
+from nbreport.core.period_names import as_of_key, resolve_title, title_grain_conflict
 from nbreport.qa.spec import QaSpec
 from nbreport.sources.spec import SourceSpec
 from nbreport.core.strict_model import HexColor, Slug, StrictModel, pattern_text
@@ -167,7 +168,9 @@ class ReportOptions(StrictModel):
     Attributes
     ----------
     title:
-        Report title on the cover.
+        Report title on the cover; ``{Grain}`` (or ``{grain}``) stands for the period's
+        grain ("Weekly", "Monthly"...; nothing for a custom range), so that one title serves
+        every kind of period. A fixed grain word that contradicts the period is an error.
     confidentiality:
         Footer line.
     feedback:
@@ -299,6 +302,12 @@ class ClientParams(StrictModel):
                              f"({', '.join(kpi.metric for kpi in self.kpis)})")
         return self
 
+    @model_validator(mode="after")
+    def _title_fits_the_period(self) -> ClientParams:
+        if problem := title_grain_conflict(self.report.title, self.period):
+            raise ValueError(f"report.title: {problem}")
+        return self
+
     @field_validator("as_of")
     @classmethod
     def _as_of_inside_period(cls, as_of: date | None, info: ValidationInfo) -> date | None:
@@ -330,6 +339,17 @@ class ClientParams(StrictModel):
     def report_period(self) -> Period:
         """The period actually reported: up to ``as_of`` when it falls inside the period."""
         return self.period.to_date(self.as_of)
+
+    @property
+    def output_key(self) -> str:
+        """The run's folder under ``outputs/``: the period's key, or ``2026-10-as-of-2026-10-15``
+        for a period to date, which never overwrites the period's final report."""
+        return as_of_key(self.period, self.report_period)
+
+    @property
+    def title(self) -> str:
+        """``report.title`` with its ``{Grain}`` filled in for this period."""
+        return resolve_title(self.report.title, self.period)
 
 
 def _check_joins(sources: list[SourceSpec]) -> None:

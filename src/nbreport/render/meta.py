@@ -10,6 +10,7 @@ from typing import Any
 
 from nbreport import __version__
 from nbreport.core.errors import ParamsError, ParamsIssue
+from nbreport.core.period_names import cover_line
 from nbreport.params import ClientParams, params_hash
 from nbreport.render.brand import brand_css_variables, css_string
 
@@ -22,9 +23,10 @@ def report_meta(params: ClientParams, project_dir: Path, *, generated: datetime 
         "client_id": params.client.id,
         "client_name": params.client.name,
         "industry": params.client.industry or "",
-        "title": params.report.title,
+        "title": params.title,
         "period_key": params.period.key,
         "period_label": params.report_period.label,
+        "period_cover": cover_line(params.period, params.report_period),
         "period_is_partial": params.report_period != params.period,
         "generated": when.strftime("%d %B %Y"),
         "generated_iso": when.isoformat(timespec="seconds"),

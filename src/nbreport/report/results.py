@@ -90,6 +90,14 @@ class ReportResults:
         return self.comparison_periods["previous"].label
 
     @property
+    def comparison_names(self) -> dict[str, str]:
+        """How the report words its comparisons: ``previous`` ("previous week") and
+        ``last_year`` ("same week last year"), see :func:`nbreport.core.period_names.comparison_names`."""
+        from nbreport.core.period_names import comparison_names
+
+        return comparison_names(self.period, self.reported)
+
+    @property
     def partial(self) -> bool:
         """Whether the report covers only part of its period (a period to date)."""
         return self.reported != self.period

@@ -72,7 +72,7 @@ def collect_insights(
         candidates += driver_insights(contributions[ref.metric], daily_by_channel,
                                       ref, now, before, label, settings, fmt)
     checked = [f"{len(refs)} metrics against {label}",
-               f"{sum(k.target is not None for k in params.kpis)} KPI targets",
+               f"{sum(k.has_target for k in params.kpis)} KPI targets",
                "each channel's part of every KPI's change"]
     for result in triangulation:
         candidates += discrepancy_insights(result.label, result.current, result.truth,

@@ -47,15 +47,16 @@ def _table_rows(table: pd.DataFrame, fmt: Formatter) -> list[dict[str, Any]]:
     } for name, row in table.iterrows()]
 
 
-def _fee_terms(spec: BudgetSpec | None, fmt: Formatter, complete: bool) -> str:
-    """How the fee is charged, e.g. "12.0% of ad spend + £650 a period"."""
+def _fee_terms(spec: BudgetSpec | None, fmt: Formatter, complete: bool, whole_months: bool = True) -> str:
+    """How the fee is charged, e.g. "12.0% of ad spend + £650 a month"."""
     fee = spec.management_fee if spec is not None else None
     terms = []
     if fee is not None and fee.percent_of_spend:
         terms.append(f"{fmt.value(fee.percent_of_spend / 100, 'percent')} of ad spend")
     if fee is not None and fee.fixed:
-        prorated = "" if complete else " (pro-rated to date)"
-        terms.append(f"{fmt.money(fee.fixed, cents=False)} a period{prorated}")
+        prorated = ("" if complete and whole_months else " (pro-rated to date)" if whole_months
+                    else " (pro-rated to the period's days)")
+        terms.append(f"{fmt.money(fee.fixed, cents=False)} a month{prorated}")
     return " + ".join(terms)
 
 
@@ -63,7 +64,7 @@ def _summary_rows(params: ClientParams, fmt: Formatter, found: BudgetReport) -> 
     """Label (a registry term or a plain budget line) and figure of each summary line."""
     s = found.summary
     money = lambda value: _cell(fmt.money(value, cents=False), value)  # noqa: E731
-    fee_terms = _fee_terms(params.budget, fmt, s.complete)
+    fee_terms = _fee_terms(params.budget, fmt, s.complete, params.period.kind == "month")
     rows = [
         (plain(PLANNED), money(s.planned)),
         (term(params, "spend"), money(s.spent)),

@@ -64,5 +64,7 @@ def comparisons(report: Report) -> Fragment:
         period=results.reported.label, days=periods["now"].days,
         previous=results.previous_label, previous_days=periods["previous"].days,
         last_year=periods["last_year"].label, last_year_days=periods["last_year"].days,
+        previous_name=results.comparison_names["previous"],
+        last_year_name=results.comparison_names["last_year"],
         uneven=uneven, partial=results.partial, full=results.period.label,
         full_days=results.period.days, notes=missing_notes(results.kpis))

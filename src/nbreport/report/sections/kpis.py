@@ -63,7 +63,8 @@ def scorecard(report: Report) -> Fragment:
     } for r in results.kpis]
     return render("scorecard.html.j2", f"Scorecard: {len(rows)} KPIs", rows=rows,
                   period=results.reported.label, previous=results.previous_label,
-                  partial=results.partial, notes=missing_notes(results.kpis))
+                  names=results.comparison_names, partial=results.partial,
+                  notes=missing_notes(results.kpis))
 
 
 def figure_refs(params: ClientParams, result: KpiResult) -> dict[str, Any]:
@@ -94,7 +95,8 @@ def _tile(report: Report, result: KpiResult) -> dict[str, Any]:
         "value": fmt.value(result.actual, result.unit),
         "change": change_text(fmt, result, "previous"),
         "has_change": has_change(result, "previous"),
-        "compared": (result.note("previous") or f"vs {report.results.previous_label}"),
+        "compared": (result.note("previous")
+                     or f"vs {report.results.comparison_names['previous']}"),
         "trend": trend(result, result.change_pct),
         "arrow": arrow(result.change_pct),
         "status": result.status,
@@ -131,6 +133,6 @@ def _summary_sentence(fmt: Formatter, results: ReportResults) -> str:
         top = movers[0]
         direction = "up" if top.change_pct > 0 else "down"
         parts.append(f"The biggest move: {top.label} {direction} "
-                     f"{fmt.change(abs(top.change_pct)).lstrip('+')} on "
-                     f"{results.previous_label}.")
+                     f"{fmt.change(abs(top.change_pct)).lstrip('+')} on the "
+                     f"{results.comparison_names['previous']} ({results.previous_label}).")
     return " ".join(parts)

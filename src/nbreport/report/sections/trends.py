@@ -1,16 +1,24 @@
-"""Month-by-month trend charts of the headline KPIs."""
+"""Trend charts of the headline KPIs, at the grain of the period.
+
+A monthly report shows the last thirteen months, the reported one highlighted. The other kinds
+of period show their own parts: a week (or a custom range up to two months) its days, a quarter
+its weeks, a year its months (:func:`trend_grain`).
+"""
 
 from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
 from nbreport.charts.embed import chart_html
-from nbreport.charts.trend import monthly_bars
-from nbreport.commentary.notes import monthly_chart_events
+from nbreport.charts.trend import ChartAnnotation, monthly_bars
+from nbreport.commentary.notes import ChartEvents, ContextNote, monthly_chart_events, notes_between
 from nbreport.core.formatting import Formatter
+from nbreport.core.period import Period
+from nbreport.core.period_names import period_words
 from nbreport.metrics.daily import metric_value
 from nbreport.metrics.kpis import KpiResult, relative_change
 from nbreport.report.context import Report
@@ -19,6 +27,25 @@ from nbreport.report.fragment import Fragment, render, trusted
 
 MONTHS_SHOWN = 13
 CHARTS = 2
+CUSTOM_DAYS_BY_DAY = 62  # a custom range up to two months is charted by day, longer ones by week
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """One KPI's bars: ``values`` indexed by each bar's first day, their ``grain`` (``day``,
+    ``week``, ``month``) and the bar to ``highlight`` (``None``: every bar is the period)."""
+
+    values: pd.Series
+    grain: str
+    highlight: pd.Timestamp | None
+
+
+def trend_grain(period: Period) -> str:
+    """``day`` for a week, ``week`` for a quarter, ``month`` for a month or a year; a custom
+    range by day up to two months, else by week."""
+    if period.kind == "custom":
+        return "day" if period.days <= CUSTOM_DAYS_BY_DAY else "week"
+    return {"week": "day", "quarter": "week"}.get(period.kind, "month")
 
 
 def monthly_values(results: ReportResults, metric: str, months: int = MONTHS_SHOWN) -> pd.Series:
@@ -31,31 +58,102 @@ def monthly_values(results: ReportResults, metric: str, months: int = MONTHS_SHO
     return values if isinstance(values, pd.Series) else pd.Series(dtype="float64")
 
 
+def period_values(results: ReportResults, metric: str, grain: str) -> pd.Series:
+    """The metric for each day, week or month of the reported period (to date), each indexed by
+    its first day inside the period: a quarter's first week starts on the quarter's first day."""
+    reported = results.reported
+    start = pd.Timestamp(reported.start)
+    daily = results.daily.loc[start:pd.Timestamp(reported.end)]  # type: ignore[misc]
+    if grain == "day":
+        keys = daily.index
+    elif grain == "week":
+        mondays = daily.index - pd.to_timedelta(daily.index.day_of_week, unit="D")
+        keys = mondays.where(mondays >= start, start)
+    else:
+        keys = daily.index.to_period("M").to_timestamp()
+        keys = keys.where(keys >= start, start)
+    values = metric_value(daily.groupby(keys).sum(), metric)
+    return values if isinstance(values, pd.Series) else pd.Series(dtype="float64")
+
+
+def trend_series(results: ReportResults, metric: str) -> TrendSeries:
+    """The bars of one KPI at the period's grain (see the module docstring)."""
+    if results.period.kind == "month":
+        highlight = pd.Timestamp(results.reported.end).to_period("M").to_timestamp()
+        return TrendSeries(monthly_values(results, metric).dropna(), "month", highlight)
+    grain = trend_grain(results.period)
+    return TrendSeries(period_values(results, metric, grain).dropna(), grain, None)
+
+
 def trends(report: Report) -> Fragment:
-    """Up to two headline KPIs, month by month, the reported month highlighted."""
+    """Up to two headline KPIs at the period's grain."""
     results, fmt = report.results, report.fmt
     charts = []
     for result in results.headline[:CHARTS]:
-        values = monthly_values(results, result.metric).dropna()
-        if len(values) < 2:
+        series = trend_series(results, result.metric)
+        if len(series.values) < 2:
             continue
-        highlight = pd.Timestamp(results.reported.end).to_period("M").to_timestamp()
-        title = _finding(fmt, result, values, highlight)
-        events = monthly_chart_events(list(report.inputs.context_notes), values.index, fmt.locale)
-        build = functools.partial(monthly_bars, values, highlight=highlight, title=title,
-                                  unit=result.unit, fmt=fmt, theme=report.theme,
-                                  annotations=events.annotations)
-        reading = (f"One bar per calendar month; the highlighted bar is {results.reported.label}"
-                   f"{' to date' if results.partial else ''}.")
-        caption = " ".join(filter(None, (reading, events.caption)))
-        alt = " ".join(filter(None, (_alt_text(fmt, result, values), events.caption)))
+        notes = list(report.inputs.context_notes)
+        events = (monthly_chart_events(notes, series.values.index, fmt.locale)
+                  if series.grain == "month" and series.highlight is not None
+                  else chart_events(notes, series.values.index, results.reported, fmt.locale))
+        build = functools.partial(monthly_bars, series.values, highlight=series.highlight,
+                                  title=_finding(fmt, result, series), unit=result.unit, fmt=fmt,
+                                  theme=report.theme, annotations=events.annotations,
+                                  grain=series.grain)
+        caption = " ".join(filter(None, (_reading(results, series), events.caption)))
+        alt = " ".join(filter(None, (_alt_text(fmt, result, series), events.caption)))
         charts.append(trusted(chart_html(build, alt=alt, caption=caption)))
     return render("charts.html.j2", f"Trends: {len(charts)} charts", charts=charts,
-                  empty="Not enough monthly history to chart the headline KPIs yet.")
+                  empty="Not enough history to chart the headline KPIs yet.")
 
 
-def _finding(fmt: Formatter, result: KpiResult, values: pd.Series, month: pd.Timestamp) -> str:
-    """A title that states what the chart shows, e.g. 'Revenue up 12.0% on September'."""
+def chart_events(notes: list[ContextNote], starts: pd.Index, reported: Period,
+                 locale: str) -> ChartEvents:
+    """Markers for the notes that fall in the reported period, on the bar holding their day."""
+    if not len(starts):
+        return ChartEvents([], "")
+    annotations, parts = [], []
+    for number, note in enumerate(notes_between(notes, reported.start, reported.end), start=1):
+        day = pd.Timestamp(max(note.date, reported.start))
+        annotations.append(ChartAnnotation(starts[starts <= day].max(), number))
+        parts.append(f"({number}) {note.title}, {note.when(locale)}")
+    return ChartEvents(annotations, f"Events: {'; '.join(parts)}." if parts else "")
+
+
+def _reading(results: ReportResults, series: TrendSeries) -> str:
+    """How to read the chart: what one bar is and how many there are."""
+    to_date = " to date" if results.partial else ""
+    if series.highlight is not None:
+        return (f"One bar per calendar month; the highlighted bar is "
+                f"{results.reported.label}{to_date}.")
+    count = len(series.values)
+    text = (f"One bar per {series.grain} of {period_words(results.period)}{to_date}: "
+            f"{count} {series.grain}s.")
+    if series.grain == "week" and _cut_weeks(results.reported):
+        text += " A week cut by the start or end of the period holds only its days inside it."
+    return text
+
+
+def _cut_weeks(period: Period) -> bool:
+    return period.start.weekday() != 0 or period.end.weekday() != 6
+
+
+def _bar_name(at: pd.Timestamp, grain: str, *, year: bool = False) -> str:
+    if grain == "day":
+        return f"{at:%A} {at.day} {at:%B}" + (f" {at.year}" if year else "")
+    if grain == "week":
+        return f"the week of {at.day} {at:%B}" + (f" {at.year}" if year else "")
+    return f"{at:%B %Y}" if year else f"{at:%B}"
+
+
+def _finding(fmt: Formatter, result: KpiResult, series: TrendSeries) -> str:
+    """A title that states what the chart shows: 'Revenue up 12.0% on September', or for the
+    parts of a period 'Revenue by day, highest on Saturday 24 October'."""
+    values, grain = series.values, series.grain
+    if series.highlight is None:
+        return f"{result.label} by {grain}, highest on {_bar_name(values.idxmax(), grain)}"
+    month = series.highlight
     if month not in values.index or values.index.get_loc(month) == 0:
         return f"{result.label} by month"
     position = values.index.get_loc(month)
@@ -68,9 +166,14 @@ def _finding(fmt: Formatter, result: KpiResult, values: pd.Series, month: pd.Tim
     return f"{result.label} {word} {amount} on {previous}".replace("  ", " ")
 
 
-def _alt_text(fmt: Formatter, result: KpiResult, values: pd.Series) -> str:
-    first, last = values.index[0], values.index[-1]
-    peak = values.idxmax()
-    return (f"Bar chart of {result.label} by month from {first:%B %Y} to {last:%B %Y}. "
-            f"Latest month: {fmt.value(values.iloc[-1], result.unit)}. "
-            f"Highest: {fmt.value(values.max(), result.unit)} in {peak:%B %Y}.")
+def _alt_text(fmt: Formatter, result: KpiResult, series: TrendSeries) -> str:
+    values, grain = series.values, series.grain
+    first, last, peak = values.index[0], values.index[-1], values.idxmax()
+    if grain == "month" and series.highlight is not None:
+        return (f"Bar chart of {result.label} by month from {first:%B %Y} to {last:%B %Y}. "
+                f"Latest month: {fmt.value(values.iloc[-1], result.unit)}. "
+                f"Highest: {fmt.value(values.max(), result.unit)} in {peak:%B %Y}.")
+    return (f"Bar chart of {result.label} by {grain}, {len(values)} {grain}s from "
+            f"{_bar_name(first, grain, year=True)} to {_bar_name(last, grain, year=True)}. "
+            f"Latest {grain}: {fmt.value(values.iloc[-1], result.unit)}. "
+            f"Highest: {fmt.value(values.max(), result.unit)}, {_bar_name(peak, grain, year=True)}.")
