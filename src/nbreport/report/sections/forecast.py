@@ -26,7 +26,20 @@ SET_ASIDE_LISTED = 5
 
 
 def forecast(report: Report) -> Fragment:
-    """Target probabilities in words, one chart per KPI, last forecasts against what happened."""
+    """Target probabilities in words, how close earlier forecasts came, one chart per KPI."""
+    context = _context(report, "body")
+    text = "; ".join(s["sentence"] for s in context["statements"]) or "No forecasts"
+    return render("forecast.html.j2", f"Forecast: {text}", **context)
+
+
+def forecast_record(report: Report) -> Fragment:
+    """For the appendix: how the forecasts are made, the last ones against what happened and
+    every KPI's track record."""
+    context = _context(report, "detail")
+    return render("forecast.html.j2", f"Forecast record: {len(context['record'])} KPIs", **context)
+
+
+def _context(report: Report, part: str) -> dict[str, Any]:
     result, fmt, period = report.results.forecasts, report.fmt, report.results.period
     checks = {check.forecast.metric: check for check in result.checks}
     kpis = [k for k in result.kpis if k.available]
@@ -43,9 +56,22 @@ def forecast(report: Report) -> Fragment:
         "interval": fmt.probability(report.inputs.params.forecast.interval),
         "period": period.label,
         "notes": list(result.notes),
+        "accuracy": accuracy_sentence(fmt, result.record),
+        "part": part,
     }
-    text = "; ".join(s["sentence"] for s in context["statements"]) or "No forecasts"
-    return render("forecast.html.j2", f"Forecast: {text}", **context)
+    return context
+
+
+def accuracy_sentence(fmt: Formatter, record: tuple[AccuracyRecord, ...] | list[AccuracyRecord]) -> str:
+    """'Forecasts for this client have been within 8% on average (12 forecasts checked).'"""
+    checked = [r for r in record if r.forecasts and not math.isnan(r.mape)]
+    count = sum(r.forecasts for r in checked)
+    if not count:
+        return ""
+    average = sum(r.mape * r.forecasts for r in checked) / count
+    inside = sum(r.inside for r in checked)
+    return (f"Forecasts for this client have been within {fmt.value(average, 'percent')} of what "
+            f"happened on average, and {inside} of {count} landed inside their likely range.")
 
 
 def _intro(period: Period, made_at: date | None, kpis: list[KpiForecast]) -> str:
@@ -80,7 +106,11 @@ def _statement(fmt: Formatter, kpi: KpiForecast) -> dict[str, Any]:
 
 
 def _method_name(method: str) -> str:
-    return "prophet and seasonal naive" if method == "mixed" else METHOD_NAMES[method]
+    """The method as the appendix names it, in words a client follows."""
+    return {"prophet": "a model of trend, weekly and yearly patterns (Prophet)",
+            "seasonal-naive": "the same weekday a week earlier",
+            "mixed": "a mix of the trend model and the same weekday a week earlier"}.get(
+        method, METHOD_NAMES.get(method, method))
 
 
 def _noun(label: str) -> str:
