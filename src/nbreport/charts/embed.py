@@ -15,7 +15,9 @@ from markupsafe import escape
 
 from nbreport.charts.theme import CHART_WIDTH_PX, DPI, PHONE_CHART_WIDTH_PX, PIXEL_DENSITY
 
-PHONE_MEDIA = "(max-width: 40rem)"  # screens narrower than this show the phone version
+# screens narrower than this show the phone version; from here the wide version is shown at
+# 79% of its width or more, so its smallest text (theme.SMALL_TEXT_PT) stays above 11 px
+PHONE_MEDIA = "(max-width: 45rem)"
 
 PALETTE_COLOURS = 256
 EXACT_PALETTE_UP_TO = 4096  # distinct colours a chart may have for its palette to be chosen exactly
@@ -165,11 +167,24 @@ def chart_html(build: Callable[..., "matplotlib.figure.Figure"], alt: str,  # no
                        phone=build(width_px=PHONE_CHART_WIDTH_PX))
 
 
+def smallest_text_px(figure: "matplotlib.figure.Figure") -> float:  # noqa: F821
+    """The font size, in CSS pixels at the figure's drawn width, of its smallest visible
+    text (tick labels, legend, annotations, title): what a browser test scales by the width
+    the chart is shown at to check it stays readable."""
+    from matplotlib.text import Text
+
+    sizes = [text.get_fontsize() for text in figure.findobj(Text)
+             if text.get_visible() and text.get_text().strip()]
+    return round(min(sizes) * figure.dpi / 72, 2) if sizes else 0.0
+
+
 def _img(figure: "matplotlib.figure.Figure", alt_attribute: str, *, source: bool = False) -> str:  # noqa: F821
-    """``<img src=...>`` (or a ``<source srcset=...>``'s attributes) with the CSS size."""
+    """``<img src=...>`` (or a ``<source srcset=...>``'s attributes) with the CSS size and
+    the smallest text's size (``data-text-px``)."""
     data = base64.b64encode(figure_to_png(figure)).decode("ascii")
     width_in, height_in = figure.get_size_inches()
     width, height = round(width_in * figure.dpi), round(height_in * figure.dpi)
+    sizes = f'width="{width}" height="{height}" data-text-px="{smallest_text_px(figure)}"'
     if source:
-        return f'srcset="data:image/png;base64,{data}" width="{width}" height="{height}"'
-    return f'<img src="data:image/png;base64,{data}"{alt_attribute} width="{width}" height="{height}">'
+        return f'srcset="data:image/png;base64,{data}" {sizes}'
+    return f'<img src="data:image/png;base64,{data}"{alt_attribute} {sizes}>'

@@ -6,11 +6,12 @@ period's report when the report is opened (:mod:`nbreport.report.artifacts`), no
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date
 from typing import Any
 
-from nbreport.charts.embed import figure_html
+from nbreport.charts.embed import chart_html
 from nbreport.charts.forecast import ForecastPoint, forecast_chart
 from nbreport.forecast.results import AccuracyRecord, ForecastCheck, KpiForecast
 from nbreport.forecast.select import METHOD_NAMES
@@ -142,15 +143,16 @@ def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> str
     target = first.target if not math.isnan(first.target) else None
     title = (f"{kpi.label}: {fmt.probability(first.probability)} likely to hit the target in "
              f"{first.period_label}" if target is not None else f"{kpi.label}: forecast")
-    figure = forecast_chart(actual, points, target=target, title=title, theme=report.theme,
-                            axis_format=lambda y, unit=first.unit: fmt.value(y, unit),
-                            earlier=earlier,
-                            range_label=f"{fmt.probability(first.interval)} range")
+    build = functools.partial(forecast_chart, actual, points, target=target, title=title,
+                              theme=report.theme,
+                              axis_format=lambda y, unit=first.unit: fmt.value(y, unit),
+                              earlier=earlier,
+                              range_label=f"{fmt.probability(first.interval)} range")
     alt = (f"Line chart of {kpi.label} by period from {history[0].label} to {history[-1].label}, "
            f"then the forecast for {first.period_label}: {fmt.value(first.point, first.unit)} "
            f"(range {fmt.value(first.lower, first.unit)} to {fmt.value(first.upper, first.unit)})"
            + (f", target {fmt.value(target, first.unit)}." if target is not None else "."))
-    return figure_html(figure, alt=alt)
+    return chart_html(build, alt=alt)
 
 
 def _periods_back(last: Period, count: int) -> list[Period]:
