@@ -26,7 +26,7 @@ from nbreport.report.figures import headline_sentence, metric_definitions, term
 from nbreport.report.figures import plain as plain_term
 from nbreport.report.figures import raw as raw_value
 from nbreport.report.sections.appendix import data_sources
-from nbreport.report.sections.budget import budget
+from nbreport.report.sections.budget import budget, budget_detail
 from nbreport.report.sections.campaigns import campaigns
 from nbreport.report.sections.commentary import commentary, next_steps
 from nbreport.report.sections.comparisons import comparisons
@@ -103,6 +103,7 @@ def test_budget_spend_figures_are_the_raw_spend(reports: dict[str, Report], demo
     ads = raw.in_month(raw.ledgerline_ads(demo_data_dir / "ledgerline"))
     shown = figures(budget(reports["ledgerline"]).html)
     assert float(shown[("Ad spend", "October 2026")][0]) == pytest.approx(ads["spend"].sum())
+    shown = figures(budget_detail(reports["ledgerline"]).html)  # by channel: the appendix's
     by_channel = ads.groupby("channel")["spend"].sum()
     for channel in PAID:
         value = float(shown[(f"Ad spend | {channel}", "October 2026")][0])
@@ -238,9 +239,12 @@ def test_wins_and_challenges_are_the_ranked_insights(reports: dict[str, Report])
     fragment = wins_and_challenges(report)
     soup = BeautifulSoup(fragment.html, "html.parser")
     found = report.results.insights
+    top = BeautifulSoup(executive_summary(report).html, "html.parser").get_text(" ")
     for side, insights in (("wins", found.wins), ("challenges", found.challenges)):
         shown = [li.select_one(".nbr-insight-text").get_text() for li in soup.select(f".nbr-{side} li")]
-        assert shown == [i.sentence for i in insights]
+        # the top one is the summary's (first screen); this section lists the rest, in rank order
+        assert shown == [i.sentence for i in insights[1:]]
+        assert not insights or " ".join(insights[0].sentence.split()) in " ".join(top.split())
     assert fragment.text == (f"Wins and challenges: {len(found.wins)} wins, "
                              f"{len(found.challenges)} challenges")
 
