@@ -1,8 +1,8 @@
 """Find a figure shown twice in a report's client body: two tables sharing a column of the
 same values (the issue's "each figure appears once").
 
-The client body is everything before the appendix (``.nbr-appendix``, the data-sources
-section). A table's columns are read as row name -> shown text, the row name being each
+The client body is everything outside the appendix (``#appendix``, the closed
+``<details>`` of methods, data quality, provenance and the detail tables). A table's columns are read as row name -> shown text, the row name being each
 body row's first cell; two columns of different tables repeat each other when they share
 at least :data:`MIN_SHARED_ROWS` row names and show the same text on each of them. Only
 columns of figures (text with a digit) count: row names and words such as statuses may
@@ -18,7 +18,7 @@ from itertools import combinations
 from bs4 import BeautifulSoup, Tag
 
 MIN_SHARED_ROWS = 2
-APPENDIX = ".nbr-appendix, #section-data-sources"
+APPENDIX = "#appendix"
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,10 @@ class Repeat:
 
 
 def client_tables(html: str) -> list[Tag]:
-    """The report's tables before its appendix."""
+    """The report's tables outside its appendix."""
     soup = BeautifulSoup(html, "html.parser")
-    appendix = soup.select_one(APPENDIX)
-    after = set(map(id, appendix.find_all("table"))) if appendix else set()
-    if appendix is not None:
-        after |= {id(t) for t in appendix.find_all_next("table")}
-    return [table for table in soup.find_all("table") if id(table) not in after]
+    inside = {id(table) for appendix in soup.select(APPENDIX) for table in appendix.find_all("table")}
+    return [table for table in soup.find_all("table") if id(table) not in inside]
 
 
 def columns(table: Tag, name: str) -> list[Column]:

@@ -97,7 +97,7 @@ PROBE = r"""
     return {caption, visible: cells.length > 0 && unlabelled.length === 0, how: 'cards',
             unlabelled: unlabelled.slice(0, 3).map(c => c.textContent.trim().slice(0, 30))};
   });
-  const appendix = document.querySelector('.nbr-appendix, #section-data-sources');
+  const appendix = document.getElementById("appendix");
   const before = (el) => !appendix || (appendix.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING);
   const tables = [...document.querySelectorAll('main table')];
   const charts = [...document.querySelectorAll('main figure.chart')];
