@@ -124,11 +124,16 @@ def test_the_unwritten_section_shows_a_marked_draft(analyst_then_batch: dict[str
     assert any("unreviewed draft commentary in 'Campaigns'" in r for r in summary["review"]["reasons"])
 
 
-def test_the_report_ends_with_next_steps_and_feedback(analyst_then_batch: dict[str, Any]) -> None:
+def test_the_report_opens_with_next_steps_and_ends_with_feedback(analyst_then_batch: dict[str, Any]) -> None:
     soup = BeautifulSoup(analyst_then_batch["html"], "html.parser")
-    headings = [h.get_text() for h in soup.select("main h2")]
-    assert headings[-2:] == ["Recommendations and next steps", "Data sources"]
-    assert soup.select_one(".nbr-feedback a")["href"] == "mailto:feedback@brightline.example"
+    headings = [" ".join(h.get_text().split()) for h in soup.select("main h2")]
+    assert headings[0] == "Executive summary" and headings[-1] == "How this report was made"
+    # summary first: the next steps are on the first screen; the data sources in the appendix
+    assert soup.select_one("#section-executive-summary .nbr-next-steps") is not None
+    assert "Data sources" in [h.get_text() for h in soup.select("details#appendix h3")]
+    feedback = soup.select(".nbr-feedback")
+    assert len(feedback) == 1 and feedback[0].find_parent("footer") is not None
+    assert feedback[0].a["href"] == "mailto:feedback@brightline.example"
     assert "Events: (1)" in soup.select("figure.chart figcaption")[0].get_text()
 
 
