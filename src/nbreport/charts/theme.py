@@ -25,6 +25,7 @@ MIN_DELTA_E = 15.0  # the closest pair of Okabe & Ito colours under simulated de
 
 CHART_WIDTH_PX = 800  # CSS width of every chart in the report
 PHONE_CHART_WIDTH_PX = 400  # CSS width of the version phones show (builders adapt their layout)
+HALF_CHART_WIDTH_PX = 480  # CSS width of the version shown two abreast on wide screens
 NARROW_BELOW_PX = 600
 TITLE_CHAR_PX = 13  # average width of a title character at the theme's title size
 SMALL_TEXT_PT = 10.5  # the smallest text of any chart (legends, value labels): 14.6 CSS px, so
