@@ -50,10 +50,16 @@ sections.executive_summary(report)
 sections.commentary(report, "executive-summary")
 
 # %% [markdown]
+# ### Recommendations and next steps
+
+# %%
+sections.next_steps(report)
+
+# %% [markdown]
 # ## Wins and challenges
 #
-# What went well and what did not, chosen from the numbers: only changes that are large enough,
-# rest on enough volume and pass a significance test.
+# What else went well and what did not, chosen from the numbers: only changes large enough, on
+# enough data, that they are unlikely to be chance.
 
 # %%
 sections.wins_and_challenges(report)
@@ -70,12 +76,6 @@ sections.scorecard(report)
 sections.commentary(report, "targets")
 
 # %% [markdown]
-# ### Comparisons and pacing
-
-# %%
-sections.comparisons(report)
-
-# %% [markdown]
 # ## Trends
 
 # %%
@@ -87,24 +87,15 @@ sections.commentary(report, "trends")
 # %% [markdown]
 # ## Forecast
 #
-# Will each KPI reach its target? The chance of reaching it, the forecast with its range, and how
-# the forecasts of earlier reports compared with what happened.
+# Will each KPI reach its target? The chance of reaching it and the forecast with its likely range.
 
 # %%
 sections.forecast(report)
 
 # %% [markdown]
-# ## What drove the changes
-#
-# Each channel's part in the change of the headline KPIs since the previous period.
-
-# %%
-sections.drivers(report)
-
-# %% [markdown]
 # ## Budget
 #
-# Where every unit of the budget went: spend against plan, pacing, fees, cost per result and return.
+# Where the budget went: spend against plan, pacing, fees, cost per result and return.
 
 # %%
 sections.budget(report)
@@ -121,7 +112,51 @@ sections.campaigns(report)
 sections.commentary(report, "campaigns")
 
 # %% [markdown]
-# ## Checking the numbers across sources
+# ## Customer success
+
+# %%
+sections.customer_success(report)
+
+# %% [markdown] tags=["appendix"]
+# ## How this report was made
+#
+# The detail behind the figures above, how the forecasts are made, and every file the numbers
+# come from.
+
+# %% [markdown]
+# ### Comparisons and pacing
+
+# %%
+sections.comparisons(report)
+
+# %% [markdown]
+# ### What drove the changes
+#
+# Each channel's part in the change of the headline KPIs since the previous period.
+
+# %%
+sections.drivers(report)
+
+# %% [markdown]
+# ### How the forecasts are made and how they did
+
+# %%
+sections.forecast_record(report)
+
+# %% [markdown]
+# ### Budget by channel and campaign
+
+# %%
+sections.budget_detail(report)
+
+# %% [markdown]
+# ### Customer success in detail
+
+# %%
+sections.customer_success_detail(report)
+
+# %% [markdown]
+# ### Checking the numbers across sources
 #
 # The same number as each source reports it, and which source we take as the truth.
 
@@ -129,19 +164,7 @@ sections.commentary(report, "campaigns")
 sections.triangulation(report)
 
 # %% [markdown]
-# ## Customer success
-
-# %%
-sections.customer_success(report)
-
-# %% [markdown]
-# ## Recommendations and next steps
-
-# %%
-sections.next_steps(report)
-
-# %% [markdown]
-# ## Data sources
+# ### Data sources
 #
 # Every number in this report comes from the files below.
 

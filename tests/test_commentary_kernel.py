@@ -86,7 +86,9 @@ def test_the_analyst_writes_previews_and_saves_in_a_real_kernel(analyst_then_bat
     saved = (analyst_then_batch["settings"].project_dir / "commentary" / CLIENT / "2026-10.md").read_text()
     assert "revenue grew {{ revenue.change_pct|abs }} to\n{{ revenue.actual }}" not in saved  # kept as typed
     assert "revenue grew {{ revenue.change_pct|abs }} to {{ revenue.actual }}." in saved
-    assert "## Campaigns\n\n## Recommendations" in saved
+    # every section keeps its heading in report order, the empty ones too: the next steps
+    # follow the summary (first screen), the campaigns come last and are empty here
+    assert "## Recommendations and next steps" in saved and saved.endswith("## Campaigns\n")
 
 
 def test_the_report_shows_the_commentary_with_live_numbers(analyst_then_batch: dict[str, Any],
@@ -124,11 +126,16 @@ def test_the_unwritten_section_shows_a_marked_draft(analyst_then_batch: dict[str
     assert any("unreviewed draft commentary in 'Campaigns'" in r for r in summary["review"]["reasons"])
 
 
-def test_the_report_ends_with_next_steps_and_feedback(analyst_then_batch: dict[str, Any]) -> None:
+def test_the_report_opens_with_next_steps_and_ends_with_feedback(analyst_then_batch: dict[str, Any]) -> None:
     soup = BeautifulSoup(analyst_then_batch["html"], "html.parser")
-    headings = [h.get_text() for h in soup.select("main h2")]
-    assert headings[-2:] == ["Recommendations and next steps", "Data sources"]
-    assert soup.select_one(".nbr-feedback a")["href"] == "mailto:feedback@brightline.example"
+    headings = [" ".join(h.get_text().split()) for h in soup.select("main h2")]
+    assert headings[0] == "Executive summary" and headings[-1] == "How this report was made"
+    # summary first: the next steps are on the first screen; the data sources in the appendix
+    assert soup.select_one("#section-executive-summary .nbr-next-steps") is not None
+    assert "Data sources" in [h.get_text() for h in soup.select("details#appendix h3")]
+    feedback = soup.select(".nbr-feedback")
+    assert len(feedback) == 1 and feedback[0].find_parent("footer") is not None
+    assert feedback[0].a["href"] == "mailto:feedback@brightline.example"
     assert "Events: (1)" in soup.select("figure.chart figcaption")[0].get_text()
 
 

@@ -141,4 +141,6 @@ def test_ranking_keeps_the_biggest_per_subject_and_side_and_both_sides_speak() -
     assert found.challenges == []
     note = found.empty_note("challenge")
     assert note.startswith("No challenge cleared the bar this period. We checked 3 KPIs against September")
-    assert "at least 5%" in note and "p \u2264 0.05" in note and "30 counts" in note
+    # the bar in plain words: the size, the data behind it and "not chance", no p-value
+    assert "at least 5%" in note and "at least 30 clicks, orders or responses" in note
+    assert "too large to be chance" in note and "p \u2264" not in note

@@ -101,7 +101,7 @@ def test_a_term_links_to_its_definition() -> None:
                                        "variance", "results", "cost_per_result", "revenue",
                                        "return_on_spend", "campaign_results", "campaign_cost")},
                   headline="", has_campaign_plan=False, period="October 2026", complete=True,
-                  off_pace=False, tolerance="10%").html
+                  off_pace=False, tolerance="10%", part="detail").html
     link = BeautifulSoup(html, "html.parser").select_one("thead a.nbr-term")
     assert link["href"] == "#def-paid_roas" and link["title"] == "Revenue from paid channels / ad spend."
 

@@ -96,9 +96,9 @@ def test_every_section_function_is_in_the_outline_once() -> None:
 
 def test_commentary_sections_come_from_the_outline() -> None:
     assert [(s.id, s.title) for s in SECTIONS.values()] == [
-        ("executive-summary", "Executive summary"), ("targets", "Performance against targets"),
-        ("trends", "Trends"), ("campaigns", "Campaigns"),
-        ("next-steps", "Recommendations and next steps")]
+        ("executive-summary", "Executive summary"),
+        ("next-steps", "Recommendations and next steps"),
+        ("targets", "Performance against targets"), ("trends", "Trends"), ("campaigns", "Campaigns")]
     assert tuple(SECTIONS.values()) == commentary_sections()
     with pytest.raises(TypeError):
         SECTIONS["budget"] = OUTLINE[0]  # type: ignore[index]
@@ -121,3 +121,19 @@ def test_each_report_module_imports_first_on_its_own(module: str) -> None:
     done = subprocess.run([sys.executable, "-c", f"import nbreport.report.{module}"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_appendix_comes_last_and_opens_with_a_tagged_heading() -> None:
+    """Methods, data quality and provenance follow the client's report, in one appendix whose
+    heading cell carries the ``appendix`` tag (the export makes it a closed <details>)."""
+    from nbreport.render.export import APPENDIX_TAG
+    from nbreport.report.outline import APPENDIX_TITLE
+
+    flags = [section.appendix for section in OUTLINE]
+    first = flags.index(True)
+    assert all(flags[first:]) and OUTLINE[first].level == 2 and OUTLINE[first].title == APPENDIX_TITLE
+    assert {"data-sources", "triangulation", "forecast-record"} <= {s.id for s in OUTLINE[first:]}
+    assert OUTLINE[1].id == "next-steps" and OUTLINE[1].level == 3  # on the first screen
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    tagged = [c.source.splitlines()[0] for c in notebook.cells if APPENDIX_TAG in c.metadata.get("tags", [])]
+    assert tagged == [f"## {APPENDIX_TITLE}"]

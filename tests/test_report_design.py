@@ -175,8 +175,13 @@ def test_chart_html_adds_a_phone_version() -> None:
                               unit="count", fmt=fmt, theme=ChartTheme())
     soup = BeautifulSoup(chart_html(build, alt="Bars"), "html.parser")
     source = soup.select_one("picture > source")
-    assert source["media"] == "(max-width: 40rem)" and source["width"] == "400"
+    assert source["media"] == "(max-width: 45rem)" and source["width"] == "400"
+    assert float(source["data-text-px"]) >= 14  # 11 px on screen down to 76% of its width
     assert source["srcset"].startswith("data:image/png;base64,")
+    # two abreast on wide screens (about 390-460 px each): a version built for 480 px
+    half = soup.select("picture > source")[1]
+    assert half["media"] == "(min-width: 60rem)" and half["width"] == "480"
+    assert float(half["data-text-px"]) * 390 / 480 >= 11
     assert soup.select_one("picture > img")["width"] == "800"
 
 

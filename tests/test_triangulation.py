@@ -65,9 +65,9 @@ def test_triangulate_sentences_name_the_truth_and_the_gap() -> None:
     assert found.truth == "CRM" and found.truth_value == 10 and found.flagged
     assert found.current["value"].tolist() == [13, 9]
     assert found.sentences == [
-        "Ad platforms: 13, 30.0% more than CRM (10); outside the \u00b110.0% tolerance. "
+        "Ad platforms: 13, 30.0% more than CRM (10); more than the 10.0% difference we accept. "
         "They count view-throughs. CRM is taken as the truth: the CRM is checked by sales.",
-        "Web analytics: 9, 10.0% fewer than CRM (10); within the \u00b110.0% tolerance.",
+        "Web analytics: 9, 10.0% fewer than CRM (10); within the 10.0% difference we accept.",
     ]
     assert found.history.index[0] == "October 2026" and len(found.history) == 6
     assert found.history.loc["September 2026"].isna().all()  # no data then: no verdict, no zero

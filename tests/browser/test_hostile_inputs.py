@@ -8,6 +8,8 @@ its commentary file, and its params (client name, report title, a KPI label, the
 from __future__ import annotations
 
 import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,7 @@ PAYLOADS = {  # where -> markup that would set window.__xss if it ever ran
 
 
 @pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path) -> tuple[Settings, Path]:
+def hostile_run(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path) -> Iterator[tuple[Settings, Path]]:
     root = tmp_path_factory.mktemp("hostile")
     data = root / "data"
     shutil.copytree(demo_data_dir / CLIENT, data / CLIENT)
@@ -42,7 +44,8 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path) -
     settings = copy_project(root / "project", data)
     commentary = settings.project_dir / "commentary" / CLIENT / "2026-10.md"
     _replace(commentary, "The new retargeting creative", f"{PAYLOADS['commentary']} The new retargeting creative")
-    canary = root / "pwned"
+    # a short path: the client name (payload and path) must stay within the schema's 120 characters
+    canary = Path(tempfile.mkdtemp(prefix="c")) / "p"
     params_path = settings.params_dir / f"{CLIENT}.yaml"
     params = yaml.safe_load(params_path.read_text())
     params["client"]["name"] = f"x'); import os; os.system('touch {canary}') # \"\"\" {PAYLOADS['KPI label']}"
@@ -52,7 +55,8 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path) -
     params_path.write_text(yaml.safe_dump(params, sort_keys=False))
     outcome = run_batch(settings, [CLIENT])
     assert outcome.results[0].ok, outcome.results[0].error
-    return settings, canary
+    yield settings, canary
+    shutil.rmtree(canary.parent, ignore_errors=True)
 
 
 def _replace(path: Path, old: str, new: str) -> None:

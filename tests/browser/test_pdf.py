@@ -1,5 +1,6 @@
-"""PDF copies printed by headless Chromium: A4, a cover page with the contents, each section
-on a page of its own, page numbers and the client in the footer.
+"""PDF copies printed by headless Chromium: A4, summary first (the first page holds the client,
+the period, the top win and challenge and the next steps), the sections flowing in the
+contents' order, the appendix from a page of its own, page numbers and the client in the footer.
 
 Pages are rendered to PNG in ``test-artifacts/pdf/`` (with poppler's pdftoppm, when
 installed) so that a person can look at them.
@@ -25,6 +26,7 @@ from tests.conftest import REPO
 pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 A4_POINTS = (595, 842)
+APPENDIX_TITLE = "How this report was made"
 
 
 def pdf_pages(path: Path) -> list[tuple[tuple[int, int], str]]:
@@ -58,13 +60,17 @@ def test_run_with_html_and_pdf(project: Settings, chromium_path: str) -> None:
     pages = pdf_pages(pdf)
     assert {size for size, _ in pages} == {A4_POINTS}
     cover = pages[0][1]
-    assert "Ledgerline Ltd" in cover and "October 2026" in cover and "CONTENTS" in cover.upper()
+    assert "Ledgerline Ltd" in cover and "October 2026" in cover
+    assert "Top win:" in cover and "Recommendations and next steps" in cover  # summary first
     assert "Page 1" not in cover  # no page number on the cover
     first_pages = []
-    for title in sections:  # every section starts on a page of its own, in order
-        first = next(i for i, (_, text) in enumerate(pages) if i > 0 and title in text.splitlines())
+    for title in sections:  # the sections follow each other in the contents' order
+        first = next(i for i, (_, text) in enumerate(pages) if title in text.splitlines())
         first_pages.append(first)
-    assert first_pages == sorted(set(first_pages)) and first_pages[0] == 1
+    assert first_pages == sorted(first_pages) and first_pages[0] == 0
+    appendix = first_pages[sections.index(APPENDIX_TITLE)]
+    assert APPENDIX_TITLE not in pages[appendix - 1][1]  # the appendix starts a page of its own
+    assert appendix <= 6, f"{appendix} pages before the appendix (the issue's goal: at most 6)"
     for number, (_, text) in enumerate(pages[1:], start=2):
         assert f"Page {number} of {len(pages)}" in text
         assert "Ledgerline Ltd \u00b7 October 2026" in text

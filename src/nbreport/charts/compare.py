@@ -7,7 +7,14 @@ import textwrap
 import pandas as pd
 
 from nbreport.charts.axes import format_axis
-from nbreport.charts.theme import CHART_WIDTH_PX, ChartTheme, is_narrow, new_figure, set_title
+from nbreport.charts.theme import (
+    CHART_WIDTH_PX,
+    SMALL_TEXT_PT,
+    ChartTheme,
+    is_narrow,
+    new_figure,
+    set_title,
+)
 from nbreport.core.formatting import Formatter
 
 BAR_HEIGHT_PX = 36  # height added per bar
@@ -42,7 +49,7 @@ def ranked_bars(
         axes.invert_yaxis()
         for position, value in zip(positions, ranked.to_numpy()):
             axes.annotate(fmt.value(value, unit), (value, position), va="center", ha="left",
-                          xytext=(4, 0), textcoords="offset points", fontsize=9)
+                          xytext=(4, 0), textcoords="offset points", fontsize=SMALL_TEXT_PT)
         format_axis(axes, fmt, unit, which="x")
         axes.xaxis.set_major_locator(_few_ticks(narrow))
         axes.margins(x=0.22 if narrow else 0.14)

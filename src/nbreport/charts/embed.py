@@ -13,9 +13,15 @@ from collections.abc import Callable
 
 from markupsafe import escape
 
-from nbreport.charts.theme import CHART_WIDTH_PX, DPI, PHONE_CHART_WIDTH_PX, PIXEL_DENSITY
+from nbreport.charts.theme import (CHART_WIDTH_PX, DPI, HALF_CHART_WIDTH_PX, PHONE_CHART_WIDTH_PX,
+                                   PIXEL_DENSITY)
 
-PHONE_MEDIA = "(max-width: 40rem)"  # screens narrower than this show the phone version
+# screens narrower than this show the phone version; from here the wide version is shown at
+# 79% of its width or more, so its smallest text (theme.SMALL_TEXT_PT) stays above 11 px
+PHONE_MEDIA = "(max-width: 45rem)"
+# from here the report sets charts two abreast (summary.css, .nbr-charts): each is shown about
+# 390-460 px wide, so a version built for HALF_CHART_WIDTH_PX keeps its text above 11 px
+TWO_ABREAST_MEDIA = "(min-width: 60rem)"
 
 PALETTE_COLOURS = 256
 EXACT_PALETTE_UP_TO = 4096  # distinct colours a chart may have for its palette to be chosen exactly
@@ -133,10 +139,11 @@ def _place_empty_axis_labels(figure: "matplotlib.figure.Figure") -> None:  # noq
 
 
 def figure_html(figure: "matplotlib.figure.Figure", alt: str, caption: str = "",  # noqa: F821
-                phone: "matplotlib.figure.Figure | None" = None) -> str:  # noqa: F821
+                phone: "matplotlib.figure.Figure | None" = None,  # noqa: F821
+                half: "matplotlib.figure.Figure | None" = None) -> str:  # noqa: F821
     """``<figure class="chart">`` with the chart as a data-URI PNG, its alt text and an
     optional caption; ``phone``, the same chart built for a phone's width, is shown instead
-    on narrow screens.
+    on narrow screens, and ``half``, built for half the width, where charts stand two abreast.
 
     Raises
     ------
@@ -147,29 +154,46 @@ def figure_html(figure: "matplotlib.figure.Figure", alt: str, caption: str = "",
         raise ValueError("a chart needs alt text that says what it shows (e.g. the trend and "
                          "the latest value)")
     image = _img(figure, f' alt="{escape(alt)}"')
-    if phone is not None:
-        image = (f'<picture><source media="{PHONE_MEDIA}" {_img(phone, "", source=True)}>'
-                 f'{image}</picture>')
+    sources = "".join(f'<source media="{media}" {_img(variant, "", source=True)}>'
+                      for media, variant in ((PHONE_MEDIA, phone), (TWO_ABREAST_MEDIA, half))
+                      if variant is not None)
+    if sources:
+        image = f"<picture>{sources}{image}</picture>"
     caption_html = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
     return f'<figure class="chart">{image}{caption_html}</figure>'
 
 
 def chart_html(build: Callable[..., "matplotlib.figure.Figure"], alt: str,  # noqa: F821
                caption: str = "") -> str:
-    """Build a chart for wide screens and paper and again for phones, and embed both.
+    """Build a chart for paper and mid-width screens, again for phones and for half a wide
+    screen (charts two abreast), and embed all three.
 
     ``build(width_px=...)`` returns the figure for a width, e.g.
     ``functools.partial(monthly_bars, values, title=..., unit=..., fmt=..., theme=...)``.
     """
     return figure_html(build(width_px=CHART_WIDTH_PX), alt, caption,
-                       phone=build(width_px=PHONE_CHART_WIDTH_PX))
+                       phone=build(width_px=PHONE_CHART_WIDTH_PX),
+                       half=build(width_px=HALF_CHART_WIDTH_PX))
+
+
+def smallest_text_px(figure: "matplotlib.figure.Figure") -> float:  # noqa: F821
+    """The font size, in CSS pixels at the figure's drawn width, of its smallest visible
+    text (tick labels, legend, annotations, title): what a browser test scales by the width
+    the chart is shown at to check it stays readable."""
+    from matplotlib.text import Text
+
+    sizes = [text.get_fontsize() for text in figure.findobj(Text)
+             if text.get_visible() and text.get_text().strip()]
+    return round(min(sizes) * figure.dpi / 72, 2) if sizes else 0.0
 
 
 def _img(figure: "matplotlib.figure.Figure", alt_attribute: str, *, source: bool = False) -> str:  # noqa: F821
-    """``<img src=...>`` (or a ``<source srcset=...>``'s attributes) with the CSS size."""
+    """``<img src=...>`` (or a ``<source srcset=...>``'s attributes) with the CSS size and
+    the smallest text's size (``data-text-px``)."""
     data = base64.b64encode(figure_to_png(figure)).decode("ascii")
     width_in, height_in = figure.get_size_inches()
     width, height = round(width_in * figure.dpi), round(height_in * figure.dpi)
+    sizes = f'width="{width}" height="{height}" data-text-px="{smallest_text_px(figure)}"'
     if source:
-        return f'srcset="data:image/png;base64,{data}" width="{width}" height="{height}"'
-    return f'<img src="data:image/png;base64,{data}"{alt_attribute} width="{width}" height="{height}">'
+        return f'srcset="data:image/png;base64,{data}" {sizes}'
+    return f'<img src="data:image/png;base64,{data}"{alt_attribute} {sizes}>'

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from nbreport.charts.axes import tick_formatter
-from nbreport.charts.theme import ChartTheme, new_figure
+from nbreport.charts.theme import (
+    CHART_WIDTH_PX,
+    SMALL_TEXT_PT,
+    ChartTheme,
+    is_narrow,
+    new_figure,
+    set_title,
+)
 
 
 @dataclass(frozen=True)
@@ -38,15 +45,19 @@ def forecast_chart(
     theme: ChartTheme,
     earlier: ForecastPoint | None = None,
     range_label: str = "80% range",
+    width_px: int = CHART_WIDTH_PX,
 ) -> "matplotlib.figure.Figure":  # noqa: F821
     """Actual values (``(label, value)`` oldest first), then the forecast periods.
 
-    ``earlier`` is a stored forecast of one of the actual periods (drawn over it).
+    ``earlier`` is a stored forecast of one of the actual periods (drawn over it). A narrow
+    ``width_px`` (a phone's) gets a taller chart, every other period named and the legend
+    in two columns.
     """
     labels = [label for label, _ in actual] + [f.label for f in forecast]
     values = np.array([value for _, value in actual], dtype="float64")
+    narrow = is_narrow(width_px)
     with theme.applied():
-        figure = new_figure(0.38)
+        figure = new_figure(0.8 if narrow else 0.38, width_px)
         axes = figure.add_subplot()
         actual_x = np.arange(len(actual))
         axes.plot(actual_x, values, color=theme.primary, marker="o", markersize=4, linewidth=2,
@@ -62,14 +73,30 @@ def forecast_chart(
         if target is not None and np.isfinite(target):
             axes.axhline(target, color="#3d4852", linestyle=(0, (2, 2)), linewidth=1.2,
                          label=f"Target {axis_format(target)}")
-        axes.set_xticks(range(len(labels)), labels)
+        axes.set_xticks(range(len(labels)), _every_other(labels) if narrow else labels)
         axes.yaxis.set_major_formatter(tick_formatter(lambda y, _ticks: axis_format(y)))
-        axes.set_title(title)
+        set_title(axes, title, width_px)
         axes.grid(axis="x", visible=False)
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize="small",
-                    frameon=False, ncols=5)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3 if narrow else -0.22),
+                    fontsize=SMALL_TEXT_PT, frameon=False, ncols=2 if narrow else 5)
         axes.margins(y=0.15)
     return figure
+
+
+def _every_other(labels: list[str]) -> list[str]:
+    """Every second label, counted back from the last (the forecast keeps its name); the
+    year a label carries on a second line moves to the next label shown."""
+    shown = []
+    carried = ""
+    for position, label in enumerate(labels):
+        first, _, year = label.partition("\n")
+        carried = year or carried
+        if (len(labels) - 1 - position) % 2:
+            shown.append("")
+            continue
+        shown.append(f"{first}\n{carried}" if carried else first)
+        carried = ""
+    return shown
 
 
 def _draw_forecast(axes: "matplotlib.axes.Axes", actual_x: np.ndarray,  # noqa: F821

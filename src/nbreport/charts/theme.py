@@ -25,8 +25,11 @@ MIN_DELTA_E = 15.0  # the closest pair of Okabe & Ito colours under simulated de
 
 CHART_WIDTH_PX = 800  # CSS width of every chart in the report
 PHONE_CHART_WIDTH_PX = 400  # CSS width of the version phones show (builders adapt their layout)
+HALF_CHART_WIDTH_PX = 480  # CSS width of the version shown two abreast on wide screens
 NARROW_BELOW_PX = 600
 TITLE_CHAR_PX = 13  # average width of a title character at the theme's title size
+SMALL_TEXT_PT = 10.5  # the smallest text of any chart (legends, value labels): 14.6 CSS px, so
+# that a chart shown down to 76% of its drawn width (a phone's or tablet's column) reads at 11 px
 PIXEL_DENSITY = 2  # rendered at twice the CSS size: sharp on retina screens and on paper
 DPI = 100
 FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib, so a chart always has its glyphs
@@ -80,6 +83,8 @@ class ChartTheme:
               # a fixed title position: left automatic, matplotlib measures every tick label
               # on each draw to lift the title over top ticks these charts never have
               "axes.titley": 1.0,
+              "xtick.labelsize": SMALL_TEXT_PT, "ytick.labelsize": SMALL_TEXT_PT,
+              "legend.fontsize": SMALL_TEXT_PT,
               "axes.labelcolor": MUTED_TEXT, "text.color": INK,
               "xtick.color": MUTED_TEXT, "ytick.color": MUTED_TEXT,
               "legend.frameon": False, "figure.facecolor": "white",

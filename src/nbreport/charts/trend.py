@@ -15,6 +15,7 @@ from nbreport.charts.axes import format_axis
 from nbreport.charts.theme import (
     CHART_WIDTH_PX,
     MUTED_TEXT,
+    SMALL_TEXT_PT,
     ChartTheme,
     is_narrow,
     new_figure,
@@ -142,14 +143,15 @@ def time_lines(
             axes.axhline(target, color=MUTED_TEXT, linewidth=1.2, linestyle=(0, (4, 3)))
             axes.annotate(f"Target {fmt.value(target, unit)}", (1, target),
                           xycoords=("axes fraction", "data"), ha="right", va="bottom",
-                          xytext=(0, 3), textcoords="offset points", color=MUTED_TEXT, fontsize=9)
+                          xytext=(0, 3), textcoords="offset points", color=MUTED_TEXT,
+                          fontsize=SMALL_TEXT_PT)
         locator = AutoDateLocator(maxticks=4 if narrow else 8)
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         format_axis(axes, fmt, unit)
         set_title(axes, title, width_px)
         if len(series) > 1 or band is not None:
-            axes.legend(loc="upper left", fontsize=9,
+            axes.legend(loc="upper left", fontsize=SMALL_TEXT_PT,
                         ncols=1 if narrow else min(len(series) + (band is not None), 4))
     return figure
 
@@ -165,7 +167,7 @@ def _mark_events(axes: "matplotlib.axes.Axes", values: pd.Series,  # noqa: F821
         at = index.index(annotation.at)
         level = stacked[at] = stacked.get(at, 0) + 1
         axes.annotate(str(annotation.number), (at, max(values.iloc[at], 0)), ha="center", va="bottom",
-                      xytext=(0, 4 + 17 * level), textcoords="offset points", fontsize=8,
+                      xytext=(0, 4 + 20 * level), textcoords="offset points", fontsize=SMALL_TEXT_PT,
                       fontweight="bold", color="white",
                       bbox={"boxstyle": "circle,pad=0.3", "fc": theme.accent, "ec": "none"})
     if stacked:

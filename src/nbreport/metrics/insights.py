@@ -115,9 +115,9 @@ class Insights:
         what = "win" if side == "win" else "challenge"
         looked = "; ".join(self.checked) if self.checked else "the KPIs"
         return (f"No {what} cleared the bar this period. We checked {looked}, keeping only "
-                f"changes of at least {self.settings.min_change:.0%} that a significance test "
-                f"(p \u2264 {self.settings.significance:g}) and at least "
-                f"{self.settings.min_volume} counts in each period support.")
+                f"changes of at least {self.settings.min_change:.0%}, each resting on at least "
+                f"{self.settings.min_volume} clicks, orders or responses in each period and too "
+                "large to be chance.")
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,8 @@ def triangulate(data: ClientData, spec: TriangulationSpec, full: Period, reporte
 
 def _sentence(row: dict, truth: str, unit: str, spec: TriangulationSpec, note: str | None,
               fmt: Formatter) -> str:
-    """E.g. "Ad platforms: 412, 28.4% more than CRM (321); outside the ±15.0% tolerance. ..."."""
+    """E.g. "Ad platforms: 412, 28.4% more than CRM (321); more than the 15.0% difference we
+    accept. ..." (a client reads it among the challenges)."""
     measure = row["measure"]
     if pd.isna(row["value"]) or pd.isna(row["truth"]):
         return f"{measure}: no data in this period, so it cannot be checked against {truth}."
@@ -157,9 +158,9 @@ def _sentence(row: dict, truth: str, unit: str, spec: TriangulationSpec, note: s
         more, less = ("more", "fewer") if unit == "count" else ("higher", "lower")
         word = more if pct > 0 else less
         gap = f"{amount}, {fmt.value(abs(pct), 'percent')} {word} than {truth} ({base})"
-    tolerance = f"\u00b1{fmt.value(spec.tolerance, 'percent')} tolerance"
+    accepted = f"{fmt.value(spec.tolerance, 'percent')} difference we accept"
     if row["within"] is not pd.NA and bool(row["within"]):
-        return f"{measure}: {gap}; within the {tolerance}."
+        return f"{measure}: {gap}; within the {accepted}."
     reason = f" {note.rstrip('.')}." if note else ""
     why = f": {spec.truth_reason.rstrip('.')}" if spec.truth_reason else ""
-    return f"{measure}: {gap}; outside the {tolerance}.{reason} {truth} is taken as the truth{why}."
+    return f"{measure}: {gap}; more than the {accepted}.{reason} {truth} is taken as the truth{why}."

@@ -220,10 +220,18 @@ def numbers_recomputed(report: ReportUnderCheck) -> CheckResult:
     return CheckResult(TRUTH, *verdict(report.summary, report.params, report.folder))
 
 
+def plain_language(report: ReportUnderCheck) -> CheckResult:
+    """No statistics, library or settings jargon outside the appendix (:mod:`nbreport.qa.jargon`)."""
+    from nbreport.qa.jargon import describe, find_jargon
+
+    hits = find_jargon(report.scannable)
+    return CheckResult("plain language", not hits, describe(hits))
+
+
 CHECKS: tuple[Callable[[ReportUnderCheck], CheckResult], ...] = (
     no_errored_cells, no_code, no_parameters, no_tracebacks, no_local_paths, no_secrets,
     no_foreign_markers, no_external_resources, commentary_reviewed, data_fresh, size_within_budget,
-    one_value_per_label, numbers_recomputed,
+    one_value_per_label, numbers_recomputed, plain_language,
 )
 
 

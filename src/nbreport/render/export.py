@@ -27,24 +27,33 @@ HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell",
                          "papermill-error-cell-tag"})
 CLIENT_MIMETYPES = ("text/html", "image/svg+xml", "image/png", "image/jpeg")
 TEMPLATE_NAME = "nbreport"
+# A Markdown cell tagged so opens the appendix ("How this report was made"): a <details
+# id="appendix"> the client opens, closed on screen, printed in full.
+APPENDIX_TAG = "appendix"
 _HEADING = re.compile(r"<h([1-4])>(.*?)</h\1>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
+_H2_WITH_ID = re.compile(r"<h2 id=\"[^\"]*\">.*?</h2>", re.S)
 
 
 class ClientViewPreprocessor(Preprocessor):
     """Reduce a notebook to what a client may see and collect the table of contents."""
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        kept, toc, used_ids = [], [], set()
+        kept, toc, used_ids, in_appendix = [], [], set(), False
         for cell in arrange_sections(nb.cells):
-            if HIDDEN_TAGS.intersection(cell.metadata.get("tags", [])) or cell.cell_type == "raw":
+            tags = cell.metadata.get("tags", [])
+            if HIDDEN_TAGS.intersection(tags) or cell.cell_type == "raw":
                 continue
             if cell.cell_type == "markdown":
                 html, headings = _markdown_with_ids(cell.source, used_ids)
                 cell.metadata = {"nbreport_html": html}
                 if headings:  # a level-2 heading opens a section, closing the one before
                     cell.metadata.update(nbreport_section=headings[0]["id"],
-                                         nbreport_close_section=bool(toc))
+                                         nbreport_close_section=bool(toc),
+                                         nbreport_close_appendix=in_appendix)
+                    in_appendix = APPENDIX_TAG in tags
+                    if in_appendix:  # its heading becomes the <summary> that opens it
+                        cell.metadata.update(_appendix_parts(html))
                 toc.extend(headings)
             elif cell.cell_type == "code":
                 cell.outputs = [out for out in map(_client_output, cell.outputs) if out is not None]
@@ -57,7 +66,17 @@ class ClientViewPreprocessor(Preprocessor):
         nb.metadata = nbformat.NotebookNode({"language_info": {"name": "python"}})
         resources.setdefault("nbreport", {})["toc"] = toc
         resources["nbreport"]["has_sections"] = bool(toc)
+        resources["nbreport"]["appendix_open"] = in_appendix
         return nb, resources
+
+
+def _appendix_parts(html: str) -> dict[str, str]:
+    """The appendix's opening cell as the ``<summary>`` (its level-2 heading) and the rest."""
+    match = _H2_WITH_ID.search(html)
+    if match is None:
+        return {}
+    return {"nbreport_summary_html": match.group(0),
+            "nbreport_html": html[:match.start()] + html[match.end():]}
 
 
 def _client_output(output: Any) -> Any | None:

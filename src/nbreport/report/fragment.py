@@ -14,6 +14,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from nbreport.report.cell_labels import label_cells
+
 
 class Fragment:
     """A piece of report HTML with a plain-text stand-in."""
@@ -59,8 +61,9 @@ def _environment() -> Environment:
 
 
 def render(template: str, text: str, **context: Any) -> Fragment:
-    """Render ``templates/<template>`` with ``context`` into a :class:`Fragment`."""
-    html = _environment().get_template(template).render(**context)
+    """Render ``templates/<template>`` with ``context`` into a :class:`Fragment`; every table
+    cell carries its column's name (``data-label``) for the phone layout."""
+    html = label_cells(_environment().get_template(template).render(**context))
     return Fragment(html, text)
 
 

@@ -33,6 +33,9 @@ class Section:
         Whether an analyst writes commentary for it (a ``## heading`` in the commentary file).
     level:
         The heading's level: 2 opens a section of the report, 3 is a part of the section above.
+    appendix:
+        Whether it is part of the appendix ("How this report was made"): methods, data quality,
+        provenance and the analyst's detail, closed until the client opens it (printed in full).
     """
 
     id: str
@@ -40,24 +43,38 @@ class Section:
     renders: tuple[str, ...]
     commentary: bool = False
     level: int = 2
+    appendix: bool = False
 
+
+# The first screen: period and client (the cover), the headline tiles with targets and changes,
+# the summary, the top win and challenge, the next steps. Then the detail, then the appendix.
+APPENDIX_TITLE = "How this report was made"
 
 OUTLINE: tuple[Section, ...] = (
     Section("executive-summary", "Executive summary", ("executive_summary", COMMENTARY_CALL),
             commentary=True),
+    # next_steps shows the "next-steps" commentary itself
+    Section("next-steps", "Recommendations and next steps", ("next_steps",), commentary=True,
+            level=3),
     Section("wins-and-challenges", "Wins and challenges", ("wins_and_challenges",)),
     Section("targets", "Performance against targets", ("scorecard", COMMENTARY_CALL), commentary=True),
-    Section("comparisons", "Comparisons and pacing", ("comparisons",), level=3),
     Section("trends", "Trends", ("trends", COMMENTARY_CALL), commentary=True),
     Section("forecast", "Forecast", ("forecast",)),
-    Section("drivers", "What drove the changes", ("drivers",)),
     Section("budget", "Budget", ("budget",)),
     Section("campaigns", "Campaigns", ("campaigns", COMMENTARY_CALL), commentary=True),
-    Section("triangulation", "Checking the numbers across sources", ("triangulation",)),
     Section("customer-success", "Customer success", ("customer_success",)),
-    # next_steps shows the "next-steps" commentary itself, above the feedback line
-    Section("next-steps", "Recommendations and next steps", ("next_steps",), commentary=True),
-    Section("data-sources", "Data sources", ("data_sources",)),
+    Section("appendix", APPENDIX_TITLE, (), appendix=True),
+    Section("comparisons", "Comparisons and pacing", ("comparisons",), level=3, appendix=True),
+    Section("drivers", "What drove the changes", ("drivers",), level=3, appendix=True),
+    Section("forecast-record", "How the forecasts are made and how they did", ("forecast_record",),
+            level=3, appendix=True),
+    Section("budget-detail", "Budget by channel and campaign", ("budget_detail",), level=3,
+            appendix=True),
+    Section("customer-detail", "Customer success in detail", ("customer_success_detail",), level=3,
+            appendix=True),
+    Section("triangulation", "Checking the numbers across sources", ("triangulation",), level=3,
+            appendix=True),
+    Section("data-sources", "Data sources", ("data_sources",), level=3, appendix=True),
 )
 
 

@@ -55,19 +55,23 @@ def commentary(report: Report, section_id: str) -> Fragment:
 
 
 budget = _planned(_budget.budget)
+budget_detail = _planned(_budget.budget_detail)
 campaigns = _planned(_campaigns.campaigns)
 comparisons = _planned(_comparisons.comparisons)
 customer_success = _planned(_customer_success.customer_success)
+customer_success_detail = _planned(_customer_success.customer_success_detail)
 data_sources = _planned(_appendix.data_sources)
 drivers = _planned(_contribution.drivers)
 executive_summary = _planned(_kpis.executive_summary)
 forecast = _planned(_forecast.forecast)
+forecast_record = _planned(_forecast.forecast_record)
 next_steps = _planned(_commentary.next_steps)
 scorecard = _planned(_kpis.scorecard)
 trends = _planned(_trends.trends)
 triangulation = _planned(_triangulation.triangulation)
 wins_and_challenges = _planned(_insights.wins_and_challenges)
 
-__all__ = ["budget", "campaigns", "commentary", "comparisons", "customer_success", "data_sources",
-           "drivers", "executive_summary", "forecast", "next_steps", "scorecard",
-           "trends", "triangulation", "wins_and_challenges"]
+__all__ = ["budget", "budget_detail", "campaigns", "commentary", "comparisons", "customer_success",
+           "customer_success_detail", "data_sources", "drivers", "executive_summary", "forecast",
+           "forecast_record", "next_steps", "scorecard", "trends", "triangulation",
+           "wins_and_challenges"]

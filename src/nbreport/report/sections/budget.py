@@ -102,8 +102,16 @@ def _columns(params: ClientParams, found: BudgetReport) -> dict[str, dict[str, s
 
 
 def budget(report: Report) -> Fragment:
-    """Planned against actual spend, pacing and projection, fee, cost per result and return,
-    by channel and by campaign."""
+    """Planned against actual spend, pacing and projection, fee, cost per result and return."""
+    return _budget(report, "body")
+
+
+def budget_detail(report: Report) -> Fragment:
+    """For the appendix: the budget by channel and by campaign."""
+    return _budget(report, "detail")
+
+
+def _budget(report: Report, part: str) -> Fragment:
     params = report.inputs.params
     found, spec = report.results.budget, params.budget
     if found is None or spec is None:
@@ -111,11 +119,12 @@ def budget(report: Report) -> Fragment:
     fmt, s, campaigns = report.fmt, found.summary, found.campaigns
     return render(
         "budget.html.j2",
-        f"Budget: {fmt.money(s.spent, cents=False)} of {fmt.money(s.planned, cents=False)}",
+        f"Budget{' by channel and campaign' if part == 'detail' else ''}: "
+        f"{fmt.money(s.spent, cents=False)} of {fmt.money(s.planned, cents=False)}",
         summary=_summary_rows(params, fmt, found), channels=_table_rows(found.channels, fmt),
         campaigns=_table_rows(campaigns.head(CAMPAIGN_ROWS), fmt),
         columns=_columns(params, found), headline=headline_sentence(params),
         hidden=max(len(campaigns) - CAMPAIGN_ROWS, 0),
         has_campaign_plan=bool(campaigns["planned"].notna().any()),
         period=report.results.reported.label, complete=s.complete,
-        off_pace=s.off_pace, tolerance=fmt.value(spec.pacing_tolerance, "percent"))
+        off_pace=s.off_pace, tolerance=fmt.value(spec.pacing_tolerance, "percent"), part=part)

@@ -1,10 +1,9 @@
-"""The analyst's commentary beside the numbers, and the closing next steps with the feedback line."""
+"""The analyst's commentary beside the numbers, and the next steps of the first screen."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nbreport.render.meta import feedback_link
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render, trusted
 
@@ -19,10 +18,9 @@ def commentary(report: Report, section_id: str) -> Fragment:
 
 
 def next_steps(report: Report) -> Fragment:
-    """Recommendations and next steps, then how the client tells the agency what they think."""
+    """Recommendations and next steps (the feedback line is in the page's footer)."""
     part = report.commentary.section("next-steps")
-    return render("next_steps.html.j2", _text(part), feedback=feedback_link(report.inputs.params.report.feedback),
-                  agency=report.inputs.params.branding.agency_name, **_context(part))
+    return render("next_steps.html.j2", _text(part), **_context(part))
 
 
 def _context(part: SectionCommentary) -> dict[str, Any]:

@@ -39,7 +39,7 @@ def _survey_row(fmt: Formatter, now: SurveyResult, before: SurveyResult,
         "previous": _score(fmt, before.value, before.scale),
         "change": _score_change(fmt, now.value, before.value, now.scale),
         "warning": (f"Only {now.responses} responses (fewer than {minimum}): read this score as "
-                    "a rough indication; the interval shows how far it could be off.")
+                    "a rough indication; the likely range shows how far it could be off.")
         if now.small_sample else "",
     }
 
@@ -130,8 +130,17 @@ def _without_missing_past(row: dict[str, Any], comparable: bool) -> dict[str, An
 
 
 def customer_success(report: Report) -> Fragment:
-    """Everything about the client's customers that its data supports; says plainly what it
-    does not."""
+    """The health score in a sentence, the survey scores and the accounts to watch."""
+    return _customer_success(report, "body")
+
+
+def customer_success_detail(report: Report) -> Fragment:
+    """For the appendix: the health score's make-up and bands, support, churn, retention and
+    lifetime value, and what this client's data cannot tell."""
+    return _customer_success(report, "detail")
+
+
+def _customer_success(report: Report, part: str) -> Fragment:
     found, results = report.results.customer_success, report.results
     fmt = report.fmt
     if not found.available:
@@ -145,10 +154,11 @@ def customer_success(report: Report) -> Fragment:
                 for row in _support_rows(fmt, found.support, found.previous_support)]
                if found.support and found.previous_support else [])
     return render(
-        "customer_success.html.j2", f"Customer success: {len(surveys)} surveys",
+        "customer_success.html.j2",
+        f"Customer success{' in detail' if part == 'detail' else ''}: {len(surveys)} surveys",
         surveys=surveys, support=support,
         health=_health(fmt, found.health) if found.health else None,
         accounts=_accounts(fmt, found) if found.churn else [],
         cohorts=_cohorts(fmt, found), missing=found.missing, period=results.reported.label,
         previous=results.previous_label,
-        confidence=fmt.value(settings.confidence, "percent"))
+        confidence=fmt.value(settings.confidence, "percent"), part=part)

@@ -6,11 +6,12 @@ period's report when the report is opened (:mod:`nbreport.report.artifacts`), no
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date
 from typing import Any
 
-from nbreport.charts.embed import figure_html
+from nbreport.charts.embed import chart_html
 from nbreport.charts.forecast import ForecastPoint, forecast_chart
 from nbreport.forecast.results import AccuracyRecord, ForecastCheck, KpiForecast
 from nbreport.forecast.select import METHOD_NAMES
@@ -27,7 +28,20 @@ SET_ASIDE_LISTED = 5
 
 
 def forecast(report: Report) -> Fragment:
-    """Target probabilities in words, one chart per KPI, last forecasts against what happened."""
+    """Target probabilities in words, how close earlier forecasts came, one chart per KPI."""
+    context = _context(report, "body")
+    text = "; ".join(s["sentence"] for s in context["statements"]) or "No forecasts"
+    return render("forecast.html.j2", f"Forecast: {text}", **context)
+
+
+def forecast_record(report: Report) -> Fragment:
+    """For the appendix: how the forecasts are made, the last ones against what happened and
+    every KPI's track record."""
+    context = _context(report, "detail")
+    return render("forecast.html.j2", f"Forecast record: {len(context['record'])} KPIs", **context)
+
+
+def _context(report: Report, part: str) -> dict[str, Any]:
     result, fmt, period = report.results.forecasts, report.fmt, report.results.period
     reason = empty_reason("forecast", report.results)
     if reason is not None:
@@ -47,9 +61,22 @@ def forecast(report: Report) -> Fragment:
         "interval": fmt.probability(report.inputs.params.forecast.interval),
         "period": period.label,
         "notes": list(result.notes),
+        "accuracy": accuracy_sentence(fmt, result.record),
+        "part": part,
     }
-    text = "; ".join(s["sentence"] for s in context["statements"]) or "No forecasts"
-    return render("forecast.html.j2", f"Forecast: {text}", **context)
+    return context
+
+
+def accuracy_sentence(fmt: Formatter, record: tuple[AccuracyRecord, ...] | list[AccuracyRecord]) -> str:
+    """'Forecasts for this client have been within 8% on average (12 forecasts checked).'"""
+    checked = [r for r in record if r.forecasts and not math.isnan(r.mape)]
+    count = sum(r.forecasts for r in checked)
+    if not count:
+        return ""
+    average = sum(r.mape * r.forecasts for r in checked) / count
+    inside = sum(r.inside for r in checked)
+    return (f"Forecasts for this client have been within {fmt.value(average, 'percent')} of what "
+            f"happened on average, and {inside} of {count} landed inside their likely range.")
 
 
 def _intro(period: Period, made_at: date | None, kpis: list[KpiForecast]) -> str:
@@ -84,7 +111,11 @@ def _statement(fmt: Formatter, kpi: KpiForecast) -> dict[str, Any]:
 
 
 def _method_name(method: str) -> str:
-    return "prophet and seasonal naive" if method == "mixed" else METHOD_NAMES[method]
+    """The method as the appendix names it, in words a client follows."""
+    return {"prophet": "a model of trend, weekly and yearly patterns (Prophet)",
+            "seasonal-naive": "the same weekday a week earlier",
+            "mixed": "a mix of the trend model and the same weekday a week earlier"}.get(
+        method, METHOD_NAMES.get(method, method))
 
 
 def _noun(label: str) -> str:
@@ -116,15 +147,16 @@ def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> str
     target = first.target if not math.isnan(first.target) else None
     title = (f"{kpi.label}: {fmt.probability(first.probability)} likely to hit the target in "
              f"{first.period_label}" if target is not None else f"{kpi.label}: forecast")
-    figure = forecast_chart(actual, points, target=target, title=title, theme=report.theme,
-                            axis_format=lambda y, unit=first.unit: fmt.value(y, unit),
-                            earlier=earlier,
-                            range_label=f"{fmt.probability(first.interval)} range")
+    build = functools.partial(forecast_chart, actual, points, target=target, title=title,
+                              theme=report.theme,
+                              axis_format=lambda y, unit=first.unit: fmt.value(y, unit),
+                              earlier=earlier,
+                              range_label=f"{fmt.probability(first.interval)} range")
     alt = (f"Line chart of {kpi.label} by period from {history[0].label} to {history[-1].label}, "
            f"then the forecast for {first.period_label}: {fmt.value(first.point, first.unit)} "
            f"(range {fmt.value(first.lower, first.unit)} to {fmt.value(first.upper, first.unit)})"
            + (f", target {fmt.value(target, first.unit)}." if target is not None else "."))
-    return figure_html(figure, alt=alt)
+    return chart_html(build, alt=alt)
 
 
 def _periods_back(last: Period, count: int) -> list[Period]:

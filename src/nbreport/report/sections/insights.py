@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-import math
-
-from nbreport.core.formatting import Formatter
 from nbreport.metrics.insights import Insight
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render
 
 
-def _row(insight: Insight, fmt: Formatter) -> dict[str, str]:
-    evidence = []
-    if not math.isnan(insight.p_value):
-        evidence.append("p < 0.001" if insight.p_value < 0.001 else f"p = {insight.p_value:.3f}")
-    if not math.isnan(insight.volume):
-        evidence.append(f"volume {fmt.value(insight.volume, 'count')}")
-    return {"sentence": insight.sentence, "topic": insight.topic,
-            "evidence": ", ".join(evidence)}
+def _row(insight: Insight) -> dict[str, str]:
+    # the test and the counts behind it are the analyst's; the client reads the sentence
+    return {"sentence": insight.sentence, "topic": insight.topic}
+
+
+def top_insights(report: Report) -> dict[str, dict[str, str] | None]:
+    """The top win and the top challenge (``None`` for an empty side), for the first screen."""
+    found = report.results.insights
+    return {"win": _row(found.wins[0]) if found.wins else None,
+            "challenge": _row(found.challenges[0]) if found.challenges else None}
 
 
 def wins_and_challenges(report: Report) -> Fragment:
-    """Two lists, wins and challenges, best first; an empty side says why it is empty."""
+    """Two lists, wins and challenges, best first, without the top ones the summary shows;
+    an empty side says why it is empty."""
     found = report.results.insights
-    sides = [{"title": title, "css": side, "rows": [_row(i, report.fmt) for i in insights],
-              "empty": found.empty_note(side)}
-             for title, side, insights in (("Wins", "win", found.wins),
-                                           ("Challenges", "challenge", found.challenges))]
+    sides = [{"title": title, "css": side, "rows": [_row(i) for i in insights[1:]],
+              "empty": found.empty_note(side) if not insights else
+              f"Nothing else cleared the bar; the top {side} is in the summary above."}
+             for title, side, insights in (("More wins", "win", found.wins),
+                                           ("More challenges", "challenge", found.challenges))]
     text = f"Wins and challenges: {len(found.wins)} wins, {len(found.challenges)} challenges"
     return render("insights.html.j2", text, sides=sides, period=report.results.reported.label,
                   previous=report.results.previous_label)

@@ -11,7 +11,6 @@ from nbreport.params import ClientParams
 from nbreport.report.context import Report
 from nbreport.report.figures import raw, term
 from nbreport.report.fragment import Fragment, render
-from nbreport.report.results import ReportResults
 
 NO_DATA = "no data"
 NO_TARGET = "no target"
@@ -36,13 +35,18 @@ def missing_notes(results: list[KpiResult]) -> list[str]:
             for r in results for key, reason in {**r.notes, **r.caveats}.items()]
 
 
+MAX_TILES = 6  # one row of the first screen at 1280 px
+
+
 def executive_summary(report: Report) -> Fragment:
-    """Headline KPI tiles with change arrows and status, and one sentence on the period."""
+    """The first screen: headline KPI tiles (target, change, status), the top win and the top
+    challenge; the summary's sentences and the next steps follow it (commentary)."""
+    from nbreport.report.sections.insights import top_insights
+
     results = report.results
-    tiles = [_tile(report, result) for result in results.headline]
+    tiles = [_tile(report, result) for result in results.headline[:MAX_TILES]]
     return render("executive_summary.html.j2", f"Executive summary: {len(tiles)} headline KPIs",
-                  tiles=tiles, sentence=_summary_sentence(report.fmt, results),
-                  period=results.reported.label)
+                  tiles=tiles, top=top_insights(report), period=results.reported.label)
 
 
 def scorecard(report: Report) -> Fragment:
@@ -117,22 +121,3 @@ def trend(result: KpiResult, change: float) -> str:
         return "flat"
     better = change > 0 if result.direction == "higher" else change < 0
     return "good" if better else "bad"
-
-
-def _summary_sentence(fmt: Formatter, results: ReportResults) -> str:
-    kpis = results.kpis
-    with_target = [r for r in kpis if r.status != "none"]
-    on_target = sum(r.status == "green" for r in with_target)
-    parts = []
-    if with_target:
-        parts.append(f"{on_target} of {len(with_target)} KPIs with a target are on target "
-                     f"in {results.reported.label}.")
-    movers = sorted((r for r in kpis if not math.isnan(r.change_pct)),
-                    key=lambda r: abs(r.change_pct), reverse=True)
-    if movers:
-        top = movers[0]
-        direction = "up" if top.change_pct > 0 else "down"
-        parts.append(f"The biggest move: {top.label} {direction} "
-                     f"{fmt.change(abs(top.change_pct)).lstrip('+')} on the "
-                     f"{results.comparison_names['previous']} ({results.previous_label}).")
-    return " ".join(parts)
