@@ -37,7 +37,9 @@ def _params_file(tmp_path: Path, extra: str) -> Path:
     ("sections:\n  only: [Trends]\n",
      "sections.only[0]: unknown section 'Trends'; did you mean 'trends'?"),
     ("sections:\n  order: [comparisons]\n",
-     "'comparisons' is a part of the section above it and moves with it; order 'targets' instead"),
+     "'comparisons' is a part of the appendix, which always closes the report; it cannot be ordered"),
+    ("sections:\n  order: [next-steps]\n",
+     "'next-steps' is a part of the section above it and moves with it; order 'executive-summary' instead"),
     ("sections:\n  exclude: [data-sources]\n", "'data-sources' is the appendix"),
     ("sections:\n  only: [trends]\n  exclude: [budget]\n", "give only or exclude, not both"),
     ("sections:\n  exclude: [budget]\n  order: [budget]\n", "order names 'budget', which the report leaves out"),
@@ -68,12 +70,13 @@ def test_the_plan_orders_and_leaves_out_as_the_params_say() -> None:
     assert SectionsSpec(exclude=["forecast", "budget"]).wanted() == tuple(
         s for s in outline if s not in ("forecast", "budget"))
     # a part moves with its section; the appendix always closes the report
-    assert SectionsSpec(only=["trends", "targets"]).wanted() == (
-        "targets", "comparisons", "trends", "data-sources")
-    assert SectionsSpec(exclude=["targets"]).wanted() == tuple(
-        s for s in outline if s not in ("targets", "comparisons"))
-    assert SectionsSpec(order=["next-steps", "targets"]).wanted()[:4] == (
-        "next-steps", "targets", "comparisons", "executive-summary")
+    appendix = tuple(s.id for s in OUTLINE if s.appendix)
+    assert SectionsSpec(only=["trends", "targets"]).wanted() == ("targets", "trends", *appendix)
+    assert "comparisons" not in SectionsSpec(exclude=["comparisons"]).wanted()
+    assert SectionsSpec(exclude=["executive-summary"]).wanted() == tuple(
+        s for s in outline if s not in ("executive-summary", "next-steps"))  # a part goes with it
+    assert SectionsSpec(order=["trends", "executive-summary"]).wanted()[:4] == (
+        "trends", "executive-summary", "next-steps", "wins-and-challenges")
 
 
 def _notebook(shown: list[str] | None) -> list[nbformat.NotebookNode]:
@@ -81,6 +84,8 @@ def _notebook(shown: list[str] | None) -> list[nbformat.NotebookNode]:
              nbformat.v4.new_code_cell("report = open_report(...)")]
     for section in OUTLINE:
         cells.append(nbformat.v4.new_markdown_cell(f"{'#' * section.level} {section.title}\n\nText."))
+        if not section.renders:  # a heading alone (the appendix's)
+            continue
         cell = nbformat.v4.new_code_cell(f"sections.{section.renders[0]}(report)")
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": section.id})]
         cells.append(cell)
@@ -97,12 +102,13 @@ def _shown_in(cells: list[nbformat.NotebookNode]) -> list[str]:
 
 
 def test_the_export_puts_sections_in_the_planned_order_and_drops_the_others() -> None:
-    shown = ["trends", "executive-summary", "targets", "comparisons", "data-sources"]
+    shown = ["trends", "executive-summary", "next-steps", "targets", "appendix", "comparisons", "data-sources"]
     arranged = arrange_sections(_notebook(shown))
     assert _shown_in(arranged) == [TITLE[s] for s in shown]
     assert arranged[0].source == "# Master client report"  # what comes before the sections stays first
     outputs = [c.outputs[0].data.get("text/html") for c in arranged if c.cell_type == "code" and c.outputs]
-    assert [o for o in outputs if o] == shown  # each section's cells follow its heading
+    rendered = [s for s in shown if TITLE[s] and next(x for x in OUTLINE if x.id == s).renders]
+    assert [o for o in outputs if o] == rendered  # each section's cells follow its heading
     assert "run_summary(report)" in arranged[-1].source  # it follows the appendix
 
 

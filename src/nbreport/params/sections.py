@@ -8,8 +8,10 @@ sections:
 
 Names are the ids of :data:`nbreport.report.outline.OUTLINE`; an unknown one is an error with
 a did-you-mean. A part of a section (``### heading``, e.g. ``comparisons`` under ``targets``)
-may be left out but moves with its section; the appendix (``data-sources``) always closes the
-report, since it says where every number came from and why a section was left out.
+may be left out but moves with its section; the appendix (``appendix``, with its part
+``data-sources``) always closes the report, since it says where every number came from and why a
+section was left out. The appendix's other parts (comparisons, drivers...) may be excluded; ``only``
+chooses among the body's sections.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from nbreport.core.strict_model import StrictModel
 if TYPE_CHECKING:
     from nbreport.report.outline import Section
 
-APPENDIX = "data-sources"
+APPENDIX = "appendix"
+ALWAYS = (APPENDIX, "data-sources")
+"""Never left out: the appendix and its data sources (where each number came from, and why a
+section is missing)."""
 
 
 @functools.cache
@@ -82,10 +87,14 @@ class SectionsSpec(StrictModel):
         if self.only is not None and self.exclude:
             raise ValueError("give only or exclude, not both: only lists what the report holds, "
                              "exclude what it leaves out")
-        if APPENDIX in self.exclude or APPENDIX in self.order:
-            raise ValueError(f"'{APPENDIX}' is the appendix: it always closes the report "
-                             "(remove it from exclude and order)")
+        fixed = [name for name in ALWAYS if name in self.exclude or name in self.order]
+        if fixed:
+            raise ValueError(f"'{fixed[0]}' is the appendix (where every number came from): it always "
+                             "closes the report (remove it from exclude and order)")
         for name in self.order:
+            if _by_id()[name].level != 2 and _parent(name).id == APPENDIX:
+                raise ValueError(f"'{name}' is a part of the appendix, which always closes the "
+                                 "report; it cannot be ordered (exclude it to leave it out)")
             if _by_id()[name].level != 2:
                 raise ValueError(f"'{name}' is a part of the section above it and moves with it; "
                                  f"order '{_parent(name).id}' instead")
@@ -105,9 +114,11 @@ class SectionsSpec(StrictModel):
         return tuple(s.id for top in tops for s in (top, *_parts(top)) if s in chosen)
 
     def _included(self, section: Section) -> bool:
-        if section.id == APPENDIX:
+        if section.id in ALWAYS:
             return True
         parent = _parent(section.id) if section.level != 2 else None
+        if parent is not None and parent.id == APPENDIX:
+            return section.id not in self.exclude  # ``only`` chooses among the body's sections
         if parent is not None and not self._included(parent):
             return False  # a part goes with its section
         if self.only is not None:
