@@ -15,13 +15,22 @@ import difflib
 import math
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from nbreport.core.period import Period
 from nbreport.metrics.definitions import is_additive
 
-if TYPE_CHECKING:
-    from nbreport.metrics.spec import KpiSpec
+
+class KpiSpec(Protocol):
+    """What pro-rating reads of a KPI (:class:`nbreport.metrics.spec.KpiSpec`)."""
+
+    metric: str
+    target: float | None
+    targets_by_period: Mapping[str, float]
+
+    @property
+    def display_label(self) -> str: ...
+
 
 GRAINS = ("week", "month", "quarter", "year")  # finest first
 _WORDS = {"weekly": "week", "weeks": "week", "monthly": "month", "months": "month",
