@@ -56,7 +56,7 @@ def test_check_records_and_checks_reports_the_manifest_does_not_know(produced) -
     manifest = json.loads((period_dir / "manifest.json").read_text(encoding="utf-8"))
     assert {c: e["status"] for c, e in manifest["clients"].items()} == {
         "ok-east": "recovered", "ok-west": "recovered"}
-    assert manifest["clients"]["ok-east"]["qa"] == {"passed": True, "failed": []}
+    assert manifest["clients"]["ok-east"]["qa"] == {"passed": True, "failed": [], "first_reason": ""}
     assert manifest["clients"]["ok-west"]["qa"]["failed"] == ["no tracebacks"]
     index = (period_dir / "index.html").read_text(encoding="utf-8")
     assert "ok-east" in index and "ok-west" in index and "Recovered" in index

@@ -103,6 +103,9 @@ def card_status(entry: dict[str, Any]) -> dict[str, str]:
     sections" (a report the gate fails only for unreviewed drafts) or "Failed: <first reason>"
     (a run that failed, or a report the gate failed), with its colour."""
     status, qa = entry.get("status"), entry.get("qa") or {}
+    if status == "recovered":  # on disk and checkable: its card says so beside its verdict
+        found = card_status({**entry, "status": "ok"})
+        return {**found, "card": f"{found['card']} · {STATUS_WORDS['recovered']}"}
     if status != "ok":
         lines = ((entry.get("error") or {}).get("message") or "").strip().splitlines()
         why = [] if status == "failed" else [STATUS_WORDS.get(str(status), str(status)).lower()]
