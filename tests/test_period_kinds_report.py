@@ -17,9 +17,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from tests.approved import approve_drafts
+from tests.conftest import copy_project
+
 from nbreport.batch import run_batch
 from nbreport.settings import Settings
-from tests.conftest import copy_project
 
 # The KPIs of these clients that are sums (pro-rated by days); the others are ratios.
 SUMMED = {"northwind-outfitters": {"revenue", "orders", "sessions"},
@@ -60,8 +62,8 @@ def bars_expected(start: date, end: date, grain: str) -> int:
 def runs(tmp_path_factory: pytest.TempPathFactory, demo_data_dir: Path) -> Settings:
     settings = copy_project(tmp_path_factory.mktemp("periods") / "project", demo_data_dir)
     for client, period, _ in CASES.values():
-        outcome = run_batch(settings, [client], overrides={"period": period,
-                                                           "commentary.drafts": "allow"})
+        approve_drafts(settings.project_dir, client, period)
+        outcome = run_batch(settings, [client], overrides={"period": period})
         assert outcome.exit_code == 0, [r.error for r in outcome.results]
     return settings
 
@@ -119,7 +121,7 @@ def test_comparisons_are_with_the_previous_and_last_years_same_period(runs: Sett
     tiles = [tile.get_text(" ", strip=True) for tile in soup.select(".nbr-tile")]
     assert any(f"vs {previous}" in tile for tile in tiles), tiles
     headers = [th.get_text(" ", strip=True) for th in soup.select("table.nbr-comparisons thead th")]
-    assert previous.capitalize() in headers and last_year.capitalize() in headers, headers
+    assert f"vs {previous}" in headers and last_year.capitalize() in headers, headers
     assert not re.search(r"vs (previous|same) month", soup.get_text(" "))
 
 
@@ -161,12 +163,12 @@ def test_a_month_to_date_never_overwrites_the_months_report(tmp_path: Path,
                                                             demo_data_dir: Path) -> None:
     settings = copy_project(tmp_path / "project", demo_data_dir)
     client = "harbourside-dental"
-    month = run_batch(settings, [client], overrides={"period": "2026-10", "commentary.drafts": "allow"})
+    approve_drafts(settings.project_dir, client, "2026-10")
+    month = run_batch(settings, [client], overrides={"period": "2026-10"})
     assert month.exit_code == 0, [r.error for r in month.results]
     final = settings.outputs_dir / "2026-10" / client / "report.html"
     before = final.read_bytes()
-    to_date = run_batch(settings, [client], overrides={"period": "2026-10", "as_of": "2026-10-15",
-                                                       "commentary.drafts": "allow"})
+    to_date = run_batch(settings, [client], overrides={"period": "2026-10", "as_of": "2026-10-15"})
     assert to_date.exit_code == 0, [r.error for r in to_date.results]
     assert final.read_bytes() == before
     partial = settings.outputs_dir / "2026-10-as-of-2026-10-15" / client / "report.html"
