@@ -32,7 +32,7 @@ def test_every_part_has_its_section(ledgerline: BeautifulSoup) -> None:
     for heading in HEADINGS:
         assert heading in headings, heading
     text = ledgerline.get_text(" ")
-    for marker in ("Wins", "Challenges", "Projected spend at period end", "Management fee",
+    for marker in ("Top win", "Top challenge", "Projected spend at period end", "Management fee",
                    "is taken as the truth", "Average health score", "Net Promoter Score",
                    "Customer lifetime value", "Retention by start month"):
         assert marker in text, marker

@@ -68,11 +68,14 @@ def test_the_plan_orders_and_leaves_out_as_the_params_say() -> None:
     outline = [s.id for s in OUTLINE]
     assert SectionsSpec().wanted() == tuple(outline)
     assert SectionsSpec(exclude=["forecast", "budget"]).wanted() == tuple(
-        s for s in outline if s not in ("forecast", "budget"))
+        s for s in outline if s not in ("forecast", "budget", "forecast-record", "budget-detail"))
     # a part moves with its section; the appendix always closes the report
     appendix = tuple(s.id for s in OUTLINE if s.appendix)
     assert SectionsSpec(only=["trends", "targets"]).wanted() == ("targets", "trends", *appendix)
     assert "comparisons" not in SectionsSpec(exclude=["comparisons"]).wanted()
+    # a body section's detail in the appendix goes where the section goes
+    assert not {"budget", "budget-detail"} & set(SectionsSpec(exclude=["budget"]).wanted())
+    assert "forecast-record" not in SectionsSpec(only=["trends"]).wanted()
     assert SectionsSpec(exclude=["executive-summary"]).wanted() == tuple(
         s for s in outline if s not in ("executive-summary", "next-steps"))  # a part goes with it
     assert SectionsSpec(order=["trends", "executive-summary"]).wanted()[:4] == (

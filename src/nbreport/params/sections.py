@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 APPENDIX = "appendix"
 ALWAYS = (APPENDIX, "data-sources")
+DETAIL_OF = {"budget-detail": "budget", "forecast-record": "forecast",
+             "customer-detail": "customer-success"}
+"""The appendix's detail of a body section: it goes where that section goes."""
 """Never left out: the appendix and its data sources (where each number came from, and why a
 section is missing)."""
 
@@ -117,6 +120,8 @@ class SectionsSpec(StrictModel):
         if section.id in ALWAYS:
             return True
         parent = _parent(section.id) if section.level != 2 else None
+        if section.id in DETAIL_OF and not self._included(_by_id()[DETAIL_OF[section.id]]):
+            return False  # no budget section, no budget detail in the appendix
         if parent is not None and parent.id == APPENDIX:
             return section.id not in self.exclude  # ``only`` chooses among the body's sections
         if parent is not None and not self._included(parent):

@@ -29,6 +29,8 @@ SET_ASIDE_LISTED = 5
 
 def forecast(report: Report) -> Fragment:
     """Target probabilities in words, how close earlier forecasts came, one chart per KPI."""
+    if (reason := empty_reason("forecast", report.results)) is not None:
+        return Omitted(TITLES["forecast"], reason)
     context = _context(report, "body")
     text = "; ".join(s["sentence"] for s in context["statements"]) or "No forecasts"
     return render("forecast.html.j2", f"Forecast: {text}", **context)
@@ -37,15 +39,14 @@ def forecast(report: Report) -> Fragment:
 def forecast_record(report: Report) -> Fragment:
     """For the appendix: how the forecasts are made, the last ones against what happened and
     every KPI's track record."""
+    if (reason := empty_reason("forecast", report.results)) is not None:
+        return Omitted(TITLES["forecast-record"], reason)
     context = _context(report, "detail")
     return render("forecast.html.j2", f"Forecast record: {len(context['record'])} KPIs", **context)
 
 
 def _context(report: Report, part: str) -> dict[str, Any]:
     result, fmt, period = report.results.forecasts, report.fmt, report.results.period
-    reason = empty_reason("forecast", report.results)
-    if reason is not None:
-        return Omitted(TITLES["forecast"], reason)
     checks = {check.forecast.metric: check for check in result.checks}
     kpis = [k for k in result.kpis if k.available]
     context = {
