@@ -137,5 +137,7 @@ def test_nbreport_check_fails_a_real_report_with_a_jwt_and_an_aws_secret(
     assert "JSON Web Token" in result.stdout and "Secret Keyword" in result.stdout
     assert AWS_SECRET not in result.stdout and JWT not in result.stdout
     manifest = json.loads((outputs / "2026-10" / "manifest.json").read_text())
-    assert manifest["clients"]["ledgerline"]["qa"]["failed"] == ["no secrets"]  # escaped <img>: no alarm
+    failed = manifest["clients"]["ledgerline"]["qa"]["failed"]
+    # escaped <img>: no alarm; the planted key names (snake_case) are jargon to a client too
+    assert failed[0] == "no secrets" and set(failed) <= {"no secrets", "plain language"}
     assert "Traceback" not in result.stderr
