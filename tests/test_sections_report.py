@@ -26,12 +26,14 @@ def _left_out(html: str) -> list[str]:
 def test_excluded_sections_show_nothing_and_forecasts_are_not_computed(project: Settings) -> None:
     report = _report(project, "northwind-outfitters",
                      sections={"exclude": ["forecast", "budget"], "order": ["trends"]})
-    assert report.plan.shown[0] == "trends" and report.plan.excluded == ("forecast", "budget")
+    assert report.plan.shown[0] == "trends" and report.plan.excluded == (
+        "forecast", "budget", "forecast-record", "budget-detail")  # their details in the appendix too
     for shown in (sections.forecast(report), sections.budget(report)):
         assert isinstance(shown, Omitted) and shown.html == "" and shown._repr_html_() is None
     assert report.results.forecasts.kpis == () and report.results.forecasts.record == ()
     assert _left_out(sections.data_sources(report).html) == []  # the client's choice: not mentioned
-    assert run_summary(report).data["sections"]["excluded"] == ["forecast", "budget"]
+    assert run_summary(report).data["sections"]["excluded"] == ["forecast", "budget", "forecast-record",
+                                                                "budget-detail"]
     assert "Revenue" in sections.scorecard(report).html  # the others are as before
 
 
