@@ -22,8 +22,9 @@ from nbreport.sources.date_values import Distinct, human
 from nbreport.sources.dates import CANDIDATES, read_days
 from nbreport.sources.presets import PRESETS
 from nbreport.sources.sniff import Layout, PresetMatch, Sample, match_preset, read_sample, sniff_layout
+from nbreport.sources.transform_sql import SCIENTIFIC_ID
 
-SCIENTIFIC = re.compile(r"^-?\d(?:[.,]\d+)?[eE][+-]?\d+$")
+SCIENTIFIC = re.compile(SCIENTIFIC_ID)
 TENANT_WORDS = {"client", "brand", "account", "advertiser", "tenant", "company", "customer",
                 "property", "shop", "store", "mandant"}
 STOPWORDS = {"of", "the", "number", "no", "nr", "in", "utc"}

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 ROW = "_row"
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-SCIENTIFIC_ID = r"^\d(\.\d+)?[eE]\+?\d+$"
-"""An id a spreadsheet rewrote in scientific notation (``1.23457E+11``): digits were lost."""
+SCIENTIFIC_ID = r"^-?\d(?:[.,]\d+)?[eE][+-]?\d+$"
+"""An id a spreadsheet rewrote in scientific notation (``1.23457E+11``, ``1,23457E+11`` in a
+decimal-comma locale): digits were lost. ``new-client --from`` looks for the same."""
 
 
 def ident(name: str) -> str:
