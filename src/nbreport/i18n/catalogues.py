@@ -1,0 +1,68 @@
+"""Load a language's message catalogue once per process, straight from its ``.po`` file.
+
+The ``.po`` files are the only committed form: each is compiled in memory with Babel the
+first time a process needs it (a few milliseconds), so there is no ``.mo`` to build or to
+forget to rebuild.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from nbreport.core.errors import ParamsError, ParamsIssue
+
+SOURCE_LANGUAGE = "en"
+DOMAIN = "nbreport"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+def catalogue_name(code: str) -> str:
+    """The catalogue folder for a language as params write it: ``pt-BR`` -> ``pt_BR``."""
+    return code.replace("-", "_")
+
+
+def available_languages() -> tuple[str, ...]:
+    """Every language with a catalogue, plus English (the source), as params write them."""
+    found = (path.parent.parent.name for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return tuple(sorted({SOURCE_LANGUAGE, *(name.replace("_", "-") for name in found)}))
+
+
+def babel_locale(code: str) -> Locale:
+    """Babel's locale for a language code (``de`` -> ``de``, ``pt-BR`` -> ``pt_BR``)."""
+    return Locale.parse(catalogue_name(code))
+
+
+@functools.cache
+def translations(code: str) -> NullTranslations:
+    """The compiled catalogue for ``code``; English is the text as written.
+
+    A regional variant without a catalogue of its own falls back to its language
+    (``de-AT`` -> ``de``; ``en-GB`` -> English). A language with no catalogue at all is an
+    error naming ``report.language`` and the languages there are.
+    """
+    if code.split("-")[0] == SOURCE_LANGUAGE:
+        return NullTranslations()
+    for name in (catalogue_name(code), code.split("-")[0]):
+        path = LOCALE_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.is_file():
+            return _compile(path, name)
+    choices = ", ".join(available_languages())
+    raise ParamsError("report.language", [ParamsIssue(
+        "report.language",
+        f"there is no translation of the report into '{code}'; choose one of: {choices}")])
+
+
+def _compile(path: Path, name: str) -> Translations:
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=name, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
