@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 from pathlib import Path
 
 from babel import Locale
@@ -21,6 +22,15 @@ from nbreport.core.errors import ParamsError, ParamsIssue
 SOURCE_LANGUAGE = "en"
 DOMAIN = "nbreport"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+# Folders searched before nbreport's own catalogues (os.pathsep-separated): an agency's own
+# wording or another language, without changing the package.
+LOCALE_PATH_VARIABLE = "NBREPORT_LOCALE_PATH"
+
+
+def locale_dirs() -> tuple[Path, ...]:
+    """Where catalogues are looked for, first match wins: ``$NBREPORT_LOCALE_PATH``, then ours."""
+    extra = os.environ.get(LOCALE_PATH_VARIABLE, "")
+    return (*(Path(entry) for entry in extra.split(os.pathsep) if entry), LOCALE_DIR)
 
 
 def catalogue_name(code: str) -> str:
@@ -30,7 +40,8 @@ def catalogue_name(code: str) -> str:
 
 def available_languages() -> tuple[str, ...]:
     """Every language with a catalogue, plus English (the source), as params write them."""
-    found = (path.parent.parent.name for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    found = (path.parent.parent.name for folder in locale_dirs()
+             for path in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     return tuple(sorted({SOURCE_LANGUAGE, *(name.replace("_", "-") for name in found)}))
 
 
@@ -50,9 +61,10 @@ def translations(code: str) -> NullTranslations:
     if code.split("-")[0] == SOURCE_LANGUAGE:
         return NullTranslations()
     for name in (catalogue_name(code), code.split("-")[0]):
-        path = LOCALE_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if path.is_file():
-            return _compile(path, name)
+        for folder in locale_dirs():
+            path = folder / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+            if path.is_file():
+                return _compile(path, name)
     choices = ", ".join(available_languages())
     raise ParamsError("report.language", [ParamsIssue(
         "report.language",

@@ -20,6 +20,8 @@ from typing import Any
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 
+from nbreport.i18n import SOURCE_LANGUAGE, language
+from nbreport.i18n.jinja import install_translations
 from nbreport.render.arrange import arrange_sections
 from nbreport.render.sanitize import sanitize_markdown_html
 
@@ -144,12 +146,14 @@ def _exporter(template_dir: str) -> Any:
         optimistic_validation=True)
     exporter.display_data_priority = list(CLIENT_MIMETYPES)
     exporter.register_preprocessor(ClientViewPreprocessor(), enabled=True)
+    install_translations(exporter.environment)
     return exporter
 
 
 def export_html(notebook: Any, meta: dict[str, Any], template_dir: Path) -> str:
     """The client HTML for an executed notebook; ``meta`` comes from :func:`report_meta`."""
     copy = nbformat.from_dict(notebook)  # the executed notebook on disk keeps its outputs
-    body, _ = _exporter(str(template_dir)).from_notebook_node(
-        copy, resources={"nbreport": dict(meta)})
+    with language(meta.get("language", SOURCE_LANGUAGE)):  # the template's and headings' words
+        body, _resources = _exporter(str(template_dir)).from_notebook_node(
+            copy, resources={"nbreport": dict(meta)})
     return body

@@ -20,6 +20,7 @@ from nbreport import __version__
 from nbreport.batch.manifest import read_manifest
 from nbreport.core.layout import INDEX, REPORT_HTML, REPORT_PDF, ProjectLayout, period_href
 from nbreport.core.files import write_atomic
+from nbreport.i18n.jinja import install_translations
 from nbreport.qa.checks import REVIEWED
 
 REPORT_FILES = {"html": REPORT_HTML, "pdf": REPORT_PDF}
@@ -32,9 +33,10 @@ ARROWS = {"+": "\u25b2", "\u2212": "\u25bc", "-": "\u25bc"}
 @functools.cache
 def _environment(templates_dir: str) -> Environment:
     root = Path(templates_dir)
-    return Environment(loader=FileSystemLoader([root / "index", root]),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return install_translations(Environment(
+        loader=FileSystemLoader([root / "index", root]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True))
 
 
 def write_period_index(period_dir: Path, templates_dir: Path) -> Path:

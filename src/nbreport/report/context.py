@@ -22,6 +22,7 @@ from nbreport.charts.theme import ChartTheme
 from nbreport.commentary.compose import ReportCommentary
 from nbreport.commentary.view import ReportFacts
 from nbreport.core.formatting import Formatter
+from nbreport.i18n import use_language
 from nbreport.report.analysis import analyse
 from nbreport.report.artifacts import write_artifacts
 from nbreport.report.inputs import ReportInputs, load_inputs
@@ -92,6 +93,7 @@ def open_report(client_id: str, *, artifacts_dir: str | Path | None = None, **wh
     its working folder, which ``nbreport run`` empties beside the report.
     """
     inputs = load_inputs(client_id, **where)
+    use_language(inputs.params.report.language)  # every word the sections write from here on
     results = analyse(inputs)
     client, branding = inputs.params.client, inputs.params.branding
     fmt = Formatter(client.currency, client.locale)

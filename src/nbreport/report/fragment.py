@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from nbreport.i18n.jinja import install_translations
 from nbreport.report.cell_labels import label_cells
 
 
@@ -51,13 +52,13 @@ class Omitted(Fragment):
 
 @functools.cache
 def _environment() -> Environment:
-    return Environment(
+    return install_translations(Environment(
         loader=PackageLoader("nbreport.report", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-    )
+    ))
 
 
 def render(template: str, text: str, **context: Any) -> Fragment:
