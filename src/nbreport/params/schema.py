@@ -189,6 +189,17 @@ class ReportOptions(StrictModel):
     language: pattern_text(r"^[a-z]{2,3}(?:-[A-Z]{2})?$", "a language code such as 'en' or 'en-GB'") = "en"  # type: ignore[valid-type]
     cell_timeout: float | None = Field(default=None, gt=0)
 
+    @field_validator("language")
+    @classmethod
+    def _translated(cls, value: str) -> str:
+        from nbreport.i18n import available_languages  # Babel, only once a language is read
+
+        known = available_languages()
+        if value in known or value.split("-")[0] in known:
+            return value
+        raise ValueError(f"there is no translation of the report into '{value}'; "
+                         f"choose one of: {', '.join(known)}")
+
     @field_validator("feedback")
     @classmethod
     def _url_or_email(cls, value: str | None) -> str | None:
