@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo docs test mutate bench bench-report bench-data bench-transform bench-forecast bench-truth backtest clean
+.PHONY: setup demo docs messages test mutate bench bench-report bench-data bench-transform bench-forecast bench-truth backtest clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,11 @@ test: $(STAMP)
 # The canonical model, generated from the code (tests/test_model_doc.py fails when it drifts).
 docs: $(STAMP)
 	$(BIN)/nbreport metrics --columns > docs/sources.md
+
+# The catalogues (src/nbreport/locale/*/LC_MESSAGES/nbreport.po) in step with the code's marked
+# messages; `make messages LANGUAGES=fr` starts a new language (see docs/translating.md).
+messages: $(STAMP)
+	$(BIN)/python -m nbreport.i18n.messages $(LANGUAGES)
 
 # Mutation testing of the comparison, coverage, KPI and period code (not part of `make test`).
 # mutmut mutates the functions below and runs the fast unit tests named in pyproject's

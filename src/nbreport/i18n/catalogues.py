@@ -12,7 +12,7 @@ import io
 import os
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -46,8 +46,12 @@ def available_languages() -> tuple[str, ...]:
 
 
 def babel_locale(code: str) -> Locale:
-    """Babel's locale for a language code (``de`` -> ``de``, ``pt-BR`` -> ``pt_BR``)."""
-    return Locale.parse(catalogue_name(code))
+    """Babel's locale for a language code (``de`` -> ``de``, ``pt-BR`` -> ``pt_BR``); English
+    for a language Babel has no data for (an agency's own catalogue under a private code)."""
+    try:
+        return Locale.parse(catalogue_name(code))
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(SOURCE_LANGUAGE)
 
 
 @functools.cache
@@ -73,7 +77,7 @@ def translations(code: str) -> NullTranslations:
 
 def _compile(path: Path, name: str) -> Translations:
     with path.open("rb") as handle:
-        catalog = read_po(handle, locale=name, domain=DOMAIN)
+        catalog = read_po(handle, domain=DOMAIN)  # plural rules come from the file's header
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
