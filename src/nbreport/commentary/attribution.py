@@ -144,7 +144,7 @@ def unit_fits(kind: str, unit: str) -> bool:
         return unit == "currency"
     if kind == "multiple":
         return unit == "multiple"
-    return unit in ("count", "currency", "number", "multiple")
+    return unit in ("count", "currency", "number", "score", "multiple")
 
 
 def within(stated: float, computed: float, precision: float, lead: str, tolerance: float) -> bool:

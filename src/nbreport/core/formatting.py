@@ -20,6 +20,14 @@ NOT_AVAILABLE = "n/a"
 SIGNIFICANT_DIGITS = 12  # beyond this a float's last digits are noise of the order of summation
 
 
+POINT_UNITS = ("percent", "score")  # their changes are differences, in points
+
+
+def _signed(value: float, text: str, zero: str = "\u00b1") -> str:
+    """``text`` with the sign of ``value``: ``+``, a true minus, or ``zero``."""
+    return ("+" if value > 0 else "\u2212" if value < 0 else zero) + text
+
+
 def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value)))
 
@@ -60,7 +68,9 @@ class Formatter:
     locale: str = "en_US"
 
     def value(self, value: float | None, unit: str) -> str:
-        """A metric value in its unit: count, currency, percent (a share), multiple or number."""
+        """A metric value in its unit, one rule of decimals per unit: count (whole), currency
+        (cents below 1,000), percent (a share, one decimal), multiple (two decimals), score (a
+        signed whole number, as NPS: ``+18``) or number (one decimal)."""
         if _missing(value):
             return NOT_AVAILABLE
         assert value is not None
@@ -73,7 +83,10 @@ class Formatter:
             return format_percent(value, format=_percent_pattern(self.locale), locale=self.locale)
         if unit == "multiple":
             return format_decimal(value, format="#,##0.00", locale=self.locale) + "\u00d7"
-        return format_decimal(value, format="#,##0.##", locale=self.locale)
+        if unit == "score":
+            return _signed(round(value), format_decimal(abs(round(value)), format="#,##0",
+                                                        locale=self.locale), zero="")
+        return format_decimal(value, format="#,##0.0", locale=self.locale)
 
     def money(self, value: float | None, *, cents: bool | None = None) -> str:
         """Money; whole units from 1,000 up unless ``cents`` says otherwise."""
@@ -93,7 +106,14 @@ class Formatter:
         assert value is not None
         value = _steady(value)
         text = format_percent(abs(value), format=_percent_pattern(self.locale), locale=self.locale)
-        return ("+" if value > 0 else "\u2212" if value < 0 else "\u00b1") + text
+        return _signed(value, text)
+
+    def change_in(self, unit: str, absolute: float | None, relative: float | None) -> str:
+        """A change the way its unit reads: shares (percent) and scores in points (``+2.8 pts``,
+        ``+3 pts``), never a percent of a percent; everything else relative (``+12.3%``)."""
+        if unit in POINT_UNITS:
+            return self.difference(absolute, unit)
+        return self.change(relative)
 
     def probability(self, value: float | None) -> str:
         """A chance in whole percent: ``62%``; never 0% or 100%, which samples cannot show."""
@@ -116,9 +136,12 @@ class Formatter:
         value = _steady(value)
         if unit == "percent":
             text = format_decimal(abs(value) * 100, format="#,##0.0", locale=self.locale) + " pts"
+        elif unit == "score":
+            value = float(round(value))  # whole points, as the score itself is shown
+            text = format_decimal(abs(value), format="#,##0", locale=self.locale) + " pts"
         else:
             text = self.value(abs(value), unit)
-        return ("+" if value > 0 else "\u2212" if value < 0 else "\u00b1") + text
+        return _signed(value, text)
 
     def compact(self, value: float | None, unit: str) -> str:
         """A short form for chart axes and tight spaces: ``$600K``, ``1.2M``, ``1,2 Mio. €``.

@@ -45,7 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Unit = Literal["count", "currency", "percent", "multiple", "number"]
+Unit = Literal["count", "currency", "percent", "multiple", "score", "number"]
 Direction = Literal["higher", "lower", "neutral"]
 
 
@@ -252,7 +252,7 @@ METRICS: dict[str, Metric] = {
                 description="NPS answers of 0 to 6."),
         CombinedMetric("nps_net", "Promoters minus detractors", "count", "higher",
                        ((1.0, "nps_promoters"), (-1.0, "nps_detractors"))),
-        RatioMetric("nps", "Net Promoter Score", "number", "higher", "nps_net", "nps_responses",
+        RatioMetric("nps", "Net Promoter Score", "score", "higher", "nps_net", "nps_responses",
                     factor=100.0, description="100 x (promoters - detractors) / responses; "
                     "-100 to +100."),
         _summed("csat_responses", "CSAT responses", "count", "higher",

@@ -28,7 +28,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, get_args
 
 from nbreport.core.errors import NbreportError
-from nbreport.core.formatting import Formatter
+from nbreport.core.formatting import NOT_AVAILABLE, POINT_UNITS, Formatter
 from nbreport.metrics.definitions import METRICS
 from nbreport.core.period import Period, PeriodKind
 from nbreport.qa.recompute import (
@@ -70,6 +70,19 @@ class Truth:
         if now is None or before is None or before == 0:
             return None
         return (now - before) / abs(before)
+
+    def difference(self, compared: str) -> float | None:
+        """``actual - compared``; ``None`` when either is missing."""
+        now, before = self.values["now"], self.values[compared]
+        return None if now is None or before is None else now - before
+
+    def shown_change(self, compared: str, fmt: Formatter) -> str | None:
+        """The change as a tile shows it (points for shares and scores); ``None`` when there
+        is none to show."""
+        relative, absolute = self.change(compared), self.difference(compared)
+        if (absolute if self.unit in POINT_UNITS else relative) is None:
+            return None
+        return fmt.change_in(self.unit, absolute, relative)
 
 
 def verdict(summary: dict[str, Any], params: ClientParams | None,
@@ -279,11 +292,11 @@ def headline_problems(headline: list[dict[str, Any]], truths: dict[str, Truth],
         if tile.get("value") != value:
             problems.append(f"headline tile {metric}: shows {tile.get('value')!r}, "
                             f"recomputed {value!r}")
-        change, shown = truth.change("previous"), str(tile.get("change"))
+        change, shown = truth.shown_change("previous", fmt), str(tile.get("change"))
         if (change is None and _SHOWN_AS_NUMBER.match(shown)) or \
-                (change is not None and shown != fmt.change(change)):
+                (change is not None and shown != change):
             problems.append(f"headline tile {metric}: change shows {shown!r}, recomputed "
-                            f"{fmt.change(change)!r}")
+                            f"{change or NOT_AVAILABLE!r}")
     return problems
 
 

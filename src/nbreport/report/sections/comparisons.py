@@ -7,7 +7,7 @@ import math
 from nbreport.metrics.kpis import KpiResult
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render
-from nbreport.core.formatting import Formatter
+from nbreport.core.formatting import POINT_UNITS, Formatter
 from nbreport.metrics.kpis import STATUS_WORDS
 from nbreport.params import ClientParams
 from nbreport.report.sections.kpis import (
@@ -22,17 +22,19 @@ from nbreport.report.sections.kpis import (
 
 def _comparison_row(params: ClientParams, fmt: Formatter, r: KpiResult) -> dict[str, str]:
     before, year_ago = not r.note("previous"), not r.note("last_year")
+    # a share's or a score's change is its difference in points (change_abs), not a percent
+    relative = r.unit not in POINT_UNITS
     return {
         **figure_refs(params, r),
         "actual": fmt.value(r.actual, r.unit),
         "previous": compared_value(fmt, r, "previous"),
         "change_abs": fmt.difference(r.change_abs, r.unit) if before else NOTHING,
-        "change": fmt.change(r.change_pct) if before else NOTHING,
+        "change": fmt.change(r.change_pct) if before and relative else NOTHING,
         "change_trend": trend(r, r.change_pct),
-        "per_day": fmt.change(r.change_per_day_pct) if before else NOTHING,
+        "per_day": fmt.change(r.change_per_day_pct) if before and relative else NOTHING,
         "last_year": compared_value(fmt, r, "last_year"),
         "yoy_abs": fmt.difference(r.yoy_abs, r.unit) if year_ago else NOTHING,
-        "yoy": fmt.change(r.yoy_pct) if year_ago else NOTHING,
+        "yoy": fmt.change(r.yoy_pct) if year_ago and relative else NOTHING,
         "yoy_trend": trend(r, r.yoy_pct),
         "target": target_text(fmt, r),
         "gap": NOTHING if math.isnan(r.target) else fmt.difference(r.target_gap, r.unit),

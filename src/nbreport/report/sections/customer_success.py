@@ -19,15 +19,16 @@ SCALE_NAMES = {"nps": "Net Promoter Score (0-10 scale)", "csat": "CSAT, share an
                "ces": "Customer effort, mean of 1-7 (higher is easier)"}
 BAND_NAMES = {"healthy": "Healthy", "at_risk": "At risk", "critical": "Critical"}
 
+# The unit each survey scale is written in: NPS a signed whole number (+18), CSAT a share,
+# CES a mean with one decimal; their changes in points (Formatter.change_in).
+SCALE_UNITS = {"nps": "score", "csat": "percent", "ces": "number"}
+
+
 def _score(fmt: Formatter, value: float, scale: str) -> str:
-    if scale == "nps" and not math.isnan(value):
-        return fmt.difference(round(value, 1), "number")  # NPS is written with its sign
-    return fmt.value(value, "percent" if scale == "csat" else "number")
+    return fmt.value(value, SCALE_UNITS[scale])
 
 def _score_change(fmt: Formatter, now: float, before: float, scale: str) -> str:
-    if scale == "csat":
-        return fmt.difference(now - before, "percent")
-    return fmt.difference(round(now - before, 2), "number") + (" points" if scale == "nps" else "")
+    return fmt.difference(now - before, SCALE_UNITS[scale])
 
 def _survey_row(fmt: Formatter, now: SurveyResult, before: SurveyResult,
                 minimum: int) -> dict[str, Any]:
@@ -66,14 +67,14 @@ def _support_rows(fmt: Formatter, now: SupportSummary,
     ]
 
 def _health(fmt: Formatter, health: HealthResult) -> dict[str, Any]:
-    points = lambda value: fmt.value(round(value, 1), "number")  # noqa: E731
+    points = lambda value: fmt.value(value, "number")  # noqa: E731
     components = [{
         "label": row["label"], "weight": fmt.value(row["weight"], "percent"),
         "value": fmt.value(row["value"], HEALTH_SIGNALS[signal].unit),
         "points": points(row["points"]),
         "contribution": points(row["contribution"]),
         "previous": points(row["previous_contribution"]),
-        "change": fmt.difference(round(row["change"], 1), "number"),
+        "change": fmt.difference(row["change"], "number"),
     } for signal, row in health.components.iterrows()]
     bands = [{"band": BAND_NAMES[band], "accounts": fmt.value(row["accounts"], "count"),
               "previous": fmt.value(row["previous_accounts"], "count"),
@@ -82,7 +83,7 @@ def _health(fmt: Formatter, health: HealthResult) -> dict[str, Any]:
                   "mrr": fmt.money(row["mrr"], cents=False)}
                  for _, row in health.attention.iterrows()]
     return {"score": points(health.score), "previous": points(health.previous),
-            "change": fmt.difference(round(health.change, 1), "number"),
+            "change": fmt.difference(health.change, "number"),
             "components": components, "bands": bands, "attention": attention,
             "accounts": fmt.value(health.accounts, "count"), "unscored": health.unscored,
             "total": points(health.components["contribution"].sum())}

@@ -89,7 +89,9 @@ def change_text(fmt: Formatter, result: KpiResult, key: str) -> str:
     """The change on a comparison period; nothing to compare with says so, never "+X%"."""
     if not has_change(result, key):
         return NOTHING
-    return fmt.change(result.change_pct if key == "previous" else result.yoy_pct)
+    if key == "previous":
+        return fmt.change_in(result.unit, result.change_abs, result.change_pct)
+    return fmt.change_in(result.unit, result.yoy_abs, result.yoy_pct)
 
 
 def _tile(report: Report, result: KpiResult) -> dict[str, Any]:
