@@ -45,7 +45,8 @@ def test_exported_numbers_equal_the_raw_files(ledgerline: BeautifulSoup, demo_da
     assert summary["Ad spend"] == f"\u00a3{spend:,.0f}"
     nps = raw.nps(raw.in_month(raw.delighted(folder / "surveys.jsonl"))["score"])
     row = next(r for r in ledgerline.select(".nbr-surveys tbody tr") if "Net Promoter" in r.th.get_text())
-    assert row.select("td")[0].get_text() == f"{nps:+.1f}".replace("+0.0", "\u00b10")
+    whole = round(nps)  # NPS is a signed whole number: +18, not 17.65
+    assert row.select("td")[0].get_text() == ("0" if whole == 0 else f"{whole:+d}".replace("-", "\u2212"))
     customers, lost = raw.churned_in_october(folder / "accounts.csv")
     churn = next(r for r in ledgerline.select("table tr") if r.th and r.th.get_text().startswith("Customer churn rate"))
     assert churn.select("td")[0].get_text() == f"{lost / customers:.1%}"

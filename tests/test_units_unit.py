@@ -47,3 +47,10 @@ def test_a_change_of_a_share_or_a_score_is_in_points(unit: str, absolute: float,
 def test_a_change_with_nothing_to_compare_reads_not_available() -> None:
     assert US.change_in("percent", None, None) == "n/a"
     assert US.change_in("count", None, None) == "n/a"
+
+
+def test_a_change_too_small_to_show_has_no_sign() -> None:
+    assert US.change_in("percent", 0.0004, 0.005) == "\u00b10.0 pts"
+    assert US.change(0.0004) == "\u00b10.0%"
+    assert US.difference(-0.2, "count") == "\u00b10"
+    assert US.value(0.3, "score") == "0"

@@ -20,12 +20,16 @@ NOT_AVAILABLE = "n/a"
 SIGNIFICANT_DIGITS = 12  # beyond this a float's last digits are noise of the order of summation
 
 
+_NON_ZERO_DIGIT = re.compile(r"[1-9]")
 POINT_UNITS = ("percent", "score")  # their changes are differences, in points
 
 
 def _signed(value: float, text: str, zero: str = "\u00b1") -> str:
-    """``text`` with the sign of ``value``: ``+``, a true minus, or ``zero``."""
-    return ("+" if value > 0 else "\u2212" if value < 0 else zero) + text
+    """``text`` with the sign of ``value``: ``+``, a true minus, or ``zero`` when ``text`` shows
+    no digit but 0 (``±0.0 pts``, never ``+0.0 pts`` for a change too small to show)."""
+    if value == 0 or not _NON_ZERO_DIGIT.search(text):
+        return zero + text
+    return ("+" if value > 0 else "\u2212") + text
 
 
 def _missing(value: float | None) -> bool:
