@@ -82,7 +82,7 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
         assignments: tuple[str, ...], cell_timeout: float | None, workers: int | None,
         only_failed: bool, force: bool, executor: str, scheduler: str | None, publish: str,
         report_format: str, plain: bool, due: bool) -> None:
-    """Produce the reports of CLIENTS (or --all, or --only-failed) and the period's index page.
+    """Produce the reports of CLIENTS (or --all, --only-failed, --due) and the period's index page.
 
     Clients whose params, data, commentary, notebook, templates and nbreport version are
     unchanged since their last good report are skipped. Ctrl-C stops the run cleanly.
