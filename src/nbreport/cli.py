@@ -19,6 +19,7 @@ from nbreport import __version__
 from nbreport.core.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, NbreportError, ParamsError
 from nbreport.core.exit_codes import EXIT_INTERRUPTED, EXIT_STORAGE, help_text
 from nbreport.cli_data import data_commands, display_path, overrides
+from nbreport.delivery.due_cli import schedule_commands
 from nbreport.settings import Settings
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -74,12 +75,14 @@ def cli(ctx: click.Context, project_dir: Path, data_dir: Path | None, outputs_di
 @click.option("--plain", is_flag=True, envvar="NBREPORT_PLAIN",
               help="No speed tricks: papermill.execute_notebook and nbconvert's public "
               "HTMLExporter, one client per worker process (also NBREPORT_PLAIN=1).")
+@click.option("--due", is_flag=True, help="Run the clients whose schedule says a report is due "
+              "now (nbreport due; CLIENTS: only those), each for the period it is due for.")
 @pass_settings
 def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str | None,
         assignments: tuple[str, ...], cell_timeout: float | None, workers: int | None,
         only_failed: bool, force: bool, executor: str, scheduler: str | None, publish: str,
-        report_format: str, plain: bool) -> None:
-    """Produce the reports of CLIENTS (or --all, or --only-failed) and the period's index page.
+        report_format: str, plain: bool, due: bool) -> None:
+    """Produce the reports of CLIENTS (or --all, --only-failed, --due) and the period's index page.
 
     Clients whose params, data, commentary, notebook, templates and nbreport version are
     unchanged since their last good report are skipped. Ctrl-C stops the run cleanly.
@@ -89,7 +92,10 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
     from nbreport.batch import BatchOptions, run_batch
     from nbreport.batch.progress import Progress, summary_table
 
-    if clients and run_all or not (clients or run_all or only_failed):
+    if due and (run_all or only_failed or period):
+        raise click.UsageError("--due chooses each client's period from its schedule; "
+                               "drop --all, --only-failed and --period")
+    if clients and run_all or not (clients or run_all or only_failed or due):
         raise click.UsageError("name one or more clients, or pass --all")
     from nbreport import stopping
 
@@ -110,21 +116,31 @@ def run(settings: Settings, clients: tuple[str, ...], run_all: bool, period: str
     options = BatchOptions(workers=workers, executor=executor, scheduler=scheduler,
                            only_failed=only_failed, force=force,
                            checks=(check_before_publishing,) if publish == "passing" else ())
-    progress = Progress()
-    try:
-        outcome = run_batch(settings, clients or None, overrides=overrides(period, assignments),
-                            options=options, events=progress)
-    finally:
-        progress.close()
-    click.echo(summary_table(outcome))
-    for gate in outcome.gates:
-        click.echo(gate_table(gate, failures_only=True))
-    for page in outcome.index_pages:
-        click.echo(f"index: {display_path(page)}")
-    if outcome.interrupted:
-        click.echo("interrupted: previous good reports are unchanged; the manifest records what "
-                   "was stopped (nbreport run --only-failed runs those clients again)", err=True)
-    sys.exit(outcome.exit_code)
+    if due:
+        from nbreport.delivery.due_cli import due_groups
+
+        runs: dict[str | None, list[str] | None] = dict(due_groups(settings, clients or None))
+    else:
+        runs = {period: list(clients) or None}
+    exit_code = EXIT_OK
+    for run_period, run_clients in runs.items():  # one batch per period (--due: each its own)
+        progress = Progress()
+        try:
+            outcome = run_batch(settings, run_clients, overrides=overrides(run_period, assignments),
+                                options=options, events=progress)
+        finally:
+            progress.close()
+        click.echo(summary_table(outcome))
+        for gate in outcome.gates:
+            click.echo(gate_table(gate, failures_only=True))
+        for page in outcome.index_pages:
+            click.echo(f"index: {display_path(page)}")
+        exit_code = max(exit_code, outcome.exit_code)
+        if outcome.interrupted:
+            click.echo("interrupted: previous good reports are unchanged; the manifest records what "
+                       "was stopped (nbreport run --only-failed runs those clients again)", err=True)
+            break
+    sys.exit(exit_code)
 
 
 @cli.command(name="list")
@@ -227,7 +243,7 @@ def backtest(settings: Settings, clients: tuple[str, ...], real_data: Path | Non
 SKIPPED_OPTIONAL_MODULES = ("rfc3987_syntax",)
 
 
-for _command in data_commands():
+for _command in [*data_commands(), *schedule_commands()]:
     cli.add_command(_command)
 
 

@@ -35,6 +35,7 @@ from nbreport.metrics.spec import (
     missing_data,
 )
 from nbreport.params.overlaps import OverlapSpec, alternative_checks, check_overlaps
+from nbreport.params.schedule import ScheduleSpec
 from nbreport.params.sections import SectionsSpec
 from nbreport.core.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
 from nbreport.core.period_names import as_of_key, resolve_title, title_grain_conflict
@@ -237,6 +238,7 @@ class ClientParams(StrictModel):
     forecast: ForecastSpec = Field(default_factory=ForecastSpec)
     sections: SectionsSpec = Field(default_factory=SectionsSpec)
     qa: QaSpec = Field(default_factory=QaSpec)
+    schedule: ScheduleSpec | None = None
 
     @field_validator("sources")
     @classmethod

@@ -1,0 +1,1 @@
+"""Delivery: reports sent on a schedule (``nbreport due``, ``run --due``, ``send --due``)."""
