@@ -176,3 +176,17 @@ def test_backtest_command_prints_the_table(real_data: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "total MAPE" in result.output and "retail-sales (monthly)" in result.output
     assert "better:" in result.output
+
+
+def test_next_targets_are_monthly_and_pro_rated_to_the_next_week(demo_data_dir: Path, tmp_path: Path) -> None:
+    import yaml
+
+    plain = yaml.safe_load((REPO / "params" / "ledgerline.yaml").read_text(encoding="utf-8"))
+    plain["period"] = "2026-W43"
+    plain.setdefault("forecast", {})["next_targets"] = {"leads": 3100}
+    report = open_report("ledgerline", params=plain, project_dir=REPO, data_dir=demo_data_dir,
+                         outputs_dir=tmp_path)
+    following = report.results.forecasts.kpi("leads").next
+    # 2026-W44 is 26 October to 1 November: six days of a 31-day month and one of a 30-day one
+    assert following.period == "2026-W44"
+    assert following.target == pytest.approx(3100 * 6 / 31 + 3100 / 30)

@@ -49,7 +49,7 @@ from nbreport.forecast.store import (
 from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.metrics.definitions import METRICS, RatioMetric, summed_inputs
 from nbreport.metrics.spec import KpiSpec
-from nbreport.metrics.targets import period_target
+from nbreport.metrics.targets import monthly_goal, period_target
 from nbreport.core.period import Period
 
 if TYPE_CHECKING:
@@ -239,7 +239,8 @@ def _period_forecast(kpi: KpiSpec, spec: ForecastSpec, inputs: dict[str, SeriesF
     low, high = interval(outcomes, spec.interval)
     target = period_target(kpi, period)
     if period != reported and kpi.metric in spec.next_targets:
-        target = float(spec.next_targets[kpi.metric])
+        # a monthly goal like `target`, pro-rated the same way to a week, a quarter...
+        target = monthly_goal(kpi.metric, float(spec.next_targets[kpi.metric]), period)
     return PeriodForecast(
         metric=kpi.metric, label=kpi.display_label, unit=METRICS[kpi.metric].unit,
         direction=kpi.better, period=period.key, period_label=period.label, start=period.start,

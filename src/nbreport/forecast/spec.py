@@ -42,6 +42,7 @@ class ForecastSpec(StrictModel):
     next_targets:
         Metric -> goal for the period(s) after the reported one, where it differs from
         the KPI's ``target`` (which is otherwise assumed to hold for the next period too).
+        Written per month like ``target``, and pro-rated the same way to a week or quarter.
     """
 
     enabled: bool = True

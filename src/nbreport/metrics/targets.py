@@ -75,6 +75,12 @@ def period_target(kpi: KpiSpec, period: Period) -> float:
     return spread(amount, grain, period)
 
 
+def monthly_goal(metric: str, amount: float, period: Period) -> float:
+    """A goal written per month (as ``target`` is) for the whole of ``period``: pro-rated
+    when the metric adds up over days, the same value otherwise (a rate, a ratio)."""
+    return spread(amount, "month", period) if is_additive(metric) else amount
+
+
 def spread(amount: float, grain: str, period: Period) -> float:
     """``amount`` per ``grain`` (a calendar week, month, quarter or year) summed over the days
     of ``period``, each day getting ``amount / days of its own week/month/...``."""
