@@ -1,0 +1,1 @@
+"""Delivering reports to clients: what goes with each report and how it reaches them."""
