@@ -38,7 +38,8 @@ from nbreport.report.outline import OUTLINE
 
 APPENDIX_SECTIONS = frozenset(section.id for section in OUTLINE if section.appendix)
 SHEET_NAME_MAX = 31  # Excel's limit
-_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\']+")
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\'\s]+")
+_FIGURE = re.compile(r"\d(?:[\d.,\u00a0\u202f' ]*\d)?")  # digits with any separators
 
 
 @dataclass(frozen=True)
@@ -125,19 +126,19 @@ def units_line(sheet: Sheet, header: PackHeader) -> str:
 
 
 def unit_of(text: str, header: PackHeader) -> str | None:
-    """The unit a figure's text shows (``None``: it is no figure)."""
-    if not any(character.isdigit() for character in text) or len(text) > 40:
-        return None
+    """The unit of a figure's text: ``$1,234`` -> ``USD``, ``12.3%`` -> ``%`` (``None``: the
+    text is no figure, e.g. ``October 2026`` or ``Fee (650 € a month)``)."""
     symbol = get_currency_symbol(header.currency, locale=header.locale)
-    if symbol in text or header.currency in text:
-        return header.currency
-    if "pts" in text:
-        return _("percentage points")
-    if "%" in text:
-        return "%"
-    if "\u00d7" in text:
-        return _("times (\u00d7)")
-    return _("number")
+    marks = {header.currency: header.currency, symbol: header.currency,
+             "pts": _("percentage points"), "%": "%", "\u00d7": _("times (\u00d7)")}
+    rest, unit = text, None
+    for mark, name in marks.items():
+        if mark in rest:
+            rest, unit = rest.replace(mark, " "), unit or name
+    rest = rest.strip(" \u00a0\u202f+-\u2212\u00b1<>")
+    if not _FIGURE.fullmatch(rest):
+        return None
+    return unit or _("number")
 
 
 def first_data_row(sheet: Sheet, header: PackHeader) -> int:

@@ -11,9 +11,13 @@ values written by the report's formatter (``report.fmt``), as its axis writes th
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+
+_FOLDED = re.compile(r"[ \t\n\r\f]+")
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,9 @@ def chart_sheet(title: str, columns: Sequence[str], rows: Sequence[Sequence[Cell
 
 
 def cell_text(element: Any) -> str:
-    """The text a reader sees in an HTML element, its white space folded (as a browser does)."""
-    return " ".join(element.get_text(" ").split())
+    """The text a reader sees in an HTML element, its white space folded as a browser folds
+    it (spaces, tabs and line breaks; a no-break space stays)."""
+    return _FOLDED.sub(" ", element.get_text(" ")).strip(" \t\n\r\f")
 
 
 def sheets_in(html: str, charts: Sequence[Sheet] = ()) -> list[Sheet]:
