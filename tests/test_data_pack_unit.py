@@ -83,7 +83,7 @@ def test_the_pack_holds_each_sheet_once_with_its_header_lines(tmp_path: Path) ->
     lines = [page.cell(row=n, column=1).value for n in range(1, 6)]
     assert lines == ["Spend by channel, October 2026", "Client: Acme GmbH", "Period: October 2026",
                      "Section: Budget", "Units: Spend: EUR"]
-    number = page["B9"]
+    number = page["B8"]  # 5 header lines, a blank row, the columns
     assert (number.value, number.number_format) == (1234.5, '#,##0"\u00a0€"')
     with zipfile.ZipFile(tmp_path / "data.zip") as archive:
         assert archive.namelist() == ["01-spend-by-channel-october-2026.csv"]
