@@ -38,6 +38,7 @@ from nbreport.report.outline import OUTLINE
 
 APPENDIX_SECTIONS = frozenset(section.id for section in OUTLINE if section.appendix)
 SHEET_NAME_MAX = 31  # Excel's limit
+CSV_SLUG_MAX = 60
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\'\s]+")
 _FIGURE = re.compile(r"\d(?:[\d.,\u00a0\u202f' ]*\d)?")  # digits with any separators
 
@@ -84,7 +85,7 @@ class DataPackRecorder:
             return ()
         names = sheet_names(sheets)
         write_atomic(self.folder / DATA_XLSX, workbook_bytes(sheets, names, self.header))
-        write_atomic(self.folder / DATA_ZIP, csv_zip_bytes(sheets, names, self.header))
+        write_atomic(self.folder / DATA_ZIP, csv_zip_bytes(sheets, self.header))
         return (DATA_XLSX, DATA_ZIP)
 
 
@@ -194,19 +195,19 @@ def csv_rows(sheet: Sheet, header: PackHeader) -> list[list[str]]:
             *([cell.text for cell in row] for row in sheet.rows)]
 
 
-def csv_name(name: str) -> str:
-    """``1 KPIs for October 2026`` -> ``01-kpis-for-october-2026.csv``."""
-    number, _space, title = name.partition(" ")
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "sheet"
-    return f"{int(number):02d}-{slug}.csv"
+def csv_name(number: int, sheet: Sheet) -> str:
+    """Sheet 1, ``KPIs for October 2026`` -> ``01-kpis-for-october-2026.csv`` (the whole
+    title, which a sheet's name may have had to cut; numbered, so unique)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", sheet.title.lower()).strip("-")[:CSV_SLUG_MAX].strip("-")
+    return f"{number:02d}-{slug or sheet.kind}.csv"
 
 
-def csv_zip_bytes(sheets: Sequence[Sheet], names: Sequence[str], header: PackHeader) -> bytes:
+def csv_zip_bytes(sheets: Sequence[Sheet], header: PackHeader) -> bytes:
     """The zip of one CSV file per sheet, UTF-8 with a byte-order mark."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for sheet, name in zip(sheets, names):
+        for number, sheet in enumerate(sheets, start=1):
             text = io.StringIO()
             csv.writer(text, lineterminator="\r\n").writerows(csv_rows(sheet, header))
-            archive.writestr(csv_name(name), text.getvalue().encode("utf-8-sig"))
+            archive.writestr(csv_name(number, sheet), text.getvalue().encode("utf-8-sig"))
     return buffer.getvalue()
