@@ -10,6 +10,7 @@
         northwind-outfitters/         client_dir(period, client_id)
           report.html  report.ipynb  report.failed.ipynb  report.pdf
           forecasts.json  results.json  rows-<kind>.parquet
+          data.xlsx  data.zip         the client's data pack: the body's tables and charts
 
 The file names are also used on their own: the notebook writes ``forecasts.json``,
 ``results.json`` and ``rows-<kind>.parquet`` into its working folder, and the manifest and the index pages link
@@ -34,6 +35,10 @@ RESULTS_FILE = "results.json"  # every figure of the report (nbreport.report.res
 # The canonical rows a report was computed from, one Parquet file per kind of data, written by
 # the notebook (nbreport.report.evidence) and read by the QA gate (nbreport.qa.recompute).
 EVIDENCE_FILE = "rows-{kind}.parquet"
+# The client's data pack (nbreport.delivery.datapack): every table and chart of the report's
+# body as a workbook, and as CSV files in a zip; the report links both.
+DATA_XLSX = "data.xlsx"
+DATA_ZIP = "data.zip"
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 QA_FILE = "qa.json"

@@ -228,10 +228,17 @@ def plain_language(report: ReportUnderCheck) -> CheckResult:
     return CheckResult("plain language", not hits, describe(hits))
 
 
+def data_pack(report: ReportUnderCheck) -> CheckResult:
+    """The data pack the report links is beside it and clean (:mod:`nbreport.qa.data_pack`)."""
+    from nbreport.qa.data_pack import data_pack_clean
+
+    return data_pack_clean(report)
+
+
 CHECKS: tuple[Callable[[ReportUnderCheck], CheckResult], ...] = (
     no_errored_cells, no_code, no_parameters, no_tracebacks, no_local_paths, no_secrets,
     no_foreign_markers, no_external_resources, commentary_reviewed, data_fresh, size_within_budget,
-    one_value_per_label, numbers_recomputed, plain_language,
+    one_value_per_label, numbers_recomputed, plain_language, data_pack,
 )
 
 

@@ -22,6 +22,7 @@ from nbconvert.preprocessors import Preprocessor
 
 from nbreport.i18n import SOURCE_LANGUAGE, language
 from nbreport.i18n.jinja import install_translations
+from nbreport.protocol import SUMMARY_MIME
 from nbreport.render.arrange import arrange_sections
 from nbreport.render.sanitize import sanitize_markdown_html
 
@@ -42,6 +43,7 @@ class ClientViewPreprocessor(Preprocessor):
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         kept, toc, used_ids, in_appendix = [], [], set(), False
+        resources.setdefault("nbreport", {})["data_pack"] = _data_pack_link(nb.cells)
         for cell in arrange_sections(nb.cells):
             tags = cell.metadata.get("tags", [])
             if HIDDEN_TAGS.intersection(tags) or cell.cell_type == "raw":
@@ -70,6 +72,18 @@ class ClientViewPreprocessor(Preprocessor):
         resources["nbreport"]["has_sections"] = bool(toc)
         resources["nbreport"]["appendix_open"] = in_appendix
         return nb, resources
+
+
+def _data_pack_link(cells: list[Any]) -> dict[str, str] | None:
+    """The footer's link to the client's data pack, as the run summary gives it (files
+    beside the report, words in its language); ``None`` when the report wrote no pack."""
+    for cell in reversed(cells):
+        for output in cell.get("outputs", []):
+            summary = output.get("data", {}).get(SUMMARY_MIME)
+            if summary is not None:
+                link = summary.get("data_pack")
+                return dict(link) if isinstance(link, dict) else None
+    return None
 
 
 def _appendix_parts(html: str) -> dict[str, str]:

@@ -7,7 +7,8 @@
     ReportCommentary(facts view of the results, commentary file)
     write_artifacts()                 the files for later, in one place (only when asked)
     sections.*(report)  ->  Fragment  each cell turns results into HTML; nothing is computed
-                                      or written while displaying
+                                      or written while displaying (the data pack keeps the
+                                      body's tables and charts, written by run_summary)
 
 :class:`Report` is a frozen container of those parts: it computes nothing itself.
 """
@@ -22,10 +23,12 @@ from nbreport.charts.theme import ChartTheme
 from nbreport.commentary.compose import ReportCommentary
 from nbreport.commentary.view import ReportFacts
 from nbreport.core.formatting import Formatter
-from nbreport.i18n import use_language
+from nbreport.delivery.datapack import DataPackRecorder, PackHeader
+from nbreport.i18n import _, use_language
 from nbreport.report.analysis import analyse
 from nbreport.report.artifacts import write_artifacts
 from nbreport.report.inputs import ReportInputs, load_inputs
+from nbreport.report.outline import OUTLINE
 from nbreport.report.plan import SectionPlan, plan_sections
 from nbreport.report.results import ReportResults
 
@@ -51,6 +54,9 @@ class Report:
     plan:
         The sections shown, in order, and why the others are left out (``None``: worked out
         from the params and results when first read).
+    data_pack:
+        Keeps the tables and charts the body displays, for the client's data pack
+        (:mod:`nbreport.delivery.datapack`); ``None`` unless the files are written for a run.
     """
 
     inputs: ReportInputs
@@ -60,6 +66,7 @@ class Report:
     theme: ChartTheme
     artifacts: tuple[str, ...] = ()
     plan: SectionPlan = None  # type: ignore[assignment]  # filled in by __post_init__
+    data_pack: DataPackRecorder | None = None
 
     def __post_init__(self) -> None:
         if self.plan is None:
@@ -104,4 +111,17 @@ def open_report(client_id: str, *, artifacts_dir: str | Path | None = None, **wh
                  if artifacts_dir is not None else ())
     theme = ChartTheme.from_branding(branding.primary_color, branding.accent_color,
                                      branding.font_family)
-    return Report(inputs, results, commentary, fmt, theme, artifacts, plan)
+    data_pack = (DataPackRecorder(Path(artifacts_dir), pack_header(inputs, results))
+                 if artifacts_dir is not None else None)
+    return Report(inputs, results, commentary, fmt, theme, artifacts, plan, data_pack)
+
+
+def pack_header(inputs: ReportInputs, results: ReportResults) -> PackHeader:
+    """What the data pack's sheets say of the client and the period."""
+    client = inputs.params.client
+    label = results.reported.label
+    period_label = _("%(period)s (to date)", period=label) if results.partial else label
+    return PackHeader(client_name=client.name, period_label=period_label,
+                      currency=client.currency, locale=client.locale,
+                      # the notebook's headings, in the report's language (see i18n.notebook_text)
+                      section_titles={section.id: _(section.title) for section in OUTLINE})

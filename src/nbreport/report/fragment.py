@@ -19,11 +19,14 @@ from nbreport.report.cell_labels import label_cells
 
 
 class Fragment:
-    """A piece of report HTML with a plain-text stand-in."""
+    """A piece of report HTML with a plain-text stand-in, and the data of the charts it
+    draws (``chart_data``, :class:`nbreport.delivery.sheets.Sheet`, for the client's data
+    pack: a chart's numbers are in no text of the HTML)."""
 
-    def __init__(self, html: str, text: str) -> None:
+    def __init__(self, html: str, text: str, chart_data: tuple[Any, ...] = ()) -> None:
         self.html = html
         self.text = text
+        self.chart_data = chart_data
 
     def _repr_html_(self) -> str:
         return self.html
@@ -61,11 +64,12 @@ def _environment() -> Environment:
     ))
 
 
-def render(template: str, text: str, **context: Any) -> Fragment:
+def render(template: str, text: str, *, chart_data: tuple[Any, ...] = (), **context: Any) -> Fragment:
     """Render ``templates/<template>`` with ``context`` into a :class:`Fragment`; every table
-    cell carries its column's name (``data-label``) for the phone layout."""
+    cell carries its column's name (``data-label``) for the phone layout. ``chart_data``: the
+    data of the charts it draws, in order."""
     html = label_cells(_environment().get_template(template).render(**context))
-    return Fragment(html, text)
+    return Fragment(html, text, tuple(chart_data))
 
 
 def trusted(html: str) -> Markup:

@@ -13,6 +13,11 @@ every statement flagged as contradicting the figures (``flags``: section, line,
 sentence, metric, stated, actual, message). ``review`` says whether the report may
 go to the client: ``{"publishable": false, "reasons": [...]}`` when a statement is
 flagged or when unreviewed drafts are blocked by ``commentary.drafts: block``.
+
+The run summary comes last, once every section has been displayed: it writes the client's
+data pack (:mod:`nbreport.delivery.datapack`, the body's tables and charts), lists its files
+under ``artifacts`` and, under ``data_pack``, the link the report's footer shows (its
+files and words, in the report's language; absent when there is no pack).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from __future__ import annotations
 from typing import Any
 
 from nbreport import __version__
+from nbreport.core.layout import DATA_XLSX, DATA_ZIP
+from nbreport.i18n import _, language
 from nbreport.protocol import SUMMARY_MIME
 from nbreport.report.context import Report
 from nbreport.metrics.kpis import STATUS_WORDS
@@ -43,6 +50,7 @@ class RunSummary:
 def run_summary(report: Report) -> RunSummary:
     """Headline numbers, statuses and provenance of the report, as plain values."""
     results, fmt = report.results, report.fmt
+    pack = report.data_pack.write(report.plan.shown) if report.data_pack is not None else ()
     headline = [{
         "metric": r.metric, "label": r.label,
         "value": fmt.value(r.actual, r.unit),
@@ -66,8 +74,16 @@ def run_summary(report: Report) -> RunSummary:
                      for name, found in results.coverage.items()},
         "params_hash": results.params_hash,
         "nbreport_version": __version__,
-        "artifacts": sorted(report.artifacts),
+        "artifacts": sorted([*report.artifacts, *pack]),
         "commentary": report.commentary.summary(),
         "review": report.commentary.review(),
         "sections": report.plan.to_dict(),
+        **({"data_pack": data_pack_link(report.inputs.params.report.language)} if pack else {}),
     })
+
+
+def data_pack_link(language_code: str) -> dict[str, str]:
+    """The data pack's files (relative to the report) and the link's words, for the footer."""
+    with language(language_code):
+        return {"xlsx": DATA_XLSX, "zip": DATA_ZIP, "text": _("Download the data"),
+                "xlsx_text": _("Excel workbook"), "zip_text": _("CSV files (zip)")}

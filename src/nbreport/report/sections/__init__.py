@@ -42,7 +42,12 @@ def _planned(render: Callable[[Report], Fragment]) -> Callable[[Report], Fragmen
 
     @functools.wraps(render)
     def shown_if_planned(report: Report) -> Fragment:
-        return render(report) if report.plan.shows(section_id) else omitted(report, section_id)
+        if not report.plan.shows(section_id):
+            return omitted(report, section_id)
+        fragment = render(report)
+        if report.data_pack is not None:  # the client's data pack keeps what the body shows
+            report.data_pack.record(section_id, fragment.html, fragment.chart_data)
+        return fragment
 
     return shown_if_planned
 

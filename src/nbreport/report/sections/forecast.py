@@ -18,6 +18,8 @@ from nbreport.forecast.select import METHOD_NAMES
 from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.core.period import Period
 from nbreport.core.formatting import Formatter
+from nbreport.delivery.sheets import Cell, Sheet, chart_sheet
+from nbreport.i18n import _
 from nbreport.report.context import Report
 from nbreport.report.results import ReportResults
 from nbreport.report.fragment import Fragment, Omitted, render, trusted
@@ -49,10 +51,12 @@ def _context(report: Report, part: str) -> dict[str, Any]:
     result, fmt, period = report.results.forecasts, report.fmt, report.results.period
     checks = {check.forecast.metric: check for check in result.checks}
     kpis = [k for k in result.kpis if k.available]
+    drawn = [_chart(report, k, checks.get(k.metric)) for k in kpis] if part == "body" else []
     context = {
         "intro": _intro(period, result.made_at, kpis),
         "statements": [_statement(fmt, k) for k in kpis],
-        "charts": [trusted(_chart(report, k, checks.get(k.metric))) for k in kpis],
+        "charts": [trusted(html) for html, _data in drawn],
+        "chart_data": [data for _html, data in drawn],
         "unavailable": [{"label": k.label, "reason": k.reason} for k in result.kpis if not k.available],
         "checks": [_check_row(fmt, c) for c in result.checks],
         "made": sorted({f"{c.forecast.made_at:%-d %B %Y}" for c in result.checks}),
@@ -130,7 +134,9 @@ def _likelihood(probability: float) -> str:
     return "green" if probability >= 0.7 else "amber" if probability >= 0.4 else "red"
 
 
-def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> str:
+def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> tuple[str, Sheet]:
+    """The KPI's chart (its past periods, then its forecast with the likely range) and its
+    data for the data pack."""
     forecasts = list(kpi.periods)
     first = forecasts[0]
     history = _periods_back(Period.between(first.start, first.end).previous(), PERIODS_CHARTED)
@@ -157,7 +163,29 @@ def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> str
            f"then the forecast for {first.period_label}: {fmt.value(first.point, first.unit)} "
            f"(range {fmt.value(first.lower, first.unit)} to {fmt.value(first.upper, first.unit)})"
            + (f", target {fmt.value(target, first.unit)}." if target is not None else "."))
-    return chart_html(build, alt=alt)
+    return chart_html(build, alt=alt), _chart_data(fmt, kpi, history, actual, earlier, title)
+
+
+def _chart_data(fmt: Formatter, kpi: KpiForecast, history: list[Period],
+                actual: list[tuple[str, float]], earlier: ForecastPoint | None, title: str) -> Sheet:
+    """A forecast chart's points: each past period's value (with the forecast made for it,
+    when the chart shows one), then each forecast period's forecast, range and target."""
+    unit = kpi.periods[0].unit
+
+    def shown(value: float) -> Cell:
+        return Cell.of(fmt.value(value, unit), value) if not math.isnan(value) else Cell("")
+
+    columns = (_("Period"), _("Actual"), _("Forecast"), _("Likely from"), _("Likely to"), _("Target"))
+    rows = []
+    for period, (label, value) in zip(history, actual):
+        forecast = earlier if earlier is not None and earlier.label == label else None
+        rows.append((Cell(period.label), shown(value),
+                     *((shown(forecast.point), shown(forecast.lower), shown(forecast.upper))
+                       if forecast is not None else (Cell(""),) * 3), Cell("")))
+    for future in kpi.periods:
+        rows.append((Cell(future.period_label), Cell(""), shown(future.point), shown(future.lower),
+                     shown(future.upper), shown(future.target)))
+    return chart_sheet(title, columns, rows)
 
 
 def _periods_back(last: Period, count: int) -> list[Period]:

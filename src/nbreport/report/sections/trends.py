@@ -19,6 +19,8 @@ from nbreport.commentary.notes import ChartEvents, ContextNote, monthly_chart_ev
 from nbreport.core.formatting import Formatter
 from nbreport.core.period import Period
 from nbreport.core.period_names import period_words
+from nbreport.delivery.sheets import Cell, Sheet, chart_sheet
+from nbreport.i18n import _
 from nbreport.metrics.daily import metric_value
 from nbreport.metrics.kpis import KpiResult, relative_change
 from nbreport.report.context import Report
@@ -88,7 +90,7 @@ def trend_series(results: ReportResults, metric: str) -> TrendSeries:
 def trends(report: Report) -> Fragment:
     """Up to two headline KPIs at the period's grain."""
     results, fmt = report.results, report.fmt
-    charts = []
+    charts, chart_data = [], []
     for result in results.headline[:CHARTS]:
         series = trend_series(results, result.metric)
         if len(series.values) < 2:
@@ -104,8 +106,19 @@ def trends(report: Report) -> Fragment:
         caption = " ".join(filter(None, (_reading(results, series), events.caption)))
         alt = " ".join(filter(None, (_alt_text(fmt, result, series), events.caption)))
         charts.append(trusted(chart_html(build, alt=alt, caption=caption)))
+        chart_data.append(_chart_data(fmt, result, series, build.keywords["title"], caption))
     return render("charts.html.j2", f"Trends: {len(charts)} charts", charts=charts,
-                  empty="Not enough history to chart the headline KPIs yet.")
+                  chart_data=chart_data, empty="Not enough history to chart the headline KPIs yet.")
+
+
+def _chart_data(fmt: Formatter, result: KpiResult, series: TrendSeries, title: str,
+                caption: str) -> Sheet:
+    """The chart's bars for the data pack: each bar's month, week or day and its value."""
+    first_column = {"month": _("Month"), "week": _("Week starting"), "day": _("Day")}[series.grain]
+    rows = [(Cell(f"{at:%B %Y}" if series.grain == "month" else at.date().isoformat()),
+             Cell.of(fmt.value(value, result.unit), value))
+            for at, value in series.values.items()]
+    return chart_sheet(title, (first_column, result.label), rows, note=caption)
 
 
 def chart_events(notes: list[ContextNote], starts: pd.Index, reported: Period,
