@@ -19,6 +19,7 @@ from nbreport import __version__
 from nbreport.core.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, NbreportError, ParamsError
 from nbreport.core.exit_codes import EXIT_INTERRUPTED, EXIT_STORAGE, help_text
 from nbreport.cli_data import data_commands, display_path, overrides
+from nbreport.delivery.cli import delivery_commands
 from nbreport.settings import Settings
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -227,7 +228,7 @@ def backtest(settings: Settings, clients: tuple[str, ...], real_data: Path | Non
 SKIPPED_OPTIONAL_MODULES = ("rfc3987_syntax",)
 
 
-for _command in data_commands():
+for _command in [*data_commands(), *delivery_commands()]:
     cli.add_command(_command)
 
 
