@@ -18,6 +18,10 @@ from nbreport.delivery.body import Body
 from nbreport.i18n import _
 from nbreport.params.delivery import DeliverySpec
 
+# CRLF line ends; headers folded only past 998 characters: Python folds a long subject right
+# after "Subject:", which several readers show as a leading space.
+POLICY = SMTP.clone(max_line_length=998)
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -66,7 +70,7 @@ def build_message(envelope: Envelope, subject: str, body: Body, attachments: lis
                   *, message_id: str, sent_at: datetime | None = None) -> EmailMessage:
     """The complete message: ``multipart/mixed`` holding ``multipart/alternative`` (plain text,
     then HTML) and the attachments."""
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=POLICY)
     message["From"] = envelope.sender
     message["To"] = ", ".join(envelope.to)
     if envelope.cc:
@@ -88,4 +92,4 @@ def build_message(envelope: Envelope, subject: str, body: Body, attachments: lis
 
 def message_bytes(message: EmailMessage) -> bytes:
     """The message as it travels (CRLF line ends): what an ``.eml`` file holds."""
-    return message.as_bytes(policy=SMTP)
+    return message.as_bytes(policy=POLICY)

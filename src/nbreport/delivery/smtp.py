@@ -84,7 +84,7 @@ class SmtpConfig:
         if not host:
             raise ConfigError(f"no mail server: set {ENV}HOST (and {ENV}USER, {ENV}PASSWORD) in "
                               "the environment, or use --dry-run to write the messages to files")
-        tls = env.get(f"{ENV}TLS", "starttls").strip().lower()
+        tls = (env.get(f"{ENV}TLS") or "starttls").strip().lower()
         if tls not in TLS_MODES:
             raise ConfigError(f"{ENV}TLS={tls}: use one of {', '.join(TLS_MODES)}")
         if tls == "none" and host.lower() not in LOCAL_HOSTS:
