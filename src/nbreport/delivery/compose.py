@@ -25,7 +25,6 @@ from nbreport.delivery.record import MessageRecord, sha256_of
 from nbreport.delivery.summary import mail_summary
 from nbreport.i18n import language
 from nbreport.params import ClientParams
-from nbreport.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ class Composed:
         return dataclasses.replace(self, record=previous)
 
 
-def compose(settings: Settings, layout: ProjectLayout, period: str, client_id: str,
+def compose(layout: ProjectLayout, period: str, client_id: str,
             entry: dict[str, Any], params: ClientParams, *,
             default_sender: str | None) -> Composed | str:
     """The client's message, or why it cannot be built (a sentence with the fix)."""

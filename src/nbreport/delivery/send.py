@@ -110,7 +110,7 @@ def _one_client(settings: Settings, layout: ProjectLayout, period: str, client_i
     if params.delivery is None or not params.delivery.to:
         return NOT_EMAILED, f"no delivery.to in params/{client_id}.yaml"
     previous = deliveries.last(client_id)
-    composed = compose(settings, layout, period, client_id, entry or {}, params,
+    composed = compose(layout, period, client_id, entry or {}, params,
                        default_sender=config.sender if config else os.environ.get(FROM_ENV))
     if isinstance(composed, str):
         return SKIPPED, composed
