@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/nbreport demo-data
 	$(BIN)/nbreport run --all --period 2026-09
 	$(BIN)/nbreport run --all
+	$(BIN)/nbreport send 2026-10 --dry-run   # writes outputs/2026-10/outbox/<client>.eml, sends nothing
 
 # What forecasting adds to a report (seconds and ratios measured in one run, not a timed test).
 bench-forecast: $(STAMP)

@@ -209,17 +209,22 @@ def test_states_follow_the_manifest_and_deliveries(project: Settings) -> None:
     # before its due time the October report is not sent, even when it has been run
     assert due_for_sending(project, at("2026-11-02T06:29:00Z")) == {}
 
-    write_json(deliveries, {"messages": {"harbourside-dental": {"sent_at": "2026-11-02T09:01:00Z"}}})
+    write_json(deliveries, {"period": "2026-10", "clients": {"harbourside-dental": {"messages": [
+        {"sent_at": "2026-11-02T09:01:00Z", "status": "sent"}]}}})
     item, = due_items(project, now)
     assert item.state == "sent" and "next due Wed 2 Dec 2026 07:30 CET" in item.why
     assert due_for_sending(project, now) == {} and due_runs(project, now) == {}
 
 
-def test_is_sent_reads_one_record_or_a_list_and_ignores_failed_attempts() -> None:
-    assert is_sent({"messages": {"a": {"status": "sent"}}}, "a")
-    assert is_sent({"messages": {"a": [{"status": "refused"}, {"sent_at": "2026-11-02T09:00Z"}]}}, "a")
-    assert not is_sent({"messages": {"a": {"status": "refused", "sent_at": None}}}, "a")
-    assert not is_sent({"messages": {"b": {"status": "sent"}}}, "a")
+def test_is_sent_reads_the_last_message_of_the_send_record() -> None:
+    def record(*statuses: str) -> dict:
+        return {"clients": {"a": {"messages": [{"status": status} for status in statuses]}}}
+
+    assert is_sent(record("sent"), "a")
+    assert is_sent(record("failed", "sent"), "a")
+    assert not is_sent(record("sent", "partial"), "a")  # a resend still missing recipients
+    assert not is_sent(record("failed"), "a")
+    assert not is_sent(record("sent"), "b")
     assert not is_sent({}, "a")
 
 

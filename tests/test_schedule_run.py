@@ -14,6 +14,7 @@ from nbreport.cli import cli
 from nbreport.delivery.due import due_for_sending, due_items
 from nbreport.settings import Settings
 from tests.schedule_helpers import only_scheduled
+from tests.smtp_server import Handler, smtp_server
 
 pytestmark = pytest.mark.kernel
 
@@ -49,3 +50,23 @@ def test_run_due_runs_each_due_client_for_its_own_period_once(project: Settings)
     item, = due_items(project, FROZEN)
     assert item.state == "ran" and item.gate_passed
     assert due_for_sending(project, FROZEN) == {"2026-09": ["harbourside-dental"]}
+
+    # send --due: a dry run writes September's message and records nothing (still due) ...
+    with time_machine.travel(FROZEN, tick=True):
+        code, output = invoke(project, "send", "--due", "--dry-run")
+        assert code == 0, output
+        assert (project.outputs_dir / "2026-09" / "outbox" / "harbourside-dental.eml").is_file()
+        assert due_for_sending(project, FROZEN) == {"2026-09": ["harbourside-dental"]}
+        # ... a real send delivers it, and then nothing is due any more
+        handler = Handler()
+        with smtp_server(handler) as port:
+            env = {"NBREPORT_SMTP_HOST": "127.0.0.1", "NBREPORT_SMTP_PORT": str(port),
+                   "NBREPORT_SMTP_TLS": "none"}
+            result = CliRunner().invoke(cli, ["--project", str(project.project_dir), "send", "--due"],
+                                        env=env, terminal_width=240)
+            assert result.exit_code == 0, result.output
+            assert len(handler.received) == 1
+            result = CliRunner().invoke(cli, ["--project", str(project.project_dir), "send", "--due"],
+                                        env=env, terminal_width=240)
+            assert "nothing is due to be sent" in result.output and len(handler.received) == 1
+    assert due_for_sending(project, FROZEN) == {}

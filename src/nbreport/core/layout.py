@@ -9,8 +9,10 @@
         .work-<client>-XXXX/          a client's working folder while it runs (tmp/ inside)
         northwind-outfitters/         client_dir(period, client_id)
           report.html  report.ipynb  report.failed.ipynb  report.pdf
-          forecasts.json  results.json  rows-<kind>.parquet
-          data.xlsx  data.zip         the client's data pack: the body's tables and charts
+          forecasts.json  results.json  rows-<kind>.parquet  data.xlsx  data.zip
+        deliveries.json               nbreport send: every message sent (deliveries_file)
+        sent/<client>/                report.html and results.json as they were sent
+        outbox/<client>.eml           nbreport send --dry-run: the message it would send
 
 The file names are also used on their own: the notebook writes ``forecasts.json``,
 ``results.json`` and ``rows-<kind>.parquet`` into its working folder, and the manifest and the index pages link
@@ -45,6 +47,10 @@ QA_FILE = "qa.json"
 LOCK_FILE = ".nbreport.lock"
 WORK_PREFIX = ".work-"  # working folders inside outputs/<period>/, removed after each client
 WORK_TMP = "tmp"  # the kernel's temporary folder inside a working folder
+DELIVERIES_FILE = "deliveries.json"  # every message nbreport send sent for the period
+SENT_DIR = "sent"  # outputs/<period>/sent/<client>/: a copy of what was sent
+OUTBOX_DIR = "outbox"  # outputs/<period>/outbox/<client>.eml: what send --dry-run would send
+RESERVED_FOLDERS = (SENT_DIR, OUTBOX_DIR)  # folders of a period that are not clients
 
 
 def evidence_file(kind: str) -> str:
@@ -127,6 +133,17 @@ class ProjectLayout:
     def forecasts(self, period: str, client_id: str) -> Path:
         return self.client_dir(period, client_id) / FORECASTS_FILE
 
+    def deliveries(self, period: str) -> Path:
+        return self.period_dir(period) / DELIVERIES_FILE
+
+    def sent_dir(self, period: str, client_id: str) -> Path:
+        """``outputs/<period>/sent/<client>/``: the report and results as they were sent."""
+        return self.period_dir(period) / SENT_DIR / client_id
+
+    def outbox_message(self, period: str, client_id: str) -> Path:
+        """``outputs/<period>/outbox/<client>.eml``: the message ``send --dry-run`` wrote."""
+        return self.period_dir(period) / OUTBOX_DIR / f"{client_id}.eml"
+
     def evidence(self, period: str, client_id: str, kind: str) -> Path:
         return self.client_dir(period, client_id) / evidence_file(kind)
 
@@ -134,7 +151,8 @@ class ProjectLayout:
         """The clients whose ``report.html`` is in the period's folder (working folders aside),
         whatever the manifest says: a killed run may have published before recording."""
         return sorted(path.parent.name for path in self.period_dir(period).glob(f"*/{REPORT_HTML}")
-                      if not path.parent.name.startswith((WORK_PREFIX, ".")))
+                      if not path.parent.name.startswith((WORK_PREFIX, "."))
+                and path.parent.name not in RESERVED_FOLDERS)
 
     def manifests(self) -> Iterator[Path]:
         """Every period's ``manifest.json`` (in no particular order)."""

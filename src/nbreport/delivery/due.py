@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from nbreport.core.errors import ParamsError
-from nbreport.core.layout import ProjectLayout
+from nbreport.core.layout import DELIVERIES_FILE, ProjectLayout
 from nbreport.delivery.readiness import SourceEnd, late_sources
 from nbreport.delivery.schedule import last_due, local_words, next_due, period_due
 from nbreport.params import ClientParams, client_files, load_client_params
 from nbreport.settings import Settings
 
-DELIVERIES_FILE = "deliveries.json"  # outputs/<period>/deliveries.json, written by nbreport send
 State = Literal["due", "waiting", "ran", "sent", "invalid"]
 
 
@@ -67,16 +66,12 @@ class DueItem:
 
 
 def is_sent(deliveries: dict[str, Any], client_id: str) -> bool:
-    """Whether ``deliveries.json`` (as read) records ``client_id``'s report as sent.
-
-    A client counts as sent when its entry under ``messages`` (one record, or a list of them)
-    has a ``sent_at`` time or the status ``sent``. One small function, so that the sent record's
-    format is read in one place.
-    """
-    entry = (deliveries.get("messages") or {}).get(client_id)
-    records = entry if isinstance(entry, list) else [entry]
-    return any(isinstance(record, dict) and (record.get("sent_at") or record.get("status") == "sent")
-               for record in records)
+    """Whether ``deliveries.json`` (as read; see :mod:`nbreport.delivery.record`) records
+    ``client_id``'s report as sent: its last message reached every recipient (``partial``
+    and ``failed`` are finished by the next ``send``, so they are still due)."""
+    messages = ((deliveries.get("clients") or {}).get(client_id) or {}).get("messages") or []
+    last = messages[-1] if isinstance(messages, list) and messages else None
+    return isinstance(last, dict) and last.get("status") == "sent"
 
 
 def _read_json(path: Path) -> dict[str, Any]:

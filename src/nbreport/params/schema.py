@@ -34,6 +34,7 @@ from nbreport.metrics.spec import (
     TriangulationSpec,
     missing_data,
 )
+from nbreport.params.delivery import DeliverySpec
 from nbreport.params.overlaps import OverlapSpec, alternative_checks, check_overlaps
 from nbreport.params.schedule import ScheduleSpec
 from nbreport.params.sections import SectionsSpec
@@ -41,6 +42,7 @@ from nbreport.core.period import PERIOD_FORMATS_HELP, Period, PeriodParseError
 from nbreport.core.period_names import as_of_key, resolve_title, title_grain_conflict
 from nbreport.qa.spec import QaSpec
 from nbreport.sources.spec import SourceSpec
+from nbreport.core.layout import RESERVED_FOLDERS
 from nbreport.core.strict_model import HexColor, Slug, StrictModel, pattern_text
 
 
@@ -99,6 +101,14 @@ class ClientInfo(StrictModel):
     currency: pattern_text(r"^[A-Z]{3}$", "an ISO 4217 code in capitals, e.g. 'EUR'") = "USD"  # type: ignore[valid-type]
     locale: pattern_text(r"^[a-z]{2,3}(?:_[A-Z]{2})?$", "a locale such as 'en_GB'") = "en_US"  # type: ignore[valid-type]
     country: pattern_text(r"^[A-Z]{2}$", "an ISO 3166 code in capitals, e.g. 'DE'") | None = None  # type: ignore[valid-type]
+
+    @field_validator("id")
+    @classmethod
+    def _not_a_period_folder(cls, value: str) -> str:
+        if value in RESERVED_FOLDERS:  # outputs/<period>/sent/ and outbox/ are nbreport's own
+            raise ValueError(f"'{value}' is the name of a folder nbreport keeps beside the clients' "
+                             f"reports ({', '.join(RESERVED_FOLDERS)}); choose another client id")
+        return value
 
     @field_validator("currency")
     @classmethod
@@ -239,6 +249,7 @@ class ClientParams(StrictModel):
     sections: SectionsSpec = Field(default_factory=SectionsSpec)
     qa: QaSpec = Field(default_factory=QaSpec)
     schedule: ScheduleSpec | None = None
+    delivery: DeliverySpec | None = None
 
     @field_validator("sources")
     @classmethod
