@@ -160,9 +160,12 @@ def _check_message(settings: Settings, client_id: str, received: Any, entry: dic
     page = BeautifulSoup(html, "html.parser")  # email-safe: nothing runs, nothing is fetched
     assert not page.find_all(["script", "img", "link", "iframe", "style"])
     assert "http://" not in html and "https://" not in html
-    (attachment,) = message.iter_attachments()
-    assert attachment.get_filename() == f"{client_id}-{PERIOD}.html"
-    assert attachment.get_content().encode() == report or attachment.get_payload(decode=True) == report
+    attachments = {part.get_filename(): part.get_payload(decode=True) for part in message.iter_attachments()}
+    # attach: [html, data] in the demo's defaults: the report and its data pack, byte for byte
+    folder = report_path.parent
+    assert attachments == {f"{client_id}-{PERIOD}.html": report,
+                           f"{client_id}-{PERIOD}-data.xlsx": (folder / "data.xlsx").read_bytes(),
+                           f"{client_id}-{PERIOD}-data.zip": (folder / "data.zip").read_bytes()}
     everything = whole_text(message)
     for other in set(DEMO_CLIENTS) - {client_id}:
         assert client_name(settings, other) not in everything
