@@ -9,7 +9,8 @@
         .work-<client>-XXXX/          a client's working folder while it runs (tmp/ inside)
         northwind-outfitters/         client_dir(period, client_id)
           report.html  report.ipynb  report.failed.ipynb  report.pdf
-          forecasts.json  results.json  rows-<kind>.parquet
+          forecasts.json  results.json  rows-<kind>.parquet  data.xlsx  data.zip
+        sent/<client>/                what was sent: results.json, report.html (sent_dir)
 
 The file names are also used on their own: the notebook writes ``forecasts.json``,
 ``results.json`` and ``rows-<kind>.parquet`` into its working folder, and the manifest and the index pages link
@@ -40,6 +41,11 @@ QA_FILE = "qa.json"
 LOCK_FILE = ".nbreport.lock"
 WORK_PREFIX = ".work-"  # working folders inside outputs/<period>/, removed after each client
 WORK_TMP = "tmp"  # the kernel's temporary folder inside a working folder
+DATA_XLSX = "data.xlsx"  # the client's data pack beside the report
+DATA_ZIP = "data.zip"
+DELIVERIES_FILE = "deliveries.json"
+SENT_DIR = "sent"  # outputs/<period>/sent/<client>/: a copy of what was sent, never a client
+PORTAL_TOKENS = "portal-tokens.json"  # outputs/: client -> unguessable portal folder name
 
 
 def evidence_file(kind: str) -> str:
@@ -122,6 +128,20 @@ class ProjectLayout:
     def forecasts(self, period: str, client_id: str) -> Path:
         return self.client_dir(period, client_id) / FORECASTS_FILE
 
+    def results(self, period: str, client_id: str) -> Path:
+        return self.client_dir(period, client_id) / RESULTS_FILE
+
+    def sent_dir(self, period: str, client_id: str) -> Path:
+        """``outputs/<period>/sent/<client>/``: the copy of what was sent to the client."""
+        return self.period_dir(period) / SENT_DIR / client_id
+
+    def sent_results(self, period: str, client_id: str) -> Path:
+        return self.sent_dir(period, client_id) / RESULTS_FILE
+
+    def portal_tokens(self) -> Path:
+        """``outputs/portal-tokens.json``: kept outside any published portal."""
+        return self.outputs_dir / PORTAL_TOKENS
+
     def evidence(self, period: str, client_id: str, kind: str) -> Path:
         return self.client_dir(period, client_id) / evidence_file(kind)
 
@@ -129,7 +149,8 @@ class ProjectLayout:
         """The clients whose ``report.html`` is in the period's folder (working folders aside),
         whatever the manifest says: a killed run may have published before recording."""
         return sorted(path.parent.name for path in self.period_dir(period).glob(f"*/{REPORT_HTML}")
-                      if not path.parent.name.startswith((WORK_PREFIX, ".")))
+                      if not path.parent.name.startswith((WORK_PREFIX, "."))
+                      and path.parent.name != SENT_DIR)
 
     def manifests(self) -> Iterator[Path]:
         """Every period's ``manifest.json`` (in no particular order)."""
