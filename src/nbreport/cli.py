@@ -19,6 +19,7 @@ from nbreport import __version__
 from nbreport.core.errors import EXIT_OK, EXIT_REPORTS_FAILED, EXIT_USAGE, NbreportError, ParamsError
 from nbreport.core.exit_codes import EXIT_INTERRUPTED, EXIT_STORAGE, help_text
 from nbreport.cli_data import data_commands, display_path, overrides
+from nbreport.delivery.cli_changes import changes_commands
 from nbreport.settings import Settings
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -228,6 +229,8 @@ SKIPPED_OPTIONAL_MODULES = ("rfc3987_syntax",)
 
 
 for _command in data_commands():
+    cli.add_command(_command)
+for _command in changes_commands():
     cli.add_command(_command)
 
 

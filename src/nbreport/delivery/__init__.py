@@ -1,0 +1,1 @@
+"""Delivery and sharing: reports sent, scheduled, published, and what changed between them."""
