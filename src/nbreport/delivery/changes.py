@@ -63,7 +63,8 @@ FIELD_WORDS = {
     "difference": N_("difference"), "difference_pct": N_("difference"), "mape": N_("average error"),
     "coverage": N_("share inside the range"), "change": N_("change"),
     "reference": N_("compared with"), "cpa": N_("cost per conversion"), "totals": "",
-    "summary": N_("total"), "campaigns": N_("campaigns"), "channels": N_("channels"),
+    "summary": N_("total"), "current": N_("this period"), "history": N_("earlier months"),
+    "truth_value": N_("the source of truth"), "kpis": "", "periods": "", "campaigns": N_("campaigns"), "channels": N_("channels"),
 }
 # Fields that are shares or relative changes whatever the unit of their record.
 RATIO_FIELDS = frozenset({"attainment", "change_pct", "change_per_day_pct", "yoy_pct", "share",
@@ -107,8 +108,12 @@ class MovedNumber:
     @property
     def where(self) -> str:
         """``Revenue · previous period``: the place in plain words, translated."""
-        return SEPARATOR.join(_(name) if name in _TRANSLATABLE else name
-                              for name in self.names if name) or _(self.section)
+        shown: list[str] = []
+        for name in self.names:
+            word = _(name) if name in _TRANSLATABLE else name
+            if word and (not shown or shown[-1] != word):  # "Revenue · Revenue": said once
+                shown.append(word)
+        return SEPARATOR.join(shown) or _(self.section)
 
     def texts(self, fmt: Formatter) -> tuple[str, str, str]:
         """Old value, new value and the difference, as the report writes them."""
@@ -173,8 +178,9 @@ class _Walk:
             if key in SKIPPED_PARTS or key == "units" or (key in SKIPPED_NUMBERS and _leafish(old, new, key)):
                 continue
             field_unit = _field_unit(key, {**self.metric_units, **units}, record_unit)
-            yield from self.compare(old.get(key), new.get(key), (*path, key),
-                                    (*names, self._name(key)), field_unit)
+            name = self.labels[key] if not names and key in self.labels else self._name(key)
+            yield from self.compare(old.get(key), new.get(key), (*path, key), (*names, name),
+                                    field_unit)
 
     def _lists(self, old: list[Any], new: list[Any], path: tuple[str, ...], names: tuple[str, ...],
                unit: str | None) -> Iterator[MovedNumber]:
