@@ -40,6 +40,8 @@ SECTION_NAMES = {
 SKIPPED_PARTS = frozenset({"schema", "client_id", "params_hash", "period", "reported",
                            "comparison_periods", "comparable", "headline", "period_warnings",
                            "coverage", "paths", "settings", "checked"})
+# Inside any part: chart points, the settings behind a section, the list of what was tested.
+NOT_FIGURES = frozenset({"paths", "settings", "checked"})
 # Numbers of the results that the report never prints (test statistics, row positions, counts of days).
 SKIPPED_NUMBERS = frozenset({"p_value", "index", "days", "previous_days", "last_year_days",
                              "days_done", "volume", "interval", "slack", "tolerance", "schema"})
@@ -175,7 +177,7 @@ class _Walk:
         record_unit = _record_unit(new) or _record_unit(old) or unit
         units = {**_mapping(old.get("units")), **_mapping(new.get("units"))}
         for key in [*new, *(key for key in old if key not in new)]:
-            if key in SKIPPED_PARTS or key == "units" or (key in SKIPPED_NUMBERS and _leafish(old, new, key)):
+            if key in NOT_FIGURES or key == "units" or (key in SKIPPED_NUMBERS and _leafish(old, new, key)):
                 continue
             field_unit = _field_unit(key, {**self.metric_units, **units}, record_unit)
             name = self.labels[key] if not names and key in self.labels else self._name(key)
