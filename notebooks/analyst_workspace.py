@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -31,6 +31,7 @@ client_id = "northwind-outfitters"
 period = ""  # empty: the period in the client's params file
 project_dir = ".."  # the project folder, relative to this notebook
 data_dir = ""  # empty: <project_dir>/data
+outputs_dir = ""  # empty: <project_dir>/outputs (the reports compared below)
 
 # %%
 from nbreport.commentary.workspace import AnalystWorkspace
@@ -40,3 +41,15 @@ workspace = AnalystWorkspace(project_dir, client_id=client_id, period=period or 
 
 # %%
 workspace
+
+# %% [markdown]
+# ## What changed
+#
+# The report against the previous period's (each KPI: old, new, change) and, once it has been
+# sent, every number a re-run moved since (late data, restated conversions); the same as
+# `nbreport diff CLIENT PERIOD [--against sent]`.
+
+# %%
+from nbreport.delivery.workspace_view import report_changes
+
+report_changes(project_dir, client_id, period or None, outputs_dir or None)

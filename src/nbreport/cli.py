@@ -21,6 +21,7 @@ from nbreport.core.exit_codes import EXIT_INTERRUPTED, EXIT_STORAGE, help_text
 from nbreport.cli_data import data_commands, display_path, overrides
 from nbreport.delivery.due_cli import schedule_commands
 from nbreport.delivery.cli import delivery_commands
+from nbreport.delivery.cli_changes import changes_commands
 from nbreport.settings import Settings
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -244,7 +245,7 @@ def backtest(settings: Settings, clients: tuple[str, ...], real_data: Path | Non
 SKIPPED_OPTIONAL_MODULES = ("rfc3987_syntax",)
 
 
-for _command in [*data_commands(), *schedule_commands(), *delivery_commands()]:
+for _command in [*data_commands(), *schedule_commands(), *delivery_commands(), *changes_commands()]:
     cli.add_command(_command)
 
 

@@ -51,6 +51,7 @@ DELIVERIES_FILE = "deliveries.json"  # every message nbreport send sent for the 
 SENT_DIR = "sent"  # outputs/<period>/sent/<client>/: a copy of what was sent
 OUTBOX_DIR = "outbox"  # outputs/<period>/outbox/<client>.eml: what send --dry-run would send
 RESERVED_FOLDERS = (SENT_DIR, OUTBOX_DIR)  # folders of a period that are not clients
+PORTAL_TOKENS = "portal-tokens.json"  # outputs/: client -> unguessable portal folder name
 
 
 def evidence_file(kind: str) -> str:
@@ -143,6 +144,16 @@ class ProjectLayout:
     def outbox_message(self, period: str, client_id: str) -> Path:
         """``outputs/<period>/outbox/<client>.eml``: the message ``send --dry-run`` wrote."""
         return self.period_dir(period) / OUTBOX_DIR / f"{client_id}.eml"
+
+    def results(self, period: str, client_id: str) -> Path:
+        return self.client_dir(period, client_id) / RESULTS_FILE
+
+    def sent_results(self, period: str, client_id: str) -> Path:
+        return self.sent_dir(period, client_id) / RESULTS_FILE
+
+    def portal_tokens(self) -> Path:
+        """``outputs/portal-tokens.json``: kept outside any published portal."""
+        return self.outputs_dir / PORTAL_TOKENS
 
     def evidence(self, period: str, client_id: str, kind: str) -> Path:
         return self.client_dir(period, client_id) / evidence_file(kind)

@@ -192,6 +192,9 @@ class ReportOptions(StrictModel):
     cell_timeout:
         Seconds any cell of this client's report may run (a cell's own ``timeout=N`` tag wins);
         unset: the run's limit (``nbreport run --cell-timeout``, 600 by default).
+    show_changes:
+        Whether a re-run of a period already sent says which headline numbers moved since
+        (a "Restated since our last report" note, from ``outputs/<period>/sent/<client>/``).
     """
 
     title: str = "Performance report"
@@ -199,6 +202,7 @@ class ReportOptions(StrictModel):
     feedback: str | None = None
     language: pattern_text(r"^[a-z]{2,3}(?:-[A-Z]{2})?$", "a language code such as 'en' or 'en-GB'") = "en"  # type: ignore[valid-type]
     cell_timeout: float | None = Field(default=None, gt=0)
+    show_changes: bool = False
 
     @field_validator("language")
     @classmethod

@@ -44,7 +44,7 @@ def write_period_index(period_dir: Path, templates_dir: Path) -> Path:
     manifest = read_manifest(period_dir)
     rows = [_row(period_dir, client_id, entry) for client_id, entry in manifest["clients"].items()]
     html = _environment(str(templates_dir)).get_template("period.html.j2").render(
-        period=manifest.get("period_label", period_dir.name), rows=rows,
+        period=manifest.get("period_label", period_dir.name), period_key=period_dir.name, rows=rows,
         counts=_counts(rows), updated=_short_time(manifest.get("updated_at", "")), version=__version__,
         archive_href=f"../{INDEX}", periods=_periods(period_dir.parent, current=period_dir.name,
                                                        prefix="../"))
@@ -96,8 +96,20 @@ def _row(period_dir: Path, client_id: str, entry: dict[str, Any]) -> dict[str, A
         "stale": entry["status"] != "ok" and bool(links),
         "headline": [_headline(item) for item in entry.get("summary", {}).get("headline", [])],
         "finished": _short_time(entry.get("finished_at") or ""),
+        "changed_since_sent": _changed_since_sent(period_dir, client_id),
         **card_status(entry),
     }
+
+
+def _changed_since_sent(period_dir: Path, client_id: str) -> bool:
+    """Whether the report was sent and a number of it reads differently now (a re-run after
+    late data). The default formatter decides: currency and locale change the symbols and
+    separators, never how many digits are shown."""
+    from nbreport.core.formatting import Formatter
+    from nbreport.delivery.diff import sent_copy_differs
+
+    layout = ProjectLayout(period_dir.parent)
+    return sent_copy_differs(layout, client_id, period_dir.name, Formatter())
 
 
 def card_status(entry: dict[str, Any]) -> dict[str, str]:

@@ -40,6 +40,9 @@ class ReportInputs:
         The forecasts earlier reports stored, to hold them to account.
     project_dir:
         The project folder the inputs were read from.
+    sent:
+        The stored results of this period's report as it was sent, when ``report.show_changes``
+        asks for a note of what moved since (``None``: not asked, or never sent).
     """
 
     params: ClientParams
@@ -48,6 +51,7 @@ class ReportInputs:
     context_notes: tuple[ContextNote, ...]
     stored: Stored
     project_dir: Path
+    sent: dict[str, Any] | None = None
 
     @property
     def client_id(self) -> str:
@@ -93,7 +97,19 @@ def load_inputs(
         params=client_params, data=data,
         commentary=read_commentary(project, client_id, client_params.period.key),
         context_notes=tuple(client_notes(project, client_id)),
-        stored=stored_forecasts(outputs, client_id), project_dir=project)
+        stored=stored_forecasts(outputs, client_id), project_dir=project,
+        sent=_sent_results(client_params, outputs))
+
+
+def _sent_results(params: ClientParams, outputs: Path) -> dict[str, Any] | None:
+    """The sent copy of this period's report, read only when the params ask to show changes."""
+    if not params.report.show_changes:
+        return None
+    from nbreport.core.period_names import as_of_key
+    from nbreport.delivery.restated import read_sent_results
+
+    folder = as_of_key(params.period, params.report_period)
+    return read_sent_results(ProjectLayout(outputs).sent_results(folder, params.client.id))
 
 
 def _client_params(client_id: str, params: dict[str, Any] | None, period: str | None,

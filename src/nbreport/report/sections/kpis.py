@@ -45,8 +45,11 @@ def executive_summary(report: Report) -> Fragment:
 
     results = report.results
     tiles = [_tile(report, result) for result in results.headline[:MAX_TILES]]
+    from nbreport.delivery.restated import restated_note
+
     return render("executive_summary.html.j2", f"Executive summary: {len(tiles)} headline KPIs",
-                  tiles=tiles, top=top_insights(report), period=results.reported.label)
+                  tiles=tiles, top=top_insights(report), period=results.reported.label,
+                  restated=restated_note(report.inputs.sent, results, report.fmt))
 
 
 def scorecard(report: Report) -> Fragment:
