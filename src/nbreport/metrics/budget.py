@@ -32,7 +32,7 @@ from nbreport.metrics.targets import spread
 from nbreport.core.period import Period
 from nbreport.sources.loader import ClientData
 
-UNALLOCATED = "Not split by channel"
+UNALLOCATED = N_("Not split by channel")  # a row of the channel table: shown with _()
 TABLE_COLUMNS = ("planned", "spent", "share", "expected", "pace", "projected", "variance",
                  "results", "cost_per_result", "revenue", "return_on_spend")
 RETURN_METRIC = "paid_roas"
