@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from nbreport.i18n import N_
 from nbreport.metrics.daily import daily_metrics, metric_value, period_totals, safe_divide
 from nbreport.metrics.definitions import FEE_METRICS, METRICS
 from nbreport.metrics.names import cost_per, fee_inclusive, label_of, paid_variant
