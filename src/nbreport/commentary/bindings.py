@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from nbreport.core.errors import NbreportError
 from nbreport.core.formatting import NOT_AVAILABLE, Formatter
+from nbreport.i18n import _
 
 if TYPE_CHECKING:
     from nbreport.commentary.view import ReportFacts
@@ -195,7 +196,7 @@ def _bound(key: str, value: Any, unit: str | None) -> BoundValue:
     if unit is not None:
         return BoundValue(value, unit.lstrip("+"), unit.startswith("+"))
     if isinstance(value, bool):
-        return BoundValue("yes" if value else "no", "text")
+        return BoundValue(_("yes") if value else _("no"), "text")
     if isinstance(value, datetime | date):
         return BoundValue(value if not isinstance(value, datetime) else value.date(), "date")
     if isinstance(value, int):

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from nbreport.commentary.notes import notes_between
 from nbreport.commentary.values import movement
+from nbreport.i18n import N_, _, current_language
+from nbreport.i18n.catalogues import translations
 
 if TYPE_CHECKING:
     from nbreport.metrics.kpis import KpiResult
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
 DraftWriter = Callable[["ReportFacts"], list[str]]
 DRAFT_WRITERS: dict[str, list[DraftWriter]] = {}
-NOTHING_TO_SAY = "Nothing has been written for this section yet."
+NOTHING_TO_SAY = N_("Nothing has been written for this section yet.")  # shown with _()
 AD_METRICS = ("spend", "cpa", "paid_roas", "blended_roas", "cost_per_lead", "cost_per_paid_lead",
               "cost_per_paid_order", "cpc", "ctr", "conversions", "clicks", "conversion_value",
               "cpm", "impressions")
@@ -41,7 +43,7 @@ def register_draft(section_id: str, writer: DraftWriter) -> None:
 def write_draft(view: ReportFacts, section_id: str) -> str:
     """The draft of one section: every registered writer's paragraphs, in order."""
     paragraphs = [text for writer in DRAFT_WRITERS.get(section_id, []) for text in writer(view)]
-    return _join(paragraphs) if paragraphs else NOTHING_TO_SAY
+    return _join(paragraphs) if paragraphs else _(NOTHING_TO_SAY)
 
 
 def _join(paragraphs: list[str]) -> str:
@@ -58,17 +60,70 @@ def _about(result: KpiResult, template: str) -> str:
     return template.replace("@", result.metric)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the language in use; ``context`` tells apart variants whose English
+    words are the same (a rise and a fall both read ``{{ @.movement }}`` in English)."""
+    return translations(current_language()).pgettext(context, message)
+
+
 def _change_sentence(result: KpiResult) -> str:
-    """'Revenue rose 17.7% on September and 14.6% year on year, to $582,046.' as placeholders."""
+    """'Revenue rose 17.7% on September and 14.6% year on year, to $582,046.' as placeholders.
+
+    Each combination of directions is a message of its own: a translator writes the verb
+    itself where the English shows ``{{ @.movement }}`` (the context names the direction).
+    """
     if math.isnan(result.change_pct):
-        return _about(result, "{{ @.label }} was {{ @.actual }}.")
-    if movement(result.change_pct)[1] == "flat":
-        moved = "{{ @.label }} held steady on {{ period.previous }}"
-    else:
-        moved = "{{ @.label }} {{ @.movement }} {{ @.change_pct|abs }} on {{ period.previous }}"
-    if not math.isnan(result.yoy_pct):
-        moved += " and {{ @.yoy_movement }} {{ @.yoy_pct|abs }} year on year"
-    return _about(result, moved + ", to {{ @.actual }}.")
+        return _about(result, _("{{ @.label }} was {{ @.actual }}."))
+    change = movement(result.change_pct)[1]
+    yearly = "none" if math.isnan(result.yoy_pct) else movement(result.yoy_pct)[1]
+    return _about(result, _change_templates()[change, yearly])
+
+
+def _change_templates() -> dict[tuple[str, str], str]:
+    """(direction on the previous period, direction year on year) -> the draft sentence."""
+    # Translators: {{ @.movement }} and {{ @.yoy_movement }} show "rose", "fell" or "held
+    # steady", as the context says; write the verb itself in their place if the language needs
+    # to, and keep every other {{ ... }} as it is.
+    return {
+        ("up", "none"): pgettext("rose", "{{ @.label }} {{ @.movement }} {{ @.change_pct|abs }} "
+                                 "on {{ period.previous }}, to {{ @.actual }}."),
+        ("down", "none"): pgettext("fell", "{{ @.label }} {{ @.movement }} {{ @.change_pct|abs }} "
+                                   "on {{ period.previous }}, to {{ @.actual }}."),
+        ("flat", "none"): _("{{ @.label }} held steady on {{ period.previous }}, to {{ @.actual }}."),
+        ("up", "up"): pgettext(
+            "rose; rose year on year", "{{ @.label }} {{ @.movement }} {{ @.change_pct|abs }} on "
+            "{{ period.previous }} and {{ @.yoy_movement }} {{ @.yoy_pct|abs }} year on year, to "
+            "{{ @.actual }}."),
+        ("up", "down"): pgettext(
+            "rose; fell year on year", "{{ @.label }} {{ @.movement }} {{ @.change_pct|abs }} on "
+            "{{ period.previous }} and {{ @.yoy_movement }} {{ @.yoy_pct|abs }} year on year, to "
+            "{{ @.actual }}."),
+        ("up", "flat"): pgettext(
+            "rose; held steady year on year", "{{ @.label }} {{ @.movement }} "
+            "{{ @.change_pct|abs }} on {{ period.previous }} and {{ @.yoy_movement }} "
+            "{{ @.yoy_pct|abs }} year on year, to {{ @.actual }}."),
+        ("down", "up"): pgettext(
+            "fell; rose year on year", "{{ @.label }} {{ @.movement }} {{ @.change_pct|abs }} on "
+            "{{ period.previous }} and {{ @.yoy_movement }} {{ @.yoy_pct|abs }} year on year, to "
+            "{{ @.actual }}."),
+        ("down", "down"): pgettext(
+            "fell; fell year on year", "{{ @.label }} {{ @.movement }} {{ @.change_pct|abs }} on "
+            "{{ period.previous }} and {{ @.yoy_movement }} {{ @.yoy_pct|abs }} year on year, to "
+            "{{ @.actual }}."),
+        ("down", "flat"): pgettext(
+            "fell; held steady year on year", "{{ @.label }} {{ @.movement }} "
+            "{{ @.change_pct|abs }} on {{ period.previous }} and {{ @.yoy_movement }} "
+            "{{ @.yoy_pct|abs }} year on year, to {{ @.actual }}."),
+        ("flat", "up"): pgettext(
+            "rose year on year", "{{ @.label }} held steady on {{ period.previous }} and "
+            "{{ @.yoy_movement }} {{ @.yoy_pct|abs }} year on year, to {{ @.actual }}."),
+        ("flat", "down"): pgettext(
+            "fell year on year", "{{ @.label }} held steady on {{ period.previous }} and "
+            "{{ @.yoy_movement }} {{ @.yoy_pct|abs }} year on year, to {{ @.actual }}."),
+        ("flat", "flat"): pgettext(
+            "held steady year on year", "{{ @.label }} held steady on {{ period.previous }} and "
+            "{{ @.yoy_movement }} {{ @.yoy_pct|abs }} year on year, to {{ @.actual }}."),
+    }
 
 
 def _biggest_change_first(result: KpiResult) -> float:
@@ -79,23 +134,23 @@ def summary_draft(view: ReportFacts) -> list[str]:
     """How many KPIs are on target, the biggest moves among the headline KPIs, the events."""
     paragraphs = []
     if any(r.status != "none" for r in view.kpis):
-        paragraphs.append("{{ scorecard.on_target }} of {{ scorecard.with_target }} KPIs with a target "
-                          "are on target in {{ period.label }}.")
+        paragraphs.append(_("{{ scorecard.on_target }} of {{ scorecard.with_target }} KPIs with a "
+                            "target are on target in {{ period.label }}."))
     movers = sorted(view.headline, key=_biggest_change_first)
     paragraphs += [_change_sentence(r) for r in movers[:MOVERS_SHOWN]]
     if notes_between(view.context_notes, view.reported.start, view.reported.end):
-        paragraphs.append("Context: {{ context.events }}.")
+        paragraphs.append(_("Context: {{ context.events }}."))
     return [" ".join(paragraphs)] if paragraphs else []
 
 
 def targets_draft(view: ReportFacts) -> list[str]:
     """Each KPI off or close to target, with the gap; those on target in one line."""
-    items = [_about(r, "- {{ @.label }}: {{ @.status }}, {{ @.actual }} against a target of "
-                       "{{ @.target }} ({{ @.attainment }} of target).")
-             for r in view.kpis if r.status in ("red", "amber")]
+    gap = _("{{ @.label }}: {{ @.status }}, {{ @.actual }} against a target of {{ @.target }} "
+            "({{ @.attainment }} of target).")
+    items = ["- " + _about(r, gap) for r in view.kpis if r.status in ("red", "amber")]
     green = [_about(r, "{{ @.label }}") for r in view.kpis if r.status == "green"]
     if green:
-        items.append(f"- On target: {', '.join(green)}.")
+        items.append("- " + _("On target: %(kpis)s.", kpis=", ".join(green)))
     return items
 
 
@@ -107,8 +162,8 @@ def trends_draft(view: ReportFacts) -> list[str]:
 def campaigns_draft(view: ReportFacts) -> list[str]:
     """The advertising KPIs of the scorecard, with their change."""
     ads = [r for r in view.kpis if r.metric in AD_METRICS and not math.isnan(r.actual)]
-    sentences = [_about(r, "{{ @.label }}: {{ @.actual }} ({{ @.change_pct }} on {{ period.previous }}).")
-                 for r in ads[:MOVERS_SHOWN]]
+    template = _("{{ @.label }}: {{ @.actual }} ({{ @.change_pct }} on {{ period.previous }}).")
+    sentences = [_about(r, template) for r in ads[:MOVERS_SHOWN]]
     return [" ".join(sentences)] if sentences else []
 
 
@@ -117,15 +172,15 @@ def next_steps_draft(view: ReportFacts) -> list[str]:
     items = []
     for r in sorted(view.kpis, key=lambda r: r.attainment if not math.isnan(r.attainment) else math.inf):
         if r.status == "red":
-            items.append(_about(r, "- Bring {{ @.label|lower }} back towards its target: {{ @.actual }} "
-                                   "against a target of {{ @.target }}."))
+            items.append("- " + _about(r, _("Bring {{ @.label|lower }} back towards its target: "
+                                            "{{ @.actual }} against a target of {{ @.target }}.")))
         elif r.status == "amber":
-            items.append(_about(r, "- Close the gap on {{ @.label|lower }}, at {{ @.attainment }} "
-                                   "of target."))
+            items.append("- " + _about(r, _("Close the gap on {{ @.label|lower }}, at "
+                                            "{{ @.attainment }} of target.")))
     best = max((r for r in view.kpis if r.status == "green"), key=lambda r: r.attainment, default=None)
     if best is not None:
-        items.append(_about(best, "- Keep what is working for {{ @.label|lower }}, on target at "
-                                  "{{ @.attainment }} of target."))
+        items.append("- " + _about(best, _("Keep what is working for {{ @.label|lower }}, on target "
+                                           "at {{ @.attainment }} of target.")))
     return items
 
 

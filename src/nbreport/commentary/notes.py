@@ -26,6 +26,7 @@ from nbreport.commentary.errors import CommentaryError, CommentaryIssue
 from nbreport.commentary.store import context_path, display_path, read_client_file
 from nbreport.core.errors import ParamsError
 from nbreport.core.strict_model import StrictModel
+from nbreport.i18n import _
 
 if TYPE_CHECKING:
     from nbreport.charts.trend import ChartAnnotation
@@ -148,4 +149,4 @@ def monthly_chart_events(notes: list[ContextNote], months: Sequence[Any], locale
         month = pd.Timestamp(max(note.date, first)).to_period("M").to_timestamp()
         annotations.append(ChartAnnotation(month, number))
         parts.append(f"({number}) {note.title}, {note.when(locale)}")
-    return ChartEvents(annotations, f"Events: {'; '.join(parts)}." if parts else "")
+    return ChartEvents(annotations, _("Events: %(events)s.", events="; ".join(parts)) if parts else "")

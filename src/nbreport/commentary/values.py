@@ -12,10 +12,16 @@ from typing import TYPE_CHECKING, Any
 from nbreport.commentary.bindings import BoundValue, register_values
 from nbreport.commentary.consistency import NOISE
 from nbreport.commentary.notes import notes_between
-from nbreport.metrics.kpis import STATUS_WORDS, KpiResult
+from nbreport.i18n import N_, _
+from nbreport.metrics.kpis import KpiResult
 
 if TYPE_CHECKING:
     from nbreport.commentary.view import ReportFacts
+
+
+# A KPI's status as a value in a sentence ("- Revenue: off target, ..."); translated where bound
+STATUS_PHRASES = {"green": N_("on target"), "amber": N_("close to target"), "red": N_("off target"),
+                  "none": N_("no target")}
 
 
 def movement(change: float) -> tuple[str, str]:
@@ -29,11 +35,26 @@ def movement(change: float) -> tuple[str, str]:
     return "held steady", "flat"
 
 
+def _movement_words(change: float) -> tuple[str, str]:
+    """:func:`movement` in the client's language: the values of ``{{ x.movement }}`` and
+    ``{{ x.trend }}``, for the analyst's own sentences."""
+    if math.isnan(change):
+        return _("n/a"), _("n/a")
+    if change > NOISE:
+        # Translators: past tense of a figure that went up ("Revenue rose 12%")
+        return _("rose"), _("up")
+    if change < -NOISE:
+        # Translators: past tense of a figure that went down ("Revenue fell 12%")
+        return _("fell"), _("down")
+    # Translators: past tense of a figure that did not change ("Revenue held steady")
+    return _("held steady"), _("flat")
+
+
 def kpi_values(result: KpiResult) -> dict[str, BoundValue]:
     """Every field of one scorecard row, formatted in the metric's unit, and its movement in words."""
     unit = result.unit
-    verb, word = movement(result.change_pct)
-    yoy_verb, yoy_word = movement(result.yoy_pct)
+    verb, word = _movement_words(result.change_pct)
+    yoy_verb, yoy_word = _movement_words(result.yoy_pct)
     return {
         "label": BoundValue(result.label, "text"),
         "actual": BoundValue(result.actual, unit),
@@ -44,7 +65,7 @@ def kpi_values(result: KpiResult) -> dict[str, BoundValue]:
         "change_pct": BoundValue(result.change_pct, "change", signed=True),
         "yoy_pct": BoundValue(result.yoy_pct, "change", signed=True),
         "attainment": BoundValue(result.attainment, "percent"),
-        "status": BoundValue(STATUS_WORDS[result.status].lower(), "text"),
+        "status": BoundValue(_(STATUS_PHRASES[result.status]), "text"),
         "movement": BoundValue(verb, "text"),
         "trend": BoundValue(word, "text"),
         "yoy_movement": BoundValue(yoy_verb, "text"),
@@ -69,7 +90,8 @@ def _context(view: ReportFacts) -> dict[str, Any]:
     notes = notes_between(view.context_notes, view.reported.start, view.reported.end)
     locale = view.locale
     return {"count": len(notes),
-            "events": BoundValue("; ".join(f"{n.title} ({n.when(locale)})" for n in notes) or "none", "text")}
+            "events": BoundValue("; ".join(f"{n.title} ({n.when(locale)})" for n in notes) or _("none"),
+                                 "text")}
 
 
 def _kpis(view: ReportFacts) -> dict[str, dict[str, BoundValue]]:

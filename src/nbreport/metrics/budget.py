@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from nbreport.i18n import N_
 from nbreport.metrics.daily import daily_metrics, metric_value, period_totals, safe_divide
 from nbreport.metrics.definitions import FEE_METRICS, METRICS
 from nbreport.metrics.names import cost_per, fee_inclusive, label_of, paid_variant
@@ -32,7 +33,7 @@ from nbreport.metrics.targets import spread
 from nbreport.core.period import Period
 from nbreport.sources.loader import ClientData
 
-UNALLOCATED = "Not split by channel"
+UNALLOCATED = N_("Not split by channel")  # a row of the channel table: shown with _()
 TABLE_COLUMNS = ("planned", "spent", "share", "expected", "pace", "projected", "variance",
                  "results", "cost_per_result", "revenue", "return_on_spend")
 RETURN_METRIC = "paid_roas"

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from nbreport.core.period import Period
+from nbreport.i18n import _
 
 Grain = Literal["day", "week", "month"]
 Cover = Literal["all", "part", "none"]
@@ -75,9 +76,16 @@ class SourceCoverage:
             return period.start.weekday() != self.anchor or period.days % 7 != 0
         return False
 
-    @property
-    def grain_words(self) -> str:
-        return {"day": "by day", "week": "by week", "month": "by month"}[self.grain]
+    def cut_words(self, period: Period) -> str:
+        """Why ``period`` cannot be summed from this source's rows, for the client."""
+        if self.grain == "week":
+            return _("%(source)s reports by week, and %(period)s does not hold whole weeks",
+                     source=self.source, period=period.label)
+        if self.grain == "month":
+            return _("%(source)s reports by month, and %(period)s does not hold whole months",
+                     source=self.source, period=period.label)
+        return _("%(source)s reports by day, and %(period)s does not hold whole days",
+                 source=self.source, period=period.label)
 
 
 @dataclass(frozen=True)
@@ -166,29 +174,30 @@ def value_over(period: Period, coverages: list[SourceCoverage], *, whole: bool) 
     source ending early is told by the freshness warning.
     """
     if not coverages:
-        return PeriodValue(False, f"no data for {period.label}")
+        return PeriodValue(False, _("no data for %(period)s", period=period.label))
     for coverage in coverages:
         if coverage.cuts_rows(period):
-            return PeriodValue(False, f"{coverage.source} reports {coverage.grain_words}, and "
-                                      f"{period.label} does not hold whole {coverage.grain}s")
+            return PeriodValue(False, coverage.cut_words(period))
     covers = [coverage.cover(period) for coverage in coverages]
     if all(cover == "none" for cover in covers):
-        return PeriodValue(False, f"no data for {period.label}")
+        return PeriodValue(False, _("no data for %(period)s", period=period.label))
     partial = next((c for c, cover in zip(coverages, covers) if cover != "all"), None)
     if partial is None:
         return AVAILABLE
     if whole:
-        return PeriodValue(False, f"data for {period.label} is incomplete ({partial.source} covers "
-                                  f"{_span(partial)})")
+        return PeriodValue(False, _("data for %(period)s is incomplete (%(source)s covers %(span)s)",
+                                    period=period.label, source=partial.source, span=_span(partial)))
     return PeriodValue(True, _partial_words(partial, period))
 
 
 def _partial_words(coverage: SourceCoverage, period: Period) -> str:
     """Why a value over ``period`` holds only part of it, with the dates."""
     if coverage.last < period.end:
-        return f"{coverage.source} data ends on {coverage.last.isoformat()}, before {period.label} ends"
-    return f"{coverage.source} data starts on {coverage.first.isoformat()}, after {period.label} starts"
+        return _("%(source)s data ends on %(date)s, before %(period)s ends",
+                 source=coverage.source, date=coverage.last.isoformat(), period=period.label)
+    return _("%(source)s data starts on %(date)s, after %(period)s starts",
+             source=coverage.source, date=coverage.first.isoformat(), period=period.label)
 
 
 def _span(coverage: SourceCoverage) -> str:
-    return f"{coverage.first.isoformat()} to {coverage.last.isoformat()}"
+    return _("%(first)s to %(last)s", first=coverage.first.isoformat(), last=coverage.last.isoformat())

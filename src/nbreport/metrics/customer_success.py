@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import pandas as pd
 
+from nbreport.i18n import _
 from nbreport.metrics.health import HealthResult, health_report, resolution_hours
 from nbreport.metrics.retention import (
     ChurnResult,
@@ -144,24 +145,24 @@ def customer_success_report(data: ClientData, spec: CustomerSuccessSpec, now: Pe
             surveys[scale] = (scorer(survey_scores(survey, scale, now), **options),
                               scorer(survey_scores(survey, scale, before), **options))
     if not surveys:
-        missing.append("There are no survey answers (NPS, CSAT or CES) in this client's data.")
+        missing.append(_("There are no survey answers (NPS, CSAT or CES) in this client's data."))
     parts: dict = {"surveys": surveys, "missing": missing}
     if data.has("support"):
         support = data.table("support")
         parts["support"] = support_summary(support, now, **options)
         parts["previous_support"] = support_summary(support, before, **options)
     else:
-        missing.append("There is no support-desk data, so ticket numbers are not shown.")
+        missing.append(_("There is no support-desk data, so ticket numbers are not shown."))
     if data.has("accounts"):
         parts.update(_account_numbers(data.table("accounts"), spec, now, before))
     else:
-        missing.append("There is no account (billing) data, so churn, retention cohorts, net "
-                       "revenue retention and lifetime value cannot be computed.")
+        missing.append(_("There is no account (billing) data, so churn, retention cohorts, net "
+                         "revenue retention and lifetime value cannot be computed."))
     if spec.health_score is not None:
         parts["health"] = health_report(data, spec.health_score, now, before, spec.churned_statuses)
     else:
-        missing.append("No customer health score is set up for this client "
-                       "(customer_success.health_score in its params).")
+        missing.append(_("No customer health score is set up for this client "
+                         "(customer_success.health_score in its params)."))
     return CustomerSuccessResult(**parts)
 
 

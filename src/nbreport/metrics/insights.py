@@ -33,6 +33,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from nbreport.core.formatting import Formatter
+from nbreport.i18n import _
 from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.metrics.definitions import (
     METRICS,
@@ -41,6 +42,8 @@ from nbreport.metrics.definitions import (
     is_additive,
     summed_inputs,
 )
+from nbreport.metrics.insight_sentences import (budget_sentence, change_sentence, churn_sentence,
+                                                driver_sentence, empty_note, target_sentence)
 from nbreport.metrics.kpis import KpiResult, relative_change
 from nbreport.metrics.spec import InsightSettings
 from nbreport.metrics.stats import ChangeTest, compare_proportions, compare_ratios, ratio_of_sums
@@ -112,12 +115,7 @@ class Insights:
 
     def empty_note(self, side: Side) -> str:
         """The plain sentence that stands in for a side with nothing to report."""
-        what = "win" if side == "win" else "challenge"
-        looked = "; ".join(self.checked) if self.checked else "the KPIs"
-        return (f"No {what} cleared the bar this period. We checked {looked}, keeping only "
-                f"changes of at least {self.settings.min_change:.0%}, each resting on at least "
-                f"{self.settings.min_volume} clicks, orders or responses in each period and too "
-                "large to be chance.")
+        return empty_note(side, self.checked, self.settings.min_change, self.settings.min_volume)
 
 
 @dataclass(frozen=True)
@@ -240,11 +238,9 @@ def change_insights(daily: pd.DataFrame, metrics: Sequence[MetricRef], now: Peri
         if math.isnan(test.p_value) or test.p_value > settings.significance:
             continue
         unit = METRICS[ref.metric].unit
-        per_day = (f" ({fmt.change(fair)} per day)" if is_additive(ref.metric)
-                   and now.days != before.days else "")
-        sentence = (f"{ref.label} {'up' if change > 0 else 'down'} "
-                    f"{fmt.change(abs(change)).lstrip('+')} on {before_label}{per_day}: "
-                    f"{fmt.value(value, unit)} against {fmt.value(reference, unit)}.")
+        per_day = is_additive(ref.metric) and now.days != before.days
+        sentence = change_sentence(ref.label, change, fair if per_day else None, before_label,
+                                    fmt.value(value, unit), fmt.value(reference, unit), fmt)
         found.append(Insight(side, topic, ref.label, ref.metric, sentence, value, reference,
                              before_label, change, unit, abs(fair), test.p_value, smallest))
     return found
@@ -256,7 +252,7 @@ def target_insights(kpis: Sequence[KpiResult], daily: pd.DataFrame, now: Period,
     """A win per KPI at or above its target, a challenge per KPI below it, when the volume
     behind it is enough."""
     found = []
-    goal = "target to date" if partial else "target"
+    goal = "target to date" if partial else "target"  # the reference's name in results.json
     days = DaysOf(daily)
     for result in kpis:
         if result.status == "none":
@@ -266,11 +262,7 @@ def target_insights(kpis: Sequence[KpiResult], daily: pd.DataFrame, now: Period,
             continue
         met = result.status == "green" and (math.isnan(result.attainment) or result.attainment >= 1)
         side: Side = "win" if met else "challenge"
-        reached = ("" if math.isnan(result.attainment)
-                   else f" ({fmt.value(result.attainment, 'percent')} of it)")
-        verb = ("beat its" if met else "missed its")
-        sentence = (f"{result.label} {verb} {goal}: {fmt.value(result.actual, result.unit)} "
-                    f"against {fmt.value(result.target, result.unit)}{reached}.")
+        sentence = target_sentence(result, met, partial, fmt)
         impact = abs(result.attainment - 1) if not math.isnan(result.attainment) else 1.0
         found.append(Insight(side, "target", result.label, result.metric, sentence,
                              result.actual, result.target, goal,
@@ -303,9 +295,7 @@ def driver_insights(parts: pd.DataFrame, daily_by_segment: pd.DataFrame, ref: Me
         test = change_test(rows, ref.metric, before, now)
         if not enough or math.isnan(test.p_value) or test.p_value > settings.significance:
             continue
-        sentence = (f"{ref.label} from {segment}: {fmt.value(row['before'], unit)} \u2192 "
-                    f"{fmt.value(row['after'], unit)}, {fmt.difference(row['contribution'], unit)} "
-                    f"of the {fmt.difference(total_change, unit)} change on {before_label}.")
+        sentence = driver_sentence(ref.label, segment, row, total_change, before_label, unit, fmt)
         found.append(Insight(side, "driver", f"{ref.label} from {segment}", ref.metric, sentence,
                              float(row["after"]), float(row["before"]), before_label,
                              relative_change(row["after"], row["before"]), unit, impact,
@@ -334,12 +324,8 @@ def budget_insight(planned: float, projected: float, complete: bool, tolerance: 
     deviation = relative_change(projected, planned)
     if math.isnan(deviation) or abs(deviation) <= tolerance:
         return []
-    amount, budget = fmt.money(projected, cents=False), fmt.money(planned, cents=False)
-    lead = (f"Spend came to {amount}" if complete else
-            f"Spend is on course for {amount} by the end of {period_label}")
-    sentence = (f"{lead}, {fmt.value(abs(deviation), 'percent')} "
-                f"{'over' if deviation > 0 else 'under'} the {budget} budget.")
-    return [Insight("challenge", "budget", "Budget pacing", "spend", sentence, projected, planned,
+    sentence = budget_sentence(projected, planned, deviation, complete, period_label, fmt)
+    return [Insight("challenge", "budget", _("Budget pacing"), "spend", sentence, projected, planned,
                     "budget", deviation, "currency", abs(deviation) - tolerance)]
 
 
@@ -353,9 +339,7 @@ def churn_insight(lost_before: int, base_before: int, lost_now: int, base_now: i
             or abs(change) < settings.min_change or math.isnan(test.p_value)
             or test.p_value > settings.significance):
         return []
-    sentence = (f"Customer churn {'rose' if change > 0 else 'fell'} to "
-                f"{fmt.value(test.after, 'percent')} from {fmt.value(test.before, 'percent')} "
-                f"in {before_label}: {lost_now} of {base_now} customers left.")
-    return [Insight(side, "customers", "Customer churn", "", sentence, test.after, test.before,
+    sentence = churn_sentence(test.after, test.before, lost_now, base_now, before_label, fmt)
+    return [Insight(side, "customers", _("Customer churn"), "", sentence, test.after, test.before,
                     before_label, change, "percent", abs(change), test.p_value,
                     float(min(base_before, base_now)))]

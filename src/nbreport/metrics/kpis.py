@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from nbreport.i18n import N_
 from nbreport.metrics.coverage import AVAILABLE, PeriodValue, SourceCoverage, value_over
 from nbreport.metrics.daily import metric_value, period_totals, safe_divide
 from nbreport.metrics.definitions import METRICS, is_additive
@@ -31,7 +32,9 @@ from nbreport.metrics.targets import period_target
 from nbreport.core.period import Period
 
 Status = Literal["green", "amber", "red", "none"]
-STATUS_WORDS = {"green": "On target", "amber": "Close to target", "red": "Off target", "none": "No target"}
+# Shown with _(STATUS_WORDS[status]) where the scorecard is drawn (marked here, translated there)
+STATUS_WORDS = {"green": N_("On target"), "amber": N_("Close to target"), "red": N_("Off target"),
+                "none": N_("No target")}
 NAN = math.nan
 
 

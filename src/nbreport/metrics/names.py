@@ -7,7 +7,9 @@ import difflib
 from typing import ClassVar
 
 from nbreport.core.errors import EXIT_USAGE, NbreportError
-from nbreport.metrics.definitions import FEE_METRICS, METRICS, RENAMED, RatioMetric, SummedMetric
+from nbreport.i18n import _
+from nbreport.metrics.definitions import (FEE_METRICS, METRICS, PAID_NAMES, RENAMED, RatioMetric,
+                                          SummedMetric)
 
 
 class UnknownMetricError(NbreportError, ValueError):
@@ -59,18 +61,24 @@ def fee_inclusive(name: str) -> str | None:
 
 
 def label_of(name: str) -> str:
-    """The registry's label for a metric or a fee-inclusive metric."""
-    return (FEE_METRICS[name] if name in FEE_METRICS else METRICS[name]).label
+    """The registry's label for a metric or a fee-inclusive metric, in the client's language."""
+    return _((FEE_METRICS[name] if name in FEE_METRICS else METRICS[name]).label)
 
 
 def definition_of(name: str) -> str:
-    """What the figure divides or adds, in one sentence (the registry's description)."""
+    """What the figure divides or adds, in one sentence (the registry's description), in the
+    client's language."""
     metric = FEE_METRICS[name] if name in FEE_METRICS else METRICS[name]
-    if metric.description or not isinstance(metric, SummedMetric):
-        return metric.description
+    if metric.description:
+        paid = "%(channels)s" in metric.description
+        return _(metric.description, channels=PAID_NAMES) if paid else _(metric.description)
+    if not isinstance(metric, SummedMetric):
+        return ""
     provider = metric.providers[0]
-    counted = f"the {provider.column} column" if provider.column else "the rows"
-    return f"Sum of {counted} of the {provider.kind} data over the period."
+    if provider.column:
+        return _("Sum of the %(column)s column of the %(kind)s data over the period.",
+                 column=provider.column, kind=provider.kind)
+    return _("Sum of the rows of the %(kind)s data over the period.", kind=provider.kind)
 
 
 def metric_listing() -> list[str]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from nbreport.core.period import Period
+from nbreport.i18n import N_, _
 from nbreport.metrics.daily import daily_metrics, metric_value, period_totals
 from nbreport.metrics.definitions import METRICS
 from nbreport.params.overlaps import OverlapSpec, report_metrics
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
     from nbreport.params import ClientParams
 
 SURVEY_RESPONSES = ("nps_responses", "csat_responses", "ces_responses")
-ROLE_WORDS = {"part": "Added up", "truth": "Truth: in the report", "alternative": "Checked only"}
+ROLE_WORDS = {"part": N_("Added up"), "truth": N_("Truth: in the report"),
+              "alternative": N_("Checked only")}  # shown with _() in the table's Role column
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ def overlap_frame(params: ClientParams, data: ClientData, reported: Period,
     """Rows: each source of ``overlap`` (and a total for parts); columns: role, the metrics the
     report takes from their kind, and for parts each one's share of the first metric."""
     metrics = _metrics(params, overlap)
-    labels = {name: METRICS[name].label for name in metrics}
+    labels = {name: _(METRICS[name].label) for name in metrics}
+    source_column, role_column = _("Source"), _("Role")
     rows = []
     for source in overlap.sources:
         totals = period_totals(daily_metrics(data, metrics,
@@ -56,23 +59,24 @@ def overlap_frame(params: ClientParams, data: ClientData, reported: Period,
                                reported)
         role = ("part" if overlap.relation == "parts" else
                 "truth" if source == overlap.truth else "alternative")
-        rows.append({"Source": source, "Role": ROLE_WORDS[role],
+        rows.append({source_column: source, role_column: _(ROLE_WORDS[role]),
                      **{labels[m]: _value(totals, m) for m in metrics}})
     frame = pd.DataFrame(rows)
     if len(metrics) > 1:  # a metric none of them holds says nothing (e.g. CES in an NPS survey)
         empty = [labels[m] for m in metrics if not frame[labels[m]].fillna(0).any()]
         metrics = [m for m in metrics if labels[m] not in empty] or metrics[:1]
-        frame = frame[["Source", "Role", *(labels[m] for m in metrics)]]
+        frame = frame[[source_column, role_column, *(labels[m] for m in metrics)]]
     units = {labels[m]: METRICS[m].unit for m in metrics}
     if overlap.relation == "parts" and _kind(params, overlap) != "survey":  # scales differ
         first = labels[metrics[0]]
+        share = _("Share of %(metric)s", metric=first.lower())
         total = frame[first].sum(min_count=1)
-        frame[f"Share of {first.lower()}"] = frame[first] / total if total else float("nan")
-        units[f"Share of {first.lower()}"] = "percent"
+        frame[share] = frame[first] / total if total else float("nan")
+        units[share] = "percent"
         summed = {labels[m]: frame[labels[m]].sum(min_count=1) for m in metrics}
-        frame = pd.concat([frame, pd.DataFrame([{"Source": "Total", "Role": "Added up", **summed,
-                                                 f"Share of {first.lower()}": 1.0 if total else None}])],
-                          ignore_index=True)
+        total_row = {source_column: _("Total"), role_column: _(ROLE_WORDS["part"]), **summed,
+                     share: 1.0 if total else None}
+        frame = pd.concat([frame, pd.DataFrame([total_row])], ignore_index=True)
     return OverlapTable(overlap, frame, units)
 
 

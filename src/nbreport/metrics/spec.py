@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from nbreport.i18n import _
 from nbreport.metrics.definitions import HEALTH_SIGNALS, METRICS, SummedMetric, summed_inputs
 from nbreport.metrics.names import cost_per, paid_variant, resolve
 from nbreport.metrics.targets import GRAINS, check_grains
@@ -95,7 +96,7 @@ class KpiSpec(StrictModel):
 
     @property
     def display_label(self) -> str:
-        return self.label or METRICS[self.metric].label
+        return self.label or _(METRICS[self.metric].label)
 
     @property
     def has_target(self) -> bool:
@@ -223,7 +224,7 @@ class MeasureSpec(StrictModel):
 
     @property
     def display_label(self) -> str:
-        return self.label or self.source or METRICS[self.metric].label
+        return self.label or self.source or _(METRICS[self.metric].label)
 
 
 class TriangulationSpec(StrictModel):
@@ -321,7 +322,7 @@ class HealthComponent(StrictModel):
 
     @property
     def display_label(self) -> str:
-        return self.label or HEALTH_SIGNALS[self.signal].label
+        return self.label or _(HEALTH_SIGNALS[self.signal].label)
 
 
 class HealthScoreSpec(StrictModel):

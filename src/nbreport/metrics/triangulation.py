@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nbreport.core.formatting import Formatter
+from nbreport.i18n import _
 from nbreport.metrics.daily import daily_metrics, metric_value, period_totals
 from nbreport.metrics.definitions import METRICS, summed_inputs
 from nbreport.metrics.spec import MeasureSpec, TriangulationSpec
@@ -147,20 +148,33 @@ def _sentence(row: dict, truth: str, unit: str, spec: TriangulationSpec, note: s
     accept. ..." (a client reads it among the challenges)."""
     measure = row["measure"]
     if pd.isna(row["value"]) or pd.isna(row["truth"]):
-        return f"{measure}: no data in this period, so it cannot be checked against {truth}."
+        return _("%(measure)s: no data in this period, so it cannot be checked against %(truth)s.",
+                 measure=measure, truth=truth)
+    gap = _gap(row, truth, unit, fmt)
+    tolerance = fmt.value(spec.tolerance, "percent")
+    if row["within"] is not pd.NA and bool(row["within"]):
+        return _("%(measure)s: %(gap)s; within the %(tolerance)s difference we accept.",
+                 measure=measure, gap=gap, tolerance=tolerance)
+    outside = _("%(measure)s: %(gap)s; more than the %(tolerance)s difference we accept.",
+                measure=measure, gap=gap, tolerance=tolerance)
+    reason = f" {note.rstrip('.')}." if note else ""  # the analyst's note, as written
+    taken = (_("%(truth)s is taken as the truth: %(reason)s.", truth=truth,
+               reason=spec.truth_reason.rstrip(".")) if spec.truth_reason
+             else _("%(truth)s is taken as the truth.", truth=truth))
+    return f"{outside}{reason} {taken}"
+
+
+def _gap(row: dict, truth: str, unit: str, fmt: Formatter) -> str:
+    """The measure's value against the truth's, e.g. "412, 28.4% more than CRM (321)"."""
     amount, base = fmt.value(row["value"], unit), fmt.value(row["truth"], unit)
     pct = row["difference_pct"]
     if math.isnan(pct):
-        gap = f"{amount} while {truth} has none"
-    elif pct == 0:
-        gap = f"{amount}, the same as {truth}"
-    else:
-        more, less = ("more", "fewer") if unit == "count" else ("higher", "lower")
-        word = more if pct > 0 else less
-        gap = f"{amount}, {fmt.value(abs(pct), 'percent')} {word} than {truth} ({base})"
-    accepted = f"{fmt.value(spec.tolerance, 'percent')} difference we accept"
-    if row["within"] is not pd.NA and bool(row["within"]):
-        return f"{measure}: {gap}; within the {accepted}."
-    reason = f" {note.rstrip('.')}." if note else ""
-    why = f": {spec.truth_reason.rstrip('.')}" if spec.truth_reason else ""
-    return f"{measure}: {gap}; more than the {accepted}.{reason} {truth} is taken as the truth{why}."
+        return _("%(amount)s while %(truth)s has none", amount=amount, truth=truth)
+    if pct == 0:
+        return _("%(amount)s, the same as %(truth)s", amount=amount, truth=truth)
+    values = {"amount": amount, "pct": fmt.value(abs(pct), "percent"), "truth": truth, "base": base}
+    if unit == "count":
+        return (_("%(amount)s, %(pct)s more than %(truth)s (%(base)s)", **values) if pct > 0
+                else _("%(amount)s, %(pct)s fewer than %(truth)s (%(base)s)", **values))
+    return (_("%(amount)s, %(pct)s higher than %(truth)s (%(base)s)", **values) if pct > 0
+            else _("%(amount)s, %(pct)s lower than %(truth)s (%(base)s)", **values))
