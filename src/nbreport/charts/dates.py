@@ -15,7 +15,7 @@ from datetime import date
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 
-from nbreport.i18n import SOURCE_LANGUAGE, babel_locale, current_language
+from nbreport.i18n import SOURCE_LANGUAGE, _, babel_locale, current_language
 
 
 @functools.cache
@@ -82,7 +82,14 @@ def short_date(day: date) -> str:
     return _written(day, "%-d %b %Y", "yMMMd")
 
 
+def weekday_name(day: date) -> str:
+    """``Saturday``."""
+    return _written(day, "%A", "EEEE")
+
+
 def weekday_day_month(day: date, *, year: bool = False) -> str:
-    """``Saturday 24 October`` (``Saturday 24 October 2026`` with ``year``)."""
-    return _written(day, "%A %-d %B %Y" if year else "%A %-d %B",
-                    "yMMMMEEEEd" if year else "MMMMEEEEd")
+    """``Saturday 24 October`` (``Saturday 24 October 2026`` with ``year``): CLDR's skeletons
+    shorten the weekday, so the catalogue says how the language joins the two."""
+    # Translators: a weekday and a date, e.g. "Saturday 24 October" (German: "%(weekday)s, %(day)s")
+    return _("%(weekday)s %(day)s", weekday=weekday_name(day),
+             day=day_month_year(day) if year else day_month(day))

@@ -81,9 +81,9 @@ def headline_sentence(params: ClientParams) -> str:
         return _("The budget's costs and returns count only what the paid channels brought, "
                  "because that is what the ad spend can be held to account for.")
     quoted = [_("\u201c%(label)s\u201d", label=term(params, name)["label"]) for name in headline]
-    labels = quoted[0] if len(quoted) == 1 else _("%(first)s and %(second)s",
-                                                    first=" and ".join(quoted[:-1]),
-                                                    second=quoted[-1])
+    labels = quoted[0]
+    for label in quoted[1:]:
+        labels = _("%(first)s and %(second)s", first=labels, second=label)
     if all(name in PAID_ONLY for name in headline):
         return _("The headline figures (%(labels)s) count only what the paid channels brought, "
                  "because that is what the ad spend can be held to account for; every other "
