@@ -97,8 +97,9 @@ def forecast_series(history: History, dates: pd.DatetimeIndex, *, method: str = 
     if problem:
         return None, MethodChoice("none", problem)
     if history.is_constant:
+        value = format(history.observed.iloc[-1], "g")
         reason = _("The series has not changed (every value %(value)s), so it is carried "
-                   "forward.", value=f"{history.observed.iloc[-1]:g}")
+                   "forward.", value=value)
         return _naive(history, dates, options), MethodChoice(SEASONAL_NAIVE, reason)
     if method == SEASONAL_NAIVE:
         return _naive(history, dates, options), MethodChoice(SEASONAL_NAIVE,
