@@ -91,7 +91,8 @@ def forecast_report(params: ClientParams, daily: pd.DataFrame, stored: Stored) -
         "evaluated": tuple(evaluated),
     }
     if not spec.enabled:
-        return ForecastResult(cutoff, notes=(_("Forecasts are switched off for this client."), *notes),
+        switched_off = _("Forecasts are switched off for this client.")
+        return ForecastResult(cutoff, notes=(switched_off, *notes),
                               **accountability)
     periods = target_periods(period, cutoff, spec.periods_ahead)
     kpis = selected_kpis(list(params.kpis), spec)

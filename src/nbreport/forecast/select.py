@@ -141,7 +141,8 @@ def _checked(history: History, check: CheckWindow, options: ProphetOptions) -> M
               for name, point in candidates.items()}
     winner = PROPHET if errors[PROPHET] <= errors[SEASONAL_NAIVE] else SEASONAL_NAIVE
     loser = SEASONAL_NAIVE if winner == PROPHET else PROPHET
-    how = {"period": check.label, "winner": _(METHOD_NAMES[winner]), "loser": _(METHOD_NAMES[loser]),
+    how = {"period": check.label, "winner": _(METHOD_NAMES[winner]),
+           "loser": _(METHOD_NAMES[loser]),
            "winner_error": f"{errors[winner]:.1%}", "loser_error": f"{errors[loser]:.1%}"}
     reason = (_("In the forecasts of %(period)s stored with the previous report, %(winner)s was "
                 "off by %(winner_error)s a day on average, %(loser)s by %(loser_error)s.", **how)

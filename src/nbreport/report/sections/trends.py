@@ -126,7 +126,8 @@ def chart_events(notes: list[ContextNote], starts: pd.Index, reported: Period,
         day = pd.Timestamp(max(note.date, reported.start))
         annotations.append(ChartAnnotation(starts[starts <= day].max(), number))
         parts.append(f"({number}) {note.title}, {note.when(locale)}")
-    return ChartEvents(annotations, _("Events: %(events)s.", events="; ".join(parts)) if parts else "")
+    caption = _("Events: %(events)s.", events="; ".join(parts)) if parts else ""
+    return ChartEvents(annotations, caption)
 
 
 def _reading(results: ReportResults, series: TrendSeries) -> str:
@@ -154,7 +155,8 @@ def _bars_of(grain: str, period: str, count: int, to_date: bool) -> str:
                          "One bar per day of %(period)s: %(n)s days.", count, period=period))
     if grain == "week":
         return (ngettext("One bar per week of %(period)s to date: %(n)s week.",
-                         "One bar per week of %(period)s to date: %(n)s weeks.", count, period=period)
+                         "One bar per week of %(period)s to date: %(n)s weeks.", count,
+                         period=period)
                 if to_date else
                 ngettext("One bar per week of %(period)s: %(n)s week.",
                          "One bar per week of %(period)s: %(n)s weeks.", count, period=period))
