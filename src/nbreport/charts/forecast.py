@@ -23,6 +23,7 @@ from nbreport.charts.theme import (
     new_figure,
     set_title,
 )
+from nbreport.i18n import _
 
 
 @dataclass(frozen=True)
@@ -44,35 +45,36 @@ def forecast_chart(
     axis_format: Callable[[float], str],
     theme: ChartTheme,
     earlier: ForecastPoint | None = None,
-    range_label: str = "80% range",
+    range_label: str | None = None,
     width_px: int = CHART_WIDTH_PX,
 ) -> "matplotlib.figure.Figure":  # noqa: F821
     """Actual values (``(label, value)`` oldest first), then the forecast periods.
 
     ``earlier`` is a stored forecast of one of the actual periods (drawn over it). A narrow
     ``width_px`` (a phone's) gets a taller chart, every other period named and the legend
-    in two columns.
+    in two columns. ``range_label`` names the band in the legend (default "80% range").
     """
-    labels = [label for label, _ in actual] + [f.label for f in forecast]
-    values = np.array([value for _, value in actual], dtype="float64")
+    labels = [label for label, _value in actual] + [f.label for f in forecast]
+    values = np.array([value for _label, value in actual], dtype="float64")
     narrow = is_narrow(width_px)
     with theme.applied():
         figure = new_figure(0.8 if narrow else 0.38, width_px)
         axes = figure.add_subplot()
         actual_x = np.arange(len(actual))
         axes.plot(actual_x, values, color=theme.primary, marker="o", markersize=4, linewidth=2,
-                  label="Actual")
+                  label=_("Actual"))
         if forecast:
-            _draw_forecast(axes, actual_x, values, forecast, theme, range_label)
+            _draw_forecast(axes, actual_x, values, forecast, theme,
+                           range_label or _("%(percent)s range", percent="80%"))
         if earlier is not None and earlier.label in labels:
             at = labels.index(earlier.label)
             axes.errorbar([at], [earlier.point], yerr=[[earlier.point - earlier.lower],
                                                       [earlier.upper - earlier.point]],
                           fmt="o", mfc="white", color=theme.accent, capsize=4, markersize=6,
-                          label="Earlier forecast", zorder=4)
+                          label=_("Earlier forecast"), zorder=4)
         if target is not None and np.isfinite(target):
             axes.axhline(target, color="#3d4852", linestyle=(0, (2, 2)), linewidth=1.2,
-                         label=f"Target {axis_format(target)}")
+                         label=_("Target %(value)s", value=axis_format(target)))
         axes.set_xticks(range(len(labels)), _every_other(labels) if narrow else labels)
         axes.yaxis.set_major_formatter(tick_formatter(lambda y, _ticks: axis_format(y)))
         set_title(axes, title, width_px)
@@ -112,6 +114,6 @@ def _draw_forecast(axes: "matplotlib.axes.Axes", actual_x: np.ndarray,  # noqa: 
         x = np.concatenate([[start - 1], x])
         point, lower, upper = (np.concatenate([[values[-1]], a]) for a in (point, lower, upper))
     axes.fill_between(x, lower, upper, color=theme.accent, alpha=0.18, linewidth=0, label=range_label)
-    axes.plot(x, point, color=theme.accent, linestyle="--", linewidth=2, label="Forecast")
+    axes.plot(x, point, color=theme.accent, linestyle="--", linewidth=2, label=_("Forecast"))
     axes.plot(x[-len(forecast):], point[-len(forecast):], color=theme.accent, marker="o",
               markersize=5, linestyle="none")

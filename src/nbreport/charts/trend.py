@@ -21,14 +21,16 @@ from nbreport.charts.theme import (
     new_figure,
     set_title,
 )
+from nbreport.charts.dates import short_day_month, short_month, short_weekday, uses_strftime
 from nbreport.core.formatting import Formatter
+from nbreport.i18n import _
 
 
 def _month_labels(months: pd.DatetimeIndex, narrow: bool) -> list[str]:
     """``Oct``, with the year under January and the first month; initials on phones."""
     labels = []
     for position, month in enumerate(months):
-        name = month.strftime("%b")[0] if narrow else month.strftime("%b")
+        name = short_month(month)[0] if narrow else short_month(month)
         year = position == 0 or month.month == 1
         labels.append(f"{name}\n{month:%y}" if narrow and year else
                       f"{name}\n{month:%Y}" if year else name)
@@ -38,10 +40,10 @@ def _month_labels(months: pd.DatetimeIndex, narrow: bool) -> list[str]:
 def _day_labels(days: pd.DatetimeIndex, narrow: bool) -> list[str]:
     """``Mon`` over ``19`` (one bar per day); initials on phones, the day alone past two weeks."""
     if len(days) > 14:
-        return [f"{day.day}" if narrow and position % 2 else f"{day.day}\n{day:%b}"
+        return [f"{day.day}" if narrow and position % 2 else f"{day.day}\n{short_month(day)}"
                 if position == 0 or day.day == 1 else f"{day.day}"
                 for position, day in enumerate(days)]
-    return [f"{day.strftime('%a')[0] if narrow else day.strftime('%a')}\n{day.day}" for day in days]
+    return [f"{short_weekday(day)[0] if narrow else short_weekday(day)}\n{day.day}" for day in days]
 
 
 def _week_labels(weeks: pd.DatetimeIndex, narrow: bool) -> list[str]:
@@ -49,7 +51,7 @@ def _week_labels(weeks: pd.DatetimeIndex, narrow: bool) -> list[str]:
     labels = []
     for position, week in enumerate(weeks):
         new_month = position == 0 or week.month != weeks[position - 1].month
-        labels.append(f"{week.day}\n{week:%b}" if new_month else
+        labels.append(f"{week.day}\n{short_month(week)}" if new_month else
                       ("" if narrow and position % 2 else f"{week.day}"))
     return labels
 
@@ -120,11 +122,12 @@ def time_lines(
     theme: ChartTheme,
     target: float | None = None,
     band: tuple[pd.Series, pd.Series] | None = None,
-    band_label: str = "Likely range",
+    band_label: str | None = None,
     width_px: int = CHART_WIDTH_PX,
 ) -> "matplotlib.figure.Figure":  # noqa: F821
     """Lines of date-indexed ``series`` (the first in the brand colour), an optional target
-    line and an optional shaded ``band`` (lower, upper), e.g. a forecast interval."""
+    line and an optional shaded ``band`` (lower, upper), e.g. a forecast interval, named
+    ``band_label`` in the legend (default "Likely range")."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
     narrow = is_narrow(width_px)
@@ -134,26 +137,37 @@ def time_lines(
         if band is not None:
             lower, upper = band
             axes.fill_between(lower.index, lower.to_numpy(), upper.to_numpy(),
-                              color=theme.palette[0], alpha=0.15, linewidth=0, label=band_label)
+                              color=theme.palette[0], alpha=0.15, linewidth=0,
+                              label=band_label or _("Likely range"))
         for position, (label, values) in enumerate(series.items()):
             axes.plot(values.index, values.to_numpy(), label=label,
                       linewidth=2.4 if position == 0 else 1.6,
                       linestyle="-" if position == 0 else ("--", ":", "-.")[(position - 1) % 3])
         if target is not None:
             axes.axhline(target, color=MUTED_TEXT, linewidth=1.2, linestyle=(0, (4, 3)))
-            axes.annotate(f"Target {fmt.value(target, unit)}", (1, target),
+            axes.annotate(_("Target %(value)s", value=fmt.value(target, unit)), (1, target),
                           xycoords=("axes fraction", "data"), ha="right", va="bottom",
                           xytext=(0, 3), textcoords="offset points", color=MUTED_TEXT,
                           fontsize=SMALL_TEXT_PT)
         locator = AutoDateLocator(maxticks=4 if narrow else 8)
         axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator) if uses_strftime()
+                                       else _date_ticks())
         format_axis(axes, fmt, unit)
         set_title(axes, title, width_px)
         if len(series) > 1 or band is not None:
             axes.legend(loc="upper left", fontsize=SMALL_TEXT_PT,
                         ncols=1 if narrow else min(len(series) + (band is not None), 4))
     return figure
+
+
+def _date_ticks() -> "matplotlib.ticker.Formatter":  # noqa: F821
+    """Date ticks with the report language's month names (``24 Okt.``), where matplotlib's
+    concise formatter would write English ones."""
+    from matplotlib.dates import num2date
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _position: short_day_month(num2date(value)))
 
 
 def _mark_events(axes: "matplotlib.axes.Axes", values: pd.Series,  # noqa: F821

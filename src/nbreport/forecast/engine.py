@@ -51,6 +51,8 @@ from nbreport.metrics.definitions import METRICS, RatioMetric, summed_inputs
 from nbreport.metrics.spec import KpiSpec
 from nbreport.metrics.targets import monthly_goal, period_target
 from nbreport.core.period import Period
+from nbreport.i18n import _
+from nbreport.metrics.names import label_of
 
 if TYPE_CHECKING:
     from nbreport.forecast.store import Stored
@@ -80,7 +82,7 @@ def forecast_report(params: ClientParams, daily: pd.DataFrame, stored: Stored) -
     spec, period = params.forecast, params.period
     cutoff = _cutoff(daily, params.report_period.end)
     if cutoff is None:
-        return ForecastResult(None, notes=("There is no data to forecast from yet.",))
+        return ForecastResult(None, notes=(_("There is no data to forecast from yet."),))
     notes = stored.notes
     evaluated = hold_to_account(stored.forecasts, daily, cutoff)
     accountability = {
@@ -89,13 +91,15 @@ def forecast_report(params: ClientParams, daily: pd.DataFrame, stored: Stored) -
         "evaluated": tuple(evaluated),
     }
     if not spec.enabled:
-        return ForecastResult(cutoff, notes=("Forecasts are switched off for this client.", *notes),
+        switched_off = _("Forecasts are switched off for this client.")
+        return ForecastResult(cutoff, notes=(switched_off, *notes),
                               **accountability)
     periods = target_periods(period, cutoff, spec.periods_ahead)
     kpis = selected_kpis(list(params.kpis), spec)
     if not periods or not kpis:
-        reason = ("No KPI with a target to forecast; name KPIs under forecast.kpis." if not kpis
-                  else "The period is over and no later period is asked for (forecast.periods_ahead).")
+        reason = (_("No KPI with a target to forecast; name KPIs under forecast.kpis.") if not kpis
+                  else _("The period is over and no later period is asked for "
+                         "(forecast.periods_ahead)."))
         return ForecastResult(cutoff, notes=(reason, *notes), **accountability)
     history = daily.loc[:pd.Timestamp(cutoff)]  # type: ignore[misc]
     dates = pd.date_range(cutoff + timedelta(days=1), periods[-1].end, freq="D")
@@ -210,7 +214,8 @@ def _kpi_forecast(kpi: KpiSpec, spec: ForecastSpec, series: dict[str, SeriesFore
 def _described(name: str, choice: MethodChoice, parts: int) -> str:
     if parts == 1:
         return choice.reason
-    return f"{METRICS[name].label}: {METHOD_NAMES[choice.method]}. {choice.reason}"
+    return _("%(metric)s: %(method)s. %(reason)s", metric=label_of(name),
+             method=_(METHOD_NAMES[choice.method]), reason=choice.reason)
 
 
 def _correlation(metric: str, inputs: dict[str, SeriesForecast]) -> float:

@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from nbreport.core.weekdays import as_days, week_rows
+from nbreport.i18n import _
 
 Frequency = Literal["D", "MS"]
 
 SEASON_LENGTH: dict[str, int] = {"D": 7, "MS": 12}  # a week of days, a year of months
-SEASON_NAME: dict[str, str] = {"D": "week", "MS": "year"}
 MIN_SEASONS = 2  # fewer than two full cycles: no forecast at all
 OUTLIER_Z = 7.0  # robust z-score beyond which a day is set aside (3 sigma of noise is about 5)
 OUTLIER_WINDOW = 7  # the day and three same weekdays either side
@@ -69,14 +69,17 @@ class History:
                        tuple(day for day in self.set_aside if day <= last))
 
     def problem(self) -> str | None:
-        """Why this series cannot be forecast at all, in plain words (``None`` when it can)."""
+        """Why this series cannot be forecast at all, in one sentence a client reads (``None``
+        when it can)."""
         needed = MIN_SEASONS * self.season
         have = len(self.observed)
-        if have < needed:
-            unit = "days" if self.freq == "D" else "months"
-            return (f"not enough history: {have} {unit} of data, a forecast needs at least "
-                    f"{needed} (two {SEASON_NAME[self.freq]}s)")
-        return None
+        if have >= needed:
+            return None
+        if self.freq == "D":
+            return _("Not enough history: %(have)s days of data, a forecast needs at least "
+                     "%(needed)s (two weeks).", have=have, needed=needed)
+        return _("Not enough history: %(have)s months of data, a forecast needs at least "
+                 "%(needed)s (two years).", have=have, needed=needed)
 
 
 def prepare_history(series: pd.Series, freq: Frequency = "D", *,

@@ -28,12 +28,14 @@ from nbreport.forecast.history import History
 from nbreport.forecast.naive import seasonal_naive
 from nbreport.forecast.prophet_model import ProphetOptions, ProphetUnavailable, prophet_forecast
 from nbreport.forecast.samples import SampleForecast
+from nbreport.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
 PROPHET = "prophet"
 SEASONAL_NAIVE = "seasonal-naive"
-METHOD_NAMES = {PROPHET: "prophet", SEASONAL_NAIVE: "seasonal naive", "none": "none"}
+# marked for the catalogue: the reasons a report shows name the methods in the client's language
+METHOD_NAMES = {PROPHET: N_("prophet"), SEASONAL_NAIVE: N_("seasonal naive"), "none": N_("none")}
 MIN_SEASONS_FOR_PROPHET = 8  # eight weeks of days (eight years of months) before prophet is tried
 
 
@@ -93,22 +95,24 @@ def forecast_series(history: History, dates: pd.DatetimeIndex, *, method: str = 
     """
     problem = history.problem()
     if problem:
-        return None, MethodChoice("none", problem[0].upper() + problem[1:] + ".")
+        return None, MethodChoice("none", problem)
     if history.is_constant:
-        reason = (f"The series has not changed (every value {history.observed.iloc[-1]:g}), "
-                  "so it is carried forward.")
+        value = format(history.observed.iloc[-1], "g")
+        reason = _("The series has not changed (every value %(value)s), so it is carried "
+                   "forward.", value=value)
         return _naive(history, dates, options), MethodChoice(SEASONAL_NAIVE, reason)
     if method == SEASONAL_NAIVE:
-        return _naive(history, dates, options), MethodChoice(SEASONAL_NAIVE, "Chosen in the parameters.")
+        return _naive(history, dates, options), MethodChoice(SEASONAL_NAIVE,
+                                                             _("Chosen in the parameters."))
     if len(history.observed) < MIN_SEASONS_FOR_PROPHET * history.season:
         return _naive(history, dates, options), MethodChoice(
-            SEASONAL_NAIVE, "Too little history to fit a trend and seasonality; the simpler "
-                            "seasonal-naive method is used.")
+            SEASONAL_NAIVE, _("Too little history to fit a trend and seasonality; the simpler "
+                              "seasonal-naive method is used."))
     choice = _checked(history, check, options) if check else None
     if choice is None:
-        choice = MethodChoice(PROPHET, "No earlier period to check it on; prophet is used.")
+        choice = MethodChoice(PROPHET, _("No earlier period to check it on; prophet is used."))
     if method == PROPHET:
-        choice = MethodChoice(PROPHET, "Chosen in the parameters.", choice.check_errors)
+        choice = MethodChoice(PROPHET, _("Chosen in the parameters."), choice.check_errors)
     if choice.method == SEASONAL_NAIVE:
         return _naive(history, dates, options), choice
     return _prophet_or_naive(history, dates, options, choice)
@@ -137,10 +141,14 @@ def _checked(history: History, check: CheckWindow, options: ProphetOptions) -> M
               for name, point in candidates.items()}
     winner = PROPHET if errors[PROPHET] <= errors[SEASONAL_NAIVE] else SEASONAL_NAIVE
     loser = SEASONAL_NAIVE if winner == PROPHET else PROPHET
-    off = (f"{METHOD_NAMES[winner]} was off by {errors[winner]:.1%} a day on average, "
-           f"{METHOD_NAMES[loser]} by {errors[loser]:.1%}")
-    reason = (f"In the forecasts of {check.label} stored with the previous report, {off}." if stored
-              else f"Forecasting {check.label} from the data before it, {off}.")
+    how = {"period": check.label, "winner": _(METHOD_NAMES[winner]),
+           "loser": _(METHOD_NAMES[loser]),
+           "winner_error": f"{errors[winner]:.1%}", "loser_error": f"{errors[loser]:.1%}"}
+    reason = (_("In the forecasts of %(period)s stored with the previous report, %(winner)s was "
+                "off by %(winner_error)s a day on average, %(loser)s by %(loser_error)s.", **how)
+              if stored else
+              _("Forecasting %(period)s from the data before it, %(winner)s was off by "
+                "%(winner_error)s a day on average, %(loser)s by %(loser_error)s.", **how))
     return MethodChoice(winner, reason, errors)
 
 
@@ -161,11 +169,12 @@ def _prophet_or_naive(history: History, dates: pd.DatetimeIndex, options: Prophe
     except ProphetUnavailable as exc:
         log.warning("%s", exc)
         return _naive(history, dates, options), MethodChoice(
-            SEASONAL_NAIVE, "prophet is not installed here; the seasonal-naive method is used.")
+            SEASONAL_NAIVE, _("prophet is not installed here; the seasonal-naive method is used."))
     except RuntimeError as exc:  # cmdstan could not optimise
         log.warning("prophet failed: %s", exc)
         return _naive(history, dates, options), MethodChoice(
-            SEASONAL_NAIVE, "prophet could not fit this series; the seasonal-naive method is used.")
+            SEASONAL_NAIVE, _("prophet could not fit this series; the seasonal-naive method is "
+                              "used."))
     naive = seasonal_naive(history, dates, options.samples)
     spread = np.nan_to_num(naive.samples - naive.point[:, None])
     forecast = SampleForecast(PROPHET, dates, point, point[:, None] + choice.spread_ratio * spread)

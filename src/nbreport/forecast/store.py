@@ -33,6 +33,7 @@ from nbreport.core.layout import FORECASTS_FILE, ProjectLayout
 from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.core.period import Period
 from nbreport.core.files import write_atomic
+from nbreport.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +98,8 @@ def stored_forecasts(outputs_dir: Path, client_id: str) -> Stored:
             period_forecasts, paths = read_forecasts(path)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("skipping %s: %s", path, exc)
-            stored.notes.append(f"Stored forecasts of {path.parent.parent.name} could not be read "
-                                "and were left out of the track record.")
+            stored.notes.append(_("Stored forecasts of %(period)s could not be read and were "
+                                  "left out of the track record.", period=path.parent.parent.name))
             continue
         for forecast in period_forecasts:
             forecasts[(forecast.metric, forecast.period, forecast.made_at)] = forecast

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from nbreport.i18n import _
 from nbreport.metrics.definitions import FEE_METRICS, METRICS
 from nbreport.metrics.names import definition_of, label_of
 
@@ -77,13 +78,16 @@ def headline_sentence(params: ClientParams) -> str:
     headline = [kpi.metric for kpi in params.kpis
                 if kpi.headline and kpi.metric in SPEND_EFFICIENCY]
     if not headline:
-        return ("The budget's costs and returns count only what the paid channels brought, "
-                "because that is what the ad spend can be held to account for.")
-    labels = " and ".join(f"\u201c{term(params, name)['label']}\u201d" for name in headline)
+        return _("The budget's costs and returns count only what the paid channels brought, "
+                 "because that is what the ad spend can be held to account for.")
+    quoted = [_("\u201c%(label)s\u201d", label=term(params, name)["label"]) for name in headline]
+    labels = quoted[0]
+    for label in quoted[1:]:
+        labels = _("%(first)s and %(second)s", first=labels, second=label)
     if all(name in PAID_ONLY for name in headline):
-        return (f"The headline figures ({labels}) count only what the paid channels brought, "
-                "because that is what the ad spend can be held to account for; every other "
-                "variant below says in its name what it divides.")
-    return (f"The headline figures ({labels}) are the client's chosen measures; the budget "
-            "below counts only what the paid channels brought, so its figures differ by "
-            "design (each definition is in the appendix).")
+        return _("The headline figures (%(labels)s) count only what the paid channels brought, "
+                 "because that is what the ad spend can be held to account for; every other "
+                 "variant below says in its name what it divides.", labels=labels)
+    return _("The headline figures (%(labels)s) are the client's chosen measures; the budget "
+             "below counts only what the paid channels brought, so its figures differ by "
+             "design (each definition is in the appendix).", labels=labels)

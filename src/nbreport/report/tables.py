@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from nbreport.core.formatting import NOT_AVAILABLE, Formatter
+from nbreport.i18n import _
 from nbreport.report.fragment import Fragment, render
 
 
@@ -43,7 +44,8 @@ def data_table(
         A column of ``green``/``amber``/``red``/``none``: shown as a status pill (words, not
         colour alone) and marking its row.
     status_words:
-        Status to the words shown for it (default: the scorecard's).
+        Status to the words shown for it, English marked with ``N_`` (default: the
+        scorecard's); translated here.
     """
     if status_words is None:
         # imported here: the sections package imports this module (via overlaps)
@@ -61,7 +63,7 @@ def data_table(
         cells = [{"text": _cell_text(values[name], units.get(name), fmt), "numeric": name in units}
                  for name in columns if name != status_column]
         rows.append({"cells": cells, "status": status,
-                     "status_word": status_words.get(status, status) if status else None})
+                     "status_word": _(status_words.get(status, status)) if status else None})
     return render("table.html.j2", f"{caption}: {len(rows)} rows", caption=caption,
                   header=header, rows=rows)
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from nbreport import __version__
 from nbreport.core.formatting import Formatter
+from nbreport.i18n import N_, _, ngettext
 from nbreport.metrics.coverage import SourceCoverage
 from nbreport.report.context import Report
 from nbreport.report.figures import metric_definitions
@@ -23,9 +24,12 @@ from nbreport.sources.loader import Provenance
 from nbreport.sources.presets import PRESETS
 
 CHECK_LABELS = {
-    "empty_period": "No data", "freshness": "Not up to date", "gap": "Missing days",
-    "outlier": "Unusual day", "dropped_rows": "Rows left out", "filled_blanks": "Blanks filled",
+    "empty_period": N_("No data"), "freshness": N_("Not up to date"), "gap": N_("Missing days"),
+    "outlier": N_("Unusual day"), "dropped_rows": N_("Rows left out"),
+    "filled_blanks": N_("Blanks filled"),
 }
+# the days a source's rows cover, when one row stands for more than a day
+ROW_SPANS = {"week": N_("%(span)s (one row per week)"), "month": N_("%(span)s (one row per month)")}
 
 
 def data_sources(report: Report) -> Fragment:
@@ -38,7 +42,7 @@ def data_sources(report: Report) -> Fragment:
     for warning in data.warnings:
         shown = any(warning.overlaps(start, end) for start, end in compared)
         (warnings if shown else earlier).append(warning)
-    items = [{"source": w.source, "label": CHECK_LABELS[w.check], "message": _client_words(w)}
+    items = [{"source": w.source, "label": _(CHECK_LABELS[w.check]), "message": _client_words(w)}
              for w in sorted(warnings, key=lambda w: (w.source, w.check, w.first_date or ""))]
     appendix = render("data_sources.html.j2",
                       f"Data sources: {len(rows)}, {len(items)} data-quality notes",
@@ -72,15 +76,24 @@ def _source_row(fmt: Formatter, coverage: Mapping[str, SourceCoverage],
 def _dates(coverage: SourceCoverage | None, record: Provenance) -> str:
     """The days a source's rows cover, and what one row stands for when it is not a day."""
     if coverage is None or not record.first_date:
-        return "no dates"
+        return _("no dates")
     span = f"{coverage.first.isoformat()} \u2013 {coverage.last.isoformat()}"
-    return span if coverage.grain == "day" else f"{span} (one row per {coverage.grain})"
+    if coverage.grain == "day":
+        return span
+    return _(ROW_SPANS[coverage.grain], span=span)
 
 
 def _earlier_summary(earlier: list[DataWarning]) -> str:
     if not earlier:
         return ""
     days = sorted(w.first_date for w in earlier if w.first_date)
-    span = f" between {days[0]} and {days[-1]}" if days else ""
-    return (f"{len(earlier)} more note{'s' * (len(earlier) != 1)} about days outside the periods "
-            f"compared here{span}; every note is kept in the run's manifest.")
+    if not days:
+        return ngettext("%(n)s more note about days outside the periods compared here; every "
+                        "note is kept in the run's manifest.",
+                        "%(n)s more notes about days outside the periods compared here; every "
+                        "note is kept in the run's manifest.", len(earlier))
+    return ngettext("%(n)s more note about days outside the periods compared here between "
+                    "%(first)s and %(last)s; every note is kept in the run's manifest.",
+                    "%(n)s more notes about days outside the periods compared here between "
+                    "%(first)s and %(last)s; every note is kept in the run's manifest.",
+                    len(earlier), first=days[0], last=days[-1])

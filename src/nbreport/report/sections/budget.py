@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from nbreport.core.formatting import Formatter
+from nbreport.i18n import N_, _
 from nbreport.metrics.budget import BudgetReport
 from nbreport.metrics.spec import BudgetSpec
 from nbreport.params import ClientParams
@@ -21,8 +22,9 @@ from nbreport.report.fragment import Fragment, Omitted, render
 from nbreport.report.plan import TITLES, empty_reason
 
 CAMPAIGN_ROWS = 12
-PLANNED, SHARE, PACE = "Planned budget", "Share of ad spend", "Pace against plan"
-PROJECTED, VARIANCE = "Projected spend at period end", "Projected over (+) or under (\u2212) plan"
+PLANNED, SHARE, PACE = N_("Planned budget"), N_("Share of ad spend"), N_("Pace against plan")
+PROJECTED = N_("Projected spend at period end")
+VARIANCE = N_("Projected over (+) or under (\u2212) plan")
 
 
 def _cell(shown: str, value: Any) -> dict[str, Any]:
@@ -52,11 +54,13 @@ def _fee_terms(spec: BudgetSpec | None, fmt: Formatter, complete: bool, whole_mo
     fee = spec.management_fee if spec is not None else None
     terms = []
     if fee is not None and fee.percent_of_spend:
-        terms.append(f"{fmt.value(fee.percent_of_spend / 100, 'percent')} of ad spend")
+        terms.append(_("%(percent)s of ad spend",
+                       percent=fmt.value(fee.percent_of_spend / 100, "percent")))
     if fee is not None and fee.fixed:
-        prorated = ("" if complete and whole_months else " (pro-rated to date)" if whole_months
-                    else " (pro-rated to the period's days)")
-        terms.append(f"{fmt.money(fee.fixed, cents=False)} a month{prorated}")
+        monthly = (N_("%(amount)s a month") if complete and whole_months
+                   else N_("%(amount)s a month (pro-rated to date)") if whole_months
+                   else N_("%(amount)s a month (pro-rated to the period's days)"))
+        terms.append(_(monthly, amount=fmt.money(fee.fixed, cents=False)))
     return " + ".join(terms)
 
 
@@ -66,14 +70,15 @@ def _summary_rows(params: ClientParams, fmt: Formatter, found: BudgetReport) -> 
     money = lambda value: _cell(fmt.money(value, cents=False), value)  # noqa: E731
     fee_terms = _fee_terms(params.budget, fmt, s.complete, params.period.kind == "month")
     rows = [
-        (plain(PLANNED), money(s.planned)),
+        (plain(_(PLANNED)), money(s.planned)),
         (term(params, "spend"), money(s.spent)),
-        (plain(PACE), _cell(fmt.value(s.pace, "percent"), s.pace)),
-        (plain(PROJECTED), money(s.projected)),
-        (plain(VARIANCE), _cell(fmt.difference(s.variance, "currency"), s.variance)),
-        (plain(f"Management fee ({fee_terms})" if fee_terms else "Management fee"),
-         money(s.fee) if fee_terms else _cell("none", 0.0)),
-        (plain("Total cost (ad spend + fee)"), money(s.total_cost)),
+        (plain(_(PACE)), _cell(fmt.value(s.pace, "percent"), s.pace)),
+        (plain(_(PROJECTED)), money(s.projected)),
+        (plain(_(VARIANCE)), _cell(fmt.difference(s.variance, "currency"), s.variance)),
+        (plain(_("Management fee (%(terms)s)", terms=fee_terms) if fee_terms
+               else _("Management fee")),
+         money(s.fee) if fee_terms else _cell(_("none"), 0.0)),
+        (plain(_("Total cost (ad spend + fee)")), money(s.total_cost)),
         (term(params, found.result_metric), _cell(fmt.value(s.results, "count"), s.results)),
         (term(params, found.cost_metric), _cell(fmt.money(s.cost_per_result), s.cost_per_result)),
     ]
@@ -91,8 +96,9 @@ def _summary_rows(params: ClientParams, fmt: Formatter, found: BudgetReport) -> 
 
 def _columns(params: ClientParams, found: BudgetReport) -> dict[str, dict[str, str]]:
     """The label of every table column: registry terms for metrics, plain words otherwise."""
-    return {"planned": plain(PLANNED), "spent": term(params, "spend"), "share": plain(SHARE),
-            "pace": plain(PACE), "projected": plain(PROJECTED), "variance": plain(VARIANCE),
+    return {"planned": plain(_(PLANNED)), "spent": term(params, "spend"),
+            "share": plain(_(SHARE)), "pace": plain(_(PACE)), "projected": plain(_(PROJECTED)),
+            "variance": plain(_(VARIANCE)),
             "results": term(params, found.result_metric),
             "cost_per_result": term(params, found.cost_metric),
             "revenue": term(params, found.revenue_metric),

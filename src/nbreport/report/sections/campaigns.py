@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nbreport.i18n import N_, _
 from nbreport.metrics.daily import safe_divide
 from nbreport.report.context import Report
 from nbreport.report.figures import plain, raw, term
@@ -11,7 +12,7 @@ from nbreport.report.fragment import Fragment, Omitted, render
 from nbreport.report.plan import TITLES, empty_reason
 
 ROWS_SHOWN = 12
-ALL_CAMPAIGNS = "All campaigns"
+ALL_CAMPAIGNS = N_("All campaigns")
 
 
 def _cell(shown: str, value: Any) -> dict[str, Any]:
@@ -38,10 +39,10 @@ def campaigns(report: Report) -> Fragment:
         "cpa": _cell(fmt.money(cpa[name]), cpa[name]),
     } for name, row in totals.head(ROWS_SHOWN).iterrows()]
     hidden = max(len(totals) - ROWS_SHOWN, 0)
-    columns = {"spend": term(report.inputs.params, "spend"), "share": plain("Share of ad spend"),
+    columns = {"spend": term(report.inputs.params, "spend"), "share": plain(_("Share of ad spend")),
                "clicks": term(report.inputs.params, "clicks"), "conversions": term(report.inputs.params, "conversions"),
                "cpa": term(report.inputs.params, "cpa")}
     return render("campaigns.html.j2", f"Campaigns: {len(totals)}", rows=rows, hidden=hidden,
                   columns=columns, total=_cell(fmt.money(overall_spend, cents=False), overall_spend),
-                  whole=fmt.value(1.0, "percent"), all_campaigns=ALL_CAMPAIGNS,
+                  whole=fmt.value(1.0, "percent"), all_campaigns=_(ALL_CAMPAIGNS),
                   period=report.results.reported.label)

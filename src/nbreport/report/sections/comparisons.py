@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from nbreport.i18n import _
 from nbreport.metrics.kpis import KpiResult
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render
@@ -49,7 +50,7 @@ def _pacing_row(fmt: Formatter, r: KpiResult) -> dict[str, str]:
         "projected": fmt.value(r.projected, r.unit),
         "full_target": fmt.value(r.full_target, r.unit),
         "pace": fmt.value(r.pace, "percent"),
-        "status": STATUS_WORDS[r.status],
+        "status": _(STATUS_WORDS[r.status]),
     }
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nbreport.i18n import N_, _
 from nbreport.metrics.definitions import METRICS, is_additive
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, Omitted, render
 from nbreport.report.plan import TITLES, empty_reason
 
 SEGMENTS_SHOWN = 6
-OTHERS = "All other channels"
+OTHERS = N_("All other channels")  # the summed row's key, translated where it is shown
 
 
 def _shown(parts: pd.DataFrame) -> pd.DataFrame:
@@ -37,7 +38,7 @@ def drivers(report: Report) -> Fragment:
         unit = METRICS[result.metric].unit
         opposed = bool((parts["share"].abs() > 1).any())  # shares above 100% would mislead
         rows = [{
-            "segment": str(name),
+            "segment": _(OTHERS) if name == OTHERS else str(name),
             "before": "" if name == OTHERS else fmt.value(row["before"], unit),
             "after": "" if name == OTHERS else fmt.value(row["after"], unit),
             "part": fmt.difference(row["contribution"], unit),

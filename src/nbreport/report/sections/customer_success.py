@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from nbreport.core.formatting import Formatter
+from nbreport.i18n import N_, _
 from nbreport.metrics.customer_success import CustomerSuccessResult, SupportSummary
 from nbreport.metrics.definitions import HEALTH_SIGNALS
 from nbreport.metrics.health import HealthResult
@@ -15,9 +16,10 @@ from nbreport.report.fragment import Fragment, Omitted, render
 from nbreport.report.plan import TITLES, empty_reason
 from nbreport.report.sections.kpis import NO_DATA, NOTHING
 
-SCALE_NAMES = {"nps": "Net Promoter Score (0-10 scale)", "csat": "CSAT, share answering 4-5 of 5",
-               "ces": "Customer effort, mean of 1-7 (higher is easier)"}
-BAND_NAMES = {"healthy": "Healthy", "at_risk": "At risk", "critical": "Critical"}
+SCALE_NAMES = {"nps": N_("Net Promoter Score (0-10 scale)"),
+               "csat": N_("CSAT, share answering 4-5 of 5"),
+               "ces": N_("Customer effort, mean of 1-7 (higher is easier)")}
+BAND_NAMES = {"healthy": N_("Healthy"), "at_risk": N_("At risk"), "critical": N_("Critical")}
 
 # The unit each survey scale is written in: NPS a signed whole number (+18), CSAT a share,
 # CES a mean with one decimal; their changes in points (Formatter.change_in).
@@ -33,35 +35,38 @@ def _score_change(fmt: Formatter, now: float, before: float, scale: str) -> str:
 def _survey_row(fmt: Formatter, now: SurveyResult, before: SurveyResult,
                 minimum: int) -> dict[str, Any]:
     return {
-        "name": SCALE_NAMES[now.scale],
+        "name": _(SCALE_NAMES[now.scale]),
         "value": _score(fmt, now.value, now.scale),
-        "interval": f"{_score(fmt, now.low, now.scale)} to {_score(fmt, now.high, now.scale)}",
+        "interval": _("%(low)s to %(high)s", low=_score(fmt, now.low, now.scale),
+                      high=_score(fmt, now.high, now.scale)),
         "responses": fmt.value(now.responses, "count"),
         "previous": _score(fmt, before.value, before.scale),
         "change": _score_change(fmt, now.value, before.value, now.scale),
-        "warning": (f"Only {now.responses} responses (fewer than {minimum}): read this score as "
-                    "a rough indication; the likely range shows how far it could be off.")
-        if now.small_sample else "",
+        "warning": _("Only %(responses)s responses (fewer than %(minimum)s): read this score as "
+                     "a rough indication; the likely range shows how far it could be off.",
+                     responses=now.responses, minimum=minimum) if now.small_sample else "",
     }
 
 def _open_text(fmt: Formatter, count: float) -> str:
     """Open tickets; an export without resolution times or statuses cannot tell."""
-    return "not recorded in the export" if math.isnan(count) else fmt.value(count, "count")
+    return _("not recorded in the export") if math.isnan(count) else fmt.value(count, "count")
 
 
 def _support_rows(fmt: Formatter, now: SupportSummary,
                   before: SupportSummary) -> list[dict[str, str]]:
-    hours = lambda value: fmt.value(value, "number") + " h" if not math.isnan(value) else "n/a"  # noqa: E731
+    hours = lambda value: (_("%(hours)s h", hours=fmt.value(value, "number"))  # noqa: E731
+                           if not math.isnan(value) else _("n/a"))
     return [
-        {"name": "Tickets opened", "now": fmt.value(now.tickets, "count"),
+        {"name": _("Tickets opened"), "now": fmt.value(now.tickets, "count"),
          "before": fmt.value(before.tickets, "count")},
-        {"name": "Median time to first response", "now": hours(now.first_response_hours),
+        {"name": _("Median time to first response"), "now": hours(now.first_response_hours),
          "before": hours(before.first_response_hours)},
-        {"name": "Median time to resolution", "now": hours(now.resolution_hours),
+        {"name": _("Median time to resolution"), "now": hours(now.resolution_hours),
          "before": hours(before.resolution_hours)},
-        {"name": "Still open at the data's end", "now": _open_text(fmt, now.open),
+        {"name": _("Still open at the data's end"), "now": _open_text(fmt, now.open),
          "before": _open_text(fmt, before.open)},
-        {"name": f"Rated tickets scored 4-5 ({now.satisfaction.responses} rated)",
+        {"name": _("Rated tickets scored 4-5 (%(rated)s rated)",
+                   rated=now.satisfaction.responses),
          "now": fmt.value(now.satisfaction.value, "percent"),
          "before": fmt.value(before.satisfaction.value, "percent")},
     ]
@@ -76,12 +81,12 @@ def _health(fmt: Formatter, health: HealthResult) -> dict[str, Any]:
         "previous": points(row["previous_contribution"]),
         "change": fmt.difference(row["change"], "number"),
     } for signal, row in health.components.iterrows()]
-    bands = [{"band": BAND_NAMES[band], "accounts": fmt.value(row["accounts"], "count"),
+    bands = [{"band": _(BAND_NAMES[band]), "accounts": fmt.value(row["accounts"], "count"),
               "previous": fmt.value(row["previous_accounts"], "count"),
               "mrr": fmt.money(row["mrr"], cents=False)} for band, row in health.bands.iterrows()]
     attention = [{"account": row["account_id"], "score": points(row["score"]),
                   "mrr": fmt.money(row["mrr"], cents=False)}
-                 for _, row in health.attention.iterrows()]
+                 for _account, row in health.attention.iterrows()]
     return {"score": points(health.score), "previous": points(health.previous),
             "change": fmt.difference(health.change, "number"),
             "components": components, "bands": bands, "attention": attention,
@@ -91,24 +96,26 @@ def _health(fmt: Formatter, health: HealthResult) -> dict[str, Any]:
 def _accounts(fmt: Formatter, found: CustomerSuccessResult) -> list[tuple[str, str, str]]:
     now, before = found.churn, found.previous_churn
     assert now is not None and before is not None and found.retention and found.yearly_retention
-    margin = ("" if found.gross_margin == 1.0
-              else f" x {fmt.value(found.gross_margin, 'percent')} gross margin")
+    lifetime = (_("Customer lifetime value (ARPA / monthly churn)") if found.gross_margin == 1.0
+                else _("Customer lifetime value (ARPA x %(margin)s gross margin / monthly churn)",
+                       margin=fmt.value(found.gross_margin, "percent")))
     return [
-        ("Customers at the start of the period", fmt.value(now.customers_at_start, "count"),
+        (_("Customers at the start of the period"), fmt.value(now.customers_at_start, "count"),
          fmt.value(before.customers_at_start, "count")),
-        ("Customers lost", fmt.value(now.lost, "count"), fmt.value(before.lost, "count")),
-        ("Customer churn rate (lost / customers at start)", fmt.value(now.rate, "percent"),
+        (_("Customers lost"), fmt.value(now.lost, "count"), fmt.value(before.lost, "count")),
+        (_("Customer churn rate (lost / customers at start)"), fmt.value(now.rate, "percent"),
          fmt.value(before.rate, "percent")),
-        ("MRR churn rate (MRR lost / MRR at start)", fmt.value(now.mrr_rate, "percent"),
+        (_("MRR churn rate (MRR lost / MRR at start)"), fmt.value(now.mrr_rate, "percent"),
          fmt.value(before.mrr_rate, "percent")),
-        ("Net revenue retention over the period", fmt.value(found.retention.nrr, "percent"), ""),
-        ("Gross revenue retention over the period", fmt.value(found.retention.grr, "percent"), ""),
-        ("Net revenue retention, last 12 months",
+        (_("Net revenue retention over the period"), fmt.value(found.retention.nrr, "percent"), ""),
+        (_("Gross revenue retention over the period"), fmt.value(found.retention.grr, "percent"),
+         ""),
+        (_("Net revenue retention, last 12 months"),
          fmt.value(found.yearly_retention.nrr, "percent"), ""),
-        ("Monthly customer churn, last 12 months", fmt.value(found.monthly_churn, "percent"), ""),
-        ("Average MRR per account (ARPA)", fmt.money(found.average_mrr), ""),
-        (f"Customer lifetime value (ARPA{margin} / monthly churn)",
-         fmt.money(found.lifetime_value, cents=False), ""),
+        (_("Monthly customer churn, last 12 months"), fmt.value(found.monthly_churn, "percent"),
+         ""),
+        (_("Average MRR per account (ARPA)"), fmt.money(found.average_mrr), ""),
+        (lifetime, fmt.money(found.lifetime_value, cents=False), ""),
     ]
 
 def _cohorts(fmt: Formatter, found: CustomerSuccessResult) -> dict[str, Any] | None:
@@ -126,7 +133,7 @@ def _without_missing_past(row: dict[str, Any], comparable: bool) -> dict[str, An
     """A row whose previous period no source covers says "no data" there, never 0."""
     if comparable:
         return row
-    gone = {key: NO_DATA for key in ("previous", "before") if key in row}
+    gone = {key: _(NO_DATA) for key in ("previous", "before") if key in row}
     return {**row, **gone, **({"change": NOTHING} if "change" in row else {})}
 
 

@@ -11,6 +11,7 @@ import math
 from datetime import date
 from typing import Any
 
+from nbreport.charts.dates import day_month_year, short_date, short_month
 from nbreport.charts.embed import chart_html
 from nbreport.charts.forecast import ForecastPoint, forecast_chart
 from nbreport.forecast.results import AccuracyRecord, ForecastCheck, KpiForecast
@@ -19,7 +20,7 @@ from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.core.period import Period
 from nbreport.core.formatting import Formatter
 from nbreport.delivery.sheets import Cell, Sheet, chart_sheet
-from nbreport.i18n import _
+from nbreport.i18n import N_, _
 from nbreport.report.context import Report
 from nbreport.report.results import ReportResults
 from nbreport.report.fragment import Fragment, Omitted, render, trusted
@@ -27,6 +28,10 @@ from nbreport.report.plan import TITLES, empty_reason
 
 PERIODS_CHARTED = 12
 SET_ASIDE_LISTED = 5
+# the methods as the appendix names them, in words a client follows
+METHOD_WORDS = {"prophet": N_("a model of trend, weekly and yearly patterns (Prophet)"),
+                "seasonal-naive": N_("the same weekday a week earlier"),
+                "mixed": N_("a mix of the trend model and the same weekday a week earlier")}
 
 
 def forecast(report: Report) -> Fragment:
@@ -59,7 +64,7 @@ def _context(report: Report, part: str) -> dict[str, Any]:
         "chart_data": [data for _html, data in drawn],
         "unavailable": [{"label": k.label, "reason": k.reason} for k in result.kpis if not k.available],
         "checks": [_check_row(fmt, c) for c in result.checks],
-        "made": sorted({f"{c.forecast.made_at:%-d %B %Y}" for c in result.checks}),
+        "made": sorted({day_month_year(c.forecast.made_at) for c in result.checks}),
         "record": [_record_row(fmt, r) for r in result.record],
         "methods": [_method_row(k) for k in kpis],
         "holidays": result.holidays,
@@ -80,36 +85,43 @@ def accuracy_sentence(fmt: Formatter, record: tuple[AccuracyRecord, ...] | list[
         return ""
     average = sum(r.mape * r.forecasts for r in checked) / count
     inside = sum(r.inside for r in checked)
-    return (f"Forecasts for this client have been within {fmt.value(average, 'percent')} of what "
-            f"happened on average, and {inside} of {count} landed inside their likely range.")
+    return _("Forecasts for this client have been within %(error)s of what happened on average, "
+             "and %(inside)s of %(count)s landed inside their likely range.",
+             error=fmt.value(average, "percent"), inside=inside, count=count)
 
 
 def _intro(period: Period, made_at: date | None, kpis: list[KpiForecast]) -> str:
     if made_at is None or not kpis:
         return ""
     first = kpis[0].periods[0]
-    seen = f"{made_at:%-d %B %Y}"
+    seen = day_month_year(made_at)
     if first.days_done:
-        return (f"With data up to {seen}, each forecast adds the expected rest of "
-                f"{first.period_label} to what is already in.")
-    return (f"{period.label} is complete, so the forecasts look ahead to "
-            f"{first.period_label}, from data up to {seen}. The next report holds them against "
-            "what happens.")
+        return _("With data up to %(day)s, each forecast adds the expected rest of %(period)s to "
+                 "what is already in.", day=seen, period=first.period_label)
+    return _("%(period)s is complete, so the forecasts look ahead to %(next)s, from data up to "
+             "%(day)s. The next report holds them against what happens.",
+             period=period.label, next=first.period_label, day=seen)
 
 
 def _statement(fmt: Formatter, kpi: KpiForecast) -> dict[str, Any]:
     """One plain sentence per KPI: '62% likely to reach 1,200 leads in November 2026'."""
     period = kpi.periods[0]
-    forecast = (f"forecast {fmt.value(period.point, period.unit)}, "
-                f"range {fmt.value(period.lower, period.unit)} \u2013 {fmt.value(period.upper, period.unit)}")
+    values = {"kpi": kpi.label, "period": period.period_label,
+              "point": fmt.value(period.point, period.unit),
+              "low": fmt.value(period.lower, period.unit),
+              "high": fmt.value(period.upper, period.unit)}
     if math.isnan(period.probability):
-        sentence = f"{kpi.label} in {period.period_label}: {forecast}; no target is set."
+        sentence = _("%(kpi)s in %(period)s: forecast %(point)s, range %(low)s \u2013 %(high)s; "
+                     "no target is set.", **values)
         likely = "none"
     else:
-        goal = fmt.value(period.target, period.unit)
-        aim = f"stay at or below {goal}" if period.direction == "lower" else f"reach {goal}"
-        sentence = (f"{fmt.probability(period.probability)} likely to {aim} "
-                    f"{_noun(kpi.label)} in {period.period_label} ({forecast}).")
+        values |= {"chance": fmt.probability(period.probability), "kpi": _noun(kpi.label),
+                   "goal": fmt.value(period.target, period.unit)}
+        sentence = (_("%(chance)s likely to stay at or below %(goal)s %(kpi)s in %(period)s "
+                      "(forecast %(point)s, range %(low)s \u2013 %(high)s).", **values)
+                    if period.direction == "lower" else
+                    _("%(chance)s likely to reach %(goal)s %(kpi)s in %(period)s (forecast "
+                      "%(point)s, range %(low)s \u2013 %(high)s).", **values))
         likely = _likelihood(period.probability)
     return {"label": kpi.label, "sentence": sentence, "likely": likely,
             "probability": fmt.probability(period.probability), "method": _method_name(kpi.method)}
@@ -117,10 +129,7 @@ def _statement(fmt: Formatter, kpi: KpiForecast) -> dict[str, Any]:
 
 def _method_name(method: str) -> str:
     """The method as the appendix names it, in words a client follows."""
-    return {"prophet": "a model of trend, weekly and yearly patterns (Prophet)",
-            "seasonal-naive": "the same weekday a week earlier",
-            "mixed": "a mix of the trend model and the same weekday a week earlier"}.get(
-        method, METHOD_NAMES.get(method, method))
+    return _(METHOD_WORDS.get(method) or METHOD_NAMES.get(method, method))
 
 
 def _noun(label: str) -> str:
@@ -152,17 +161,23 @@ def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> tup
             earlier = ForecastPoint(actual[at][0], f.point, f.lower, f.upper)
     fmt = report.fmt
     target = first.target if not math.isnan(first.target) else None
-    title = (f"{kpi.label}: {fmt.probability(first.probability)} likely to hit the target in "
-             f"{first.period_label}" if target is not None else f"{kpi.label}: forecast")
+    title = (_("%(kpi)s: %(chance)s likely to hit the target in %(period)s", kpi=kpi.label,
+               chance=fmt.probability(first.probability), period=first.period_label)
+             if target is not None else _("%(kpi)s: forecast", kpi=kpi.label))
     build = functools.partial(forecast_chart, actual, points, target=target, title=title,
                               theme=report.theme,
                               axis_format=lambda y, unit=first.unit: fmt.value(y, unit),
                               earlier=earlier,
-                              range_label=f"{fmt.probability(first.interval)} range")
-    alt = (f"Line chart of {kpi.label} by period from {history[0].label} to {history[-1].label}, "
-           f"then the forecast for {first.period_label}: {fmt.value(first.point, first.unit)} "
-           f"(range {fmt.value(first.lower, first.unit)} to {fmt.value(first.upper, first.unit)})"
-           + (f", target {fmt.value(target, first.unit)}." if target is not None else "."))
+                              range_label=_("%(percent)s range",
+                                            percent=fmt.probability(first.interval)))
+    shown = {"kpi": kpi.label, "first": history[0].label, "last": history[-1].label,
+             "period": first.period_label, "point": fmt.value(first.point, first.unit),
+             "low": fmt.value(first.lower, first.unit), "high": fmt.value(first.upper, first.unit)}
+    alt = (_("Line chart of %(kpi)s by period from %(first)s to %(last)s, then the forecast for "
+             "%(period)s: %(point)s (range %(low)s to %(high)s), target %(target)s.",
+             target=fmt.value(target, first.unit), **shown) if target is not None else
+           _("Line chart of %(kpi)s by period from %(first)s to %(last)s, then the forecast for "
+             "%(period)s: %(point)s (range %(low)s to %(high)s).", **shown))
     return chart_html(build, alt=alt), _chart_data(fmt, kpi, history, actual, earlier, title)
 
 
@@ -204,22 +219,24 @@ def _kpi_value(results: ReportResults, metric: str, period: Period) -> float:
 
 def _axis_label(period: Period, position: int) -> str:
     if period.kind == "month":
-        return f"{period.start:%b}\n{period.start:%Y}" if period.start.month == 1 or position == 0 \
-            else f"{period.start:%b}"
+        month = short_month(period.start)
+        return f"{month}\n{period.start:%Y}" if period.start.month == 1 or position == 0 else month
     return period.key
 
 
 def _check_row(fmt: Formatter, check: ForecastCheck) -> dict[str, Any]:
     f = check.forecast
-    target = "no target" if check.reached is None else (
-        f"{fmt.probability(f.probability)} likely; {'reached' if check.reached else 'missed'}")
+    chance = fmt.probability(f.probability)
+    target = (_("no target") if check.reached is None
+              else _("%(chance)s likely; reached", chance=chance) if check.reached
+              else _("%(chance)s likely; missed", chance=chance))
     return {
-        "label": f.label, "made_at": f"{f.made_at:%-d %b %Y}",
+        "label": f.label, "made_at": short_date(f.made_at),
         "forecast": fmt.value(f.point, f.unit),
         "range": f"{fmt.value(f.lower, f.unit)} \u2013 {fmt.value(f.upper, f.unit)}",
         "actual": fmt.value(check.actual, f.unit),
         "error": fmt.value(check.error, "percent"),
-        "inside": "Yes" if check.inside else "No",
+        "inside": _("Yes") if check.inside else _("No"),
         "inside_class": "good" if check.inside else "bad",
         "target": target,
     }
@@ -228,13 +245,14 @@ def _check_row(fmt: Formatter, check: ForecastCheck) -> dict[str, Any]:
 def _record_row(fmt: Formatter, record: AccuracyRecord) -> dict[str, Any]:
     return {"label": record.label, "forecasts": record.forecasts,
             "mape": fmt.value(record.mape, "percent"),
-            "inside": f"{record.inside} of {record.forecasts}",
+            "inside": _("%(inside)s of %(count)s", inside=record.inside, count=record.forecasts),
             "periods": ", ".join(record.periods)}
 
 
 def _method_row(kpi: KpiForecast) -> dict[str, Any]:
     method = _method_name(kpi.method)
-    days = [f"{day:%-d %b %Y}" for day in kpi.set_aside]
-    listed = ", ".join(days[:SET_ASIDE_LISTED]) + (
-        f" and {len(days) - SET_ASIDE_LISTED} more" if len(days) > SET_ASIDE_LISTED else "")
+    days = [short_date(day) for day in kpi.set_aside]
+    listed = ", ".join(days[:SET_ASIDE_LISTED])
+    if len(days) > SET_ASIDE_LISTED:
+        listed = _("%(days)s and %(n)s more", days=listed, n=len(days) - SET_ASIDE_LISTED)
     return {"label": kpi.label, "method": method, "reason": kpi.reason, "set_aside": listed}

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from nbreport.i18n import N_, _
 from nbreport.metrics.insights import Insight
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render
+
+
+# each side's title, and what an empty side says when its top one is in the summary
+SIDES = (("win", N_("More wins"),
+          N_("Nothing else cleared the bar; the top win is in the summary above.")),
+         ("challenge", N_("More challenges"),
+          N_("Nothing else cleared the bar; the top challenge is in the summary above.")))
 
 
 def _row(insight: Insight) -> dict[str, str]:
@@ -23,11 +31,10 @@ def wins_and_challenges(report: Report) -> Fragment:
     """Two lists, wins and challenges, best first, without the top ones the summary shows;
     an empty side says why it is empty."""
     found = report.results.insights
-    sides = [{"title": title, "css": side, "rows": [_row(i) for i in insights[1:]],
-              "empty": found.empty_note(side) if not insights else
-              f"Nothing else cleared the bar; the top {side} is in the summary above."}
-             for title, side, insights in (("More wins", "win", found.wins),
-                                           ("More challenges", "challenge", found.challenges))]
+    listed = {"win": found.wins, "challenge": found.challenges}
+    sides = [{"title": _(title), "css": side, "rows": [_row(i) for i in listed[side][1:]],
+              "empty": found.empty_note(side) if not listed[side] else _(rest_shown)}
+             for side, title, rest_shown in SIDES]
     text = f"Wins and challenges: {len(found.wins)} wins, {len(found.challenges)} challenges"
     return render("insights.html.j2", text, sides=sides, period=report.results.reported.label,
                   previous=report.results.previous_label)

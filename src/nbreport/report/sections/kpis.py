@@ -6,32 +6,35 @@ import math
 from typing import Any
 
 from nbreport.core.formatting import Formatter
+from nbreport.i18n import N_, _
 from nbreport.metrics.kpis import STATUS_WORDS, KpiResult
 from nbreport.params import ClientParams
 from nbreport.report.context import Report
 from nbreport.report.figures import raw, term
 from nbreport.report.fragment import Fragment, render
 
-NO_DATA = "no data"
-NO_TARGET = "no target"
+NO_DATA = N_("no data")
+NO_TARGET = N_("no target")
 NOTHING = "\u2013"  # a change or gap with nothing to compare with
 
 
 def compared_value(fmt: Formatter, result: KpiResult, key: str) -> str:
     """A comparison period's value, or "no data" when its sources do not cover it."""
     value = result.previous if key == "previous" else result.last_year
-    return NO_DATA if result.note(key) else fmt.value(value, result.unit)
+    return _(NO_DATA) if result.note(key) else fmt.value(value, result.unit)
 
 
 def target_text(fmt: Formatter, result: KpiResult) -> str:
-    return NO_TARGET if math.isnan(result.target) else fmt.value(result.target, result.unit)
+    return _(NO_TARGET) if math.isnan(result.target) else fmt.value(result.target, result.unit)
 
 
 def missing_notes(results: list[KpiResult]) -> list[str]:
     """One line per KPI value left out or holding only part of its period, saying why
     ("Revenue, last year: no data for ...")."""
-    names = {"now": "this period", "previous": "previous period", "last_year": "last year"}
-    return [f"{r.label}, {names[key]}: {reason}"
+    names = {"now": N_("%(kpi)s, this period: %(reason)s"),
+             "previous": N_("%(kpi)s, previous period: %(reason)s"),
+             "last_year": N_("%(kpi)s, last year: %(reason)s")}
+    return [_(names[key], kpi=r.label, reason=reason)
             for r in results for key, reason in {**r.notes, **r.caveats}.items()]
 
 
@@ -61,7 +64,7 @@ def scorecard(report: Report) -> Fragment:
         "target": target_text(fmt, r),
         "attainment": NOTHING if math.isnan(r.target) else fmt.value(r.attainment, "percent"),
         "status": r.status,
-        "status_word": STATUS_WORDS[r.status],
+        "status_word": _(STATUS_WORDS[r.status]),
         "previous": compared_value(fmt, r, "previous"),
         "change": change_text(fmt, r, "previous"),
         "change_trend": trend(r, r.change_pct),
@@ -105,11 +108,11 @@ def _tile(report: Report, result: KpiResult) -> dict[str, Any]:
         "change": change_text(fmt, result, "previous"),
         "has_change": has_change(result, "previous"),
         "compared": (result.note("previous")
-                     or f"vs {report.results.comparison_names['previous']}"),
+                     or _("vs %(previous)s", previous=report.results.comparison_names["previous"])),
         "trend": trend(result, result.change_pct),
         "arrow": arrow(result.change_pct),
         "status": result.status,
-        "status_word": STATUS_WORDS[result.status],
+        "status_word": _(STATUS_WORDS[result.status]),
         "target": target_text(fmt, result),
     }
 

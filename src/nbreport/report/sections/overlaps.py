@@ -10,6 +10,7 @@ triangulation section. The tables are computed with the results
 from __future__ import annotations
 
 from nbreport.core.formatting import Formatter
+from nbreport.i18n import _
 from nbreport.metrics.overlaps import OverlapTable
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, render, trusted
@@ -25,17 +26,25 @@ def source_split(report: Report) -> Fragment:
 
 
 def _item(found: OverlapTable, period: str, fmt: Formatter) -> dict[str, object]:
-    overlap, frame, units = found.overlap, found.frame, dict(found.units)
-    names = ", ".join(overlap.sources[:-1]) + f" and {overlap.sources[-1]}"
+    overlap = found.overlap
+    names = _("%(names)s and %(last)s", names=", ".join(overlap.sources[:-1]),
+              last=overlap.sources[-1])
     if overlap.relation == "parts":
-        sentence = (f"{names} hold different rows of the same kind of data: the report adds them "
-                    "up. Each one's part:")
-        caption = f"What {names} add up to, {period}"
+        sentence = _("%(names)s hold different rows of the same kind of data: the report adds "
+                     "them up. Each one's part:", names=names)
+        caption = _("What %(names)s add up to, %(period)s", names=names, period=period)
     else:
         others = ", ".join(overlap.set_aside)
-        sentence = (f"{names} measure the same thing: the report's numbers come from "
-                    f"{overlap.truth} alone, and {others} {'is' if len(overlap.set_aside) == 1 else 'are'} "
-                    f"only checked against it (see Checking the numbers across sources).")
-        caption = f"{names} side by side, {period}"
-    table = data_table(frame, caption=caption, fmt=fmt, units=units)
+        sentence = (_("%(names)s measure the same thing: the report's numbers come from "
+                      "%(truth)s alone, and %(others)s is only checked against it (see Checking "
+                      "the numbers across sources).", names=names, truth=overlap.truth,
+                      others=others) if len(overlap.set_aside) == 1 else
+                    _("%(names)s measure the same thing: the report's numbers come from "
+                      "%(truth)s alone, and %(others)s are only checked against it (see Checking "
+                      "the numbers across sources).", names=names, truth=overlap.truth,
+                      others=others))
+        caption = _("%(names)s side by side, %(period)s", names=names, period=period)
+    # the frame's columns and role words are in the client's language (nbreport.metrics.overlaps)
+    table = data_table(found.frame, caption=caption, fmt=fmt, units=dict(found.units))
     return {"sentence": sentence, "table": trusted(table.html)}
+

@@ -13,6 +13,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from nbreport.charts.dates import (
+    day_month,
+    day_month_year,
+    month_name,
+    month_year,
+    weekday_day_month,
+)
 from nbreport.charts.embed import chart_html
 from nbreport.charts.trend import ChartAnnotation, monthly_bars
 from nbreport.commentary.notes import ChartEvents, ContextNote, monthly_chart_events, notes_between
@@ -20,7 +27,7 @@ from nbreport.core.formatting import Formatter
 from nbreport.core.period import Period
 from nbreport.core.period_names import period_words
 from nbreport.delivery.sheets import Cell, Sheet, chart_sheet
-from nbreport.i18n import _
+from nbreport.i18n import _, ngettext
 from nbreport.metrics.daily import metric_value
 from nbreport.metrics.kpis import KpiResult, relative_change
 from nbreport.report.context import Report
@@ -108,14 +115,14 @@ def trends(report: Report) -> Fragment:
         charts.append(trusted(chart_html(build, alt=alt, caption=caption)))
         chart_data.append(_chart_data(fmt, result, series, build.keywords["title"], caption))
     return render("charts.html.j2", f"Trends: {len(charts)} charts", charts=charts,
-                  chart_data=chart_data, empty="Not enough history to chart the headline KPIs yet.")
+                  chart_data=chart_data, empty=_("Not enough history to chart the headline KPIs yet."))
 
 
 def _chart_data(fmt: Formatter, result: KpiResult, series: TrendSeries, title: str,
                 caption: str) -> Sheet:
     """The chart's bars for the data pack: each bar's month, week or day and its value."""
     first_column = {"month": _("Month"), "week": _("Week starting"), "day": _("Day")}[series.grain]
-    rows = [(Cell(f"{at:%B %Y}" if series.grain == "month" else at.date().isoformat()),
+    rows = [(Cell(month_year(at.date()) if series.grain == "month" else at.date().isoformat()),
              Cell.of(fmt.value(value, result.unit), value))
             for at, value in series.values.items()]
     return chart_sheet(title, (first_column, result.label), rows, note=caption)
@@ -131,21 +138,45 @@ def chart_events(notes: list[ContextNote], starts: pd.Index, reported: Period,
         day = pd.Timestamp(max(note.date, reported.start))
         annotations.append(ChartAnnotation(starts[starts <= day].max(), number))
         parts.append(f"({number}) {note.title}, {note.when(locale)}")
-    return ChartEvents(annotations, f"Events: {'; '.join(parts)}." if parts else "")
+    caption = _("Events: %(events)s.", events="; ".join(parts)) if parts else ""
+    return ChartEvents(annotations, caption)
 
 
 def _reading(results: ReportResults, series: TrendSeries) -> str:
     """How to read the chart: what one bar is and how many there are."""
-    to_date = " to date" if results.partial else ""
     if series.highlight is not None:
-        return (f"One bar per calendar month; the highlighted bar is "
-                f"{results.reported.label}{to_date}.")
-    count = len(series.values)
-    text = (f"One bar per {series.grain} of {period_words(results.period)}{to_date}: "
-            f"{count} {series.grain}s.")
+        return (_("One bar per calendar month; the highlighted bar is %(period)s to date.",
+                  period=results.reported.label) if results.partial else
+                _("One bar per calendar month; the highlighted bar is %(period)s.",
+                  period=results.reported.label))
+    text = _bars_of(series.grain, period_words(results.period), len(series.values),
+                    results.partial)
     if series.grain == "week" and _cut_weeks(results.reported):
-        text += " A week cut by the start or end of the period holds only its days inside it."
+        text += " " + _("A week cut by the start or end of the period holds only its days "
+                        "inside it.")
     return text
+
+
+def _bars_of(grain: str, period: str, count: int, to_date: bool) -> str:
+    """``One bar per day of 19–25 October 2026: 7 days.``"""
+    if grain == "day":
+        return (ngettext("One bar per day of %(period)s to date: %(n)s day.",
+                         "One bar per day of %(period)s to date: %(n)s days.", count, period=period)
+                if to_date else
+                ngettext("One bar per day of %(period)s: %(n)s day.",
+                         "One bar per day of %(period)s: %(n)s days.", count, period=period))
+    if grain == "week":
+        return (ngettext("One bar per week of %(period)s to date: %(n)s week.",
+                         "One bar per week of %(period)s to date: %(n)s weeks.", count,
+                         period=period)
+                if to_date else
+                ngettext("One bar per week of %(period)s: %(n)s week.",
+                         "One bar per week of %(period)s: %(n)s weeks.", count, period=period))
+    return (ngettext("One bar per month of %(period)s to date: %(n)s month.",
+                     "One bar per month of %(period)s to date: %(n)s months.", count, period=period)
+            if to_date else
+            ngettext("One bar per month of %(period)s: %(n)s month.",
+                     "One bar per month of %(period)s: %(n)s months.", count, period=period))
 
 
 def _cut_weeks(period: Period) -> bool:
@@ -154,39 +185,63 @@ def _cut_weeks(period: Period) -> bool:
 
 def _bar_name(at: pd.Timestamp, grain: str, *, year: bool = False) -> str:
     if grain == "day":
-        return f"{at:%A} {at.day} {at:%B}" + (f" {at.year}" if year else "")
+        return weekday_day_month(at, year=year)
     if grain == "week":
-        return f"the week of {at.day} {at:%B}" + (f" {at.year}" if year else "")
-    return f"{at:%B %Y}" if year else f"{at:%B}"
+        return _("the week of %(day)s", day=day_month_year(at) if year else day_month(at))
+    return month_year(at) if year else month_name(at)
 
 
 def _finding(fmt: Formatter, result: KpiResult, series: TrendSeries) -> str:
     """A title that states what the chart shows: 'Revenue up 12.0% on September', or for the
     parts of a period 'Revenue by day, highest on Saturday 24 October'."""
-    values, grain = series.values, series.grain
+    values, grain, kpi = series.values, series.grain, result.label
     if series.highlight is None:
-        return f"{result.label} by {grain}, highest on {_bar_name(values.idxmax(), grain)}"
+        bar = _bar_name(values.idxmax(), grain)
+        return (_("%(kpi)s by day, highest on %(bar)s", kpi=kpi, bar=bar) if grain == "day" else
+                _("%(kpi)s by week, highest on %(bar)s", kpi=kpi, bar=bar) if grain == "week" else
+                _("%(kpi)s by month, highest on %(bar)s", kpi=kpi, bar=bar))
     month = series.highlight
     if month not in values.index or values.index.get_loc(month) == 0:
-        return f"{result.label} by month"
+        return _("%(kpi)s by month", kpi=kpi)
     position = values.index.get_loc(month)
     change = relative_change(values.iloc[position], values.iloc[position - 1])
-    previous = values.index[position - 1].strftime("%B")
+    previous = month_name(values.index[position - 1])
     if math.isnan(change):
-        return f"{result.label} by month"
-    word = "up" if change > 0 else "down" if change < 0 else "level"
-    amount = fmt.change(abs(change)).lstrip("+") if change else ""
-    return f"{result.label} {word} {amount} on {previous}".replace("  ", " ")
+        return _("%(kpi)s by month", kpi=kpi)
+    amount = fmt.change(abs(change)).lstrip("+")
+    if change > 0:
+        return _("%(kpi)s up %(change)s on %(month)s", kpi=kpi, change=amount, month=previous)
+    if change < 0:
+        return _("%(kpi)s down %(change)s on %(month)s", kpi=kpi, change=amount, month=previous)
+    return _("%(kpi)s level on %(month)s", kpi=kpi, month=previous)
 
 
 def _alt_text(fmt: Formatter, result: KpiResult, series: TrendSeries) -> str:
     values, grain = series.values, series.grain
     first, last, peak = values.index[0], values.index[-1], values.idxmax()
+    latest, highest = fmt.value(values.iloc[-1], result.unit), fmt.value(values.max(), result.unit)
     if grain == "month" and series.highlight is not None:
-        return (f"Bar chart of {result.label} by month from {first:%B %Y} to {last:%B %Y}. "
-                f"Latest month: {fmt.value(values.iloc[-1], result.unit)}. "
-                f"Highest: {fmt.value(values.max(), result.unit)} in {peak:%B %Y}.")
-    return (f"Bar chart of {result.label} by {grain}, {len(values)} {grain}s from "
-            f"{_bar_name(first, grain, year=True)} to {_bar_name(last, grain, year=True)}. "
-            f"Latest {grain}: {fmt.value(values.iloc[-1], result.unit)}. "
-            f"Highest: {fmt.value(values.max(), result.unit)}, {_bar_name(peak, grain, year=True)}.")
+        return _("Bar chart of %(kpi)s by month from %(first)s to %(last)s. Latest month: "
+                 "%(latest)s. Highest: %(highest)s in %(peak)s.", kpi=result.label,
+                 first=month_year(first), last=month_year(last), latest=latest, highest=highest,
+                 peak=month_year(peak))
+    shown = {"kpi": result.label, "first": _bar_name(first, grain, year=True),
+             "last": _bar_name(last, grain, year=True), "latest": latest, "highest": highest,
+             "peak": _bar_name(peak, grain, year=True)}
+    if grain == "day":
+        return ngettext("Bar chart of %(kpi)s by day, %(n)s day from %(first)s to %(last)s. "
+                        "Latest day: %(latest)s. Highest: %(highest)s, %(peak)s.",
+                        "Bar chart of %(kpi)s by day, %(n)s days from %(first)s to %(last)s. "
+                        "Latest day: %(latest)s. Highest: %(highest)s, %(peak)s.",
+                        len(values), **shown)
+    if grain == "week":
+        return ngettext("Bar chart of %(kpi)s by week, %(n)s week from %(first)s to %(last)s. "
+                        "Latest week: %(latest)s. Highest: %(highest)s, %(peak)s.",
+                        "Bar chart of %(kpi)s by week, %(n)s weeks from %(first)s to %(last)s. "
+                        "Latest week: %(latest)s. Highest: %(highest)s, %(peak)s.",
+                        len(values), **shown)
+    return ngettext("Bar chart of %(kpi)s by month, %(n)s month from %(first)s to %(last)s. "
+                    "Latest month: %(latest)s. Highest: %(highest)s, %(peak)s.",
+                    "Bar chart of %(kpi)s by month, %(n)s months from %(first)s to %(last)s. "
+                    "Latest month: %(latest)s. Highest: %(highest)s, %(peak)s.",
+                    len(values), **shown)
