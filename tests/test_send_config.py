@@ -92,13 +92,29 @@ def test_the_project_config_names_a_keyring_entry_and_nothing_else(tmp_path: Pat
         SmtpConfig.from_env(tmp_path, _env(host="smtp.example.com", user="u"))
     assert SECRET not in str(caught.value)
     (tmp_path / "nbreport.toml").write_text('[smtp]\nkeyring_service = "nbreport-smtp"\n')
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class InMemory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+        entries = {("nbreport-smtp", "u"): SECRET}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.entries.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.entries[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.entries.pop((service, username), None)
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(InMemory())
     try:
-        import keyring  # noqa: F401
-    except ImportError:
-        with pytest.raises(ConfigError, match="keyring package is not installed"):
-            SmtpConfig.from_env(tmp_path, _env(host="smtp.example.com", user="u"))
-    else:
-        pytest.skip("keyring is installed here: the missing-package message cannot be shown")
+        config = SmtpConfig.from_env(tmp_path, _env(host="smtp.example.com", user="u"))
+        assert config.password == SECRET and SECRET not in repr(config)
+    finally:
+        keyring.set_keyring(before)
 
 
 def test_retry_policy_doubles_its_wait_and_reads_the_environment() -> None:

@@ -195,11 +195,8 @@ def _keyring_password(project_dir: Path, user: str | None, env: Mapping[str, str
     if not user:
         raise ConfigError(f"a keyring entry is named ({service}) but {ENV}USER is not set: the "
                           "entry is looked up by service and user")
-    try:
-        import keyring  # optional: only a project that names a keyring entry needs it
-    except ImportError:
-        raise ConfigError(f"a keyring entry is named ({service}) but the keyring package is not "
-                          f"installed: pip install keyring, or set {ENV}PASSWORD instead") from None
+    import keyring  # imported only when a project names an entry: it looks for backends
+
     try:
         password = keyring.get_password(service, user)
     except Exception as exc:  # each keyring backend raises its own errors

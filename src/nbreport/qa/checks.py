@@ -229,10 +229,17 @@ def plain_language(report: ReportUnderCheck) -> CheckResult:
 
 
 def data_pack(report: ReportUnderCheck) -> CheckResult:
-    """The data pack the report links is beside it and clean (:mod:`nbreport.qa.data_pack`)."""
-    from nbreport.qa.data_pack import data_pack_clean
+    """The data pack the report links is beside it, opens, and holds nothing of another
+    client's and no secret (:mod:`nbreport.qa.data_pack`; passes when it links none)."""
+    from nbreport.qa.data_pack import DETAIL_MAX, NAME, pack_problems
 
-    return data_pack_clean(report)
+    def leaks(texts: list[str]) -> list[str]:
+        joined = "\n".join(texts)
+        return [*foreign_markers_in(joined, report.foreign_markers),
+                *find_secrets(joined, report.secrets, strings=texts)]
+
+    problems = pack_problems(report.folder, report.scannable, leaks)
+    return CheckResult(NAME, not problems, "; ".join(problems)[:DETAIL_MAX])
 
 
 CHECKS: tuple[Callable[[ReportUnderCheck], CheckResult], ...] = (

@@ -16,27 +16,27 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from nbreport.core.layout import DATA_XLSX, DATA_ZIP
-from nbreport.qa.checks import CheckResult, ReportUnderCheck, find_secrets, foreign_markers_in
 
 NAME = "data pack present and clean"
 DETAIL_MAX = 300
 _LINKED = re.compile(r"""href=["']?(?:\./)?(%s|%s)["'\s>]""" % (re.escape(DATA_XLSX), re.escape(DATA_ZIP)))
 
+Leaks = Callable[[list[str]], list[str]]  # texts -> other clients' markers and secrets in them
 
-def data_pack_clean(report: ReportUnderCheck) -> CheckResult:
-    """The data pack the report links is beside it, opens, and holds nothing of another
-    client's and no secret (passes when the report links none and none is there)."""
-    linked = sorted(set(_LINKED.findall(report.scannable)))
-    folder = report.folder
+
+def pack_problems(folder: Path | None, html: str, leaks: Leaks) -> list[str]:
+    """What is wrong with the data pack ``html`` links: not beside the report, not opening, or
+    holding another client's markers or a secret (``leaks``); none when it links no pack."""
+    linked = sorted(set(_LINKED.findall(html)))
     if folder is None:
-        return CheckResult(NAME, not linked, "linked, but the report's folder is unknown" if linked else "")
+        return ["linked, but the report's folder is unknown"] if linked else []
     missing = [name for name in linked if not (folder / name).is_file()]
     if missing:
-        return CheckResult(NAME, False, f"the report links {', '.join(missing)}, which is not "
-                                        "beside it; run the client again")
+        return [f"the report links {', '.join(missing)}, which is not beside it; run the client again"]
     problems = []
     for name, read in ((DATA_XLSX, workbook_texts), (DATA_ZIP, zip_texts)):
         path = folder / name
@@ -47,14 +47,8 @@ def data_pack_clean(report: ReportUnderCheck) -> CheckResult:
         except Exception as exc:  # noqa: BLE001 - a broken file raises many kinds of error
             problems.append(f"{name}: cannot be opened ({type(exc).__name__}); run the client again")
             continue
-        problems += [f"{name}: {problem}" for problem in _leaks(texts, report)]
-    return CheckResult(NAME, not problems, "; ".join(problems)[:DETAIL_MAX])
-
-
-def _leaks(texts: list[str], report: ReportUnderCheck) -> list[str]:
-    joined = "\n".join(texts)
-    return [*foreign_markers_in(joined, report.foreign_markers),
-            *find_secrets(joined, report.secrets, strings=texts)]
+        problems += [f"{name}: {problem}" for problem in leaks(texts)]
+    return problems
 
 
 def workbook_texts(path: Path) -> list[str]:

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, get_args
 
 from nbreport.core.errors import NbreportError
-from nbreport.core.formatting import NOT_AVAILABLE, POINT_UNITS, Formatter
+from nbreport.core.formatting import NOT_AVAILABLE, Formatter
 from nbreport.metrics.definitions import METRICS
 from nbreport.core.period import Period, PeriodKind
+from nbreport.qa.truth_kpi import Truth
 from nbreport.qa.recompute import (
     Evidence,
     EvidenceError,
@@ -54,35 +54,6 @@ _SHOWN_AS_NUMBER = re.compile(r"^\s*[+\-\u2212\u00b1]?\s*\S?\s*\d")  # "+12.3%",
 
 class SummaryError(NbreportError, ValueError):
     """The run summary lacks what the check needs; the message names the key."""
-
-
-@dataclass(frozen=True)
-class Truth:
-    """One KPI as the rows say it is: ``None`` where the value is missing (no data, or n/a)."""
-
-    metric: str
-    unit: str
-    values: dict[str, float | None]
-
-    def change(self, compared: str) -> float | None:
-        """``(actual - compared) / |compared|``; ``None`` when either is missing or it is 0."""
-        now, before = self.values["now"], self.values[compared]
-        if now is None or before is None or before == 0:
-            return None
-        return (now - before) / abs(before)
-
-    def difference(self, compared: str) -> float | None:
-        """``actual - compared``; ``None`` when either is missing."""
-        now, before = self.values["now"], self.values[compared]
-        return None if now is None or before is None else now - before
-
-    def shown_change(self, compared: str, fmt: Formatter) -> str | None:
-        """The change as a tile shows it (points for shares and scores); ``None`` when there
-        is none to show."""
-        relative, absolute = self.change(compared), self.difference(compared)
-        if (absolute if self.unit in POINT_UNITS else relative) is None:
-            return None
-        return fmt.change_in(self.unit, absolute, relative)
 
 
 def verdict(summary: dict[str, Any], params: ClientParams | None,
