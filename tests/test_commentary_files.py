@@ -118,7 +118,7 @@ def test_providers_run_only_when_their_values_are_needed() -> None:
                "test": ValueSource("test", lambda _: REVENUE, flat=True)}
     values = Bindings(SimpleNamespace(fmt=Formatter()), sources)  # type: ignore[arg-type]
     assert values.text("revenue.label") == "Revenue" and calls == []
-    assert values.text("slow.x") == "1" and calls == [1]
+    assert values.text("slow.x") == "1.0" and calls == [1]  # a plain number: one decimal
 
 
 # --- sanitising --------------------------------------------------------------------------------

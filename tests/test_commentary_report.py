@@ -174,4 +174,4 @@ def test_trend_builder_marks_annotated_months() -> None:
     assert sorted(t.get_text() for t in markers) == ["1", "2"] and all(t.xy[0] == 1 for t in markers)
     plain = monthly_bars(values, highlight=months[-1], title="t", unit="number", fmt=Formatter(),
                          theme=ChartTheme())
-    assert [t.get_text() for t in plain.axes[0].texts] == ["4"]
+    assert [t.get_text() for t in plain.axes[0].texts] == ["4.0"]  # a "number": one decimal

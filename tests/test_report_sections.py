@@ -87,7 +87,7 @@ def test_customer_success_section(reports: dict[str, Report]) -> None:
     health = reports["ledgerline"].results.customer_success.health
     assert f"Average health score {health.score:.1f} out of 100" in ledgerline
     nps = reports["ledgerline"].results.customer_success.surveys["nps"][0]
-    assert f"Net Promoter Score (0-10 scale) {nps.value:+.1f}" in ledgerline
+    assert f"Net Promoter Score (0-10 scale) {round(nps.value):+d}" in ledgerline
     # churn and retention are the appendix's
     assert "Customer churn rate" not in ledgerline and "Retention by start month" not in ledgerline
     detail = text_of(sections.customer_success_detail(reports["ledgerline"]))

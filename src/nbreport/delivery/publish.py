@@ -80,7 +80,7 @@ def publish(settings: Settings, target: Path | None = None, *, unguessable: bool
     staging = target.with_name(f".{target.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    (staging / PORTAL_MARK).write_text("nbreport portal\n", encoding="utf-8")
+    write_atomic(staging / PORTAL_MARK, "nbreport portal\n")
     write_atomic(staging / INDEX, _blank_page())
     published = [_client_folder(settings, staging, client_id, tokens.get(client_id, client_id), periods)
                  for client_id, periods in sorted(reports.items())]
@@ -132,7 +132,7 @@ def _client_folder(settings: Settings, root: Path, client_id: str, folder: str,
         destination = root / folder / period
         destination.mkdir(parents=True)
         for name in files:
-            shutil.copy2(layout.client_dir(period, client_id) / name, destination / name)
+            write_atomic(destination / name, (layout.client_dir(period, client_id) / name).read_bytes())
         reports.append(PublishedReport(period, label, files))
     params = _params(settings, client_id)
     write_atomic(root / folder / INDEX, _client_index(settings, params, client_id, reports))

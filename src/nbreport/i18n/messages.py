@@ -8,6 +8,7 @@ the repository: it is what the code says today, worked out again whenever needed
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
+from nbreport.core.files import write_atomic
 from nbreport.i18n.catalogues import DOMAIN, LOCALE_DIR
 
 PROJECT_ROOT = LOCALE_DIR.parent.parent.parent  # src/nbreport/locale -> the project folder
@@ -55,9 +57,10 @@ def update_catalogues(root: Path = PROJECT_ROOT, new: tuple[str, ...] = ()) -> d
         # no fuzzy matching: a guess from a similar message would reach a client unreviewed
         catalogue.update(template, no_fuzzy_matching=True)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            # no line numbers: a change elsewhere in a file does not touch the catalogues
-            write_po(handle, catalogue, width=100, ignore_obsolete=True, include_lineno=False)
+        buffer = io.BytesIO()
+        # no line numbers: a change elsewhere in a file does not touch the catalogues
+        write_po(buffer, catalogue, width=100, ignore_obsolete=True, include_lineno=False)
+        write_atomic(path, buffer.getvalue())
         untranslated[language] = sum(1 for message in catalogue if message.id and not message.string)
     return untranslated
 
