@@ -16,7 +16,9 @@ from babel.numbers import (
     format_percent,
 )
 
-NOT_AVAILABLE = "n/a"
+from nbreport.i18n import N_, _
+
+NOT_AVAILABLE = N_("n/a")  # shown translated: _(NOT_AVAILABLE)
 SIGNIFICANT_DIGITS = 12  # beyond this a float's last digits are noise of the order of summation
 
 
@@ -62,7 +64,7 @@ class Formatter:
     def value(self, value: float | None, unit: str) -> str:
         """A metric value in its unit: count, currency, percent (a share), multiple or number."""
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         if unit == "count":
@@ -78,7 +80,7 @@ class Formatter:
     def money(self, value: float | None, *, cents: bool | None = None) -> str:
         """Money; whole units from 1,000 up unless ``cents`` says otherwise."""
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         show_cents = abs(value) < 1000 if cents is None else cents
@@ -89,7 +91,7 @@ class Formatter:
     def change(self, value: float | None) -> str:
         """A relative change with its sign: ``+12.3%``, ``-4.0%``."""
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         text = format_percent(abs(value), format=_percent_pattern(self.locale), locale=self.locale)
@@ -98,7 +100,7 @@ class Formatter:
     def probability(self, value: float | None) -> str:
         """A chance in whole percent: ``62%``; never 0% or 100%, which samples cannot show."""
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         if value < 0.005:
@@ -111,7 +113,7 @@ class Formatter:
         """An absolute difference with its sign, in the metric's unit; a difference of two
         shares is in percentage points (``+2.8 pts``), never a misleading ``+2.8%``."""
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         if unit == "percent":
@@ -128,7 +130,7 @@ class Formatter:
         :meth:`value`.
         """
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         if unit not in ("count", "currency", "number"):
