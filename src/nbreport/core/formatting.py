@@ -117,7 +117,8 @@ class Formatter:
         assert value is not None
         value = _steady(value)
         if unit == "percent":
-            text = format_decimal(abs(value) * 100, format="#,##0.0", locale=self.locale) + " pts"
+            points = format_decimal(abs(value) * 100, format="#,##0.0", locale=self.locale)
+            text = _("%(points)s pts", points=points)  # percentage points
         else:
             text = self.value(abs(value), unit)
         return ("+" if value > 0 else "\u2212" if value < 0 else "\u00b1") + text

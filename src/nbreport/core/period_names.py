@@ -51,7 +51,8 @@ def dates_text(start: date, end: date) -> str:
     if start == end:
         return _date(end, DAY_MONTH_YEAR)
     if (start.year, start.month) == (end.year, end.month):
-        return _("%(first)s\u2013%(last)s", first=_date(start, DAY), last=_date(end, DAY_MONTH_YEAR))
+        return _("%(first)s\u2013%(last)s", first=_date(start, DAY),
+                 last=_date(end, DAY_MONTH_YEAR))
     first = _date(start, DAY_MONTH if start.year == end.year else DAY_MONTH_YEAR)
     return _("%(first)s \u2013 %(last)s", first=first, last=_date(end, DAY_MONTH_YEAR))
 
@@ -87,7 +88,8 @@ def comparison_names(period: Period, reported: Period | None = None) -> dict[str
         return {"previous": ngettext("previous %(n)s day", "previous %(n)s days", period.days),
                 "last_year": _("same days last year")}
     if partial:
-        return {"previous": _(PREVIOUS_SAME_DAYS[period.kind]), "last_year": _("same days last year")}
+        return {"previous": _(PREVIOUS_SAME_DAYS[period.kind]),
+                "last_year": _("same days last year")}
     return {"previous": _(PREVIOUS[period.kind]), "last_year": _(SAME_LAST_YEAR[period.kind])}
 
 

@@ -118,7 +118,8 @@ def card_status(entry: dict[str, Any]) -> dict[str, str]:
         lines = ((entry.get("error") or {}).get("message") or "").strip().splitlines()
         word = STATUS_WORDS.get(str(status))
         why = [] if status == "failed" else [(_(word) if word else str(status)).lower()]
-        return {"card": _("Failed: %(reason)s", reason=": ".join([*why, *lines[:1]] or [_("no report")])),
+        reason = ": ".join([*why, *lines[:1]] or [_("no report")])
+        return {"card": _("Failed: %(reason)s", reason=reason),
                 "card_colour": "red"}
     failed = qa.get("failed") or []
     review = (entry.get("summary") or {}).get("review") or {}

@@ -5,17 +5,21 @@ section as a Markdown heading followed by the cells that call its ``sections`` f
 commentary files hold one ``## heading`` per section that takes commentary. Both follow
 this list (a test reads the notebook's cells and compares them with it, order included).
 
-This module imports nothing but the standard library and the catalogue's marker ``N_``:
-params validation and the commentary workspace read it without loading the report's libraries.
+This module imports nothing but the standard library: params validation and the
+commentary workspace read it without loading the report's libraries. The titles are marked
+for the catalogue with a local ``N_`` (as :func:`nbreport.i18n.N_`, which Babel finds by name).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nbreport.i18n import N_
-
 COMMENTARY_CALL = "commentary"  # sections.commentary(report, "<section id>")
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name, found by Babel
+    """Mark a title for the catalogue; it is shown translated (the notebook's headings)."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,8 @@ OUTLINE: tuple[Section, ...] = (
     Section("next-steps", N_("Recommendations and next steps"), ("next_steps",), commentary=True,
             level=3),
     Section("wins-and-challenges", N_("Wins and challenges"), ("wins_and_challenges",)),
-    Section("targets", N_("Performance against targets"), ("scorecard", COMMENTARY_CALL), commentary=True),
+    Section("targets", N_("Performance against targets"), ("scorecard", COMMENTARY_CALL),
+            commentary=True),
     Section("trends", N_("Trends"), ("trends", COMMENTARY_CALL), commentary=True),
     Section("forecast", N_("Forecast"), ("forecast",)),
     Section("budget", N_("Budget"), ("budget",)),
@@ -69,12 +74,12 @@ OUTLINE: tuple[Section, ...] = (
     Section("appendix", APPENDIX_TITLE, (), appendix=True),
     Section("comparisons", N_("Comparisons and pacing"), ("comparisons",), level=3, appendix=True),
     Section("drivers", N_("What drove the changes"), ("drivers",), level=3, appendix=True),
-    Section("forecast-record", N_("How the forecasts are made and how they did"), ("forecast_record",),
-            level=3, appendix=True),
+    Section("forecast-record", N_("How the forecasts are made and how they did"),
+            ("forecast_record",), level=3, appendix=True),
     Section("budget-detail", N_("Budget by channel and campaign"), ("budget_detail",), level=3,
             appendix=True),
-    Section("customer-detail", N_("Customer success in detail"), ("customer_success_detail",), level=3,
-            appendix=True),
+    Section("customer-detail", N_("Customer success in detail"), ("customer_success_detail",),
+            level=3, appendix=True),
     Section("triangulation", N_("Checking the numbers across sources"), ("triangulation",), level=3,
             appendix=True),
     Section("data-sources", N_("Data sources"), ("data_sources",), level=3, appendix=True),
