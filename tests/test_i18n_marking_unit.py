@@ -37,7 +37,7 @@ GERMAN = {
     "Weekly report, %(period)s": "Wochenbericht, %(period)s",
     "previous month": "Vormonat", "same month last year": "Vorjahresmonat",
     "Performance report": "Leistungsbericht",
-    "dd MMMM y": "dd. MMMM y",
+    "dd MMMM y": "dd. MMMM y", "Page %(page)s of %(pages)s": "Seite %(page)s von %(pages)s",
     "Trends": "Entwicklung", "Contents": "Inhalt",
     "Ready to send": "Versandbereit",
     ("Needs review: %(n)s draft section", "Needs review: %(n)s draft sections"):
@@ -117,11 +117,13 @@ def test_the_default_title_and_date_are_in_the_report_language(german: None,
     assert english.confidentiality == "Confidential: prepared for the client named on the cover."
     meta = report_meta(english, tmp_path, generated=when)
     assert (meta["title"], meta["generated"]) == ("Performance report", "03 November 2026")
+    assert meta["page_number_css"] is None  # the style sheet's own English
     german_params = ClientParams.model_validate({**copy.deepcopy(BASE),
                                                  "report": {"language": "de"}})
     meta = report_meta(german_params, tmp_path, generated=when)
     assert (meta["title"], meta["generated"]) == ("Leistungsbericht", "03. November 2026")
     assert meta["period_cover"] == "Monatsbericht, Oktober 2026"
+    assert meta["page_number_css"] == '"Seite " counter(page) " von " counter(pages)'
     chosen = ClientParams.model_validate({**copy.deepcopy(BASE), "report": {"title": "Q report"}})
     assert chosen.title == "Q report"
 

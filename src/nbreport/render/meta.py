@@ -6,6 +6,7 @@ confidentiality line) are in the report's language (``report.language``)."""
 from __future__ import annotations
 
 import base64
+import re
 import mimetypes
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,9 +17,15 @@ from babel.dates import format_date
 from nbreport import __version__
 from nbreport.core.errors import ParamsError, ParamsIssue
 from nbreport.core.period_names import cover_line
-from nbreport.i18n import N_, _, babel_locale, language
+from nbreport.i18n import SOURCE_LANGUAGE, N_, _, babel_locale, current_language, language
 from nbreport.params import ClientParams, params_hash
 from nbreport.render.brand import brand_css_variables, css_string
+
+# the cover's and the footer's date ("07 December 2026"): a Babel pattern each language may
+# write its own way ("dd. MMMM y")
+GENERATED_DATE = N_("dd MMMM y")
+# the printed page's number; the style sheet writes the English one, a translation replaces it
+PAGE_NUMBER = N_("Page %(page)s of %(pages)s")
 
 
 def report_meta(params: ClientParams, project_dir: Path, *, generated: datetime | None = None) -> dict[str, Any]:
@@ -27,12 +34,8 @@ def report_meta(params: ClientParams, project_dir: Path, *, generated: datetime 
         return _meta(params, project_dir, generated or datetime.now(timezone.utc))
 
 
-# the cover's and the footer's date ("07 December 2026"): a Babel pattern each language may
-# write its own way ("dd. MMMM y")
-GENERATED_DATE = N_("dd MMMM y")
-
-
 def _meta(params: ClientParams, project_dir: Path, when: datetime) -> dict[str, Any]:
+    """:func:`report_meta`'s values, in the language in use."""
     branding = params.branding
     return {
         "client_id": params.client.id,
@@ -59,7 +62,20 @@ def _meta(params: ClientParams, project_dir: Path, when: datetime) -> dict[str, 
         "brand_css": brand_css_variables(branding.primary_color, branding.accent_color,
                                          branding.font_family),
         "page_label_css": css_string(f"{params.client.name} \u00b7 {params.report_period.label}"),
+        "page_number_css": page_number_css(),
     }
+
+
+def page_number_css() -> str | None:
+    """The CSS ``content`` of the printed page number in the language in use (``"Seite "
+    counter(page) " von " counter(pages)``); ``None`` in English, which the style sheet has."""
+    if current_language() == SOURCE_LANGUAGE:
+        return None
+    # "Seite %(page)s von %(pages)s" -> text, counter, text, counter (re.split keeps the names)
+    pieces = re.split(r"%\((page|pages)\)s", _(PAGE_NUMBER).replace("%%", "%"))
+    parts = [f"counter({piece})" if index % 2 else css_string(piece)
+             for index, piece in enumerate(pieces) if index % 2 or piece]
+    return " ".join(parts)
 
 
 def logo_data_uri(logo: str, project_dir: Path) -> str:
