@@ -16,7 +16,9 @@ from babel.numbers import (
     format_percent,
 )
 
-NOT_AVAILABLE = "n/a"
+from nbreport.i18n import N_, _
+
+NOT_AVAILABLE = N_("n/a")  # shown translated: _(NOT_AVAILABLE)
 SIGNIFICANT_DIGITS = 12  # beyond this a float's last digits are noise of the order of summation
 
 
@@ -76,7 +78,7 @@ class Formatter:
         (cents below 1,000), percent (a share, one decimal), multiple (two decimals), score (a
         signed whole number, as NPS: ``+18``) or number (one decimal)."""
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         if unit == "count":
@@ -95,7 +97,7 @@ class Formatter:
     def money(self, value: float | None, *, cents: bool | None = None) -> str:
         """Money; whole units from 1,000 up unless ``cents`` says otherwise."""
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         show_cents = abs(value) < 1000 if cents is None else cents
@@ -106,7 +108,7 @@ class Formatter:
     def change(self, value: float | None) -> str:
         """A relative change with its sign: ``+12.3%``, ``-4.0%``."""
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         text = format_percent(abs(value), format=_percent_pattern(self.locale), locale=self.locale)
@@ -122,7 +124,7 @@ class Formatter:
     def probability(self, value: float | None) -> str:
         """A chance in whole percent: ``62%``; never 0% or 100%, which samples cannot show."""
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         if value < 0.005:
@@ -135,14 +137,16 @@ class Formatter:
         """An absolute difference with its sign, in the metric's unit; a difference of two
         shares is in percentage points (``+2.8 pts``), never a misleading ``+2.8%``."""
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         if unit == "percent":
-            text = format_decimal(abs(value) * 100, format="#,##0.0", locale=self.locale) + " pts"
+            points = format_decimal(abs(value) * 100, format="#,##0.0", locale=self.locale)
+            text = _("%(points)s pts", points=points)  # percentage points
         elif unit == "score":
             value = float(round(value))  # whole points, as the score itself is shown
-            text = format_decimal(abs(value), format="#,##0", locale=self.locale) + " pts"
+            points = format_decimal(abs(value), format="#,##0", locale=self.locale)
+            text = _("%(points)s pts", points=points)
         else:
             text = self.value(abs(value), unit)
         return _signed(value, text)
@@ -155,7 +159,7 @@ class Formatter:
         :meth:`value`.
         """
         if _missing(value):
-            return NOT_AVAILABLE
+            return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
         if unit not in ("count", "currency", "number"):

@@ -10,11 +10,13 @@ that names a fixed grain other than the period's ("Monthly ..." on a week) is an
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 
+from babel.dates import format_date
+
 from nbreport.core.period import Period
+from nbreport.i18n import N_, _, babel_locale, current_language, ngettext
 
 GRAIN_ADJECTIVES = {"week": "weekly", "month": "monthly", "quarter": "quarterly",
                     "year": "yearly", "custom": ""}
@@ -23,27 +25,46 @@ _TITLE_GRAINS = {"weekly": "week", "monthly": "month", "quarterly": "quarter",
                  "yearly": "year", "annual": "year", "daily": "custom"}
 _GRAIN_WORD = re.compile(r"\b(" + "|".join(_TITLE_GRAINS) + r")\b", re.IGNORECASE)
 
+# Babel date patterns, translatable so that each language writes a date its own way
+# ("3. Oktober 2026", "3 de outubro de 2026"): LDML, d day, MMMM month, LLLL month alone, y year
+DAY_MONTH_YEAR = N_("d MMMM y")
+DAY_MONTH = N_("d MMMM")
+DAY = N_("d")
+MONTH_YEAR = N_("LLLL y")
+MONTH_ALONE = N_("LLLL")
+COVER_LINES = {"week": N_("Weekly report, %(period)s"), "month": N_("Monthly report, %(period)s"),
+               "quarter": N_("Quarterly report, %(period)s"),
+               "year": N_("Yearly report, %(period)s"), "custom": N_("Report, %(period)s")}
+PREVIOUS = {"week": N_("previous week"), "month": N_("previous month"),
+            "quarter": N_("previous quarter"), "year": N_("previous year")}
+SAME_LAST_YEAR = {"week": N_("same week last year"), "month": N_("same month last year"),
+                  "quarter": N_("same quarter last year"), "year": N_("previous year")}
+PREVIOUS_SAME_DAYS = {"week": N_("same days of the previous week"),
+                      "month": N_("same days of the previous month"),
+                      "quarter": N_("same days of the previous quarter"),
+                      "year": N_("same days of the previous year")}
+
 
 def dates_text(start: date, end: date) -> str:
-    """``19–25 October 2026``, ``28 September – 4 October 2026``, ``3 October 2026``."""
+    """``19–25 October 2026``, ``28 September – 4 October 2026``, ``3 October 2026``, in the
+    language in use (month names from Babel, the order from the catalogue)."""
     if start == end:
-        return f"{end.day} {calendar.month_name[end.month]} {end.year}"
+        return _date(end, DAY_MONTH_YEAR)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}\u2013{end.day} {calendar.month_name[end.month]} {end.year}"
-    left = f"{start.day} {calendar.month_name[start.month]}"
-    if start.year != end.year:
-        left += f" {start.year}"
-    return f"{left} \u2013 {end.day} {calendar.month_name[end.month]} {end.year}"
+        return _("%(first)s\u2013%(last)s", first=_date(start, DAY),
+                 last=_date(end, DAY_MONTH_YEAR))
+    first = _date(start, DAY_MONTH if start.year == end.year else DAY_MONTH_YEAR)
+    return _("%(first)s \u2013 %(last)s", first=first, last=_date(end, DAY_MONTH_YEAR))
 
 
 def period_words(period: Period) -> str:
     """The period as the cover names it, without the grain: ``19–25 October 2026``,
     ``October 2026``, ``Q3 2026 (July–September)``, ``2026``."""
     if period.kind == "month":
-        return period.label
+        return _date(period.start, MONTH_YEAR)
     if period.kind == "quarter":
-        first, last = calendar.month_name[period.start.month], calendar.month_name[period.end.month]
-        return f"{period.label} ({first}\u2013{last})"
+        return _("%(quarter)s (%(first)s\u2013%(last)s)", quarter=period.label,
+                 first=_date(period.start, MONTH_ALONE), last=_date(period.end, MONTH_ALONE))
     if period.kind == "year":
         return str(period.start.year)
     return dates_text(period.start, period.end)
@@ -56,9 +77,7 @@ def cover_line(period: Period, reported: Period | None = None) -> str:
     ``period``: ``Monthly report, 1–15 October 2026``; the cover marks it "to date".
     """
     shown = period if reported is None or reported == period else reported
-    grain = GRAIN_ADJECTIVES[period.kind]
-    head = f"{grain.capitalize()} report" if grain else "Report"
-    return f"{head}, {period_words(shown)}"
+    return _(COVER_LINES[period.kind], period=period_words(shown))
 
 
 def comparison_names(period: Period, reported: Period | None = None) -> dict[str, str]:
@@ -66,14 +85,12 @@ def comparison_names(period: Period, reported: Period | None = None) -> dict[str
     ``last_year`` ("same week last year"); the same days of each for a period to date."""
     partial = reported is not None and reported != period
     if period.kind == "custom":
-        days = period.days
-        return {"previous": f"previous {days} days", "last_year": "same days last year"}
-    noun = period.kind
+        return {"previous": ngettext("previous %(n)s day", "previous %(n)s days", period.days),
+                "last_year": _("same days last year")}
     if partial:
-        return {"previous": f"same days of the previous {noun}", "last_year": "same days last year"}
-    if period.kind == "year":
-        return {"previous": "previous year", "last_year": "previous year"}
-    return {"previous": f"previous {noun}", "last_year": f"same {noun} last year"}
+        return {"previous": _(PREVIOUS_SAME_DAYS[period.kind]),
+                "last_year": _("same days last year")}
+    return {"previous": _(PREVIOUS[period.kind]), "last_year": _(SAME_LAST_YEAR[period.kind])}
 
 
 def resolve_title(title: str, period: Period) -> str:
@@ -102,6 +119,11 @@ def as_of_key(period: Period, reported: Period) -> str:
     if reported == period:
         return period.key
     return f"{period.key}-as-of-{reported.end.isoformat()}"
+
+
+def _date(day: date, pattern: str) -> str:
+    """``day`` written with the Babel ``pattern`` (translated) in the language in use."""
+    return format_date(day, _(pattern), locale=babel_locale(current_language()))
 
 
 def _kind_phrase(period: Period) -> str:

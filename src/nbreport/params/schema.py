@@ -44,6 +44,7 @@ from nbreport.qa.spec import QaSpec
 from nbreport.sources.spec import SourceSpec
 from nbreport.core.layout import RESERVED_FOLDERS
 from nbreport.core.strict_model import HexColor, Slug, StrictModel, pattern_text
+from nbreport.i18n import N_, _
 
 
 def _parse_period(value: Any) -> Period:
@@ -173,6 +174,11 @@ class Branding(StrictModel):
         return value
 
 
+# shown when the params set no title / confidentiality line, in the report's language
+DEFAULT_TITLE = N_("Performance report")
+DEFAULT_CONFIDENTIALITY = N_("Confidential: prepared for the client named on the cover.")
+
+
 class ReportOptions(StrictModel):
     """What the report says around the numbers.
 
@@ -182,8 +188,9 @@ class ReportOptions(StrictModel):
         Report title on the cover; ``{Grain}`` (or ``{grain}``) stands for the period's
         grain ("Weekly", "Monthly"...; nothing for a custom range), so that one title serves
         every kind of period. A fixed grain word that contradicts the period is an error.
+        Unset: "Performance report" in the report's language.
     confidentiality:
-        Footer line.
+        Footer line; unset: the standard confidentiality line in the report's language.
     feedback:
         A URL or e-mail address where the client sends feedback.
     language:
@@ -197,8 +204,8 @@ class ReportOptions(StrictModel):
         (a "Restated since our last report" note, from ``outputs/<period>/sent/<client>/``).
     """
 
-    title: str = "Performance report"
-    confidentiality: str = "Confidential: prepared for the client named on the cover."
+    title: str | None = None
+    confidentiality: str | None = None
     feedback: str | None = None
     language: pattern_text(r"^[a-z]{2,3}(?:-[A-Z]{2})?$", "a language code such as 'en' or 'en-GB'") = "en"  # type: ignore[valid-type]
     cell_timeout: float | None = Field(default=None, gt=0)
@@ -332,7 +339,7 @@ class ClientParams(StrictModel):
 
     @model_validator(mode="after")
     def _title_fits_the_period(self) -> ClientParams:
-        if problem := title_grain_conflict(self.report.title, self.period):
+        if self.report.title and (problem := title_grain_conflict(self.report.title, self.period)):
             raise ValueError(f"report.title: {problem}")
         return self
 
@@ -376,8 +383,14 @@ class ClientParams(StrictModel):
 
     @property
     def title(self) -> str:
-        """``report.title`` with its ``{Grain}`` filled in for this period."""
-        return resolve_title(self.report.title, self.period)
+        """``report.title`` with its ``{Grain}`` filled in for this period ("Performance
+        report" in the language in use when unset)."""
+        return resolve_title(self.report.title or _(DEFAULT_TITLE), self.period)
+
+    @property
+    def confidentiality(self) -> str:
+        """``report.confidentiality``, or the standard line in the language in use."""
+        return self.report.confidentiality or _(DEFAULT_CONFIDENTIALITY)
 
 
 def _check_joins(sources: list[SourceSpec]) -> None:

@@ -8,11 +8,17 @@ itself (sanitised, with stable heading ids), collects the table of contents
 and marks where each section (a level-2 heading) starts; the sections are put in the
 order the report's plan says first (:mod:`nbreport.render.arrange`). The template
 (``templates/nbreport/``) then lays out what is left.
+
+In another language than English each client-visible Markdown cell is translated block by
+block (:func:`nbreport.i18n.notebook_text.translate_markdown`) after the sections are
+arranged (which reads the English headings); heading ids stay those of the English headings,
+so links and the sections' anchors are the same in every language.
 """
 
 from __future__ import annotations
 
 import functools
+import html as html_module
 import re
 from pathlib import Path
 from typing import Any
@@ -20,8 +26,9 @@ from typing import Any
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 
-from nbreport.i18n import SOURCE_LANGUAGE, language
+from nbreport.i18n import SOURCE_LANGUAGE, current_language, language
 from nbreport.i18n.jinja import install_translations
+from nbreport.i18n.notebook_text import heading_source, translate_markdown
 from nbreport.protocol import SUMMARY_MIME
 from nbreport.render.arrange import arrange_sections
 from nbreport.render.sanitize import sanitize_markdown_html
@@ -49,7 +56,7 @@ class ClientViewPreprocessor(Preprocessor):
             if HIDDEN_TAGS.intersection(tags) or cell.cell_type == "raw":
                 continue
             if cell.cell_type == "markdown":
-                html, headings = _markdown_with_ids(cell.source, used_ids)
+                html, headings = _markdown_with_ids(*_translated(cell.source), used_ids)
                 cell.metadata = {"nbreport_html": html}
                 if headings:  # a level-2 heading opens a section, closing the one before
                     cell.metadata.update(nbreport_section=headings[0]["id"],
@@ -95,6 +102,14 @@ def _appendix_parts(html: str) -> dict[str, str]:
             "nbreport_html": html[:match.start()] + html[match.end():]}
 
 
+def _translated(source: str) -> tuple[str, dict[str, str]]:
+    """A Markdown cell in the language in use, and its headings' English text by the
+    translated text (English itself is left exactly as written)."""
+    if current_language() == SOURCE_LANGUAGE:
+        return source, {}
+    return translate_markdown(source), heading_source(source)
+
+
 def _client_output(output: Any) -> Any | None:
     if output.get("output_type") not in ("display_data", "execute_result"):
         return None  # streams are library log noise; errors never reach a client
@@ -107,7 +122,10 @@ def _client_output(output: Any) -> Any | None:
                                  metadata=nbformat.NotebookNode(output.get("metadata", {})))
 
 
-def _markdown_with_ids(source: str, used_ids: set[str]) -> tuple[str, list[dict[str, Any]]]:
+def _markdown_with_ids(source: str, english: dict[str, str],
+                       used_ids: set[str]) -> tuple[str, list[dict[str, Any]]]:
+    """The cell's sanitised HTML with an id on each heading (from its English text, in
+    ``english`` when translated) and its level-2 headings for the contents."""
     # Not mistune's toc plugin (mistune.toc.add_toc_hook), though this Markdown goes through
     # mistune: the plugin sets ids while rendering, before nh3, which drops every id (only the
     # template may name elements), and takes each entry's text from the unsanitised HTML
@@ -119,7 +137,7 @@ def _markdown_with_ids(source: str, used_ids: set[str]) -> tuple[str, list[dict[
     def add_id(match: re.Match[str]) -> str:
         level, inner = int(match[1]), match[2]
         text = _TAGS.sub("", inner).strip()
-        anchor = _unique_id(text, used_ids)
+        anchor = _unique_id(english.get(html_module.unescape(text), text), used_ids)
         if level == 2:
             headings.append({"id": anchor, "text": text})
         return f'<h{level} id="{anchor}">{inner}</h{level}>'

@@ -4,7 +4,8 @@
 headline numbers (status colour, change arrow) and links to its report (HTML, PDF);
 every other period is one click away. ``outputs/index.html`` lists all periods, newest
 first. Both are single self-contained files built from the manifests, with the same
-building blocks as the reports (``templates/nbreport/static/blocks.css``).
+building blocks as the reports (``templates/nbreport/static/blocks.css``). They are written in
+the language in use (:func:`nbreport.i18n.language`; English unless a caller chooses another).
 """
 
 from __future__ import annotations
@@ -14,19 +15,23 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from nbreport import __version__
 from nbreport.batch.manifest import read_manifest
 from nbreport.core.layout import INDEX, REPORT_HTML, REPORT_PDF, ProjectLayout, period_href
 from nbreport.core.files import write_atomic
+from nbreport.i18n import N_, _, babel_locale, current_language, ngettext
 from nbreport.i18n.jinja import install_translations
 from nbreport.qa.checks import REVIEWED
 
 REPORT_FILES = {"html": REPORT_HTML, "pdf": REPORT_PDF}
-STATUS_WORDS = {"ok": "Ready", "failed": "Failed", "invalid": "Invalid parameters",
-                "timeout": "Timed out", "interrupted": "Interrupted",
-                "recovered": "Recovered (run killed before recording it)"}
+STATUS_WORDS = {"ok": N_("Ready"), "failed": N_("Failed"), "invalid": N_("Invalid parameters"),
+                "timeout": N_("Timed out"), "interrupted": N_("Interrupted"),
+                "recovered": N_("Recovered (run killed before recording it)")}
+# when an index page was updated: a Babel pattern, as each language writes it
+UPDATED_AT = N_("dd MMMM y, HH:mm 'UTC'")
 ARROWS = {"+": "\u25b2", "\u2212": "\u25bc", "-": "\u25bc"}
 
 
@@ -46,6 +51,7 @@ def write_period_index(period_dir: Path, templates_dir: Path) -> Path:
     html = _environment(str(templates_dir)).get_template("period.html.j2").render(
         period=manifest.get("period_label", period_dir.name), period_key=period_dir.name, rows=rows,
         counts=_counts(rows), updated=_short_time(manifest.get("updated_at", "")), version=__version__,
+        lang=current_language(),
         archive_href=f"../{INDEX}", periods=_periods(period_dir.parent, current=period_dir.name,
                                                        prefix="../"))
     write_atomic(period_dir / INDEX, html)
@@ -60,7 +66,7 @@ def write_archive_index(outputs_dir: Path, templates_dir: Path) -> Path:
     for period in periods:
         write_period_index(layout.period_dir(period["key"]), templates_dir)
     html = _environment(str(templates_dir)).get_template("archive.html.j2").render(
-        periods=periods, updated=_now(), version=__version__)
+        periods=periods, updated=_now(), version=__version__, lang=current_language())
     write_atomic(layout.archive_index(), html)
     return layout.archive_index()
 
@@ -119,29 +125,36 @@ def card_status(entry: dict[str, Any]) -> dict[str, str]:
     status, qa = entry.get("status"), entry.get("qa") or {}
     if status == "recovered":  # on disk and checkable: its card says so beside its verdict
         found = card_status({**entry, "status": "ok"})
-        return {**found, "card": f"{found['card']} · {STATUS_WORDS['recovered']}"}
+        return {**found, "card": f"{found['card']} · {_(STATUS_WORDS['recovered'])}"}
     if status != "ok":
         lines = ((entry.get("error") or {}).get("message") or "").strip().splitlines()
-        why = [] if status == "failed" else [STATUS_WORDS.get(str(status), str(status)).lower()]
-        return {"card": "Failed: " + ": ".join([*why, *lines[:1]] or ["no report"]),
+        word = STATUS_WORDS.get(str(status))
+        why = [] if status == "failed" else [(_(word) if word else str(status)).lower()]
+        reason = ": ".join([*why, *lines[:1]] or [_("no report")])
+        return {"card": _("Failed: %(reason)s", reason=reason),
                 "card_colour": "red"}
     failed = qa.get("failed") or []
     review = (entry.get("summary") or {}).get("review") or {}
     drafts = review.get("drafts") or 0
     if not failed:
-        return {"card": "Ready to send" if qa else "Produced, not checked yet",
+        return {"card": _("Ready to send") if qa else _("Produced, not checked yet"),
                 "card_colour": "green" if qa else "amber"}
     if failed == [REVIEWED] and drafts and review.get("preview"):
-        return {"card": f"Needs review: {drafts} draft section{'s' * (drafts != 1)}",
+        return {"card": ngettext("Needs review: %(n)s draft section",
+                                 "Needs review: %(n)s draft sections", drafts),
                 "card_colour": "amber"}
-    return {"card": f"Failed: {qa.get('first_reason') or ', '.join(failed)}", "card_colour": "red"}
+    return {"card": _("Failed: %(reason)s", reason=qa.get("first_reason") or ", ".join(failed)),
+            "card_colour": "red"}
 
 
 def _headline(item: dict[str, Any]) -> dict[str, Any]:
     """A headline number with its arrow and whether the change is good news (older
     manifests lack both: the arrow then follows the sign and the colour stays neutral)."""
     change = str(item.get("change", ""))
-    return {**item, "arrow": item.get("arrow") or ARROWS.get(change[:1], "\u25ac"),
+    # the status word is stored in English (the run summary's), shown in the index's language
+    word = item.get("status_word")
+    return {**item, "status_word": _(word) if word else word,
+            "arrow": item.get("arrow") or ARROWS.get(change[:1], "\u25ac"),
             "trend": item.get("trend") or "flat", "status": item.get("status") or "none"}
 
 
@@ -154,4 +167,5 @@ def _short_time(iso: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%d %B %Y, %H:%M UTC")
+    return format_datetime(datetime.now(timezone.utc), _(UPDATED_AT), tzinfo=timezone.utc,
+                           locale=babel_locale(current_language()))

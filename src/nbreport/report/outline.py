@@ -6,7 +6,8 @@ commentary files hold one ``## heading`` per section that takes commentary. Both
 this list (a test reads the notebook's cells and compares them with it, order included).
 
 This module imports nothing but the standard library: params validation and the
-commentary workspace read it without loading the report's libraries.
+commentary workspace read it without loading the report's libraries. The titles are marked
+for the catalogue with a local ``N_`` (as :func:`nbreport.i18n.N_`, which Babel finds by name).
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 COMMENTARY_CALL = "commentary"  # sections.commentary(report, "<section id>")
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name, found by Babel
+    """Mark a title for the catalogue; it is shown translated (the notebook's headings)."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,8 @@ class Section:
     id:
         A short name, also the section's name in commentary files and in the run summary.
     title:
-        The heading as the master notebook (and a commentary file) writes it.
+        The heading as the master notebook (and a commentary file) writes it, in English
+        (marked for the catalogue: the export shows it translated with the notebook's text).
     renders:
         The ``nbreport.report.sections`` functions its cells call, in order;
         ``"commentary"`` stands for ``sections.commentary(report, "<id>")``.
@@ -48,33 +55,34 @@ class Section:
 
 # The first screen: period and client (the cover), the headline tiles with targets and changes,
 # the summary, the top win and challenge, the next steps. Then the detail, then the appendix.
-APPENDIX_TITLE = "How this report was made"
+APPENDIX_TITLE = N_("How this report was made")
 
 OUTLINE: tuple[Section, ...] = (
-    Section("executive-summary", "Executive summary", ("executive_summary", COMMENTARY_CALL),
+    Section("executive-summary", N_("Executive summary"), ("executive_summary", COMMENTARY_CALL),
             commentary=True),
     # next_steps shows the "next-steps" commentary itself
-    Section("next-steps", "Recommendations and next steps", ("next_steps",), commentary=True,
+    Section("next-steps", N_("Recommendations and next steps"), ("next_steps",), commentary=True,
             level=3),
-    Section("wins-and-challenges", "Wins and challenges", ("wins_and_challenges",)),
-    Section("targets", "Performance against targets", ("scorecard", COMMENTARY_CALL), commentary=True),
-    Section("trends", "Trends", ("trends", COMMENTARY_CALL), commentary=True),
-    Section("forecast", "Forecast", ("forecast",)),
-    Section("budget", "Budget", ("budget",)),
-    Section("campaigns", "Campaigns", ("campaigns", COMMENTARY_CALL), commentary=True),
-    Section("customer-success", "Customer success", ("customer_success",)),
+    Section("wins-and-challenges", N_("Wins and challenges"), ("wins_and_challenges",)),
+    Section("targets", N_("Performance against targets"), ("scorecard", COMMENTARY_CALL),
+            commentary=True),
+    Section("trends", N_("Trends"), ("trends", COMMENTARY_CALL), commentary=True),
+    Section("forecast", N_("Forecast"), ("forecast",)),
+    Section("budget", N_("Budget"), ("budget",)),
+    Section("campaigns", N_("Campaigns"), ("campaigns", COMMENTARY_CALL), commentary=True),
+    Section("customer-success", N_("Customer success"), ("customer_success",)),
     Section("appendix", APPENDIX_TITLE, (), appendix=True),
-    Section("comparisons", "Comparisons and pacing", ("comparisons",), level=3, appendix=True),
-    Section("drivers", "What drove the changes", ("drivers",), level=3, appendix=True),
-    Section("forecast-record", "How the forecasts are made and how they did", ("forecast_record",),
+    Section("comparisons", N_("Comparisons and pacing"), ("comparisons",), level=3, appendix=True),
+    Section("drivers", N_("What drove the changes"), ("drivers",), level=3, appendix=True),
+    Section("forecast-record", N_("How the forecasts are made and how they did"),
+            ("forecast_record",), level=3, appendix=True),
+    Section("budget-detail", N_("Budget by channel and campaign"), ("budget_detail",), level=3,
+            appendix=True),
+    Section("customer-detail", N_("Customer success in detail"), ("customer_success_detail",),
             level=3, appendix=True),
-    Section("budget-detail", "Budget by channel and campaign", ("budget_detail",), level=3,
+    Section("triangulation", N_("Checking the numbers across sources"), ("triangulation",), level=3,
             appendix=True),
-    Section("customer-detail", "Customer success in detail", ("customer_success_detail",), level=3,
-            appendix=True),
-    Section("triangulation", "Checking the numbers across sources", ("triangulation",), level=3,
-            appendix=True),
-    Section("data-sources", "Data sources", ("data_sources",), level=3, appendix=True),
+    Section("data-sources", N_("Data sources"), ("data_sources",), level=3, appendix=True),
 )
 
 

@@ -18,12 +18,13 @@ from typing import Any
 
 import pandas as pd
 
+from nbreport.i18n import N_, _
 from nbreport.params.sections import SectionsSpec
 from nbreport.report.outline import OUTLINE
 from nbreport.report.results import ReportResults
 
 TITLES = {section.id: section.title for section in OUTLINE}
-NO_ADS = "no ad spend data for this client"
+NO_ADS = N_("no ad spend data for this client")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class LeftOut:
 
     @property
     def title(self) -> str:
-        return TITLES[self.id]
+        """The section's title in the language in use (the appendix lists it)."""
+        return _(TITLES[self.id])
 
     @property
     def sentence(self) -> str:
@@ -93,17 +95,17 @@ def empty_reason(section_id: str, results: ReportResults) -> str | None:
 
 def _budget(results: ReportResults) -> str | None:
     if results.campaigns is None:
-        return NO_ADS
+        return _(NO_ADS)
     if results.budget is None:
-        return "no budget is set for this client, so spend is not compared with a plan"
+        return _("no budget is set for this client, so spend is not compared with a plan")
     return None
 
 
 def _campaigns(results: ReportResults) -> str | None:
     if results.campaigns is None:
-        return NO_ADS
+        return _(NO_ADS)
     if results.campaigns.totals.empty:
-        return f"no campaign spent anything in {results.reported.label}"
+        return _("no campaign spent anything in %(period)s", period=results.reported.label)
     return None
 
 
@@ -111,7 +113,7 @@ def _forecast(results: ReportResults) -> str | None:
     found = results.forecasts
     if found.kpis or found.checks or found.record:
         return None
-    note = found.notes[0] if found.notes else "there was nothing to forecast."
+    note = found.notes[0] if found.notes else _("there was nothing to forecast.")
     return note[:1].lower() + note[1:].rstrip(".")
 
 
@@ -120,18 +122,20 @@ def _drivers(results: ReportResults) -> str | None:
         parts = results.contributions.get(result.metric)
         if parts is not None and not parts.empty and not pd.isna(parts.attrs.get("total_change")):
             return None
-    return "there is no earlier period in the data to compare with yet"
+    return _("there is no earlier period in the data to compare with yet")
 
 
 def _triangulation(results: ReportResults) -> str | None:
-    return None if results.triangulation else "no figure is checked across sources for this client"
+    if results.triangulation:
+        return None
+    return _("no figure is checked across sources for this client")
 
 
 def _customer_success(results: ReportResults) -> str | None:
     if results.customer_success.available:
         return None
-    return ("no customer-success data (surveys, support desk, billing accounts or product usage) "
-            "for this client")
+    return _("no customer-success data (surveys, support desk, billing accounts or product "
+             "usage) for this client")
 
 
 _EMPTY: dict[str, Callable[[ReportResults], str | None]] = {

@@ -13,6 +13,7 @@ import pandas as pd
 
 from nbreport.core.formatting import Formatter
 from nbreport.core.period import Period
+from nbreport.i18n import _, ngettext
 from nbreport.metrics.budget import BudgetReport
 from nbreport.metrics.customer_success import CustomerSuccessResult
 from nbreport.metrics.daily import daily_metrics
@@ -71,22 +72,25 @@ def collect_insights(
     for ref in refs[:len(params.kpis)]:
         candidates += driver_insights(contributions[ref.metric], daily_by_channel,
                                       ref, now, before, label, settings, fmt)
-    checked = [f"{len(refs)} metrics against {label}",
-               f"{sum(k.has_target for k in params.kpis)} KPI targets",
-               "each channel's part of every KPI's change"]
+    checked = [ngettext("%(n)s metric against %(period)s", "%(n)s metrics against %(period)s",
+                        len(refs), period=label),
+               ngettext("%(n)s KPI target", "%(n)s KPI targets",
+                        sum(k.has_target for k in params.kpis)),
+               _("each channel's part of every KPI's change")]
     for result in triangulation:
         candidates += discrepancy_insights(result.label, result.current, result.truth,
                                            result.unit, result.tolerance, result.sentences)
     if triangulation:
-        checked.append(f"{len(triangulation)} cross-source reconciliations")
+        checked.append(ngettext("%(n)s cross-source reconciliation",
+                                "%(n)s cross-source reconciliations", len(triangulation)))
     if budget is not None and params.budget is not None:
         spend = budget.summary
         candidates += budget_insight(spend.planned, spend.projected, spend.complete,
                                      params.budget.pacing_tolerance, params.period.label, fmt)
-        checked.append("spend against the budget")
+        checked.append(_("spend against the budget"))
     now_churn, then_churn = customer_success.churn, customer_success.previous_churn
     if now_churn is not None and then_churn is not None:
         candidates += churn_insight(then_churn.lost, then_churn.customers_at_start, now_churn.lost,
                                     now_churn.customers_at_start, label, settings, fmt)
-        checked.append("customer churn")
+        checked.append(_("customer churn"))
     return rank(candidates, settings, checked)
