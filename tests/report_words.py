@@ -18,19 +18,29 @@ from babel import Locale
 from bs4 import BeautifulSoup
 
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# Neither words nor messages: version strings, hashes, times and their zone, file types
+_NOT_WORDS = re.compile(r"\S*\d\S*|\bUTC\b|\bnbreport\b|\S+@\S+")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text``, leaving out tokens with digits (hashes, ids), e-mail addresses,
+    ``UTC`` and the product's own name."""
+    return WORD.findall(_NOT_WORDS.sub(" ", text))
 _ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
 
 
 def visible_texts(html: str) -> list[str]:
-    """Every text node and every text attribute a person (or a screen reader) meets."""
+    """Every text node and every text attribute a person (or a screen reader) meets: the
+    text nodes in document order (a message may span several, around its markup), then the
+    attributes and the page title."""
     soup = BeautifulSoup(html, "html.parser")
+    title = soup.title.get_text() if soup.title else None
     for hidden in soup(["script", "style", "template", "head"]):
         hidden.decompose()
     texts = [text.strip() for text in soup.find_all(string=True) if text.strip()]
     for tag in soup.find_all(True):
         texts.extend(str(tag[name]).strip() for name in _ATTRIBUTES if tag.has_attr(name))
-    title = BeautifulSoup(html, "html.parser").title
-    return texts + ([title.get_text()] if title else [])
+    return texts + ([title] if title else [])
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -46,11 +56,15 @@ def _strings(node: Any) -> Iterator[str]:
 
 
 def data_words(project: Path, client_id: str, period: str, report_dir: Path) -> set[str]:
-    """Words that are the client's own: its params' values, the text in its rows (campaigns,
-    channels, comments), its analyst's commentary, and file names."""
-    texts: list[str] = []
-    params = yaml.safe_load((project / "params" / f"{client_id}.yaml").read_text(encoding="utf-8"))
-    texts.extend(_strings(params))
+    """Words that are the client's own: its params' values (and the agency's defaults), the
+    text in its rows (campaigns, channels, comments), its analyst's commentary, the names of
+    the tools its exports come from."""
+    from nbreport.sources.presets import PRESETS
+
+    texts: list[str] = [preset.tool for preset in PRESETS.values()]  # tool names: "Meta Ads Manager"
+    for name in (client_id, "_defaults"):  # the client's params and the agency's defaults
+        params = yaml.safe_load((project / "params" / f"{name}.yaml").read_text(encoding="utf-8"))
+        texts.extend(_strings(params))
     for rows in report_dir.glob("rows-*.parquet"):
         frame = pd.read_parquet(rows)
         texts.extend(str(name) for name in frame.columns)

@@ -114,7 +114,8 @@ def test_the_default_title_and_date_are_in_the_report_language(german: None,
     when = datetime(2026, 11, 3, 9, 0, tzinfo=timezone.utc)
     english = ClientParams.model_validate(copy.deepcopy(BASE))
     assert english.report.title is None and english.title == "Performance report"
-    assert english.confidentiality == "Confidential: prepared for the client named on the cover."
+    assert english.confidentiality == (
+        "Confidential: prepared by nbreport for the client named on the cover. Please do not forward.")
     meta = report_meta(english, tmp_path, generated=when)
     assert (meta["title"], meta["generated"]) == ("Performance report", "03 November 2026")
     assert meta["page_number_css"] is None  # the style sheet's own English

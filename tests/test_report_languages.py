@@ -18,13 +18,12 @@ from nbreport.i18n.messages import extract_messages, read_catalogue
 from nbreport.settings import Settings
 from tests.conftest import DEMO_CLIENTS, copy_project
 from tests.pseudo_language import CLOSE, OPEN, PSEUDO, write_pseudo_catalogue
-from tests.report_words import WORD, calendar_words, data_words, visible_texts
+from tests.report_words import WORD, calendar_words, data_words, visible_texts, words_of
 
 pytestmark = pytest.mark.kernel
 
 PERIOD = "2026-10"
 LANGUAGES = {"de": "de", "pt-BR": "pt_BR"}
-_BRACKETED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|%%")
 # Client locales of the demo (their calendar words may show in dates) and the pseudo-language's
 # stand-in for dates (English: Babel has no data for it).
@@ -55,12 +54,23 @@ def _report(settings: Settings, client_id: str) -> Path:
     return settings.outputs_dir / PERIOD / client_id / "report.html"
 
 
-def _unbracketed(text: str) -> str:
-    while True:  # innermost first: a message filled in with another message
-        stripped = _BRACKETED.sub(" ", text)
-        if stripped == text:
-            return text
-        text = stripped
+def outside_messages(texts: list[str]) -> list[tuple[str, str]]:
+    """``(text outside any message, the node it is in)`` for each node, reading the nodes in
+    order: a message's brackets may open in one node and close in a later one (markup inside
+    a message), and messages nest (a message filled in with another)."""
+    depth, found = 0, []
+    for text in texts:
+        outside = []
+        for char in text:
+            if char == OPEN:
+                depth += 1
+            elif char == CLOSE:
+                depth = max(depth - 1, 0)
+            elif depth == 0:
+                outside.append(char)
+        found.append(("".join(outside), text))
+        depth = 0 if text is texts[-1] else depth
+    return found
 
 
 @pytest.mark.parametrize("client_id", DEMO_CLIENTS)
@@ -70,8 +80,8 @@ def test_every_word_of_the_report_comes_from_the_catalogue_or_the_clients_data(
     report = _report(settings, client_id)
     allowed = data_words(settings.project_dir, client_id, PERIOD, report.parent) | calendar_words(*CALENDARS)
     stray = {}
-    for text in visible_texts(report.read_text(encoding="utf-8")):
-        words = [word for word in WORD.findall(_unbracketed(text)) if word.lower() not in allowed]
+    for outside, text in outside_messages(visible_texts(report.read_text(encoding="utf-8"))):
+        words = [word for word in words_of(outside) if word.lower() not in allowed]
         if words:
             stray[" ".join(words)] = text[:120]
     assert not stray, f"{len(stray)} texts not from the catalogue:\n" + "\n".join(

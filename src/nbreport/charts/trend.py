@@ -21,7 +21,7 @@ from nbreport.charts.theme import (
     new_figure,
     set_title,
 )
-from nbreport.charts.dates import short_day_month, short_month, short_weekday, uses_strftime
+from nbreport.i18n.dates import short_day_month, short_month, short_weekday, uses_strftime
 from nbreport.core.formatting import Formatter
 from nbreport.i18n import _
 

@@ -89,7 +89,7 @@ def _message(params: ClientParams, entry: dict[str, Any], report: Path, envelope
     context = BodyContext(client_name=params.client.name, agency=params.branding.agency_name,
                           title=params.title, period_label=label,
                           attachments=[a.filename for a in attachments],
-                          confidentiality=params.report.confidentiality,
+                          confidentiality=params.confidentiality,
                           brand_colour=params.branding.primary_color,
                           inline_summary=params.delivery.inline_summary)  # type: ignore[union-attr]
     summary = mail_summary(entry, report.read_text(encoding="utf-8"))

@@ -176,7 +176,8 @@ class Branding(StrictModel):
 
 # shown when the params set no title / confidentiality line, in the report's language
 DEFAULT_TITLE = N_("Performance report")
-DEFAULT_CONFIDENTIALITY = N_("Confidential: prepared for the client named on the cover.")
+DEFAULT_CONFIDENTIALITY = N_("Confidential: prepared by %(agency)s for the client named on the "
+                             "cover. Please do not forward.")
 
 
 class ReportOptions(StrictModel):
@@ -390,7 +391,8 @@ class ClientParams(StrictModel):
     @property
     def confidentiality(self) -> str:
         """``report.confidentiality``, or the standard line in the language in use."""
-        return self.report.confidentiality or _(DEFAULT_CONFIDENTIALITY)
+        return self.report.confidentiality or _(DEFAULT_CONFIDENTIALITY,
+                                                agency=self.branding.agency_name)
 
 
 def _check_joins(sources: list[SourceSpec]) -> None:

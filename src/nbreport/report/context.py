@@ -24,7 +24,7 @@ from nbreport.commentary.compose import ReportCommentary
 from nbreport.commentary.view import ReportFacts
 from nbreport.core.formatting import Formatter
 from nbreport.delivery.datapack import DataPackRecorder, PackHeader
-from nbreport.i18n import _, use_language
+from nbreport.i18n import _
 from nbreport.report.analysis import analyse
 from nbreport.report.artifacts import write_artifacts
 from nbreport.report.inputs import ReportInputs, load_inputs
@@ -99,8 +99,7 @@ def open_report(client_id: str, *, artifacts_dir: str | Path | None = None, **wh
     results and the rows behind them); ``None`` writes nothing. The master notebook passes
     its working folder, which ``nbreport run`` empties beside the report.
     """
-    inputs = load_inputs(client_id, **where)
-    use_language(inputs.params.report.language)  # every word the sections write from here on
+    inputs = load_inputs(client_id, **where)  # sets the report's language for every word
     results = analyse(inputs)
     client, branding = inputs.params.client, inputs.params.branding
     fmt = Formatter(client.currency, client.locale)

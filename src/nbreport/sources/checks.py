@@ -28,6 +28,8 @@ from nbreport.sources.canonical import CANONICAL, DAILY_KINDS, KEYS, MEASURES, S
 from nbreport.sources.harmonise import Harmonised
 from nbreport.sources.spec import SourceSpec
 from nbreport.core.weekdays import as_days, week_rows
+from nbreport.i18n import N_, _, ngettext
+from nbreport.i18n.dates import month_year
 
 WarningCheck = Literal["dropped_rows", "filled_blanks", "gap", "outlier", "freshness", "empty_period"]
 WEIGHED_BY = {"ads": ("spend", "money"), "orders": ("revenue", "money"), "web": ("sessions", "count")}
@@ -186,7 +188,8 @@ def dropped_warnings(source: str, dropped: list[tuple[int, str]]) -> list[DataWa
 
 
 def filled_warnings(source: str, filled: list[tuple[int, str]]) -> list[DataWarning]:
-    return [DataWarning(source, "filled_blanks", f"{count:,} {what}.") for count, what in filled]
+    return [DataWarning(source, "filled_blanks", _("%(count)s %(what)s.", count=f"{count:,}", what=what))
+            for count, what in filled]
 
 
 def defaulted_warnings(result: Harmonised, spec: SourceSpec) -> list[DataWarning]:
@@ -199,7 +202,7 @@ def defaulted_warnings(result: Harmonised, spec: SourceSpec) -> list[DataWarning
         if not mask.any():
             continue
         default = next(column.default for column in CANONICAL[spec.kind] if column.name == name)
-        why = "blank" if name in result.columns else "not in the export"
+        why = _("blank") if name in result.columns else _("not in the export")
         wanted = ["date", *(c for c in (WEIGHED_BY.get(spec.kind, ("",))[0], "currency")
                             if c in result.table.column_names)]
         rows = result.table.select(wanted).filter(pa.array(mask)).to_pandas()
@@ -207,8 +210,12 @@ def defaulted_warnings(result: Harmonised, spec: SourceSpec) -> list[DataWarning
             days = part["date"]
             warnings.append(DataWarning(
                 spec.name, "filled_blanks",
-                f"in {month.strftime('%B %Y')}, {len(part):,} row{'s' * (len(part) != 1)}"
-                f"{_weight(part, spec.kind)} had no {name} ({why}); they are shown as '{default}'.",
+                ngettext("in %(month)s, %(count)s row%(weight)s had no %(column)s (%(why)s); it is "
+                         "shown as '%(default)s'.",
+                         "in %(month)s, %(count)s rows%(weight)s had no %(column)s (%(why)s); they "
+                         "are shown as '%(default)s'.", len(part),
+                         month=month_year(month.to_timestamp().date()), count=f"{len(part):,}",
+                         weight=_weight(part, spec.kind), column=name, why=why, default=default),
                 days.min().date().isoformat(), days.max().date().isoformat()))
     return warnings
 
@@ -239,10 +246,12 @@ def gap_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarning]:
     warnings = []
     for run in runs:
         first, last = run[0].date(), run[-1].date()
-        span = f"{first}" if first == last else f"{first} to {last} ({len(run)} days)"
-        warnings.append(DataWarning(source, "gap", f"no rows for {span}: missing in the export, "
-                                    "or no activity at all?", first.isoformat(), last.isoformat()))
-    return _capped(warnings, source, "gap", "more gaps")
+        message = (_("no rows for %(day)s: missing in the export, or no activity at all?", day=first)
+                   if first == last else
+                   _("no rows for %(first)s to %(last)s (%(days)s days): missing in the export, or "
+                     "no activity at all?", first=first, last=last, days=len(run)))
+        warnings.append(DataWarning(source, "gap", message, first.isoformat(), last.isoformat()))
+    return _capped(warnings, source, "gap", N_("%(n)s more gaps between %(first)s and %(last)s."))
 
 
 def outlier_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarning]:
@@ -261,16 +270,18 @@ def outlier_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarnin
             continue
         usual, flagged = _unusual_days(daily)
         for day in daily.index[flagged.to_numpy()]:
-            findings.setdefault(day, []).append(
-                f"{measure} was {daily[day] / usual[day]:.1f}\u00d7 its usual level for that weekday "
-                f"({_number(daily[day])} against about {_number(usual[day])})")
+            findings.setdefault(day, []).append(_(
+                "%(measure)s was %(ratio)s\u00d7 its usual level for that weekday (%(value)s against "
+                "about %(usual)s)", measure=measure, ratio=f"{daily[day] / usual[day]:.1f}",
+                value=_number(daily[day]), usual=_number(usual[day])))
     for day in sorted(findings):
         warnings.append(DataWarning(
             source, "outlier",
-            f"on {day.date()}, {'; '.join(findings[day])}. A budget typo, a tracking outage or a "
-            "real event?",
+            _("on %(day)s, %(findings)s. A budget typo, a tracking outage or a real event?",
+              day=day.date(), findings="; ".join(findings[day])),
             day.date().isoformat(), day.date().isoformat()))
-    return _capped(warnings, source, "outlier", "more outlying days")
+    return _capped(warnings, source, "outlier",
+                   N_("%(n)s more outlying days between %(first)s and %(last)s."))
 
 
 def _unusual_days(daily: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -304,6 +315,7 @@ def _capped(warnings: list[DataWarning], source: str, check: WarningCheck,
     if len(warnings) <= MAX_LISTED:
         return warnings
     rest = warnings[MAX_LISTED:]
-    summary = DataWarning(source, check, f"{len(rest)} {what} between {rest[0].first_date} and "
-                          f"{rest[-1].last_date}.", rest[0].first_date, rest[-1].last_date)
+    summary = DataWarning(source, check, _(what, n=len(rest), first=rest[0].first_date,
+                                           last=rest[-1].last_date),
+                          rest[0].first_date, rest[-1].last_date)
     return warnings[:MAX_LISTED] + [summary]

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nbreport.core.errors import DataError
+from nbreport.i18n import _
 from nbreport.sources.arrays import mask, trimmed_text
 from nbreport.sources.canonical import Column
 from nbreport.sources.dates import DateProblem, human, parse_dates, parse_timestamps
@@ -59,7 +60,8 @@ class ColumnConverter:
         self.log = log
         self.column = column
         self.export_name = export_name
-        self.read_as = "" if export_name == column.name else f" (read as {column.name})"
+        self.read_as = "" if export_name == column.name else _(" (read as %(column)s)",
+                                                                 column=column.name)
         self.blank_rule: BlankRule = source.mapping.if_blank.get(column.name, "error")
 
     def fail(self, message: str, position: int | None) -> DataError:
@@ -121,8 +123,9 @@ class ColumnConverter:
         fill = 0.0 if self.blank_rule == "zero" else self.column.default
         if isinstance(fill, (int, float)):
             if blank.any() and self.export_name in self.source.export_columns:
-                self.log.filled.append((int(blank.sum()), f"blank '{self.export_name}' read as "
-                                        f"{fill:g}{self.read_as}"))
+                self.log.filled.append((int(blank.sum()), _(
+                    "blank '%(column)s' read as %(fill)s%(read_as)s", column=self.export_name,
+                    fill=f"{fill:g}", read_as=self.read_as)))
             numbers = numbers.fill_null(float(fill))
         return numbers
 

@@ -11,7 +11,7 @@ import math
 from datetime import date
 from typing import Any
 
-from nbreport.charts.dates import day_month_year, short_date, short_month
+from nbreport.i18n.dates import day_month_year, short_date, short_month
 from nbreport.charts.embed import chart_html
 from nbreport.charts.forecast import ForecastPoint, forecast_chart
 from nbreport.forecast.results import AccuracyRecord, ForecastCheck, KpiForecast

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from nbreport.charts.dates import (
+from nbreport.i18n.dates import (
     day_month,
     day_month_year,
     month_name,

@@ -1,4 +1,4 @@
-"""Dates, month and weekday names in the report's language: chart ticks, titles, alt text.
+"""Dates, month and weekday names in the report's language: charts, tables, sentences.
 
 ``strftime`` writes the C library's English names whatever the report's language. In
 English the report keeps its house style (``7 December 2026``, ``Oct``) exactly as

@@ -1,5 +1,5 @@
 """Month and weekday names on charts and in chart sentences: English as strftime writes it,
-other languages from CLDR (nbreport.charts.dates)."""
+other languages from CLDR (nbreport.i18n.dates)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from nbreport.charts import dates
+from nbreport.i18n import dates
 
 DAYS = [date(2026, 1, 5) + timedelta(days=offset) for offset in range(0, 365, 17)]
 
