@@ -20,7 +20,7 @@ from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.core.period import Period
 from nbreport.core.formatting import Formatter
 from nbreport.delivery.sheets import Cell, Sheet, chart_sheet
-from nbreport.i18n import N_, _
+from nbreport.i18n import N_, SOURCE_LANGUAGE, _, current_language
 from nbreport.report.context import Report
 from nbreport.report.results import ReportResults
 from nbreport.report.fragment import Fragment, Omitted, render, trusted
@@ -133,9 +133,12 @@ def _method_name(method: str) -> str:
 
 
 def _noun(label: str) -> str:
-    """``Leads`` -> ``leads`` for use inside a sentence (keeps acronyms such as ``CPA``)."""
+    """``Leads`` -> ``leads`` for use inside an English sentence (keeps acronyms such as
+    ``CPA``); as written in other languages (German capitalises every noun)."""
     first = label.split(" ")[0]
-    return label if first.isupper() else label[0].lower() + label[1:]
+    if first.isupper() or current_language().split("-")[0] != SOURCE_LANGUAGE:
+        return label
+    return label[0].lower() + label[1:]
 
 
 def _likelihood(probability: float) -> str:
