@@ -57,17 +57,12 @@ sections.next_steps(report)
 
 # %% [markdown]
 # ## Wins and challenges
-#
-# What else went well and what did not, chosen from the numbers: only changes large enough, on
-# enough data, that they are unlikely to be chance.
 
 # %%
 sections.wins_and_challenges(report)
 
 # %% [markdown]
 # ## Performance against targets
-#
-# Each KPI for the period against its target, the previous period and the same period last year.
 
 # %%
 sections.scorecard(report)
@@ -86,24 +81,18 @@ sections.commentary(report, "trends")
 
 # %% [markdown]
 # ## Forecast
-#
-# Will each KPI reach its target? The chance of reaching it and the forecast with its likely range.
 
 # %%
 sections.forecast(report)
 
 # %% [markdown]
 # ## Budget
-#
-# Where the budget went: spend against plan, pacing, fees, cost per result and return.
 
 # %%
 sections.budget(report)
 
 # %% [markdown]
 # ## Campaigns
-#
-# Where the media budget went this period, campaign by campaign.
 
 # %%
 sections.campaigns(report)

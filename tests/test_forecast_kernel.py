@@ -61,18 +61,28 @@ def test_october_report_shows_septembers_forecast_against_what_happened(
     assert not section.select(".nbr-forecast-record tbody tr")
 
 
-def test_october_report_states_novembers_chances_and_charts_them(october: tuple[Settings, str]) -> None:
-    _, html = october
+def test_october_report_charts_the_kpis_least_likely_to_reach_their_target(
+        october: tuple[Settings, str]) -> None:
+    settings, html = october
     section = BeautifulSoup(html, "html.parser").select_one(".nbr-forecast")
-    statements = [li.get_text(" ", strip=True).replace("\xa0", " ")
-                  for li in section.select(".nbr-forecast-statements li")]
-    assert len(statements) == 4
-    assert any(re.search(r"\d+% likely to reach 600 booking requests in November 2026", s)
-               for s in statements)
-    assert any("likely to stay at or below 22,00 €" in s for s in statements)
+    stored = json.loads((settings.outputs_dir / "2026-10" / CLIENT / "results.json").read_text())
+    chances = {kpi["label"]: kpi["periods"][0]["probability"] for kpi in stored["forecasts"]["kpis"]}
+    assert len(chances) == 4
+    least_likely = sorted(chances, key=chances.get)[:2]
+    # two charts, each titled (in the image) with its chance, captioned with forecast and range
     images = section.select("figure.chart img")
-    assert len(images) == 4 and all(img["src"].startswith("data:image/png;base64,") for img in images)
-    assert all("target" in img["alt"] for img in images)
+    assert len(images) == 2 and all(img["src"].startswith("data:image/png;base64,") for img in images)
+    assert [next(label for label in chances if label in img["alt"]) for img in images] == \
+        [label for label in chances if label in least_likely]
+    captions = [fc.get_text(" ", strip=True) for fc in section.select("figure.chart figcaption")]
+    assert len(captions) == 2 and all(len(re.findall(r"\d[\d.,]*", c)) >= 3 for c in captions)
+    # the other two: one line each, with the chance in whole percent
+    lines = [li.get_text(" ", strip=True).replace("\xa0", " ")
+             for li in section.select(".nbr-forecast-statements li")]
+    assert len(lines) == 2
+    for label in set(chances) - set(least_likely):
+        line = next(line for line in lines if line.startswith(label))
+        assert f"{round(chances[label] * 100)} %" in line or re.search(r"[<>]\d+ %", line)
 
 
 def test_no_forecasting_log_output_reaches_the_report(october: tuple[Settings, str]) -> None:

@@ -34,13 +34,25 @@ METHOD_WORDS = {"prophet": N_("a model of trend, weekly and yearly patterns (Pro
                 "mixed": N_("a mix of the trend model and the same weekday a week earlier")}
 
 
+CHARTED = 2  # one row of charts at 1280 px: the KPIs least likely to reach their target
+
+
 def forecast(report: Report) -> Fragment:
-    """Target probabilities in words, how close earlier forecasts came, one chart per KPI."""
+    """How close earlier forecasts came, a chart for each of the KPIs least likely to reach
+    their target and one line for each of the others."""
     if (reason := empty_reason("forecast", report.results)) is not None:
         return Omitted(TITLES["forecast"], reason)
     context = _context(report, "body")
-    text = "; ".join(s["sentence"] for s in context["statements"]) or "No forecasts"
-    return render("forecast.html.j2", f"Forecast: {text}", **context)
+    return render("forecast.html.j2", f"Forecast: {len(context['charts'])} charts", **context)
+
+
+def charted(kpis: list[KpiForecast]) -> set[str]:
+    """The metrics drawn: those least likely to reach their target (no target: last)."""
+    def chance(kpi: KpiForecast) -> float:
+        probability = kpi.periods[0].probability
+        return 2.0 if math.isnan(probability) else probability
+
+    return {kpi.metric for kpi in sorted(kpis, key=chance)[:CHARTED]}
 
 
 def forecast_record(report: Report) -> Fragment:
@@ -56,10 +68,11 @@ def _context(report: Report, part: str) -> dict[str, Any]:
     result, fmt, period = report.results.forecasts, report.fmt, report.results.period
     checks = {check.forecast.metric: check for check in result.checks}
     kpis = [k for k in result.kpis if k.available]
-    drawn = [_chart(report, k, checks.get(k.metric)) for k in kpis] if part == "body" else []
+    drawn_metrics = charted(kpis) if part == "body" else set()
+    drawn = [_chart(report, k, checks.get(k.metric)) for k in kpis if k.metric in drawn_metrics]
     context = {
         "intro": _intro(period, result.made_at, kpis),
-        "statements": [_statement(fmt, k) for k in kpis],
+        "statements": [_statement(fmt, k) for k in kpis if k.metric not in drawn_metrics],
         "charts": [trusted(html) for html, _data in drawn],
         "chart_data": [data for _html, data in drawn],
         "unavailable": [{"label": k.label, "reason": k.reason} for k in result.kpis if not k.available],
@@ -181,7 +194,10 @@ def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> tup
              target=fmt.value(target, first.unit), **shown) if target is not None else
            _("Line chart of %(kpi)s by period from %(first)s to %(last)s, then the forecast for "
              "%(period)s: %(point)s (range %(low)s to %(high)s).", **shown))
-    return chart_html(build, alt=alt), _chart_data(fmt, kpi, history, actual, earlier, title)
+    # the chart's title says the chance; its caption the forecast and range (once in the body)
+    caption = _("Forecast %(point)s, likely between %(low)s and %(high)s.", **shown)
+    return (chart_html(build, alt=alt, caption=caption),
+            _chart_data(fmt, kpi, history, actual, earlier, title))
 
 
 def _chart_data(fmt: Formatter, kpi: KpiForecast, history: list[Period],

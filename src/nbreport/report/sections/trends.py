@@ -95,9 +95,10 @@ def trend_series(results: ReportResults, metric: str) -> TrendSeries:
 
 
 def trends(report: Report) -> Fragment:
-    """Up to two headline KPIs at the period's grain."""
+    """Up to two headline KPIs at the period's grain; a caption the charts share (how to read
+    them, the events they mark) is written once below them."""
     results, fmt = report.results, report.fmt
-    charts, chart_data = [], []
+    drawn, chart_data = [], []
     for result in results.headline[:CHARTS]:
         series = trend_series(results, result.metric)
         if len(series.values) < 2:
@@ -112,10 +113,14 @@ def trends(report: Report) -> Fragment:
                                   grain=series.grain)
         caption = " ".join(filter(None, (_reading(results, series), events.caption)))
         alt = " ".join(filter(None, (_alt_text(fmt, result, series), events.caption)))
-        charts.append(trusted(chart_html(build, alt=alt, caption=caption)))
+        drawn.append((build, alt, caption))
         chart_data.append(_chart_data(fmt, result, series, build.keywords["title"], caption))
+    shared = len(drawn) > 1 and len({caption for _build, _alt, caption in drawn}) == 1
+    charts = [trusted(chart_html(build, alt=alt, caption="" if shared else caption))
+              for build, alt, caption in drawn]
     return render("charts.html.j2", f"Trends: {len(charts)} charts", charts=charts,
-                  chart_data=chart_data, empty=_("Not enough history to chart the headline KPIs yet."))
+                  note=drawn[0][2] if shared else "", chart_data=chart_data,
+                  empty=_("Not enough history to chart the headline KPIs yet."))
 
 
 def _chart_data(fmt: Formatter, result: KpiResult, series: TrendSeries, title: str,
