@@ -19,7 +19,7 @@ from nbreport.core.formatting import Formatter
 
 BAR_HEIGHT_PX = 36  # height added per bar
 MAX_BARS = 12
-LABEL_CHARS = {True: 14, False: 28}  # category label width, phone and wide
+LABEL_CHARS = {True: 16, False: 28}  # category label width, phone and wide
 
 
 def ranked_bars(
@@ -37,7 +37,9 @@ def ranked_bars(
     its value; ``highlight`` (a category) in the brand colour, or all of them when ``None``."""
     ranked = values.dropna().sort_values(ascending=False).head(limit)
     narrow = is_narrow(width_px)
-    labels = [textwrap.shorten(str(name), LABEL_CHARS[narrow], placeholder="…") for name in ranked.index]
+    # names on up to two lines: "Shopping - All / Products" reads where "Shopping -…" does not
+    labels = ["\n".join(textwrap.wrap(str(name), LABEL_CHARS[narrow], max_lines=2, placeholder="…"))
+              for name in ranked.index]
     with theme.applied():
         height_px = 110 + BAR_HEIGHT_PX * max(len(ranked), 2)
         figure = new_figure(height_px / width_px, width_px)

@@ -93,7 +93,7 @@ def monthly_bars(
     weeks). ``annotations`` mark dated events with numbered markers above their bar."""
     narrow = is_narrow(width_px)
     with theme.applied():
-        figure = new_figure(0.6 if narrow else 0.36, width_px)
+        figure = new_figure(0.54 if narrow else 0.36, width_px)
         axes = figure.add_subplot()
         colours = [theme.primary if highlight is None or at == highlight else theme.muted
                    for at in values.index]

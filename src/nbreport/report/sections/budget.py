@@ -73,8 +73,10 @@ def _summary_rows(params: ClientParams, fmt: Formatter, found: BudgetReport) -> 
         (plain(_(PLANNED)), money(s.planned)),
         (term(params, "spend"), money(s.spent)),
         (plain(_(PACE)), _cell(fmt.value(s.pace, "percent"), s.pace)),
-        (plain(_(PROJECTED)), money(s.projected)),
-        (plain(_(VARIANCE)), _cell(fmt.difference(s.variance, "currency"), s.variance)),
+        # a period that is over has no projection: it would repeat the spend
+        *([] if s.complete else [(plain(_(PROJECTED)), money(s.projected))]),
+        (plain(_("Over (+) or under (\u2212) plan") if s.complete else _(VARIANCE)),
+         _cell(fmt.difference(s.variance, "currency"), s.variance)),
         (plain(_("Management fee (%(terms)s)", terms=fee_terms) if fee_terms
                else _("Management fee")),
          money(s.fee) if fee_terms else _cell(_("none"), 0.0)),
