@@ -108,3 +108,21 @@ def test_notebook_markdown_is_translated_block_by_block(own_catalogues: Path) ->
     with language("zz"):
         assert translate_markdown(source) == "## Trendy\n\nJeden akapit.\n\n- a list item nobody translated"
         assert heading_source(source) == {"Trendy": "Trends"}
+
+
+def test_case_changes_respect_the_language(own_catalogues: Path) -> None:
+    from nbreport.i18n import first_upper, in_sentence
+
+    assert in_sentence("Leads") == "leads" and in_sentence("CPA on search") == "CPA on search"
+    assert first_upper("same month last year") == "Same month last year"
+    assert first_upper("Vorjahresmonat der Kunden") == "Vorjahresmonat der Kunden"
+    with language("zz"):
+        assert in_sentence("Umsatz") == "Umsatz"  # German nouns keep their capital
+
+
+def test_numbers_in_sentences_follow_the_language() -> None:
+    from nbreport.i18n.numbers import decimal, whole
+
+    assert (whole(1234.4), decimal(1234.5, 2)) == ("1,234", "1,234.50")
+    with language("de"):
+        assert (whole(1234.4), decimal(1234.5, 2)) == ("1.234", "1.234,50")

@@ -31,7 +31,7 @@ from nbreport.i18n.catalogues import (
 
 __all__ = [
     "N_", "SOURCE_LANGUAGE", "_", "available_languages", "babel_locale", "catalogue_name",
-    "current_language", "language", "ngettext", "use_language",
+    "current_language", "first_upper", "in_sentence", "language", "ngettext", "use_language",
 ]
 
 _CURRENT: ContextVar[str] = ContextVar("nbreport_language", default=SOURCE_LANGUAGE)
@@ -74,3 +74,18 @@ def ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
     """Mark ``message`` for the catalogue without translating it (module-level constants)."""
     return message
+
+
+def in_sentence(text: str) -> str:
+    """``text`` (a label, a note) as it reads inside a sentence: ``Leads`` -> ``leads`` in
+    English, acronyms (``CPA``) kept; unchanged in other languages (German nouns keep their
+    capital letter)."""
+    if not text or current_language().split("-")[0] != SOURCE_LANGUAGE:
+        return text
+    return text if text.split(" ")[0].isupper() else text[:1].lower() + text[1:]
+
+
+def first_upper(text: str) -> str:
+    """``text`` with a capital first letter and the rest as written (``capitalize`` would
+    lower-case a German noun)."""
+    return text[:1].upper() + text[1:]

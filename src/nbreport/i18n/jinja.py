@@ -16,7 +16,7 @@ from jinja2 import Environment, pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from nbreport.i18n import current_language
+from nbreport.i18n import current_language, first_upper, in_sentence
 from nbreport.i18n.catalogues import translations
 
 
@@ -43,4 +43,6 @@ def template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, n: int,
 def install_translations(environment: Environment) -> Environment:
     """Make ``_`` and ``ngettext`` available to every template of ``environment``."""
     environment.globals.update(_=template_gettext, ngettext=template_ngettext)
+    # case changes that respect the language: ``capitalize``/``lower`` would break German nouns
+    environment.filters.update(first_upper=first_upper, in_sentence=in_sentence)
     return environment

@@ -22,7 +22,7 @@ from nbreport import __version__
 from nbreport.batch.manifest import read_manifest
 from nbreport.core.layout import INDEX, REPORT_HTML, REPORT_PDF, ProjectLayout, period_href
 from nbreport.core.files import write_atomic
-from nbreport.i18n import N_, _, babel_locale, current_language, ngettext
+from nbreport.i18n import N_, _, babel_locale, current_language, in_sentence, ngettext
 from nbreport.i18n.jinja import install_translations
 from nbreport.qa.checks import REVIEWED
 
@@ -129,7 +129,7 @@ def card_status(entry: dict[str, Any]) -> dict[str, str]:
     if status != "ok":
         lines = ((entry.get("error") or {}).get("message") or "").strip().splitlines()
         word = STATUS_WORDS.get(str(status))
-        why = [] if status == "failed" else [(_(word) if word else str(status)).lower()]
+        why = [] if status == "failed" else [in_sentence(_(word) if word else str(status))]
         reason = ": ".join([*why, *lines[:1]] or [_("no report")])
         return {"card": _("Failed: %(reason)s", reason=reason),
                 "card_colour": "red"}

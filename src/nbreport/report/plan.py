@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from nbreport.i18n import N_, _
+from nbreport.i18n import N_, _, in_sentence
 from nbreport.params.sections import SectionsSpec
 from nbreport.report.outline import OUTLINE
 from nbreport.report.results import ReportResults
@@ -114,7 +114,7 @@ def _forecast(results: ReportResults) -> str | None:
     if found.kpis or found.checks or found.record:
         return None
     note = found.notes[0] if found.notes else _("there was nothing to forecast.")
-    return note[:1].lower() + note[1:].rstrip(".")
+    return in_sentence(note).rstrip(".")
 
 
 def _drivers(results: ReportResults) -> str | None:

@@ -28,7 +28,8 @@ from nbreport.sources.canonical import CANONICAL, DAILY_KINDS, KEYS, MEASURES, S
 from nbreport.sources.harmonise import Harmonised
 from nbreport.sources.spec import SourceSpec
 from nbreport.core.weekdays import as_days, week_rows
-from nbreport.i18n import N_, _, ngettext
+from nbreport.i18n import _, ngettext
+from nbreport.i18n.numbers import decimal, whole
 from nbreport.i18n.dates import month_year
 
 WarningCheck = Literal["dropped_rows", "filled_blanks", "gap", "outlier", "freshness", "empty_period"]
@@ -188,7 +189,7 @@ def dropped_warnings(source: str, dropped: list[tuple[int, str]]) -> list[DataWa
 
 
 def filled_warnings(source: str, filled: list[tuple[int, str]]) -> list[DataWarning]:
-    return [DataWarning(source, "filled_blanks", _("%(count)s %(what)s.", count=f"{count:,}", what=what))
+    return [DataWarning(source, "filled_blanks", _("%(count)s %(what)s.", count=whole(count), what=what))
             for count, what in filled]
 
 
@@ -214,7 +215,7 @@ def defaulted_warnings(result: Harmonised, spec: SourceSpec) -> list[DataWarning
                          "shown as '%(default)s'.",
                          "in %(month)s, %(count)s rows%(weight)s had no %(column)s (%(why)s); they "
                          "are shown as '%(default)s'.", len(part),
-                         month=month_year(month.to_timestamp().date()), count=f"{len(part):,}",
+                         month=month_year(month.to_timestamp().date()), count=whole(len(part)),
                          weight=_weight(part, spec.kind), column=name, why=why, default=default),
                 days.min().date().isoformat(), days.max().date().isoformat()))
     return warnings
@@ -226,10 +227,10 @@ def _weight(rows: pd.DataFrame, kind: str) -> str:
     column, unit = WEIGHED_BY[kind]
     total = float(rows[column].sum())
     if unit == "count":
-        return f" ({total:,.0f} {column})"
+        return f" ({whole(total)} {column})"
     codes = set(rows["currency"]) - {""} if "currency" in rows else set()
     code = f" {codes.pop()}" if len(codes) == 1 else ""
-    return f" ({column} {total:,.2f}{code})"
+    return f" ({column} {decimal(total, 2)}{code})"
 
 
 def gap_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarning]:
@@ -251,7 +252,7 @@ def gap_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarning]:
                    _("no rows for %(first)s to %(last)s (%(days)s days): missing in the export, or "
                      "no activity at all?", first=first, last=last, days=len(run)))
         warnings.append(DataWarning(source, "gap", message, first.isoformat(), last.isoformat()))
-    return _capped(warnings, source, "gap", N_("%(n)s more gaps between %(first)s and %(last)s."))
+    return _capped(warnings, source, "gap")
 
 
 def outlier_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarning]:
@@ -272,7 +273,7 @@ def outlier_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarnin
         for day in daily.index[flagged.to_numpy()]:
             findings.setdefault(day, []).append(_(
                 "%(measure)s was %(ratio)s\u00d7 its usual level for that weekday (%(value)s against "
-                "about %(usual)s)", measure=measure, ratio=f"{daily[day] / usual[day]:.1f}",
+                "about %(usual)s)", measure=measure, ratio=decimal(daily[day] / usual[day], 1),
                 value=_number(daily[day]), usual=_number(usual[day])))
     for day in sorted(findings):
         warnings.append(DataWarning(
@@ -280,8 +281,7 @@ def outlier_warnings(table: pa.Table, source: str, kind: str) -> list[DataWarnin
             _("on %(day)s, %(findings)s. A budget typo, a tracking outage or a real event?",
               day=day.date(), findings="; ".join(findings[day])),
             day.date().isoformat(), day.date().isoformat()))
-    return _capped(warnings, source, "outlier",
-                   N_("%(n)s more outlying days between %(first)s and %(last)s."))
+    return _capped(warnings, source, "outlier")
 
 
 def _unusual_days(daily: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -307,15 +307,18 @@ def _same_weekday_median(daily: pd.Series) -> pd.Series:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    return whole(value) if abs(value) >= 100 else decimal(value, 2)
 
 
-def _capped(warnings: list[DataWarning], source: str, check: WarningCheck,
-            what: str) -> list[DataWarning]:
+def _capped(warnings: list[DataWarning], source: str, check: WarningCheck) -> list[DataWarning]:
+    """The first ``MAX_LISTED`` warnings, and one line counting the rest."""
     if len(warnings) <= MAX_LISTED:
         return warnings
     rest = warnings[MAX_LISTED:]
-    summary = DataWarning(source, check, _(what, n=len(rest), first=rest[0].first_date,
-                                           last=rest[-1].last_date),
-                          rest[0].first_date, rest[-1].last_date)
-    return warnings[:MAX_LISTED] + [summary]
+    span = {"first": rest[0].first_date, "last": rest[-1].last_date}
+    message = (ngettext("%(n)s more gap between %(first)s and %(last)s.",
+                        "%(n)s more gaps between %(first)s and %(last)s.", len(rest), **span)
+               if check == "gap" else
+               ngettext("%(n)s more outlying day between %(first)s and %(last)s.",
+                        "%(n)s more outlying days between %(first)s and %(last)s.", len(rest), **span))
+    return warnings[:MAX_LISTED] + [DataWarning(source, check, message, span["first"], span["last"])]

@@ -20,7 +20,7 @@ from nbreport.metrics.daily import metric_value, period_totals
 from nbreport.core.period import Period
 from nbreport.core.formatting import Formatter
 from nbreport.delivery.sheets import Cell, Sheet, chart_sheet
-from nbreport.i18n import N_, SOURCE_LANGUAGE, _, current_language
+from nbreport.i18n import N_, _, in_sentence
 from nbreport.report.context import Report
 from nbreport.report.results import ReportResults
 from nbreport.report.fragment import Fragment, Omitted, render, trusted
@@ -128,7 +128,7 @@ def _statement(fmt: Formatter, kpi: KpiForecast) -> dict[str, Any]:
                      "no target is set.", **values)
         likely = "none"
     else:
-        values |= {"chance": fmt.probability(period.probability), "kpi": _noun(kpi.label),
+        values |= {"chance": fmt.probability(period.probability), "kpi": in_sentence(kpi.label),
                    "goal": fmt.value(period.target, period.unit)}
         sentence = (_("%(chance)s likely to stay at or below %(goal)s %(kpi)s in %(period)s "
                       "(forecast %(point)s, range %(low)s \u2013 %(high)s).", **values)
@@ -143,15 +143,6 @@ def _statement(fmt: Formatter, kpi: KpiForecast) -> dict[str, Any]:
 def _method_name(method: str) -> str:
     """The method as the appendix names it, in words a client follows."""
     return _(METHOD_WORDS.get(method) or METHOD_NAMES.get(method, method))
-
-
-def _noun(label: str) -> str:
-    """``Leads`` -> ``leads`` for use inside an English sentence (keeps acronyms such as
-    ``CPA``); as written in other languages (German capitalises every noun)."""
-    first = label.split(" ")[0]
-    if first.isupper() or current_language().split("-")[0] != SOURCE_LANGUAGE:
-        return label
-    return label[0].lower() + label[1:]
 
 
 def _likelihood(probability: float) -> str:
