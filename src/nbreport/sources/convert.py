@@ -125,7 +125,7 @@ class ColumnConverter:
             if blank.any() and self.export_name in self.source.export_columns:
                 self.log.filled.append((int(blank.sum()), _(
                     "blank '%(column)s' read as %(fill)s%(read_as)s", column=self.export_name,
-                    fill=f"{fill:g}", read_as=self.read_as)))
+                    fill=format(fill, "g"), read_as=self.read_as)))
             numbers = numbers.fill_null(float(fill))
         return numbers
 
