@@ -58,7 +58,7 @@ def forecast_chart(
     values = np.array([value for _label, value in actual], dtype="float64")
     narrow = is_narrow(width_px)
     with theme.applied():
-        figure = new_figure(0.6 if narrow else 0.38, width_px)
+        figure = new_figure(0.7 if narrow else 0.38, width_px)
         axes = figure.add_subplot()
         actual_x = np.arange(len(actual))
         axes.plot(actual_x, values, color=theme.primary, marker="o", markersize=4, linewidth=2,

@@ -28,6 +28,7 @@ PHONE_CHART_WIDTH_PX = 400  # CSS width of the version phones show (builders ada
 HALF_CHART_WIDTH_PX = 480  # CSS width of the version shown two abreast on wide screens
 NARROW_BELOW_PX = 600
 TITLE_CHAR_PX = 13  # average width of a title character at the theme's title size
+AXIS_LABELS_PX = 90  # the figure's width left of the axes: tick labels and their margin
 SMALL_TEXT_PT = 10.5  # the smallest text of any chart (legends, value labels): 14.6 CSS px, so
 # that a chart shown down to 76% of its drawn width (a phone's or tablet's column) reads at 11 px
 PIXEL_DENSITY = 2  # rendered at twice the CSS size: sharp on retina screens and on paper
@@ -135,4 +136,5 @@ def set_title(axes: "matplotlib.axes.Axes", title: str, width_px: int) -> None: 
     """The chart's title (it states the finding), wrapped to the chart's width."""
     import textwrap
 
-    axes.set_title(textwrap.fill(title, width=max(width_px // TITLE_CHAR_PX, 20)))
+    # the title is centred over the axes, which the tick labels leave narrower than the figure
+    axes.set_title(textwrap.fill(title, width=max((width_px - AXIS_LABELS_PX) // TITLE_CHAR_PX, 20)))

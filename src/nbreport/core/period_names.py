@@ -57,6 +57,22 @@ def dates_text(start: date, end: date) -> str:
     return _("%(first)s \u2013 %(last)s", first=first, last=_date(end, DAY_MONTH_YEAR))
 
 
+def local_label(period: Period) -> str:
+    """:attr:`Period.label` in a language other than English: ``Oktober 2026``, ``Q3 2026``,
+    ``KW 43/2026``, ``19.–25. Oktober 2026`` (the forms from the catalogue and Babel)."""
+    if period.kind == "month":
+        return _date(period.start, MONTH_YEAR)
+    if period.kind == "quarter":
+        return _("Q%(quarter)s %(year)s", quarter=(period.start.month - 1) // 3 + 1,
+                 year=period.start.year)
+    if period.kind == "week":
+        iso = period.start.isocalendar()
+        return _("Week %(week)s, %(year)s", week=iso.week, year=iso.year)
+    if period.kind == "year":
+        return str(period.start.year)
+    return dates_text(period.start, period.end)
+
+
 def period_words(period: Period) -> str:
     """The period as the cover names it, without the grain: ``19–25 October 2026``,
     ``October 2026``, ``Q3 2026 (July–September)``, ``2026``."""
