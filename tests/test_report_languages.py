@@ -97,10 +97,13 @@ def _english_fragments(catalogue_language: str) -> set[str]:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         if not message.id or translated.get(message.id) in (message.id, None):
             continue
+        strings = translated[message.id]
+        kept = " ".join(strings if isinstance(strings, tuple) else (strings,)).lower()
         for piece in (part for text in ids for part in _PLACEHOLDER.split(text)):
-            piece = piece.strip(" .,:;()-\u2013")
-            if len(WORD.findall(piece)) >= 2:
-                fragments.add(piece.lower())
+            piece = piece.strip(" .,:;()-\u2013").lower()
+            # words the translation itself keeps are the language's own (German "Customer Success")
+            if len(WORD.findall(piece)) >= 2 and piece not in kept:
+                fragments.add(piece)
     return fragments
 
 
