@@ -96,7 +96,7 @@ class KpiExpectation:
 
     metric: str
     label: str
-    unit: str  # count, currency, percent, number: how the report writes it
+    unit: str  # count, currency, percent, score, number: how the report writes it
     numerator: str
     denominator: str | None = None
     factor: float = 1.0
@@ -192,7 +192,10 @@ def formatted(value: float, unit: str, locale: str, currency: str) -> str:
                                currency_digits=False)
     if unit == "percent":
         return _percent(value, locale)
-    return format_decimal(value, format="#,##0.##", locale=locale)
+    if unit == "score":  # NPS: a signed whole number
+        whole = round(value)
+        return _signed(whole, format_decimal(abs(whole), format="#,##0", locale=locale), zero="")
+    return format_decimal(value, format="#,##0.0", locale=locale)  # a plain number: one decimal
 
 
 def _percent(share: float, locale: str) -> str:
@@ -200,10 +203,32 @@ def _percent(share: float, locale: str) -> str:
     return format_percent(share, format=_with_one_decimal(pattern), locale=locale)
 
 
+def _signed(value: float, text: str, zero: str = "\u00b1") -> str:
+    """A true minus sign; no sign (``zero``) when the text shows nothing but zeros."""
+    if value == 0 or not re.search(r"[1-9]", text):
+        return zero + text
+    return ("+" if value > 0 else "\u2212") + text
+
+
 def formatted_change(change: float, locale: str) -> str:
     """``+12.3%``, ``\u221212.3%`` (a true minus sign), ``\u00b10.0%``."""
-    sign = "+" if change > 0 else "\u2212" if change < 0 else "\u00b1"
-    return sign + _percent(abs(change), locale)
+    return _signed(change, _percent(abs(change), locale))
+
+
+def formatted_kpi_change(want: ExpectedKpi, compared: float | None, locale: str) -> str | None:
+    """The change on ``compared`` as the scorecard should write it: shares and scores in points
+    (``+2.8 pts``, ``+3 pts``: a difference, never a percent of a percent), others relative."""
+    if compared is None or want.actual is None:
+        return None
+    difference = want.actual - compared
+    if want.unit == "percent":
+        return _signed(difference, format_decimal(abs(difference) * 100, format="#,##0.0",
+                                                  locale=locale) + " pts")
+    if want.unit == "score":
+        whole = round(difference)
+        return _signed(whole, format_decimal(abs(whole), format="#,##0", locale=locale) + " pts")
+    change = relative_change(want.actual, compared)
+    return None if change is None else formatted_change(change, locale)
 
 
 # --- how periods are named -------------------------------------------------------------------

@@ -152,7 +152,7 @@ FILES: tuple[RealFile, ...] = (
                   "mapping": {"rename": {"ID": "response_id", "Survey date": "date", "NPS": "score",
                                          "Market": "segment"},
                               "date_format": "%d/%m/%Y", "constants": {"scale": "nps"}}}],
-        kpis=[K("nps", "Net Promoter Score", "number", "net", "responses", 100.0),
+        kpis=[K("nps", "Net Promoter Score", "score", "net", "responses", 100.0),
               K("nps_responses", "Survey responses", "count", "responses")],
         inputs={"nps": ("nps_promoters", "nps_detractors", "nps_responses"),
                 "nps_responses": ("nps_responses",)},

@@ -247,10 +247,9 @@ def test_scorecard_shows_the_numbers_pandas_finds(batches: Callable[[RealFile], 
                 continue  # no last-year value column: the change on last year is checked below
             problems += _cell_problem(want.label, role, cell, None if value is None
                                       else ex.formatted(value, want.unit, locale, currency))
-        for role, change in (("change", want.change_pct), ("yoy", want.yoy_pct)):
+        for role, compared in (("change", want.previous), ("yoy", want.last_year)):
             problems += _cell_problem(want.label, role, card.cell(want.label, role),
-                                      None if change is None
-                                      else ex.formatted_change(change, locale))
+                                      ex.formatted_kpi_change(want, compared, locale))
     problems += _label_problems(card, windows, covered)
     assert not problems, "\n".join(problems)
 
