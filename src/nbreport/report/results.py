@@ -90,6 +90,12 @@ class ReportResults:
         return self.comparison_periods["previous"].label
 
     @property
+    def last_year_is_previous(self) -> bool:
+        """Whether the same period last year is the previous period (a year's report): its
+        columns would repeat the previous period's."""
+        return self.comparison_periods["previous"] == self.comparison_periods["last_year"]
+
+    @property
     def comparison_names(self) -> dict[str, str]:
         """How the report words its comparisons: ``previous`` ("previous week") and
         ``last_year`` ("same week last year"), see :func:`nbreport.core.period_names.comparison_names`."""

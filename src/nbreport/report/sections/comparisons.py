@@ -69,5 +69,6 @@ def comparisons(report: Report) -> Fragment:
         last_year=periods["last_year"].label, last_year_days=periods["last_year"].days,
         previous_name=results.comparison_names["previous"],
         last_year_name=results.comparison_names["last_year"],
+        show_last_year=not results.last_year_is_previous,
         uneven=uneven, partial=results.partial, full=results.period.label,
         full_days=results.period.days, notes=missing_notes(results.kpis))

@@ -74,6 +74,7 @@ def scorecard(report: Report) -> Fragment:
     return render("scorecard.html.j2", f"Scorecard: {len(rows)} KPIs", rows=rows,
                   period=results.reported.label, previous=results.previous_label,
                   names=results.comparison_names, partial=results.partial,
+                  last_year=not results.last_year_is_previous,
                   notes=missing_notes(results.kpis))
 
 
