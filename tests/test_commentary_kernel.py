@@ -136,7 +136,8 @@ def test_the_report_opens_with_next_steps_and_ends_with_feedback(analyst_then_ba
     feedback = soup.select(".nbr-feedback")
     assert len(feedback) == 1 and feedback[0].find_parent("footer") is not None
     assert feedback[0].a["href"] == "mailto:feedback@brightline.example"
-    assert "Events: (1)" in soup.select("figure.chart figcaption")[0].get_text()
+    # the trend charts' shared caption, once below them
+    assert "Events: (1)" in soup.select_one("#section-trends .nbr-chart-note").get_text()
 
 
 def test_no_widget_debris_reaches_a_client(analyst_then_batch: dict[str, Any]) -> None:

@@ -100,6 +100,8 @@ def test_manifest_and_index_record_the_run(northwind: tuple[Settings, str]) -> N
                               "notebook": "northwind-outfitters/report.ipynb",
                               "forecasts.json": "northwind-outfitters/forecasts.json",
                               "results.json": "northwind-outfitters/results.json",
+                              "data.xlsx": "northwind-outfitters/data.xlsx",
+                              "data.zip": "northwind-outfitters/data.zip",
                               **{f"rows-{kind}.parquet": f"northwind-outfitters/rows-{kind}.parquet"
                                  for kind in ("ads", "orders", "survey", "web")}}
     assert re.fullmatch(r"[0-9a-f]{16}", entry["params_hash"])

@@ -50,13 +50,14 @@ def test_october_report_shows_septembers_forecast_against_what_happened(
     assert set(rows) == {f.label for f in stored}
     booking = next(f for f in stored if f.metric == "leads")
     forecast, _, actual, error, inside, target = rows[booking.label]
-    assert "made on 30 September 2026" in section.select_one(".nbr-forecast-checks caption").get_text()
+    # Harbourside's report is in German, with German numbers
+    assert "am 30. September 2026 erstellten" in section.select_one(".nbr-forecast-checks caption").get_text()
     assert forecast == f"{booking.point:,.0f}".replace(",", ".")
-    assert re.fullmatch(r"\d+% likely; (reached|missed)", target)
+    assert re.fullmatch(r"\d+\xa0% wahrscheinlich; (erreicht|verfehlt)", target), target
     scorecard = {r.th.get_text(): r.select("td")[0].get_text()
                  for r in BeautifulSoup(html, "html.parser").select(".nbr-scorecard tbody tr")}
     assert actual == scorecard[booking.label]  # what happened, as the scorecard states it
-    assert re.fullmatch(r"\d+,\d\xa0%", error) and inside in ("Yes", "No")  # German: 2,9 %
+    assert re.fullmatch(r"\d+,\d\xa0%", error) and inside in ("Ja", "Nein")  # German: 2,9 %
     # one checked forecast per KPI is no track record: the table above says it all
     assert not section.select(".nbr-forecast-record tbody tr")
 

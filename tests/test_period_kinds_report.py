@@ -130,7 +130,8 @@ def test_comparisons_are_with_the_previous_and_last_years_same_period(runs: Sett
 def test_the_trend_chart_has_one_bar_per_part_of_the_period(runs: Settings, kind: str) -> None:
     expected, soup, results, _ = _report(runs, kind)
     grain, count = expected["grain"], bars_expected(expected["start"], expected["end"], expected["grain"])
-    captions = [c.get_text(" ", strip=True) for c in soup.select("figcaption")]
+    # a caption is the chart's own, or written once below charts that share it
+    captions = [c.get_text(" ", strip=True) for c in soup.select("figcaption, .nbr-chart-note")]
     trends = [c for c in captions if c.startswith("One bar per")]
     assert trends, captions
     assert all(f"One bar per {grain} " in c and f": {count} {grain}s." in c for c in trends), trends
@@ -173,7 +174,8 @@ def test_a_month_to_date_never_overwrites_the_months_report(tmp_path: Path,
     assert final.read_bytes() == before
     partial = settings.outputs_dir / "2026-10-as-of-2026-10-15" / client / "report.html"
     soup = BeautifulSoup(partial.read_text(), "html.parser")
+    # Harbourside's report is in German (report.language: de)
     assert soup.select_one(".nbr-period").get_text(" ", strip=True) == \
-        "Monthly report, 1\u201315 October 2026 (to date)"
+        "Monatsbericht, 1.\u201315. Oktober 2026 (bis heute)"
     manifest = json.loads((partial.parent.parent / "manifest.json").read_text())
     assert manifest["period_label"] == "October 2026 to 15 October 2026"

@@ -104,7 +104,8 @@ def test_a_client_without_customer_data_is_told_so_in_the_appendix(
     report = reports["harbourside-dental"]
     sources = [s for s in report.inputs.params.model_dump(mode="json")["sources"] if s["kind"] != "survey"]
     kpis = [k for k in report.inputs.params.model_dump(mode="json")["kpis"] if k["metric"] != "csat"]
-    bare = with_params(report, demo_data_dir, sources=sources, kpis=kpis)
+    english = {**report.inputs.params.model_dump(mode="json")["report"], "language": "en"}
+    bare = with_params(report, demo_data_dir, sources=sources, kpis=kpis, report=english)
     assert sections.customer_success(bare).html == ""  # left out, no boilerplate
     assert not bare.plan.shows("customer-success")
     assert ("Customer success: no customer-success data (surveys, support desk, billing accounts "

@@ -58,6 +58,12 @@ def _percent_pattern(locale: str) -> str:
     return pattern.replace("0%", "0.0%").replace("0\u00a0%", "0.0\u00a0%").replace("0 %", "0.0 %")
 
 
+@functools.cache
+def _whole_percent_pattern(locale: str) -> str:
+    """The locale's own percent pattern in whole percent (``62 %`` in German)."""
+    return Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Formats values for one client.
@@ -127,11 +133,12 @@ class Formatter:
             return _(NOT_AVAILABLE)
         assert value is not None
         value = _steady(value)
+        pattern = _whole_percent_pattern(self.locale)  # "62%", "62 %" in German
         if value < 0.005:
-            return "<" + format_percent(0.01, format="#,##0%", locale=self.locale)
+            return "<" + format_percent(0.01, format=pattern, locale=self.locale)
         if value > 0.995:
-            return ">" + format_percent(0.99, format="#,##0%", locale=self.locale)
-        return format_percent(value, format="#,##0%", locale=self.locale)
+            return ">" + format_percent(0.99, format=pattern, locale=self.locale)
+        return format_percent(value, format=pattern, locale=self.locale)
 
     def difference(self, value: float | None, unit: str) -> str:
         """An absolute difference with its sign, in the metric's unit; a difference of two

@@ -24,7 +24,7 @@ from nbreport.commentary.compose import ReportCommentary
 from nbreport.commentary.view import ReportFacts
 from nbreport.core.formatting import Formatter
 from nbreport.delivery.datapack import DataPackRecorder, PackHeader
-from nbreport.i18n import _
+from nbreport.i18n import _, language
 from nbreport.report.analysis import analyse
 from nbreport.report.artifacts import write_artifacts
 from nbreport.report.inputs import ReportInputs, load_inputs
@@ -76,6 +76,12 @@ class Report:
     def client_id(self) -> str:
         return self.inputs.client_id
 
+    @property
+    def language(self) -> str:
+        """The language the report is written in (``report.language``); every section renders
+        in it, whatever the language in use around it."""
+        return self.inputs.params.report.language
+
     def __repr__(self) -> str:
         return f"<Report {self.client_id} {self.results.period.key}>"
 
@@ -99,19 +105,20 @@ def open_report(client_id: str, *, artifacts_dir: str | Path | None = None, **wh
     results and the rows behind them); ``None`` writes nothing. The master notebook passes
     its working folder, which ``nbreport run`` empties beside the report.
     """
-    inputs = load_inputs(client_id, **where)  # sets the report's language for every word
-    results = analyse(inputs)
-    client, branding = inputs.params.client, inputs.params.branding
-    fmt = Formatter(client.currency, client.locale)
-    plan = plan_sections(inputs.params.sections, results)
-    commentary = ReportCommentary(commentary_view(inputs, results, fmt), inputs.commentary,
-                                  shown=plan.shown)
-    artifacts = (write_artifacts(inputs, results, Path(artifacts_dir))
-                 if artifacts_dir is not None else ())
+    inputs = load_inputs(client_id, **where)
+    with language(inputs.params.report.language):  # every word computed with the numbers
+        results = analyse(inputs)
+        client, branding = inputs.params.client, inputs.params.branding
+        fmt = Formatter(client.currency, client.locale)
+        plan = plan_sections(inputs.params.sections, results)
+        commentary = ReportCommentary(commentary_view(inputs, results, fmt), inputs.commentary,
+                                      shown=plan.shown)
+        artifacts = (write_artifacts(inputs, results, Path(artifacts_dir))
+                     if artifacts_dir is not None else ())
+        data_pack = (DataPackRecorder(Path(artifacts_dir), pack_header(inputs, results))
+                     if artifacts_dir is not None else None)
     theme = ChartTheme.from_branding(branding.primary_color, branding.accent_color,
                                      branding.font_family)
-    data_pack = (DataPackRecorder(Path(artifacts_dir), pack_header(inputs, results))
-                 if artifacts_dir is not None else None)
     return Report(inputs, results, commentary, fmt, theme, artifacts, plan, data_pack)
 
 

@@ -18,7 +18,7 @@ from nbreport.commentary.store import CommentaryFile, read_commentary
 from nbreport.core.errors import ParamsError, ParamsIssue
 from nbreport.core.layout import ProjectLayout
 from nbreport.forecast.store import Stored, stored_forecasts
-from nbreport.i18n import use_language
+from nbreport.i18n import language
 from nbreport.params import ClientParams, load_client_params, params_from_plain
 from nbreport.sources.loader import ClientData, client_data_dir, load_sources
 
@@ -89,11 +89,11 @@ def load_inputs(
     """
     project = Path(project_dir).resolve()
     client_params = _client_params(client_id, params, period, project)
-    use_language(client_params.report.language)  # the data's warnings are written for the client
     root = Path(data_dir) if data_dir else project / "data"
-    data = load_sources(list(client_params.sources), client_data_dir(root, client_id),
-                        currency=client_params.client.currency,
-                        alternatives=client_params.alternatives)
+    with language(client_params.report.language):  # the data's warnings are for the client
+        data = load_sources(list(client_params.sources), client_data_dir(root, client_id),
+                            currency=client_params.client.currency,
+                            alternatives=client_params.alternatives)
     outputs = Path(outputs_dir) if outputs_dir else ProjectLayout.default(project).outputs_dir
     return ReportInputs(
         params=client_params, data=data,

@@ -48,7 +48,13 @@ class RunSummary:
 
 
 def run_summary(report: Report) -> RunSummary:
-    """Headline numbers, statuses and provenance of the report, as plain values."""
+    """Headline numbers, statuses and provenance of the report, as plain values (its words in
+    the report's language)."""
+    with language(report.language):
+        return _run_summary(report)
+
+
+def _run_summary(report: Report) -> RunSummary:
     results, fmt = report.results, report.fmt
     pack = report.data_pack.write(report.plan.shown) if report.data_pack is not None else ()
     headline = [{

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from nbreport.i18n import language
 from nbreport.report.context import Report
 from nbreport.report.fragment import Fragment, Omitted
 from nbreport.report.outline import COMMENTARY_CALL, OUTLINE
@@ -44,7 +45,8 @@ def _planned(render: Callable[[Report], Fragment]) -> Callable[[Report], Fragmen
     def shown_if_planned(report: Report) -> Fragment:
         if not report.plan.shows(section_id):
             return omitted(report, section_id)
-        fragment = render(report)
+        with language(report.language):
+            fragment = render(report)
         if report.data_pack is not None:  # the client's data pack keeps what the body shows
             report.data_pack.record(section_id, fragment.html, fragment.chart_data)
         return fragment
@@ -56,7 +58,8 @@ def commentary(report: Report, section_id: str) -> Fragment:
     """The commentary of one section, when the report shows that section."""
     if not report.plan.shows(section_id):
         return omitted(report, section_id)
-    return _commentary.commentary(report, section_id)
+    with language(report.language):
+        return _commentary.commentary(report, section_id)
 
 
 budget = _planned(_budget.budget)
