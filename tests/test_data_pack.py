@@ -29,8 +29,13 @@ pytestmark = pytest.mark.kernel
 CLIENTS = ("northwind-outfitters", "ledgerline", "harbourside-dental")
 # the figures a chart's alt text names: a trend's latest and highest bar, a forecast's point,
 # range and target (nbreport.report.sections.trends and .forecast)
+# the figures a chart's alt text names, in English and in German (Harbourside's report); a
+# bar chart of categories names every bar: "Bar chart, <title>: <name> <value>; ..."
 ALT_FIGURES = (r"Latest month: (.+?)\. Highest: (.+?) in ",
-               r"forecast for [^:]+: (.+?) \(range (.+?) to (.+?)\)(?:, target (.+?)\.)?$")
+               r"forecast for [^:]+: (.+?) \(range (.+?) to (.+?)\)(?:, target (.+?)\.)?$",
+               r"Letzter Monat: (.+?)\. Höchstwert: (.+?), ",
+               r"Prognose für [^:]+: (.+?) \(Spanne (.+?) bis (.+?)\)(?:, Ziel (.+?)\.)?$")
+BAR_CHART_ALT = re.compile(r"^(?:Bar chart|Balkendiagramm), [^:]+: (.+)\.$")
 FOLD = re.compile(r"[ \t\n\r\f]+")  # what a browser folds; a no-break space stays
 
 
@@ -73,6 +78,13 @@ def digits_of(value: float, number_format: str) -> str:
     return re.sub(r"\D", "", f"{rounded:.{decimals}f}")
 
 
+# The sheets' and the link's words in each demo report's language (Harbourside's is German)
+WORDS = {"en": {"client": "Client: ", "period": "Period: ", "units": "Units: ",
+                "download": "Download the data"},
+         "de": {"client": "Kunde: ", "period": "Zeitraum: ", "units": "Einheiten: ",
+                "download": "Daten herunterladen"}}
+
+
 @pytest.mark.parametrize("client", CLIENTS)
 def test_every_body_table_and_chart_is_a_sheet_with_the_reports_numbers(
         demo_outputs: Settings, client: str) -> None:
@@ -83,15 +95,17 @@ def test_every_body_table_and_chart_is_a_sheet_with_the_reports_numbers(
     assert len(book.worksheets) == len(items) > 0
     soup = BeautifulSoup(html, "html.parser")
     client_name, period = seen(soup.select_one(".nbr-cover h1")), seen(soup.select_one(".nbr-period"))
+    words = WORDS[soup.html["lang"]]  # the sheets speak the report's language
     compared = 0
     for item, page in zip(items, book.worksheets):
         rows, header_row = sheet_rows(page)
         header_text = [str(row[0].value) for row in rows[:header_row - 2]]
-        assert f"Client: {client_name}" in header_text
+        assert f"{words['client']}{client_name}" in header_text
         # the cover says "Monthly report, October 2026"; the sheet "Period: October 2026"
-        assert any(line.startswith("Period: ") and period.endswith(line.removeprefix("Period: "))
+        assert any(line.startswith(words["period"])
+                   and period.endswith(line.removeprefix(words["period"]))
                    for line in header_text), header_text
-        assert any(line.startswith("Units: ") for line in header_text)
+        assert any(line.startswith(words["units"]) for line in header_text)
         if item.name == "figure":
             continue  # charts: see the test of the CSV files
         caption = item.find("caption")
@@ -137,6 +151,11 @@ def test_the_csv_files_are_the_sheets_as_the_report_writes_them(demo_outputs: Se
             texts = {text for line in lines for text in line}
             named = [figure for pattern in ALT_FIGURES for match in re.finditer(pattern, alt)
                      for figure in match.groups() if figure]
+            if (bars := BAR_CHART_ALT.match(alt)) is not None:  # each bar's value as the alt says it
+                values = [line[-1] for line in lines[lines.index(next(
+                    line for line in lines if len(line) == 2 and line[-1] and line[0])) + 1:]]
+                named = [value for value in values if value and value in bars[1]]
+                assert len(named) == bars[1].count(";") + 1, (alt, values)
             assert named and all(figure in texts for figure in named), (alt, named)
 
 
@@ -145,7 +164,7 @@ def test_the_report_links_its_data_pack(demo_outputs: Settings) -> None:
         folder = demo_outputs.outputs_dir / "2026-10" / client
         soup = BeautifulSoup((folder / "report.html").read_text(encoding="utf-8"), "html.parser")
         links = {a["href"]: seen(a) for a in soup.select("footer a[href]")}
-        assert links.get("data.xlsx") == "Download the data"
+        assert links.get("data.xlsx") == WORDS[soup.html["lang"]]["download"]
         assert "data.zip" in links
         for href in ("data.xlsx", "data.zip"):
             assert (folder / href).is_file()  # relative to the report: beside it

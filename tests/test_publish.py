@@ -102,8 +102,11 @@ def test_each_client_gets_its_own_periods_with_an_index_in_its_branding(outputs:
         assert f'<html lang="{params.report.language}">' in page
         assert params.client.name in page and params.branding.agency_name in page
         assert params.branding.primary_color.lower() in page.lower()
+        # each period: its report, then its data pack when there is one beside the report
         assert [link for link in links(portal / client / "index.html") if not link.startswith("data:")] == \
-            [f"{period}/report.html" for period in sorted(periods, reverse=True)]
+            [f"{period}/{name}" for period in sorted(periods, reverse=True)
+             for name in ("report.html", "data.xlsx", "data.zip")
+             if (layout.client_dir(period, client) / name).exists()]
 
 
 def test_a_report_the_gate_fails_is_not_published(outputs: Settings, tmp_path: Path) -> None:

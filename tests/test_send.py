@@ -63,11 +63,19 @@ def client_name(settings: Settings, client_id: str) -> str:
     return yaml.safe_load((settings.params_dir / f"{client_id}.yaml").read_text())["client"]["name"]
 
 
+# the title a report takes when its params set none, in each demo client's language
+DEFAULT_TITLES = {"en": "Performance report", "de": "Leistungsbericht"}
+
+
 def title_of(settings: Settings, client_id: str) -> str:
-    """``report.title`` of the client's file, else of the defaults, for a month."""
+    """``report.title`` of the client's file, else of the defaults, else the standard title in
+    the report's language; for a month."""
     layers = [yaml.safe_load((settings.params_dir / f"{name}.yaml").read_text())
               for name in (client_id, "_defaults")]
-    title = next(layer["report"]["title"] for layer in layers if "title" in layer.get("report", {}))
+    language = next((layer["report"]["language"] for layer in layers
+                     if "language" in (layer.get("report") or {})), "en")
+    title = next((layer["report"]["title"] for layer in layers
+                  if "title" in (layer.get("report") or {})), DEFAULT_TITLES[language])
     return title.replace("{Grain}", "Monthly")
 
 
@@ -144,7 +152,8 @@ def _check_message(settings: Settings, client_id: str, received: Any, entry: dic
     assert parseaddr(received.mail_from)[1] == parseaddr(delivery["sender"])[1]
     assert message["To"] == ", ".join(delivery["to"])
     assert message["Reply-To"] == delivery["reply_to"]
-    assert message["Subject"] == f"Brightline Digital: {title_of(settings, client_id)}, October 2026 ({name})"
+    month = "Oktober 2026" if title_of(settings, client_id) == DEFAULT_TITLES["de"] else "October 2026"
+    assert message["Subject"] == f"Brightline Digital: {title_of(settings, client_id)}, {month} ({name})"
     plain = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     for tile in entry["summary"]["headline"]:  # the report's headline numbers, as shown
@@ -155,7 +164,7 @@ def _check_message(settings: Settings, client_id: str, received: Any, entry: dic
     report = report_path.read_bytes()
     commentary = BeautifulSoup(report, "html.parser").select_one(
         '.nbr-commentary[data-section="executive-summary"]')
-    opening = " ".join(commentary.get_text(" ").split())[:30]
+    opening = " ".join(commentary.get_text().split())[:30]
     assert opening in " ".join(plain.split())
     page = BeautifulSoup(html, "html.parser")  # email-safe: nothing runs, nothing is fetched
     assert not page.find_all(["script", "img", "link", "iframe", "style"])
