@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -30,10 +31,27 @@ PLANTED = [(client, kind, text) for client, spec in CORPUS["clients"].items()
            for kind in KINDS for text in spec["planted"][kind]]
 
 
+# The corpus is English commentary (the checker reads English). Harbourside's report is German
+# (its labels too): checked here as the English report of the same numbers, its KPIs labelled
+# as an English-speaking client would label them.
+ENGLISH_LABELS = {"Terminanfragen": "Booking requests", "Wahrgenommene Termine": "Appointments attended",
+                  "Kosten pro Terminanfrage aus bezahlten Kanälen": "Cost per booking request from paid channels",
+                  "Behandlungsumsatz": "Treatment revenue", "Patientenzufriedenheit": "Patient satisfaction"}
+
+
+def _english(client: str) -> dict[str, Any]:
+    plain = yaml.safe_load((REPO / "params" / f"{client}.yaml").read_text(encoding="utf-8"))
+    plain["report"] = {**plain.get("report", {}), "language": "en"}
+    for kpi in plain["kpis"]:
+        kpi["label"] = ENGLISH_LABELS.get(kpi.get("label"), kpi.get("label"))
+    return plain
+
+
 @pytest.fixture(scope="module")
 def reports(demo_data_dir: Path) -> dict[str, Report]:
     """The demo clients' reports for 2026-10, with the project's own params and commentary."""
-    return {client: open_report(client, project_dir=REPO, data_dir=demo_data_dir, period="2026-10")
+    return {client: open_report(client, project_dir=REPO, data_dir=demo_data_dir, period="2026-10",
+                                params=_english(client) if client == "harbourside-dental" else None)
             for client in DEMO_CLIENTS}
 
 

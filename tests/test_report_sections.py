@@ -28,10 +28,10 @@ def text_of(fragment: object) -> str:
     return BeautifulSoup(fragment.html, "html.parser").get_text(" ", strip=True)  # type: ignore[attr-defined]
 
 
-def with_params(report: Report, data_dir: Path, **changes: object) -> Report:
-    plain = report.inputs.params.model_dump(mode="json")
+def with_params(base: Report, data_dir: Path, **changes: object) -> Report:
+    plain = base.inputs.params.model_dump(mode="json")
     plain.update(changes)
-    return open_report(report.client_id, params=plain, project_dir=REPO, data_dir=data_dir)
+    return open_report(base.client_id, params=plain, project_dir=REPO, data_dir=data_dir)
 
 
 @pytest.mark.parametrize("client", DEMO_CLIENTS)
