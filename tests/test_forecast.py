@@ -267,8 +267,10 @@ def test_seasonal_naive_repeats_last_week_and_widens_with_the_horizon() -> None:
 
 
 def test_probability_is_written_in_whole_percent_never_certain() -> None:
-    fmt = Formatter("EUR", "de_DE")
-    assert [fmt.probability(p) for p in (0.62, 0.001, 1.0, math.nan)] == ["62%", "<1%", ">99%", "n/a"]
+    german, english = Formatter("EUR", "de_DE"), Formatter("USD", "en_US")
+    assert [german.probability(p) for p in (0.62, 0.001, 1.0, math.nan)] == [
+        "62\u00a0%", "<1\u00a0%", ">99\u00a0%", "n/a"]  # the locale's percent: "62 %" in German
+    assert [english.probability(p) for p in (0.62, 0.001, 1.0)] == ["62%", "<1%", ">99%"]
 
 
 # --- store, read-back, accountability, record --------------------------------------------------
