@@ -180,13 +180,13 @@ class Period:
     def label(self) -> str:
         """Human name: ``October 2026``, ``Q3 2026``, ``Week 42, 2026``, ``1–15 October 2026``,
         ``28 Sep – 4 Oct 2026``; in the report's language when it is not English
-        (:func:`nbreport.core.period_names.local_label`: ``Oktober 2026``)."""
+        (:func:`nbreport.i18n.dates.period_label`: ``Oktober 2026``)."""
         from nbreport.i18n import SOURCE_LANGUAGE, current_language
 
         if current_language().split("-")[0] != SOURCE_LANGUAGE:
-            from nbreport.core.period_names import local_label  # it imports this module
+            from nbreport.i18n.dates import period_label
 
-            return local_label(self)
+            return period_label(self.kind, self.start, self.end)
         if self.kind == "month":
             return f"{calendar.month_name[self.start.month]} {self.start.year}"
         if self.kind == "quarter":

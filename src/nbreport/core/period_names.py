@@ -11,12 +11,13 @@ that names a fixed grain other than the period's ("Monthly ..." on a week) is an
 from __future__ import annotations
 
 import re
-from datetime import date
-
-from babel.dates import format_date
 
 from nbreport.core.period import Period
-from nbreport.i18n import N_, _, babel_locale, current_language, ngettext
+from nbreport.i18n import N_, _, ngettext
+from nbreport.i18n.dates import MONTH_ALONE, MONTH_YEAR, dates_text, pattern_date
+
+__all__ = ["as_of_key", "comparison_names", "cover_line", "dates_text", "period_words",
+           "resolve_title", "title_grain_conflict"]
 
 GRAIN_ADJECTIVES = {"week": "weekly", "month": "monthly", "quarter": "quarterly",
                     "year": "yearly", "custom": ""}
@@ -25,13 +26,6 @@ _TITLE_GRAINS = {"weekly": "week", "monthly": "month", "quarterly": "quarter",
                  "yearly": "year", "annual": "year", "daily": "custom"}
 _GRAIN_WORD = re.compile(r"\b(" + "|".join(_TITLE_GRAINS) + r")\b", re.IGNORECASE)
 
-# Babel date patterns, translatable so that each language writes a date its own way
-# ("3. Oktober 2026", "3 de outubro de 2026"): LDML, d day, MMMM month, LLLL month alone, y year
-DAY_MONTH_YEAR = N_("d MMMM y")
-DAY_MONTH = N_("d MMMM")
-DAY = N_("d")
-MONTH_YEAR = N_("LLLL y")
-MONTH_ALONE = N_("LLLL")
 COVER_LINES = {"week": N_("Weekly report, %(period)s"), "month": N_("Monthly report, %(period)s"),
                "quarter": N_("Quarterly report, %(period)s"),
                "year": N_("Yearly report, %(period)s"), "custom": N_("Report, %(period)s")}
@@ -45,42 +39,15 @@ PREVIOUS_SAME_DAYS = {"week": N_("same days of the previous week"),
                       "year": N_("same days of the previous year")}
 
 
-def dates_text(start: date, end: date) -> str:
-    """``19–25 October 2026``, ``28 September – 4 October 2026``, ``3 October 2026``, in the
-    language in use (month names from Babel, the order from the catalogue)."""
-    if start == end:
-        return _date(end, DAY_MONTH_YEAR)
-    if (start.year, start.month) == (end.year, end.month):
-        return _("%(first)s\u2013%(last)s", first=_date(start, DAY),
-                 last=_date(end, DAY_MONTH_YEAR))
-    first = _date(start, DAY_MONTH if start.year == end.year else DAY_MONTH_YEAR)
-    return _("%(first)s \u2013 %(last)s", first=first, last=_date(end, DAY_MONTH_YEAR))
-
-
-def local_label(period: Period) -> str:
-    """:attr:`Period.label` in a language other than English: ``Oktober 2026``, ``Q3 2026``,
-    ``KW 43/2026``, ``19.–25. Oktober 2026`` (the forms from the catalogue and Babel)."""
-    if period.kind == "month":
-        return _date(period.start, MONTH_YEAR)
-    if period.kind == "quarter":
-        return _("Q%(quarter)s %(year)s", quarter=(period.start.month - 1) // 3 + 1,
-                 year=period.start.year)
-    if period.kind == "week":
-        iso = period.start.isocalendar()
-        return _("Week %(week)s, %(year)s", week=iso.week, year=iso.year)
-    if period.kind == "year":
-        return str(period.start.year)
-    return dates_text(period.start, period.end)
-
-
 def period_words(period: Period) -> str:
     """The period as the cover names it, without the grain: ``19–25 October 2026``,
     ``October 2026``, ``Q3 2026 (July–September)``, ``2026``."""
     if period.kind == "month":
-        return _date(period.start, MONTH_YEAR)
+        return pattern_date(period.start, MONTH_YEAR)
     if period.kind == "quarter":
         return _("%(quarter)s (%(first)s\u2013%(last)s)", quarter=period.label,
-                 first=_date(period.start, MONTH_ALONE), last=_date(period.end, MONTH_ALONE))
+                 first=pattern_date(period.start, MONTH_ALONE),
+                 last=pattern_date(period.end, MONTH_ALONE))
     if period.kind == "year":
         return str(period.start.year)
     return dates_text(period.start, period.end)
@@ -135,11 +102,6 @@ def as_of_key(period: Period, reported: Period) -> str:
     if reported == period:
         return period.key
     return f"{period.key}-as-of-{reported.end.isoformat()}"
-
-
-def _date(day: date, pattern: str) -> str:
-    """``day`` written with the Babel ``pattern`` (translated) in the language in use."""
-    return format_date(day, _(pattern), locale=babel_locale(current_language()))
 
 
 def _kind_phrase(period: Period) -> str:

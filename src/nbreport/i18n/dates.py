@@ -15,7 +15,7 @@ from datetime import date
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 
-from nbreport.i18n import SOURCE_LANGUAGE, _, babel_locale, current_language
+from nbreport.i18n import N_, SOURCE_LANGUAGE, _, babel_locale, current_language
 
 
 @functools.cache
@@ -93,3 +93,43 @@ def weekday_day_month(day: date, *, year: bool = False) -> str:
     # Translators: a weekday and a date, e.g. "Saturday 24 October" (German: "%(weekday)s, %(day)s")
     return _("%(weekday)s %(day)s", weekday=weekday_name(day),
              day=day_month_year(day) if year else day_month(day))
+
+# Babel date patterns (period names and ranges), translatable so that each language writes a date its own way
+# ("3. Oktober 2026", "3 de outubro de 2026"): LDML, d day, MMMM month, LLLL month alone, y year
+DAY_MONTH_YEAR = N_("d MMMM y")
+DAY_MONTH = N_("d MMMM")
+DAY = N_("d")
+MONTH_YEAR = N_("LLLL y")
+MONTH_ALONE = N_("LLLL")
+
+
+def pattern_date(day: date, pattern: str) -> str:
+    """``day`` written with the Babel ``pattern`` (translated) in the language in use."""
+    return format_date(day, _(pattern), locale=babel_locale(current_language()))
+
+
+def dates_text(start: date, end: date) -> str:
+    """``19–25 October 2026``, ``28 September – 4 October 2026``, ``3 October 2026``, in the
+    language in use (month names from Babel, the order from the catalogue)."""
+    if start == end:
+        return pattern_date(end, DAY_MONTH_YEAR)
+    if (start.year, start.month) == (end.year, end.month):
+        return _("%(first)s\u2013%(last)s", first=pattern_date(start, DAY),
+                 last=pattern_date(end, DAY_MONTH_YEAR))
+    first = pattern_date(start, DAY_MONTH if start.year == end.year else DAY_MONTH_YEAR)
+    return _("%(first)s \u2013 %(last)s", first=first, last=pattern_date(end, DAY_MONTH_YEAR))
+
+
+def period_label(kind: str, start: date, end: date) -> str:
+    """A period's name in a language other than English (:attr:`Period.label` asks for it):
+    ``Oktober 2026``, ``Q3 2026``, ``KW 43, 2026``, ``19.–25. Oktober 2026``."""
+    if kind == "month":
+        return pattern_date(start, MONTH_YEAR)
+    if kind == "quarter":
+        return _("Q%(quarter)s %(year)s", quarter=(start.month - 1) // 3 + 1, year=start.year)
+    if kind == "week":
+        iso = start.isocalendar()
+        return _("Week %(week)s, %(year)s", week=iso.week, year=iso.year)
+    if kind == "year":
+        return str(start.year)
+    return dates_text(start, end)
