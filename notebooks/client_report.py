@@ -122,6 +122,9 @@ sections.comparisons(report)
 # ### What drove the changes
 #
 # Each channel's part in the change of the headline KPIs since the previous period.
+#
+# Wins and challenges are chosen among these changes: a change counts only when it rests on
+# enough data and is too large to be chance, the largest first.
 
 # %%
 sections.drivers(report)

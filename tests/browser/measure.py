@@ -68,17 +68,20 @@ def measure_page(page: Any, name: str) -> Measure:
                    found["all_tables"], found["all_charts"])
 
 
-def pdf_page_counts(pdf: Path) -> tuple[int, int]:
-    """Pages in all, and pages before the one where the appendix starts."""
+def pdf_page_counts(pdf: Path, appendix_title: str = "How this report was made") -> tuple[int, int]:
+    """Pages in all, and pages before the one where the appendix (``appendix_title``, in the
+    report's language) starts."""
     from pypdf import PdfReader
 
-    texts = [page.extract_text() or "" for page in PdfReader(pdf).pages]
-    first = next((i for i, text in enumerate(texts) if APPENDIX_TITLE in text
+    texts = [" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf).pages]
+    first = next((i for i, text in enumerate(texts) if appendix_title in text
                   and i > 0), len(texts))
     return len(texts), first
 
 
-APPENDIX_TITLE = "How this report was made"
+APPENDIX_HEADING = "() => (document.querySelector('#appendix summary h2') || {}).textContent || ''"
+
+
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,10 +101,11 @@ def main(argv: list[str] | None = None) -> int:
             page = browser.new_page(viewport={"width": SCREEN[0], "height": SCREEN[1]})
             page.goto(report.resolve().as_uri())
             found = measure_page(page, report.parent.name)
+            title = " ".join(page.evaluate(APPENDIX_HEADING).split()) or "How this report was made"
             page.close()
             if args.pdf:
                 pdf = html_to_pdf(report, Path(scratch) / f"{report.parent.name}.pdf", chromium=chromium)
-                total, body = pdf_page_counts(pdf)
+                total, body = pdf_page_counts(pdf, title)
                 found = Measure(**{**found.__dict__, "pdf_pages": total, "pdf_body_pages": body})
             print(found.line())
         browser.close()

@@ -69,8 +69,10 @@ def test_run_with_html_and_pdf(project: Settings, chromium_path: str) -> None:
         first_pages.append(first)
     assert first_pages == sorted(first_pages) and first_pages[0] == 0
     appendix = first_pages[sections.index(APPENDIX_TITLE)]
-    assert APPENDIX_TITLE not in pages[appendix - 1][1]  # the appendix starts a page of its own
-    assert appendix <= 6, f"{appendix} pages before the appendix (the issue's goal: at most 6)"
+    assert appendix <= 3, f"{appendix} pages before the appendix (the issue's goal: at most 6)"
+    # the appendix prints as small print after the body: 10 pages in all before, 7 now (the
+    # other demo clients: 6 and 5; `python -m tests.browser.measure outputs/2026-10 --pdf`)
+    assert len(pages) <= 7, f"{len(pages)} pages in all"
     for number, (_, text) in enumerate(pages[1:], start=2):
         assert f"Page {number} of {len(pages)}" in text
         assert "Ledgerline Ltd \u00b7 October 2026" in text

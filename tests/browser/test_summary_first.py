@@ -53,3 +53,6 @@ def test_report_length_is_printed(demo_outputs: Settings, open_page: Any, client
     print(found.line())
     assert found.all_tables >= found.tables and found.all_charts >= found.charts
     assert found.charts >= found.tables, "fewer charts than tables before the appendix"
+    # the goal is 5 screens; the demo reports measure 4.96-4.97 here, and a few
+    # pixels of font rendering elsewhere must not fail the suite
+    assert found.screens <= 5.05, found.line()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from nbreport.charts.theme import (
     CHART_WIDTH_PX,
     SMALL_TEXT_PT,
     ChartTheme,
+    height_ratio,
     is_narrow,
     new_figure,
     set_title,
@@ -51,21 +53,24 @@ def forecast_chart(
     """Actual values (``(label, value)`` oldest first), then the forecast periods.
 
     ``earlier`` is a stored forecast of one of the actual periods (drawn over it). A narrow
-    ``width_px`` (a phone's) gets a taller chart, every other period named and the legend
-    in two columns. ``range_label`` names the band in the legend (default "80% range").
+    ``width_px`` (a phone's, or half a wide screen) gets a taller chart, every other period
+    named and the legend in two columns. ``range_label`` names the band in the legend
+    (default "80% range").
     """
     labels = [label for label, _value in actual] + [f.label for f in forecast]
     values = np.array([value for _label, value in actual], dtype="float64")
     narrow = is_narrow(width_px)
     with theme.applied():
-        figure = new_figure(0.7 if narrow else 0.38, width_px)
+        figure = new_figure(height_ratio(width_px, wide=0.38, half=0.62, phone=0.8), width_px)
         axes = figure.add_subplot()
         actual_x = np.arange(len(actual))
         axes.plot(actual_x, values, color=theme.primary, marker="o", markersize=4, linewidth=2,
                   label=_("Actual"))
         if forecast:
-            _draw_forecast(axes, actual_x, values, forecast, theme,
-                           range_label or _("%(percent)s range", percent="80%"))
+            # one legend entry for the forecast and its band: four entries make two rows
+            drawn = _draw_forecast(axes, actual_x, values, forecast, theme)
+            forecast_label = ", ".join((_("Forecast"), range_label or _("%(percent)s range",
+                                                                       percent="80%")))
         if earlier is not None and earlier.label in labels:
             at = labels.index(earlier.label)
             axes.errorbar([at], [earlier.point], yerr=[[earlier.point - earlier.lower],
@@ -79,8 +84,13 @@ def forecast_chart(
         axes.yaxis.set_major_formatter(tick_formatter(lambda y, _ticks: axis_format(y)))
         set_title(axes, title, width_px)
         axes.grid(axis="x", visible=False)
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3 if narrow else -0.22),
-                    fontsize=SMALL_TEXT_PT, frameon=False, ncols=2 if narrow else 5)
+        handles, names = axes.get_legend_handles_labels()  # actual, earlier forecast, target
+        if forecast:
+            handles.insert(1, drawn)
+            names.insert(1, forecast_label)
+        # a figure legend "outside": the layout makes room for it, so it is never cut off
+        figure.legend(handles, names, loc="outside lower center", fontsize=SMALL_TEXT_PT,
+                      frameon=False, ncols=2 if narrow else 4)
         axes.margins(y=0.15)
     return figure
 
@@ -102,9 +112,10 @@ def _every_other(labels: list[str]) -> list[str]:
 
 
 def _draw_forecast(axes: "matplotlib.axes.Axes", actual_x: np.ndarray,  # noqa: F821
-                   values: np.ndarray, forecast: Sequence[ForecastPoint], theme: ChartTheme,
-                   range_label: str) -> None:
-    """Dashed forecast line and a band, both starting at the last actual value."""
+                   values: np.ndarray, forecast: Sequence[ForecastPoint],
+                   theme: ChartTheme) -> tuple[Any, Any]:
+    """Dashed forecast line and a band, both starting at the last actual value; returns
+    both, for one legend entry drawn as the line over the band."""
     start = len(actual_x)
     x = np.arange(start, start + len(forecast))
     point = np.array([f.point for f in forecast])
@@ -113,7 +124,8 @@ def _draw_forecast(axes: "matplotlib.axes.Axes", actual_x: np.ndarray,  # noqa: 
     if len(values) and np.isfinite(values[-1]):
         x = np.concatenate([[start - 1], x])
         point, lower, upper = (np.concatenate([[values[-1]], a]) for a in (point, lower, upper))
-    axes.fill_between(x, lower, upper, color=theme.accent, alpha=0.18, linewidth=0, label=range_label)
-    axes.plot(x, point, color=theme.accent, linestyle="--", linewidth=2, label=_("Forecast"))
+    band = axes.fill_between(x, lower, upper, color=theme.accent, alpha=0.18, linewidth=0)
+    (line,) = axes.plot(x, point, color=theme.accent, linestyle="--", linewidth=2)
     axes.plot(x[-len(forecast):], point[-len(forecast):], color=theme.accent, marker="o",
               markersize=5, linestyle="none")
+    return band, line

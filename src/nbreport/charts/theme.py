@@ -124,6 +124,14 @@ def is_narrow(width_px: int) -> bool:
     return width_px < NARROW_BELOW_PX
 
 
+def height_ratio(width_px: int, *, wide: float, half: float, phone: float) -> float:
+    """A chart's height / width for the width it is drawn at: a phone's column needs the
+    tallest shape (wrapped title, legend in rows), half a wide screen less, a full width least."""
+    if not is_narrow(width_px):
+        return wide
+    return half if width_px >= HALF_CHART_WIDTH_PX else phone
+
+
 def new_figure(height_ratio: float = 0.4, width_px: int = CHART_WIDTH_PX) -> "matplotlib.figure.Figure":  # noqa: F821
     """A figure ``width_px`` CSS pixels wide; ``height_ratio`` is height / width."""
     from matplotlib.figure import Figure

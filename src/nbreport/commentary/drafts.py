@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from nbreport.commentary.notes import notes_between
 from nbreport.commentary.values import movement
-from nbreport.i18n import N_, _, current_language
+from nbreport.i18n import N_, _, current_language, ngettext
 from nbreport.i18n.catalogues import translations
 
 if TYPE_CHECKING:
@@ -144,19 +144,29 @@ def summary_draft(view: ReportFacts) -> list[str]:
 
 
 def targets_draft(view: ReportFacts) -> list[str]:
-    """Each KPI off or close to target, with the gap; those on target in one line."""
-    gap = _("{{ @.label }}: {{ @.status }}, {{ @.actual }} against a target of {{ @.target }} "
-            "({{ @.attainment }} of target).")
-    items = ["- " + _about(r, gap) for r in view.kpis if r.status in ("red", "amber")]
-    green = [_about(r, "{{ @.label }}") for r in view.kpis if r.status == "green"]
-    if green:
-        items.append("- " + _("On target: %(kpis)s.", kpis=", ".join(green)))
-    return items
+    """One paragraph: the KPIs off target, then close to it, each with its share of target,
+    then how many are on target (the table beside it has the figures and the names)."""
+    share = _("{{ @.label }} ({{ @.attainment }} of target)")
+    sentences = []
+    for sentence, status in ((N_("Off target: %(kpis)s."), "red"),
+                             (N_("Close to target: %(kpis)s."), "amber")):
+        named = [_about(r, share) for r in view.kpis if r.status == status]
+        if named:
+            sentences.append(_(sentence, kpis=", ".join(named)))
+    if on_target := sum(r.status == "green" for r in view.kpis):
+        sentences.append(
+            ngettext("The other KPI with a target is on target.",
+                     "The other %(n)s KPIs with a target are on target.", on_target)
+            if sentences else
+            ngettext("The KPI with a target is on target.",
+                     "All %(n)s KPIs with a target are on target.", on_target))
+    return [" ".join(sentences)] if sentences else []
 
 
 def trends_draft(view: ReportFacts) -> list[str]:
-    """The headline KPIs against the previous period and last year."""
-    return [_change_sentence(r) for r in view.headline[:MOVERS_SHOWN]]
+    """The headline KPIs against the previous period and last year, in one paragraph."""
+    sentences = [_change_sentence(r) for r in view.headline[:MOVERS_SHOWN]]
+    return [" ".join(sentences)] if sentences else []
 
 
 def campaigns_draft(view: ReportFacts) -> list[str]:

@@ -12,7 +12,7 @@ import io
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
@@ -61,8 +61,14 @@ def update_catalogues(root: Path = PROJECT_ROOT, new: tuple[str, ...] = ()) -> d
         # no line numbers: a change elsewhere in a file does not touch the catalogues
         write_po(buffer, catalogue, width=100, ignore_obsolete=True, include_lineno=False)
         write_atomic(path, buffer.getvalue())
-        untranslated[language] = sum(1 for message in catalogue if message.id and not message.string)
+        untranslated[language] = sum(1 for message in catalogue if message.id and not _translated(message))
     return untranslated
+
+
+def _translated(message: Message) -> bool:
+    """Every form written: a plural message's string is a tuple, one entry per form."""
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(forms)
 
 
 def main(argv: list[str]) -> int:

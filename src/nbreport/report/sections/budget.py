@@ -7,7 +7,9 @@ their definitions in the appendix.
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -20,6 +22,9 @@ from nbreport.report.context import Report
 from nbreport.report.figures import headline_sentence, plain, raw, term
 from nbreport.report.fragment import Fragment, Omitted, render
 from nbreport.report.plan import TITLES, empty_reason
+
+if TYPE_CHECKING:
+    from nbreport.metrics.kpis import KpiResult
 
 CAMPAIGN_ROWS = 12
 PLANNED, SHARE, PACE = N_("Planned budget"), N_("Share of ad spend"), N_("Pace against plan")
@@ -96,6 +101,19 @@ def _summary_rows(params: ClientParams, fmt: Formatter, found: BudgetReport) -> 
     return [{"term": ref, **cell} for ref, cell in rows]
 
 
+def _not_in_scorecard(rows: list[dict[str, Any]], kpis: Sequence[KpiResult]) -> list[dict[str, Any]]:
+    """The summary lines whose figure the scorecard does not show already (one figure, one
+    place: a KPI such as cost per lead is read in the scorecard, not twice)."""
+    shown = {(k.metric, k.actual) for k in kpis if not math.isnan(k.actual)}
+    return [row for row in rows
+            if not any(row["term"].get("name") == metric and _same(row["value"], actual)
+                       for metric, actual in shown)]
+
+
+def _same(value: Any, actual: float) -> bool:
+    return isinstance(value, int | float) and math.isclose(value, actual, rel_tol=1e-9, abs_tol=1e-9)
+
+
 def _columns(params: ClientParams, found: BudgetReport) -> dict[str, dict[str, str]]:
     """The label of every table column: registry terms for metrics, plain words otherwise."""
     return {"planned": plain(_(PLANNED)), "spent": term(params, "spend"),
@@ -129,7 +147,8 @@ def _budget(report: Report, part: str) -> Fragment:
         "budget.html.j2",
         f"Budget{' by channel and campaign' if part == 'detail' else ''}: "
         f"{fmt.money(s.spent, cents=False)} of {fmt.money(s.planned, cents=False)}",
-        summary=_summary_rows(params, fmt, found), channels=_table_rows(found.channels, fmt),
+        summary=_not_in_scorecard(_summary_rows(params, fmt, found), report.results.kpis),
+        channels=_table_rows(found.channels, fmt),
         campaigns=_table_rows(campaigns.head(CAMPAIGN_ROWS), fmt),
         columns=_columns(params, found), headline=headline_sentence(params),
         hidden=max(len(campaigns) - CAMPAIGN_ROWS, 0),

@@ -112,7 +112,7 @@ def _intro(period: Period, made_at: date | None, kpis: list[KpiForecast]) -> str
         return _("With data up to %(day)s, each forecast adds the expected rest of %(period)s to "
                  "what is already in.", day=seen, period=first.period_label)
     return _("%(period)s is complete, so the forecasts look ahead to %(next)s, from data up to "
-             "%(day)s. The next report holds them against what happens.",
+             "%(day)s.",
              period=period.label, next=first.period_label, day=seen)
 
 
