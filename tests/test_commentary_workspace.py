@@ -57,7 +57,7 @@ def test_typing_updates_the_preview_and_the_flags(workspace: AnalystWorkspace) -
 def test_saving_writes_the_file_the_report_reads(workspace: AnalystWorkspace, project: Settings) -> None:
     workspace.use_draft("targets")
     draft = workspace.editors["targets"].value
-    assert draft.startswith("- {{ leads.label }}: {{ leads.status }}")
+    assert draft.startswith("Off target: {{ nps.label }} ({{ nps.attainment }} of target).")
     workspace.editors["campaigns"].value = "The longer lead form cut form fills, as planned."
     workspace.save_button.click()
     assert "Saved commentary/ledgerline/2026-10.md" in workspace.status.value

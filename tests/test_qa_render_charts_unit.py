@@ -92,8 +92,9 @@ def test_the_forecast_chart_draws_actual_forecast_band_earlier_and_target() -> N
     assert lines["Forecast"].get_xdata().tolist() == [2, 3, 4]
     assert lines["Forecast"].get_ydata().tolist() == [110.0, 130.0, 140.0]
     assert list(lines["Target $125"].get_ydata()) == [125.0, 125.0]
-    legend = [text.get_text() for text in axes.get_legend().get_texts()]
-    assert sorted(legend) == sorted(["Actual", "80% range", "Forecast", "Earlier forecast", "Target $125"])
+    # one figure legend, the forecast line and its band as one entry (four entries: two rows)
+    legend = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert legend == ["Actual", "Forecast, 80% range", "Target $125", "Earlier forecast"]
     band = next(c for c in axes.collections if c.get_label() == "80% range")
     vertices = band.get_paths()[0].vertices
     assert vertices[:, 1].min() == pytest.approx(110.0) and vertices[:, 1].max() == pytest.approx(160.0)

@@ -68,9 +68,9 @@ def forecast_chart(
                   label=_("Actual"))
         if forecast:
             # one legend entry for the forecast and its band: four entries make two rows
-            drawn = _draw_forecast(axes, actual_x, values, forecast, theme)
-            forecast_label = ", ".join((_("Forecast"), range_label or _("%(percent)s range",
-                                                                       percent="80%")))
+            band_label = range_label or _("%(percent)s range", percent="80%")
+            drawn = _draw_forecast(axes, actual_x, values, forecast, theme, band_label)
+            forecast_label = ", ".join((_("Forecast"), band_label))
         if earlier is not None and earlier.label in labels:
             at = labels.index(earlier.label)
             axes.errorbar([at], [earlier.point], yerr=[[earlier.point - earlier.lower],
@@ -84,10 +84,11 @@ def forecast_chart(
         axes.yaxis.set_major_formatter(tick_formatter(lambda y, _ticks: axis_format(y)))
         set_title(axes, title, width_px)
         axes.grid(axis="x", visible=False)
-        handles, names = axes.get_legend_handles_labels()  # actual, earlier forecast, target
-        if forecast:
-            handles.insert(1, drawn)
-            names.insert(1, forecast_label)
+        handles, names = axes.get_legend_handles_labels()
+        if forecast:  # the line over the band, as one entry after "Actual"
+            kept = [(h, n) for h, n in zip(handles, names, strict=True) if h not in drawn]
+            kept.insert(1, (drawn, forecast_label))
+            handles, names = [h for h, _n in kept], [n for _h, n in kept]
         # a figure legend "outside": the layout makes room for it, so it is never cut off
         figure.legend(handles, names, loc="outside lower center", fontsize=SMALL_TEXT_PT,
                       frameon=False, ncols=2 if narrow else 4)
@@ -113,7 +114,7 @@ def _every_other(labels: list[str]) -> list[str]:
 
 def _draw_forecast(axes: "matplotlib.axes.Axes", actual_x: np.ndarray,  # noqa: F821
                    values: np.ndarray, forecast: Sequence[ForecastPoint],
-                   theme: ChartTheme) -> tuple[Any, Any]:
+                   theme: ChartTheme, band_label: str) -> tuple[Any, Any]:
     """Dashed forecast line and a band, both starting at the last actual value; returns
     both, for one legend entry drawn as the line over the band."""
     start = len(actual_x)
@@ -124,8 +125,9 @@ def _draw_forecast(axes: "matplotlib.axes.Axes", actual_x: np.ndarray,  # noqa: 
     if len(values) and np.isfinite(values[-1]):
         x = np.concatenate([[start - 1], x])
         point, lower, upper = (np.concatenate([[values[-1]], a]) for a in (point, lower, upper))
-    band = axes.fill_between(x, lower, upper, color=theme.accent, alpha=0.18, linewidth=0)
-    (line,) = axes.plot(x, point, color=theme.accent, linestyle="--", linewidth=2)
+    band = axes.fill_between(x, lower, upper, color=theme.accent, alpha=0.18, linewidth=0,
+                             label=band_label)
+    (line,) = axes.plot(x, point, color=theme.accent, linestyle="--", linewidth=2, label=_("Forecast"))
     axes.plot(x[-len(forecast):], point[-len(forecast):], color=theme.accent, marker="o",
               markersize=5, linestyle="none")
     return band, line
