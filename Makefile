@@ -88,7 +88,8 @@ bench-transform: $(STAMP)
 bench-truth: demo
 	$(BIN)/python benchmarks/qa_truth.py
 
-# nbreport run against the hand-written papermill + nbconvert loop, on the same clients, in one run
+# nbreport run against four hand-written anchors (CLI loop, CLI loop two at a time, papermill API
+# pool, warm in-process pool), on the same clients, in one run
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
 

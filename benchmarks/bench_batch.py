@@ -1,36 +1,41 @@
-"""Batch speed: `nbreport run` against the loop a user writes by hand, measured in one run.
+"""Batch speed: `nbreport run` against four ways a user writes by hand, measured in one run.
 
-Builds a throw-away project with the real master notebook and templates and
-demo-like clients (the three demo profiles under other ids, so other random
-seeds), then times, on the same 12 clients:
+Builds a throw-away project with the real master notebook and templates and demo-like
+clients (``bench_project.py``), then times, on the same 12 clients, four hand-written anchors:
 
-(a) the hand-written loop: for each client, the ``papermill`` command line, then
-    ``jupyter nbconvert --to html --no-input``, one client after another;
-(p) the anchor (``benchmarks/anchor_api_pool.py``): papermill's and nbconvert's Python
+(a) the sequential CLI loop (``anchor_cli_loop.py``): for each client, the ``papermill``
+    command line, then ``jupyter nbconvert --to html --no-input``, one client after another;
+(t) the same two commands per client, two clients at a time (``anchor_cli_parallel.py``:
+    a ``ThreadPoolExecutor(2)`` over the command pairs, as ``xargs -P 2`` would);
+(p) the papermill API pool (``anchor_api_pool.py``): papermill's and nbconvert's Python
     APIs per client, two clients at a time in a ``ProcessPoolExecutor(2)``;
-(b) ``nbreport run`` for all 12 (``--force``: nothing is skipped), with its default
-    number of workers (one per CPU);
+(w) the warm in-process pool (``anchor_warm_pool.py``): a ``ProcessPoolExecutor(2)`` whose
+    workers import pandas, prophet, seaborn and nbreport once, then run each client's notebook
+    in-process with ploomber-engine and export it with nbconvert's ``HTMLExporter``;
 
-and finally ``nbreport run`` for 60 clients, to see that the time per client
-holds when the batch grows. The machine is shared, so the ways are interleaved:
-(b), half of (a), half of (p), (b), the other halves of (a) and (p), (b) again; (b)
-counts as the mean of its three runs.
+against (b) ``nbreport run`` for all 12 (``--force``: nothing is skipped), with its default
+number of workers (one per CPU); and finally ``nbreport run`` for 60 clients, to see that the
+time per client holds when the batch grows. Every anchor must leave one HTML file per client.
 
-Prints seconds per client, the split per stage, the peak memory of the run per
-worker (proportional set size of all its processes, divided by the number of
-workers), and ends with ``speedup vs hand-written loop: X.Xx`` and ``speedup vs papermill
-API pool: X.Xx``. Memory is read
-in a fourth run of (b) and in the 60-client run, not in the three timed runs:
-reading every process's memory map four times a second costs about a tenth of a
-CPU, which would be counted as nbreport's time.
+The machine is shared, so the ways are interleaved: (b), half of the clients through each
+anchor, (b), the other half through the anchors in reverse order, (b) again; (b) counts as the
+mean of its three runs.
 
-Usage: ``make bench`` (or ``python benchmarks/bench_batch.py [--clients 12] [--large 60]``).
+Prints seconds per client, the split per stage, the peak memory of the run per worker
+(proportional set size of all its processes, divided by the number of workers), and ends with
+one line per anchor: ``speedup vs sequential CLI loop: X.Xx``, ``speedup vs CLI loop two at a
+time: X.Xx``, ``speedup vs papermill API pool: X.Xx``, ``speedup vs warm in-process pool: X.Xx``.
+Memory is read in a fourth run of (b) and in the 60-client run, not in the three timed runs:
+reading every process's memory map four times a second costs about a tenth of a CPU, which
+would be counted as nbreport's time.
+
+Usage: ``make bench`` (or ``python benchmarks/bench_batch.py [--clients 12] [--large 60]``;
+``--large 0`` skips the 60-client run).
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import shutil
@@ -40,25 +45,68 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import psutil
-import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from anchor_api_pool import WORKERS as ANCHOR_WORKERS  # noqa: E402 - beside this script
-from anchor_api_pool import run_pool  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the anchors beside this script
+import anchor_api_pool  # noqa: E402
+import anchor_cli_loop  # noqa: E402
+import anchor_cli_parallel  # noqa: E402
+import anchor_warm_pool  # noqa: E402
+from bench_project import PERIOD, REPO, make_project, warm_up  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-PERIOD = "2026-10"
+
+Timings = list[dict[str, float]]
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A way a user writes by hand: what it is, where it writes, how it runs some clients."""
+
+    letter: str
+    name: str  # as in ``speedup vs <name>``
+    how: str
+    folder: str  # its outputs, under the project
+    stages: tuple[str, ...]  # the per-client stages it reports
+    run: Callable[[Path, list[str], Path], tuple[float, Timings]]
+
+
+ANCHORS = (
+    Anchor("a", "sequential CLI loop", "papermill CLI, then jupyter nbconvert, client after client",
+           "cli-loop", ("tool_startup", "kernel_start", "execute", "export"),
+           anchor_cli_loop.run_loop),
+    Anchor("t", "CLI loop two at a time", "the same two commands, ThreadPoolExecutor"
+           f"({anchor_cli_parallel.WORKERS})", "cli-parallel",
+           ("tool_startup", "kernel_start", "execute", "export"), anchor_cli_parallel.run_parallel),
+    Anchor("p", "papermill API pool", "papermill.execute_notebook + nbconvert HTMLExporter, "
+           f"ProcessPoolExecutor({anchor_api_pool.WORKERS})", "api-pool",
+           ("execute_total", "export"), anchor_api_pool.run_pool),
+    Anchor("w", "warm in-process pool", "ploomber-engine in workers that imported pandas, "
+           f"prophet, seaborn and nbreport once, ProcessPoolExecutor({anchor_warm_pool.WORKERS})",
+           "warm-pool", ("execute", "export"), anchor_warm_pool.run_pool),
+)
+
+
+@dataclass
+class AnchorResult:
+    """An anchor's runs added up: wall seconds and every client's stages."""
+
+    wall: float = 0.0
+    clients: Timings = field(default_factory=list)
+
+    def add(self, wall: float, clients: Timings) -> None:
+        self.wall += wall
+        self.clients += clients
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=12, help="clients timed both ways")
+    parser.add_argument("--clients", type=int, default=12, help="clients timed every way")
     parser.add_argument("--large", type=int, default=60, help="clients of the large run (0: none)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project")
     args = parser.parse_args()
@@ -75,21 +123,9 @@ def run(project: Path, count: int, large: int) -> None:
     small = clients[:count]
     print(f"project: {len(clients)} demo-like clients, master notebook {REPO.name}/notebooks/"
           f"client_report.ipynb, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    warm_up(project)
-
-    # interleaved, so that a change in the machine's load (it is shared) hits every way alike:
-    # (b), half of (a), half of (p), (b), the other halves of (a) and (p), (b)
-    half = count // 2
-    runs = [nbreport_run(project, small)]
-    hand = hand_loop(project, small[:half])
-    anchor = [anchor_pool(project, small[:half])]
-    runs.append(nbreport_run(project, small))
-    hand += hand_loop(project, small[half:])
-    anchor.append(anchor_pool(project, small[half:]))
-    runs.append(nbreport_run(project, small))
-    hand_wall = sum(client["wall"] for client in hand)
-    anchor_wall = sum(wall for wall, _ in anchor)
-    anchor_clients = [client for _, clients in anchor for client in clients]
+    warm_up()
+    anchors, runs = interleaved(project, small)
+    check_reports(project, anchors, count)
     batch = {**runs[0], "wall": statistics.mean(r["wall"] for r in runs),
              "first": statistics.mean(r["first"] for r in runs),
              "clients": [c for r in runs for c in r["clients"]]}
@@ -97,17 +133,55 @@ def run(project: Path, count: int, large: int) -> None:
     # takes CPU from the kernels, so the timed runs are not watched
     memory = nbreport_run(project, small, watch_memory=True)
 
-    print(f"\n(a) hand-written loop (papermill CLI, then jupyter nbconvert), {count} clients")
-    print(f"    wall {hand_wall:.1f} s = {hand_wall / count:.2f} s per client")
-    print("    per client: " + stage_line(hand, ("tool_startup", "kernel_start", "execute",
-                                                     "export")))
-    print(f"\n(p) papermill API pool (papermill.execute_notebook + nbconvert HTMLExporter, "
-          f"ProcessPoolExecutor({ANCHOR_WORKERS})), {count} clients")
-    print(f"    wall {anchor_wall:.1f} s = {anchor_wall / count:.2f} s per client")
-    print("    per client: " + stage_line(anchor_clients, ("execute_total", "export")))
+    for anchor in ANCHORS:
+        print_anchor(anchor, anchors[anchor.letter], count)
+    print_batch(batch, runs, memory, count)
+    if large:
+        # watched for memory as well: its time per client is compared with the unwatched
+        # small runs', so the watching only ever counts against it
+        big = nbreport_run(project, clients[:large], watch_memory=True)
+        per_small, per_big = batch["wall"] / count, big["wall"] / large
+        print(f"\n(c) nbreport run, {large} clients: wall {big['wall']:.1f} s = {per_big:.2f} s "
+              f"per client, {per_big / per_small:.2f}x the {count}-client run's {per_small:.2f} s "
+              f"(target <= 1.10x); peak memory per worker {big['per_worker_mb']:.0f} MB")
+    print()
+    for anchor in ANCHORS:
+        print(f"speedup vs {anchor.name}: {anchors[anchor.letter].wall / batch['wall']:.1f}x")
+
+
+def interleaved(project: Path, clients: list[str]) -> tuple[dict[str, AnchorResult], list[dict]]:
+    """Every anchor on ``clients`` and three runs of (b), interleaved so that a change in the
+    machine's load (it is shared) hits every way alike: (b), half of the clients through each
+    anchor, (b), the other half through the anchors in reverse order, (b)."""
+    half = len(clients) // 2
+    results = {anchor.letter: AnchorResult() for anchor in ANCHORS}
+    runs = [nbreport_run(project, clients)]
+    for part, order in ((clients[:half], ANCHORS), (clients[half:], ANCHORS[::-1])):
+        for anchor in order:
+            results[anchor.letter].add(*anchor.run(project, part, project / anchor.folder))
+        runs.append(nbreport_run(project, clients))
+    return results, runs
+
+
+def check_reports(project: Path, anchors: dict[str, AnchorResult], count: int) -> None:
+    """Each anchor wrote one HTML report per client: a way that skipped some is not timed."""
+    for anchor in ANCHORS:
+        found = len(list((project / anchor.folder).rglob("*.html")))
+        if found != count or len(anchors[anchor.letter].clients) != count:
+            raise SystemExit(f"({anchor.letter}) {anchor.name}: {found} HTML reports for "
+                             f"{count} clients")
+
+
+def print_anchor(anchor: Anchor, result: AnchorResult, count: int) -> None:
+    print(f"\n({anchor.letter}) {anchor.name} ({anchor.how}), {count} clients")
+    print(f"    wall {result.wall:.1f} s = {result.wall / count:.2f} s per client")
+    print("    per client: " + stage_line(result.clients, anchor.stages))
+
+
+def print_batch(batch: dict, runs: list[dict], memory: dict, count: int) -> None:
     walls = ", ".join(f"{r['wall']:.1f}" for r in runs)
     print(f"\n(b) nbreport run, {count} clients, {batch['workers']}, run {len(runs)} times "
-          f"(before, between and after the halves of (a)): {walls} s")
+          f"(before, between and after the halves of the anchors): {walls} s")
     print(f"    wall {batch['wall']:.1f} s = {batch['wall'] / count:.2f} s per client "
           f"(start-up to first report {batch['first']:.1f} s)")
     print("    per client: " + stage_line(batch["clients"], ("kernel_start", "execute", "export",
@@ -116,98 +190,6 @@ def run(project: Path, count: int, large: int) -> None:
           f"(target <= 600 MB): the whole run peaked at {memory['pss_mb']:.0f} MB proportional set "
           f"size (nbreport, zygote, kernels; {memory['rss_mb']:.0f} MB counting shared pages once "
           f"per process), its largest kernel at {memory['kernel_mb']:.0f} MB")
-    if large:
-        # watched for memory as well: its time per client is compared with the unwatched
-        # 12-client runs', so the watching only ever counts against it
-        big = nbreport_run(project, clients[:large], watch_memory=True)
-        per_small, per_big = batch["wall"] / count, big["wall"] / large
-        print(f"\n(c) nbreport run, {large} clients: wall {big['wall']:.1f} s = {per_big:.2f} s "
-              f"per client, {per_big / per_small:.2f}x the {count}-client run's {per_small:.2f} s "
-              f"(target <= 1.10x); peak memory per worker {big['per_worker_mb']:.0f} MB")
-    print(f"\nspeedup vs hand-written loop: {hand_wall / batch['wall']:.1f}x")
-    print(f"speedup vs papermill API pool: {anchor_wall / batch['wall']:.1f}x")
-
-
-# --- the project -------------------------------------------------------------------------------
-
-def make_project(project: Path, count: int) -> list[str]:
-    """``count`` clients cycling through the demo profiles, each with data of its own."""
-    from nbreport.demo import PROFILES
-
-    for folder in ("notebooks", "templates"):
-        shutil.copytree(REPO / folder, project / folder)
-    (project / "params").mkdir(parents=True)
-    shutil.copy(REPO / "params" / "_defaults.yaml", project / "params")
-    bases = list(PROFILES)
-    clients = [f"{bases[i % len(bases)]}-{i:02d}" for i in range(count)]
-    for client_id in clients:
-        params = yaml.safe_load((REPO / "params" / f"{client_id[:-3]}.yaml").read_text())
-        params["client"]["id"] = client_id
-        # no analyst wrote these copies' commentary: its drafts go out, as in a first demo run
-        params.setdefault("commentary", {})["drafts"] = "allow"
-        (project / "params" / f"{client_id}.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
-        list(pool.map(_generate, clients, [project / "data"] * count))
-    return clients
-
-
-def _generate(client_id: str, data_dir: Path) -> None:
-    from nbreport.demo import PROFILES
-    from nbreport.demo.generator import generate_client
-
-    profile = dataclasses.replace(PROFILES[client_id[:-3]], client_id=client_id)
-    generate_client(profile, data_dir / client_id)
-
-
-def warm_up(project: Path) -> None:
-    """Read every file both ways need once, so that neither pays for a cold disk cache."""
-    subprocess.run([sys.executable, "-c", "import papermill, nbconvert, nbreport.report, seaborn"],
-                   check=True, capture_output=True)
-
-
-# --- (a) the hand-written loop -----------------------------------------------------------------
-
-def hand_loop(project: Path, clients: list[str]) -> list[dict[str, float]]:
-    out = project / "hand"
-    out.mkdir(exist_ok=True)
-    timings = []
-    for client_id in clients:
-        notebook = out / f"{client_id}.ipynb"
-        work = out / client_id
-        work.mkdir()
-        started = time.perf_counter()
-        subprocess.run([str(BIN / "papermill"), "notebooks/client_report.ipynb", str(notebook),
-                        "-p", "client_id", client_id, "-p", "project_dir", str(project),
-                        "--cwd", str(work), "--no-progress-bar"],
-                       cwd=project, check=True, capture_output=True)
-        executed = time.perf_counter()
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                        str(notebook)], cwd=project, check=True, capture_output=True)
-        exported = time.perf_counter()
-        stages = notebook_stages(json.loads(notebook.read_text()))
-        timings.append({"wall": exported - started, "export": exported - executed,
-                        "tool_startup": (executed - started) - stages.pop("engine"), **stages})
-    return timings
-
-
-def notebook_stages(nb: dict) -> dict[str, float]:
-    """From papermill's timestamps: engine time, kernel start, execution."""
-    meta = nb["metadata"]["papermill"]
-    cells = [c["metadata"]["papermill"] for c in nb["cells"] if c["metadata"].get("papermill", {}).get("start_time")]
-    start, end = _time(meta["start_time"]), _time(meta["end_time"])
-    first, last = _time(cells[0]["start_time"]), _time(cells[-1]["end_time"])
-    return {"engine": end - start, "kernel_start": first - start, "execute": last - first}
-
-
-def _time(text: str) -> float:
-    return datetime.fromisoformat(text).timestamp()
-
-
-# --- (p) the papermill API pool ---------------------------------------------------------------
-
-def anchor_pool(project: Path, clients: list[str]) -> tuple[float, list[dict[str, float]]]:
-    """``clients`` through the anchor (``anchor_api_pool.py``), its outputs in ``anchor/``."""
-    return run_pool(project, clients, project / "anchor")
 
 
 # --- (b) nbreport run --------------------------------------------------------------------------
@@ -236,6 +218,10 @@ def nbreport_run(project: Path, clients: list[str], watch_memory: bool = False) 
             "pss_mb": sampler.peak_pss / 2**20, "rss_mb": sampler.peak_rss / 2**20,
             "per_worker_mb": sampler.peak_pss / 2**20 / workers,
             "kernel_mb": sampler.peak_kernel / 2**20}
+
+
+def _time(text: str) -> float:
+    return datetime.fromisoformat(text).timestamp()
 
 
 class MemorySampler:
