@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -34,6 +35,7 @@ from nbreport.sources import loader
 from tests.conftest import copy_project
 
 CLIENT = "harbourside-dental"  # five sources; prophet for five series (German report)
+ENGLISH_CLIENT = "ledgerline"
 PERIOD = "2026-10"
 SOURCES = {"google-ads", "meta-ads", "web-analytics", "bookings", "patient-reviews"}
 REPORTED_END = pd.Timestamp("2026-10-31")
@@ -60,7 +62,8 @@ def recomputed(monkeypatch: pytest.MonkeyPatch) -> Recomputed:
 
     def fit(history: Any, dates: pd.DatetimeIndex, *args: Any) -> Any:
         # the method check forecasts the last complete period; the report's fit looks ahead
-        seen.fits[(str(history.values.name), "check" if dates[-1] <= REPORTED_END else "ahead")] += 1
+        moment = "check" if dates[-1] <= REPORTED_END else "ahead"
+        seen.fits[(str(history.values.name), moment)] += 1
         return real_fit(history, dates, *args)
 
     def load(spec: Any, *args: Any, **kwargs: Any) -> Any:
@@ -109,7 +112,8 @@ def _all_fits(recomputed: Recomputed) -> Counter[tuple[str, str]]:
 
 
 def _cache_files(settings: Settings) -> list[Path]:
-    return sorted(path for path in (settings.outputs_dir / CACHE_FOLDER).rglob("*") if path.is_file())
+    folder = settings.outputs_dir / CACHE_FOLDER
+    return sorted(path for path in folder.rglob("*") if path.is_file())
 
 
 def test_a_second_run_recomputes_nothing_and_reports_the_same(
@@ -125,7 +129,8 @@ def test_a_second_run_recomputes_nothing_and_reports_the_same(
     _assert_same(warm, cold)
 
 
-def test_a_commentary_edit_recomputes_nothing(own_project: Settings, recomputed: Recomputed) -> None:
+def test_a_commentary_edit_recomputes_nothing(own_project: Settings,
+                                              recomputed: Recomputed) -> None:
     cold = _open(own_project)
     commentary = own_project.project_dir / "commentary" / CLIENT / f"{PERIOD}.md"
     sentence = "Die neue Praxis am Hafen hat im Oktober eröffnet."
@@ -212,8 +217,9 @@ def test_a_damaged_cache_entry_is_a_miss_never_an_error(
     assert {path.suffix for path in entries} == {".arrow", ".npz"}
     for path in entries:
         content = path.read_bytes()
-        path.write_bytes({"garbage": b"not a cache entry" * 50, "truncated": content[:len(content) // 2],
-                          "empty": b""}[damage])
+        damaged = {"garbage": b"not a cache entry" * 50, "truncated": content[:len(content) // 2],
+                   "empty": b""}
+        path.write_bytes(damaged[damage])
     recomputed.clear()
 
     repaired = _open(own_project)
@@ -302,3 +308,44 @@ def test_the_code_of_a_fit_and_of_a_parse_is_their_import_closure() -> None:
     assert {"sources/loader.py", "sources/harmonise.py", "sources/presets.py",
             "sources/transform_steps.py", "sources/parse_cache.py"} <= parse
     assert not any(name.startswith(("report/", "forecast/", "commentary/")) for name in parse)
+
+
+@pytest.mark.kernel
+def test_a_cached_run_publishes_the_same_report_byte_for_byte(project: Settings) -> None:
+    """A demo client run twice by ``nbreport run --force`` in real kernels: the second run
+    takes every source and fit from the cache (no entry is written again) and its report is
+    the first one's, once the run times are masked (an English report: the mask reads its
+    words)."""
+    from nbreport.batch import BatchOptions, run_batch
+    from tests.report_html import without_run_times
+
+    def run() -> tuple[str, str]:
+        outcome = run_batch(project, [ENGLISH_CLIENT], overrides={"period": PERIOD},
+                            options=BatchOptions(workers=1, force=True))
+        assert outcome.exit_code == 0, [result.error for result in outcome.results]
+        folder = project.outputs_dir / PERIOD / ENGLISH_CLIENT
+        return ((folder / "report.html").read_text(encoding="utf-8"),
+                (folder / "results.json").read_text(encoding="utf-8"))
+
+    def entries() -> dict[Path, tuple[int, int]]:  # a miss writes its entry (a new file)
+        return {path: (path.stat().st_ino, path.stat().st_mtime_ns)
+                for path in _cache_files(project)}
+
+    cold_html, cold_results = run()
+    written = entries()
+    warm_html, warm_results = run()
+
+    assert {path.suffix for path in written} == {".arrow", ".npz"}
+    assert entries() == written
+    assert "nbr-tile" in warm_html and "data:image/png" in warm_html  # a real report, charts
+    assert warm_results == cold_results
+    assert without_run_times(warm_html) == without_run_times(cold_html)
+
+    # and the kernels do read the entries: a doctored fit shows in the next report
+    for path in written:
+        if path.suffix == ".npz":
+            with np.load(path) as entry:
+                doctored = {name: entry[name] for name in entry.files}
+            doctored["point"] = doctored["point"] * 2
+            np.savez(path, **doctored)
+    assert run()[1] != cold_results

@@ -52,7 +52,7 @@ def module_closure(module: str) -> set[Path]:
 
 
 def _imported(source: str) -> list[str]:
-    """Module names a source file imports from nbreport, including ``from package import module``."""
+    """The nbreport modules a source file imports (``from package import module`` included)."""
     names = [match[1] for match in _PLAIN_IMPORT.finditer(source)]
     for match in _FROM_IMPORT.finditer(source):
         base = match[1]

@@ -103,7 +103,7 @@ def open_report(client_id: str, *, artifacts_dir: str | Path | None = None,
     check the commentary against the results, and return the :class:`Report`.
 
     ``artifacts_dir``: where to write the files a run keeps for later (stored forecasts, the
-    results and the rows behind them); ``None`` writes nothing. The master notebook passes
+    results and the rows behind them); ``None`` writes none of them. The master notebook passes
     its working folder, which ``nbreport run`` empties beside the report.
 
     ``use_cache``: read the sources and prophet's fits through the project's compute cache

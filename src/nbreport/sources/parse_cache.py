@@ -60,7 +60,7 @@ def load_sources_cached(sources: list[SourceSpec], client_dir: Path, cache: Comp
 
 def load_one_cached(spec: SourceSpec, client_dir: Path, sources: Sequence[SourceSpec],
                     cache: ComputeCache) -> LoadedSource:
-    """One source from ``cache``, else read by :func:`nbreport.sources.loader.load_one` and stored."""
+    """One source from ``cache``, else read by :func:`~nbreport.sources.loader.load_one`, stored."""
     started = time.perf_counter()
     try:
         key = source_key(spec, client_dir, sources)
