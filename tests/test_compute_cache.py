@@ -11,6 +11,7 @@ Every cached run is compared with the same report computed without the cache.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from collections import Counter
@@ -24,7 +25,7 @@ import pytest
 import yaml
 
 from nbreport.core.code_digest import module_closure
-from nbreport.core.compute_cache import CACHE_FOLDER, CACHE_VARIABLE
+from nbreport.core.compute_cache import CACHE_FOLDER, CACHE_VARIABLE, ComputeCache
 from nbreport.forecast import fit_cache, prophet_model
 from nbreport.forecast.history import prepare_history
 from nbreport.forecast.store import forecast_document
@@ -208,7 +209,21 @@ def test_new_forecast_code_or_a_new_prophet_refits_everything_and_reparses_nothi
     _assert_same(again, cold)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
+def _damaged(path: Path, damage: str) -> None:
+    """Damage one entry: its bytes on disk, or (``undecodable``) its content, digest and all."""
+    stored = path.read_bytes()
+    if damage == "undecodable":  # the digest holds: only the decoder can tell
+        entry = ComputeCache(path.parents[2])
+        entry.write(path.parent.parent.name, path.stem, path.suffix, b"not a cache entry")
+        return
+    flipped = bytearray(stored)
+    flipped[len(stored) // 2] ^= 0x01
+    path.write_bytes({"garbage": b"not a cache entry" * 50, "truncated": stored[:len(stored) // 2],
+                      "empty": b"", "one bit flipped": bytes(flipped)}[damage])
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "one bit flipped",
+                                    "undecodable"])
 def test_a_damaged_cache_entry_is_a_miss_never_an_error(
         own_project: Settings, recomputed: Recomputed, damage: str) -> None:
     cold = _open(own_project)
@@ -216,10 +231,7 @@ def test_a_damaged_cache_entry_is_a_miss_never_an_error(
     entries = _cache_files(own_project)
     assert {path.suffix for path in entries} == {".arrow", ".npz"}
     for path in entries:
-        content = path.read_bytes()
-        damaged = {"garbage": b"not a cache entry" * 50, "truncated": content[:len(content) // 2],
-                   "empty": b""}
-        path.write_bytes(damaged[damage])
+        _damaged(path, damage)
     recomputed.clear()
 
     repaired = _open(own_project)
@@ -342,10 +354,15 @@ def test_a_cached_run_publishes_the_same_report_byte_for_byte(project: Settings)
     assert without_run_times(warm_html) == without_run_times(cold_html)
 
     # and the kernels do read the entries: a doctored fit shows in the next report
+    cache = ComputeCache(project.outputs_dir / CACHE_FOLDER)
     for path in written:
-        if path.suffix == ".npz":
-            with np.load(path) as entry:
+        if path.suffix == fit_cache.SUFFIX:
+            content = cache.read(fit_cache.KIND, path.stem, path.suffix)
+            assert content is not None
+            with np.load(io.BytesIO(content)) as entry:
                 doctored = {name: entry[name] for name in entry.files}
             doctored["point"] = doctored["point"] * 2
-            np.savez(path, **doctored)
+            buffer = io.BytesIO()
+            np.savez(buffer, **doctored)
+            cache.write(fit_cache.KIND, path.stem, path.suffix, buffer.getvalue())
     assert run()[1] != cold_results

@@ -5,8 +5,9 @@ re-run must live on disk: ``<outputs>/.cache/`` by default (beside the reports, 
 every listing of periods and clients). An entry's name is a digest of everything that
 determines its content (the input data, the settings, the code and library versions, see
 :func:`cache_key`), so an entry is never stale: changed inputs make another name. Entries
-are written atomically; an entry that cannot be read, or decoded, is a miss, and an entry
-that cannot be written is skipped: the cache never makes a report fail.
+are written atomically and start with the SHA-256 of their content; an entry that cannot be
+read, does not match its digest (a damaged disk, a hand edit) or cannot be decoded is a
+miss, and an entry that cannot be written is skipped: the cache never makes a report fail.
 
 ``NBREPORT_CACHE=off`` switches it off; ``NBREPORT_CACHE=/some/folder`` keeps it elsewhere
 (e.g. one cache for several outputs folders).
@@ -36,11 +37,13 @@ CACHE_FOLDER = ".cache"  # under the outputs folder; a dot folder is no period a
 CACHE_VARIABLE = "NBREPORT_CACHE"
 SWITCHED_OFF = frozenset({"off", "0", "no", "false"})
 FORMAT_VERSION = "1"  # of the key scheme; raise it to orphan every entry
+DIGEST_SIZE = hashlib.sha256().digest_size
 
 
 @dataclass(frozen=True)
 class ComputeCache:
-    """Entries ``<root>/<kind>/<key[:2]>/<key><suffix>``, one file each.
+    """Entries ``<root>/<kind>/<key[:2]>/<key><suffix>``, one file each: the SHA-256 of the
+    content, then the content.
 
     Attributes
     ----------
@@ -54,16 +57,23 @@ class ComputeCache:
         return self.root / kind / key[:2] / f"{key}{suffix}"
 
     def read(self, kind: str, key: str, suffix: str) -> bytes | None:
-        """The entry's bytes, or ``None`` when it is missing or cannot be read (a miss)."""
+        """The entry's content, or ``None`` (a miss) when it is missing, cannot be read or is
+        not what was written."""
         try:
-            return self.path(kind, key, suffix).read_bytes()
+            stored = self.path(kind, key, suffix).read_bytes()
         except OSError:
             return None
+        digest, content = stored[:DIGEST_SIZE], stored[DIGEST_SIZE:]
+        if hashlib.sha256(content).digest() != digest:
+            if stored:
+                log.info("compute cache: damaged %s entry %s, computing again", kind, key[:12])
+            return None
+        return content
 
     def write(self, kind: str, key: str, suffix: str, content: bytes) -> None:
         """Store an entry atomically; a disk that refuses it costs the entry, never the run."""
         try:
-            write_atomic(self.path(kind, key, suffix), content)
+            write_atomic(self.path(kind, key, suffix), hashlib.sha256(content).digest() + content)
         except (StorageError, OSError) as exc:
             log.info("compute cache: could not store %s entry: %s", kind, exc)
 

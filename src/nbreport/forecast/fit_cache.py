@@ -6,14 +6,13 @@ chooses the seasonalities), the dates to forecast, the number of samples, the ho
 and the code and libraries that fit (nbreport's forecast code, prophet, cmdstanpy, NumPy,
 pandas). The entry's name is a digest of all of them, so a hit is the fit's own result:
 its point forecast and samples, stored as NumPy arrays (``.npz``, no pickle) and read back
-bit for bit.
+bit for bit. An entry that cannot be decoded is a miss.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import zipfile
 from collections.abc import Callable
 
 import numpy as np
@@ -37,11 +36,11 @@ def cached_fit(cache: ComputeCache, history: History, dates: pd.DatetimeIndex, s
     """The cached result of ``fit()`` for these inputs, or ``fit()`` itself, then stored."""
     key = fit_key(history, dates, samples, holidays)
     stored = cache.read(KIND, key, SUFFIX)
+    found = decode(stored, dates) if stored is not None else None
+    if found is not None:
+        return found
     if stored is not None:
-        found = decode(stored, dates)
-        if found is not None:
-            return found
-        log.info("compute cache: unreadable prophet fit %s, fitting again", key[:12])
+        log.info("compute cache: undecodable prophet fit %s, fitting again", key[:12])
     forecast = fit()
     cache.write(KIND, key, SUFFIX, encode(forecast))
     return forecast
@@ -73,7 +72,7 @@ def decode(content: bytes, dates: pd.DatetimeIndex) -> SampleForecast | None:
         with np.load(io.BytesIO(content), allow_pickle=False) as archive:
             method = str(archive["method"])
             point, samples = archive["point"], archive["samples"]
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+    except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is a miss
         return None
     if point.shape != (len(dates),) or samples.ndim != 2 or samples.shape[0] != len(dates):
         return None

@@ -75,7 +75,7 @@ def load_one_cached(spec: SourceSpec, client_dir: Path, sources: Sequence[Source
                  spec.location)
         return found
     if stored is not None:
-        log.info("compute cache: unreadable entry for source %s, reading it again", spec.name)
+        log.info("compute cache: undecodable entry for source %s, reading it again", spec.name)
     loaded = loader.load_one(spec, client_dir, sources)
     cache.write(KIND, key, SUFFIX, encode(loaded))
     return loaded
@@ -117,7 +117,7 @@ def decode(content: bytes, spec: SourceSpec, started: float) -> LoadedSource | N
         stored = json.loads(reader.metadata[METADATA_KEY])
         record = _provenance(stored["record"], started)
         columns = {str(name): str(column) for name, column in stored["columns"].items()}
-    except (pa.ArrowException, ValueError, KeyError, TypeError, AttributeError):
+    except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is a miss
         return None
     return LoadedSource(spec, table, record, None, columns)
 
