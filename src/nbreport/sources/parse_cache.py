@@ -82,8 +82,8 @@ def load_one_cached(spec: SourceSpec, client_dir: Path, sources: Sequence[Source
 
 
 def source_key(spec: SourceSpec, client_dir: Path, sources: Sequence[SourceSpec]) -> str | None:
-    """The digest of everything the source's table and provenance depend on; ``None`` for a
-    query on a database (not cacheable).
+    """The digest of everything the source's table and provenance depend on; ``None`` when it,
+    or a source its joins read, is a query on a database (not cacheable).
 
     Raises
     ------
