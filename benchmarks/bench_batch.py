@@ -110,6 +110,9 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=60, help="clients of the large run (0: none)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project")
     args = parser.parse_args()
+    # every way computes every report: with the compute cache, the runs after the first would
+    # take its fits and sources (children inherit the switch)
+    os.environ["NBREPORT_CACHE"] = "off"
     root = Path(tempfile.mkdtemp(prefix="nbreport-bench-"))
     try:
         run(root / "project", args.clients, args.large)

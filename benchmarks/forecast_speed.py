@@ -77,6 +77,7 @@ def _run(client: str, period: str, outputs: Path) -> dict[str, object]:
 
 
 def main() -> None:
+    os.environ["NBREPORT_CACHE"] = "off"  # the cost of forecasting, not of reading a cache
     print(f"forecast cost per report (fresh process each; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores)")
     header = (f"{'client':<22} {'series':>6} {'other sections':>15} {'forecasting, 1st':>17} "

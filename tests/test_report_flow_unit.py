@@ -23,6 +23,7 @@ from tests.conftest import REPO
 
 import nbreport.report.artifacts as artifacts_module
 from nbreport.commentary.view import ReportFacts
+from nbreport.core.compute_cache import CACHE_FOLDER, CACHE_VARIABLE
 from nbreport.core.errors import ParamsError
 from nbreport.core.formatting import Formatter
 from nbreport.metrics.definitions import METRICS
@@ -149,11 +150,14 @@ def test_open_report_without_a_folder_writes_nothing(demo_data_dir: Path, tmp_pa
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      empty_outputs: Path) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(CACHE_VARIABLE, raising=False)
     before = _tree(REPO / "outputs")
     report = open_report("ledgerline", project_dir=REPO, data_dir=demo_data_dir,
                          outputs_dir=empty_outputs)
     assert report.artifacts == ()
-    assert list(tmp_path.iterdir()) == [] and list(empty_outputs.iterdir()) == []
+    # nothing but the compute cache, which never holds a report's file (tests/test_compute_cache.py)
+    assert list(tmp_path.iterdir()) == [] and list(empty_outputs.iterdir()) == [
+        empty_outputs / CACHE_FOLDER]
     assert _tree(REPO / "outputs") == before
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.artifacts = ("x",)  # type: ignore[misc]

@@ -4,6 +4,7 @@
 
     outputs/                          ProjectLayout.outputs_dir
       index.html                      archive_index(): every period
+      .cache/                         the compute cache (nbreport.core.compute_cache)
       2026-10/                        period_dir(period)
         index.html  manifest.json  qa.json  .nbreport.lock
         .work-<client>-XXXX/          a client's working folder while it runs (tmp/ inside)

@@ -55,6 +55,7 @@ from nbreport.i18n import _
 from nbreport.metrics.names import label_of
 
 if TYPE_CHECKING:
+    from nbreport.core.compute_cache import ComputeCache
     from nbreport.forecast.store import Stored
     from nbreport.params.schema import ClientParams
 
@@ -76,9 +77,11 @@ class SeriesForecast:
     paths: dict[str, tuple[float, ...]]
 
 
-def forecast_report(params: ClientParams, daily: pd.DataFrame, stored: Stored) -> ForecastResult:
+def forecast_report(params: ClientParams, daily: pd.DataFrame, stored: Stored,
+                    cache: ComputeCache | None = None) -> ForecastResult:
     """Forecast the selected KPIs of a client from its ``daily`` sums and hold the forecasts
-    earlier reports ``stored`` (:func:`nbreport.forecast.store.stored_forecasts`) to account."""
+    earlier reports ``stored`` (:func:`nbreport.forecast.store.stored_forecasts`) to account;
+    ``cache`` keeps prophet's fits between runs (:mod:`nbreport.forecast.fit_cache`)."""
     spec, period = params.forecast, params.period
     cutoff = _cutoff(daily, params.report_period.end)
     if cutoff is None:
@@ -105,7 +108,7 @@ def forecast_report(params: ClientParams, daily: pd.DataFrame, stored: Stored) -
     dates = pd.date_range(cutoff + timedelta(days=1), periods[-1].end, freq="D")
     check = _check_window(period, cutoff)
     country, holidays = _holidays(params.client.country, spec, history.index[0], dates[-1])
-    options = ProphetOptions(samples=spec.samples, holidays=holidays)
+    options = ProphetOptions(samples=spec.samples, holidays=holidays, cache=cache)
     names = dict.fromkeys(n for kpi in kpis for n in summed_inputs(kpi.metric))
     series = {name: _forecast_one(history, name, dates, spec.method, options,
                                   replace(check, stored=stored_points(

@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nbreport.core.compute_cache import ComputeCache
 from nbreport.core.errors import NbreportError
+from nbreport.forecast.fit_cache import cached_fit
 from nbreport.forecast.history import History
 from nbreport.forecast.samples import SEED, SampleForecast
 
@@ -45,10 +47,14 @@ class ProphetOptions:
     holidays:
         Public holidays to model (prophet's ``holiday``/``ds`` table, see
         :func:`holiday_table`); ``None``: none.
+    cache:
+        Where fits are kept between runs (:mod:`nbreport.forecast.fit_cache`); ``None``:
+        every fit is made.
     """
 
     samples: int = 500
     holidays: pd.DataFrame | None = None
+    cache: ComputeCache | None = None
 
 
 @contextlib.contextmanager
@@ -129,25 +135,35 @@ def prophet_forecast(history: History, dates: pd.DatetimeIndex,
     prophet's samples vary the trend and add noise that is independent from
     day to day; the backtest shows what that means for the interval of a
     month's total, and :mod:`nbreport.forecast.select` says how reports get
-    theirs.
+    theirs. With ``options.cache``, a fit made before on the same inputs is read back.
 
     Raises
     ------
     ProphetUnavailable
         prophet is not installed.
     """
+    holidays = options.holidays if history.freq == "D" else None
+    if options.cache is None:
+        return fit_prophet(history, dates, options.samples, holidays)
+    return cached_fit(options.cache, history, dates, options.samples, holidays,
+                      lambda: fit_prophet(history, dates, options.samples, holidays))
+
+
+def fit_prophet(history: History, dates: pd.DatetimeIndex, samples: int,
+                holidays: pd.DataFrame | None) -> SampleForecast:
+    """Fit prophet to ``history`` (with ``holidays``) and forecast ``dates``, drawing
+    ``samples`` predictive samples (0: the point forecast only)."""
     model_class = quick_prophet_class()
     observed = history.observed
     frame = pd.DataFrame({"ds": observed.index, "y": observed.to_numpy()})
     future = pd.DataFrame({"ds": dates})
     with quiet(), _seeded(SEED):
-        holidays = options.holidays if history.freq == "D" else None
-        model = model_class(uncertainty_samples=options.samples, holidays=holidays,
+        model = model_class(uncertainty_samples=samples, holidays=holidays,
                             **seasonalities(history))
         model.fit(frame)
         point = model.predict_point(future)
-        samples = model.predictive_samples(future)["yhat"] if options.samples else point[:, None]
-    return SampleForecast("prophet", dates, point, np.asarray(samples, dtype="float64"))
+        drawn = model.predictive_samples(future)["yhat"] if samples else point[:, None]
+    return SampleForecast("prophet", dates, point, np.asarray(drawn, dtype="float64"))
 
 
 def holiday_table(country: str, first_year: int, last_year: int) -> pd.DataFrame | None:

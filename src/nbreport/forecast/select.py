@@ -131,7 +131,8 @@ def _checked(history: History, check: CheckWindow, options: ProphetOptions) -> M
     if candidates is None:
         try:
             # without holidays: a month's check barely depends on them, and it halves the extra cost
-            candidates = {PROPHET: prophet_forecast(before, dates, ProphetOptions(samples=0)).point,
+            candidates = {PROPHET: prophet_forecast(before, dates, ProphetOptions(
+                samples=0, cache=options.cache)).point,
                           SEASONAL_NAIVE: seasonal_naive(before, dates, 1).point}
         except (ProphetUnavailable, RuntimeError) as exc:
             log.info("method check failed: %s", exc)
@@ -182,7 +183,7 @@ def _prophet_or_naive(history: History, dates: pd.DatetimeIndex, options: Prophe
 
 
 def _point_only(options: ProphetOptions) -> ProphetOptions:
-    return ProphetOptions(samples=0, holidays=options.holidays)
+    return ProphetOptions(samples=0, holidays=options.holidays, cache=options.cache)
 
 
 def _naive(history: History, dates: pd.DatetimeIndex, options: ProphetOptions) -> SampleForecast:

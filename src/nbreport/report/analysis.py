@@ -2,7 +2,9 @@
 
 The second step of the one-way flow (inputs -> analysis -> sections). Each domain of
 :mod:`nbreport.metrics` and :mod:`nbreport.forecast` computes its part from the client's
-harmonised data; nothing here formats for display or writes anything.
+harmonised data; nothing here formats for display or writes anything. (The one exception
+is a memo, not a read: prophet's fits go through the inputs' compute cache, which only ever
+hands back what the fit itself returns; see :mod:`nbreport.forecast.fit_cache`.)
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def analyse(inputs: ReportInputs) -> ReportResults:
         period_warnings=warnings, daily=daily, daily_by_channel=by_channel,
         contributions=contributions, budget=budget, triangulation=triangulation,
         customer_success=customer_success, insights=insights,
-        forecasts=(forecast_report(params, daily, inputs.stored)
+        forecasts=(forecast_report(params, daily, inputs.stored, inputs.cache)
                    if "forecast" in params.sections.wanted()  # no model fitted for nothing
                    else ForecastResult(None, notes=("Forecasts are left out of this report.",))),
         campaigns=campaign_table(data, reported), overlaps=overlap_tables(params, data, reported))

@@ -96,16 +96,21 @@ def commentary_view(inputs: ReportInputs, results: ReportResults, fmt: Formatter
         industry=client.industry or "", settings=inputs.params.commentary, fmt=fmt)
 
 
-def open_report(client_id: str, *, artifacts_dir: str | Path | None = None, **where: Any) -> Report:
+def open_report(client_id: str, *, artifacts_dir: str | Path | None = None,
+                use_cache: bool = True, **where: Any) -> Report:
     """Read the inputs (:func:`~nbreport.report.inputs.load_inputs`: ``where`` holds its
     ``params``, ``period``, ``project_dir``, ``data_dir`` and ``outputs_dir``), analyse them,
     check the commentary against the results, and return the :class:`Report`.
 
     ``artifacts_dir``: where to write the files a run keeps for later (stored forecasts, the
-    results and the rows behind them); ``None`` writes nothing. The master notebook passes
+    results and the rows behind them); ``None`` writes none of them. The master notebook passes
     its working folder, which ``nbreport run`` empties beside the report.
+
+    ``use_cache``: read the sources and prophet's fits through the project's compute cache
+    when their inputs are unchanged (``<outputs>/.cache/``; ``NBREPORT_CACHE=off`` switches
+    it off everywhere).
     """
-    inputs = load_inputs(client_id, **where)
+    inputs = load_inputs(client_id, use_cache=use_cache, **where)
     with language(inputs.params.report.language):  # every word computed with the numbers
         results = analyse(inputs)
         client, branding = inputs.params.client, inputs.params.branding

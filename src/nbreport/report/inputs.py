@@ -15,12 +15,14 @@ from typing import Any
 
 from nbreport.commentary.notes import ContextNote, client_notes
 from nbreport.commentary.store import CommentaryFile, read_commentary
+from nbreport.core.compute_cache import ComputeCache, project_cache
 from nbreport.core.errors import ParamsError, ParamsIssue
 from nbreport.core.layout import ProjectLayout
 from nbreport.forecast.store import Stored, stored_forecasts
 from nbreport.i18n import language
 from nbreport.params import ClientParams, load_client_params, params_from_plain
 from nbreport.sources.loader import ClientData, client_data_dir, load_sources
+from nbreport.sources.parse_cache import load_sources_cached
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class ReportInputs:
     sent:
         The stored results of this period's report as it was sent, when ``report.show_changes``
         asks for a note of what moved since (``None``: not asked, or never sent).
+    cache:
+        The project's compute cache (:mod:`nbreport.core.compute_cache`), which the sources
+        were read through and prophet's fits go through; ``None``: everything is computed.
     """
 
     params: ClientParams
@@ -53,6 +58,7 @@ class ReportInputs:
     stored: Stored
     project_dir: Path
     sent: dict[str, Any] | None = None
+    cache: ComputeCache | None = None
 
     @property
     def client_id(self) -> str:
@@ -67,6 +73,7 @@ def load_inputs(
     project_dir: str | Path = ".",
     data_dir: str | Path | None = None,
     outputs_dir: str | Path | None = None,
+    use_cache: bool = False,
 ) -> ReportInputs:
     """Read everything the report of ``client_id`` is computed from.
 
@@ -86,21 +93,32 @@ def load_inputs(
     outputs_dir:
         Where earlier reports are (their stored forecasts are held to account);
         defaults to ``<project_dir>/outputs``.
+    use_cache:
+        Read the sources through the project's compute cache (``<outputs_dir>/.cache/``, see
+        :func:`nbreport.core.compute_cache.project_cache`) and keep it for the forecasts.
     """
     project = Path(project_dir).resolve()
     client_params = _client_params(client_id, params, period, project)
     root = Path(data_dir) if data_dir else project / "data"
-    with language(client_params.report.language):  # the data's warnings are for the client
-        data = load_sources(list(client_params.sources), client_data_dir(root, client_id),
-                            currency=client_params.client.currency,
-                            alternatives=client_params.alternatives)
     outputs = Path(outputs_dir) if outputs_dir else ProjectLayout.default(project).outputs_dir
+    cache = project_cache(outputs) if use_cache else None
+    with language(client_params.report.language):  # the data's warnings are for the client
+        data = _client_data(client_params, client_data_dir(root, client_id), cache)
     return ReportInputs(
         params=client_params, data=data,
         commentary=read_commentary(project, client_id, client_params.period.key),
         context_notes=tuple(client_notes(project, client_id)),
         stored=stored_forecasts(outputs, client_id), project_dir=project,
-        sent=_sent_results(client_params, outputs))
+        sent=_sent_results(client_params, outputs), cache=cache)
+
+
+def _client_data(params: ClientParams, folder: Path, cache: ComputeCache | None) -> ClientData:
+    """The client's sources, through the compute cache when there is one."""
+    sources, currency = list(params.sources), params.client.currency
+    if cache is None:
+        return load_sources(sources, folder, currency=currency, alternatives=params.alternatives)
+    return load_sources_cached(sources, folder, cache, currency=currency,
+                               alternatives=params.alternatives)
 
 
 def _sent_results(params: ClientParams, outputs: Path) -> dict[str, Any] | None:

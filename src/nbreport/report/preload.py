@@ -8,7 +8,8 @@ modules in a parent process before it forks the kernels; with this module among
 them, every kernel starts with that work done, and shares its memory pages.
 
 Unlike the rest of the library, this module does its work when imported: that is
-its purpose. It reads nothing of any client and writes nothing.
+its purpose. It reads nothing of any client and writes nothing (it reads nbreport's own
+source files, for the digests that name the compute cache's entries).
 """
 
 from __future__ import annotations
@@ -55,7 +56,21 @@ def preload() -> list[str]:
     environment = _environment()
     for template in environment.list_templates():
         environment.get_template(template)
+    _cache_keys_ready()
     return loaded
+
+
+def _cache_keys_ready() -> None:
+    """Digest the code and versions behind the compute cache's entries once, here: each kernel
+    then names its entries after the code it was forked with (and saves the reading)."""
+    from nbreport.core.code_digest import code_digest
+    from nbreport.core.compute_cache import library_versions
+    from nbreport.forecast.fit_cache import FIT_LIBRARIES, FIT_MODULE
+    from nbreport.sources.parse_cache import PARSE_LIBRARIES, PARSE_MODULE
+
+    for module, libraries in ((FIT_MODULE, FIT_LIBRARIES), (PARSE_MODULE, PARSE_LIBRARIES)):
+        code_digest(module)
+        library_versions(*libraries)
 
 
 preload()
