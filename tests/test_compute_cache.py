@@ -325,7 +325,7 @@ def test_the_code_of_a_fit_and_of_a_parse_is_their_import_closure() -> None:
 @pytest.mark.kernel
 def test_a_cached_run_publishes_the_same_report_byte_for_byte(project: Settings) -> None:
     """A demo client run twice by ``nbreport run --force`` in real kernels: the second run
-    takes every source and fit from the cache (no entry is written again) and its report is
+    takes every source, fit and chart from the cache (no entry is written again) and its report is
     the first one's, once the run times are masked (an English report: the mask reads its
     words)."""
     from nbreport.batch import BatchOptions, run_batch
@@ -347,7 +347,7 @@ def test_a_cached_run_publishes_the_same_report_byte_for_byte(project: Settings)
     written = entries()
     warm_html, warm_results = run()
 
-    assert {path.suffix for path in written} == {".arrow", ".npz"}
+    assert {path.suffix for path in written} == {".arrow", ".npz", ".html"}  # sources, fits, charts
     assert entries() == written
     assert "nbr-tile" in warm_html and "data:image/png" in warm_html  # a real report, charts
     assert warm_results == cold_results

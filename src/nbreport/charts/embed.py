@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from markupsafe import escape
 
+from nbreport.charts.chart_cache import cached_chart
 from nbreport.charts.theme import (CHART_WIDTH_PX, DPI, HALF_CHART_WIDTH_PX, PHONE_CHART_WIDTH_PX,
                                    PIXEL_DENSITY)
 
@@ -170,10 +171,13 @@ def chart_html(build: Callable[..., "matplotlib.figure.Figure"], alt: str,  # no
 
     ``build(width_px=...)`` returns the figure for a width, e.g.
     ``functools.partial(monthly_bars, values, title=..., unit=..., fmt=..., theme=...)``.
+    A chart drawn before from the same arguments comes from the project's compute cache
+    (:mod:`nbreport.charts.chart_cache`).
     """
-    return figure_html(build(width_px=CHART_WIDTH_PX), alt, caption,
-                       phone=build(width_px=PHONE_CHART_WIDTH_PX),
-                       half=build(width_px=HALF_CHART_WIDTH_PX))
+    return cached_chart(build, lambda: figure_html(build(width_px=CHART_WIDTH_PX), alt, caption,
+                                                   phone=build(width_px=PHONE_CHART_WIDTH_PX),
+                                                   half=build(width_px=HALF_CHART_WIDTH_PX)),
+                        alt, caption)
 
 
 def smallest_text_px(figure: "matplotlib.figure.Figure") -> float:  # noqa: F821

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nbreport.charts.chart_cache import use_chart_cache
 from nbreport.charts.theme import ChartTheme
 from nbreport.commentary.compose import ReportCommentary
 from nbreport.commentary.view import ReportFacts
@@ -106,11 +107,12 @@ def open_report(client_id: str, *, artifacts_dir: str | Path | None = None,
     results and the rows behind them); ``None`` writes none of them. The master notebook passes
     its working folder, which ``nbreport run`` empties beside the report.
 
-    ``use_cache``: read the sources and prophet's fits through the project's compute cache
-    when their inputs are unchanged (``<outputs>/.cache/``; ``NBREPORT_CACHE=off`` switches
+    ``use_cache``: read the sources, prophet's fits and the charts through the project's
+    compute cache when their inputs are unchanged (``<outputs>/.cache/``; ``NBREPORT_CACHE=off`` switches
     it off everywhere).
     """
     inputs = load_inputs(client_id, use_cache=use_cache, **where)
+    use_chart_cache(inputs.cache)  # charts too: a commentary edit redraws none of them
     with language(inputs.params.report.language):  # every word computed with the numbers
         results = analyse(inputs)
         client, branding = inputs.params.client, inputs.params.branding

@@ -173,7 +173,8 @@ def _chart(report: Report, kpi: KpiForecast, check: ForecastCheck | None) -> tup
              if target is not None else _("%(kpi)s: forecast", kpi=kpi.label))
     build = functools.partial(forecast_chart, actual, points, target=target, title=title,
                               theme=report.theme,
-                              axis_format=lambda y, unit=first.unit: fmt.value(y, unit),
+                              # a partial, not a lambda: picklable, so the chart can be cached
+                              axis_format=functools.partial(fmt.value, unit=first.unit),
                               earlier=earlier,
                               range_label=_("%(percent)s range",
                                             percent=fmt.probability(first.interval)))
