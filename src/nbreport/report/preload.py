@@ -63,14 +63,18 @@ def preload() -> list[str]:
 def _cache_keys_ready() -> None:
     """Digest the code and versions behind the compute cache's entries once, here: each kernel
     then names its entries after the code it was forked with (and saves the reading)."""
+    from nbreport.charts.chart_cache import CHART_LIBRARIES, EMBED_MODULE
     from nbreport.core.code_digest import code_digest
     from nbreport.core.compute_cache import library_versions
     from nbreport.forecast.fit_cache import FIT_LIBRARIES, FIT_MODULE
     from nbreport.sources.parse_cache import PARSE_LIBRARIES, PARSE_MODULE
 
-    for module, libraries in ((FIT_MODULE, FIT_LIBRARIES), (PARSE_MODULE, PARSE_LIBRARIES)):
+    for module, libraries in ((FIT_MODULE, FIT_LIBRARIES), (PARSE_MODULE, PARSE_LIBRARIES),
+                              (EMBED_MODULE, CHART_LIBRARIES)):
         code_digest(module)
         library_versions(*libraries)
+    for builder in ("nbreport.charts.trend", "nbreport.charts.forecast", "nbreport.charts.compare"):
+        code_digest(builder)  # the chart builders the report's sections use
 
 
 preload()
