@@ -51,6 +51,21 @@ def approve_drafts(project: Path, client_id: str) -> None:
                             for section in commentary_sections()), encoding="utf-8")
 
 
+def edit_commentary(project: Path, client_id: str) -> None:
+    """An analyst's edit: the trends section written by hand instead of its approved draft."""
+    from nbreport.commentary.compose import APPROVE_DRAFT
+    from nbreport.commentary.store import commentary_path
+    from nbreport.core.period import Period
+
+    path = commentary_path(project, client_id, Period.parse(PERIOD).key)
+    text = path.read_text(encoding="utf-8")
+    trends = f"## Trends\n\n{APPROVE_DRAFT}\n"
+    if trends not in text:
+        raise SystemExit(f"{path}: no approved trends draft to edit")
+    path.write_text(text.replace(trends, "## Trends\n\nDemand held up through the month.\n"),
+                    encoding="utf-8")
+
+
 def _generate(client_id: str, data_dir: Path) -> None:
     from nbreport.demo import PROFILES
     from nbreport.demo.generator import generate_client
