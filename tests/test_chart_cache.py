@@ -92,3 +92,16 @@ def test_a_damaged_chart_entry_is_drawn_again(cache: ComputeCache) -> None:
         entry.write_bytes(entry.read_bytes()[:-10])
     DRAWN.clear()
     assert chart_html(_build(), alt="a") == first and _draws() == 3
+
+
+def test_an_edited_translation_draws_the_chart_again(cache: ComputeCache, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The legend's words come from the catalogue: an agency's own catalogue is another key."""
+    with language("de"):
+        before = chart_cache.chart_key(_build(), ("a",))
+        own = tmp_path / "locale" / "de" / "LC_MESSAGES"
+        own.mkdir(parents=True)
+        (own / "nbreport.po").write_text('msgid ""\nmsgstr ""\n\nmsgid "Actual"\nmsgstr "Tatsächlich"\n',
+                                         encoding="utf-8")
+        monkeypatch.setenv("NBREPORT_LOCALE_PATH", str(tmp_path / "locale"))
+        assert chart_cache.chart_key(_build(), ("a",)) != before

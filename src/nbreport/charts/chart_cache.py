@@ -4,8 +4,8 @@ Drawing a chart three times (paper, phone, half a wide screen) and encoding its 
 costliest part of a report after its sources and forecasts. A chart's HTML is a pure
 function of what its builder is given (the ``functools.partial`` handed to
 :func:`nbreport.charts.embed.chart_html`: values, title, theme, formatter), its alt text and
-caption, the language in use (legend words, month names), the chart code and the drawing
-libraries. The entry's name is a digest of all of them (the builder's arguments pickled),
+caption, the language in use and its catalogue (legend words, month names), the chart code
+and the drawing libraries. The entry's name is a digest of all of them (the builder's arguments pickled),
 so a hit is the very HTML a draw would give. A builder whose arguments cannot be pickled
 (a lambda) is simply drawn.
 
@@ -24,6 +24,7 @@ from typing import Any
 from nbreport.core.code_digest import code_digest
 from nbreport.core.compute_cache import ComputeCache, cache_key, library_versions
 from nbreport.i18n import current_language
+from nbreport.i18n.catalogues import language_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -69,4 +70,5 @@ def chart_key(build: Callable[..., Any], texts: tuple[str, ...]) -> str | None:
         return None
     return cache_key(KIND, code_digest(EMBED_MODULE), code_digest(function.__module__),
                      f"{function.__module__}.{function.__qualname__}",
-                     library_versions(*CHART_LIBRARIES), current_language(), arguments)
+                     library_versions(*CHART_LIBRARIES),
+                     language_fingerprint(current_language()), arguments)

@@ -17,6 +17,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from nbreport.core.compute_cache import canonical_json
+from nbreport.core.digests import file_sha256
 from nbreport.core.errors import ParamsError, ParamsIssue
 
 SOURCE_LANGUAGE = "en"
@@ -36,6 +38,17 @@ def locale_dirs() -> tuple[Path, ...]:
 def catalogue_name(code: str) -> str:
     """The catalogue folder for a language as params write it: ``pt-BR`` -> ``pt_BR``."""
     return code.replace("-", "_")
+
+
+def language_fingerprint(code: str) -> str:
+    """The language ``code`` and a digest of every catalogue its words may come from: what a
+    cached result written in that language must be keyed by (an edited translation is
+    another key)."""
+    names = dict.fromkeys((catalogue_name(code), code.split("-")[0]))
+    catalogues = [folder / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+                  for folder in locale_dirs() for name in names]
+    return canonical_json({"language": code,
+                           "catalogues": [file_sha256(path) for path in catalogues if path.is_file()]})
 
 
 def available_languages() -> tuple[str, ...]:

@@ -32,7 +32,7 @@ from nbreport.core.compute_cache import ComputeCache, cache_key, canonical_json,
 from nbreport.core.digests import file_sha256
 from nbreport.core.errors import DataError
 from nbreport.i18n import current_language
-from nbreport.i18n.catalogues import DOMAIN, catalogue_name, locale_dirs
+from nbreport.i18n.catalogues import language_fingerprint
 from nbreport.sources import loader
 from nbreport.sources.checks import DataWarning
 from nbreport.sources.loader import ClientData, LoadedSource, Provenance
@@ -95,7 +95,7 @@ def source_key(spec: SourceSpec, client_dir: Path, sources: Sequence[SourceSpec]
         return None
     files = [_described(read, client_dir) for read in reads]
     return cache_key(KIND, code_digest(PARSE_MODULE), library_versions(*PARSE_LIBRARIES),
-                     _language_key(), *files)
+                     language_fingerprint(current_language()), *files)
 
 
 def encode(loaded: LoadedSource) -> bytes:
@@ -151,14 +151,3 @@ def _described(spec: SourceSpec, client_dir: Path) -> str:
     """A source's settings and the digest of the file it reads."""
     path = loader.resolve_source_path(spec, client_dir)
     return canonical_json({"spec": spec.model_dump(mode="json"), "sha256": file_sha256(path)})
-
-
-def _language_key() -> str:
-    """The language the warnings are written in, with the catalogues it may come from."""
-    code = current_language()
-    names = dict.fromkeys((catalogue_name(code), code.split("-")[0]))
-    catalogues = [folder / name / "LC_MESSAGES" / f"{DOMAIN}.po"
-                  for folder in locale_dirs() for name in names]
-    return canonical_json({"language": code,
-                           "catalogues": [file_sha256(path) for path in catalogues
-                                          if path.is_file()]})
