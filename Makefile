@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo docs messages test mutate bench bench-report bench-data bench-transform bench-forecast bench-truth backtest clean
+.PHONY: setup demo docs messages test mutate bench bench-scale bench-report bench-data bench-transform bench-forecast bench-truth backtest clean
 
 setup: $(STAMP)
 
@@ -92,6 +92,10 @@ bench-truth: demo
 # pool, warm in-process pool), on the same clients, in one run
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
+
+# 500 generated clients: time and memory per client over the run, and on a local Dask cluster
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/bench_scale.py
 
 # one client's report compute (every notebook cell, no kernel start or export) against an earlier commit
 bench-report: $(STAMP)

@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -221,8 +222,9 @@ def print_batch(batch: dict, runs: list[dict], memory: dict, count: int) -> None
 
 # --- (b) nbreport run --------------------------------------------------------------------------
 
-def nbreport_run(project: Path, clients: list[str], watch_memory: bool = False) -> dict:
-    command = [str(BIN / "nbreport"), "--project", str(project), "run", *clients, "--force"]
+def nbreport_run(project: Path, clients: list[str], watch_memory: bool = False,
+                 extra: tuple[str, ...] = ()) -> dict:
+    command = [str(BIN / "nbreport"), "--project", str(project), "run", *clients, "--force", *extra]
     sampler = MemorySampler()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -239,9 +241,11 @@ def nbreport_run(project: Path, clients: list[str], watch_memory: bool = False) 
     entries = [manifest["clients"][client_id] for client_id in clients]
     started_at = _time(manifest["last_run"]["started_at"])
     first = min(_time(entry["finished_at"]) for entry in entries) - started_at
-    workers = int(manifest["last_run"]["workers"].split()[0])
+    # "2 workers on this machine", "Dask cluster at tcp://... (2 threads)"
+    workers = int(re.search(r"(\d+) (?:workers?|threads?)\b", manifest["last_run"]["workers"])[1])
     return {"wall": wall, "first": first, "workers": manifest["last_run"]["workers"],
-            "clients": [entry["timings"] for entry in entries],
+            "clients": [entry["timings"] for entry in entries], "entries": entries,
+            "started_at": started_at, "samples": sampler.samples, "worker_count": workers,
             "pss_mb": sampler.peak_pss / 2**20, "rss_mb": sampler.peak_rss / 2**20,
             "per_worker_mb": sampler.peak_pss / 2**20 / workers,
             "kernel_mb": sampler.peak_kernel / 2**20}
@@ -261,6 +265,7 @@ class MemorySampler:
     def __init__(self, every: float = 0.25) -> None:
         self.every = every
         self.peak_pss = self.peak_rss = self.peak_kernel = 0
+        self.samples: list[tuple[float, int]] = []  # (time.time(), the run's PSS): over time
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -294,6 +299,7 @@ class MemorySampler:
                 if kernel:
                     self.peak_kernel = max(self.peak_kernel, info.pss)
             self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
+            self.samples.append((time.time(), pss))
 
 
 def _is_zygote(process: psutil.Process) -> bool:

@@ -248,7 +248,7 @@ def test_a_list_item_can_be_set_from_the_command_line(tmp_path: Path) -> None:
 
 def test_another_client_s_bomb_never_reaches_this_client(tmp_path: Path) -> None:
     """validate X reads X's file only; the gate reads other clients' markers only, bounded."""
-    from nbreport.qa.gate import _GateContext
+    from nbreport.qa.gate_context import GateContext
     from nbreport.settings import Settings
 
     root = make_project(tmp_path / "project")
@@ -259,6 +259,6 @@ def test_another_client_s_bomb_never_reaches_this_client(tmp_path: Path) -> None
     outcome = validate_limited(root, "acme")
     assert outcome.code == 0 and "ok       acme" in outcome.out, outcome.text
     started = time.perf_counter()
-    context = _GateContext.for_project(Settings.for_project(root))
+    context = GateContext.for_project(Settings.for_project(root))
     assert time.perf_counter() - started < 2
     assert context.foreign_to("acme") == {"other": ["CANARY-OTHER"]}

@@ -5,6 +5,7 @@ its "external resources" check reads what the page loads, not what its text says
 from __future__ import annotations
 
 import base64
+from html import escape
 import json
 import shutil
 import subprocess
@@ -86,6 +87,18 @@ def test_credentials_are_found_in_attributes_comments_and_escaped_text(place: st
     assert not result.passed and "JSON Web Token" in result.detail
 
 
+@pytest.mark.parametrize("kind", sorted(PLANTED))
+def test_credentials_beside_an_image_are_found_though_its_data_is_not_read(kind: str) -> None:
+    """The scan skips the images' data URIs (nobody reads them as text, and they were most of
+    its time), but never what stands beside one: the attribute after it, the next element's."""
+    image = '<img src="data:image/png;base64,iVBORw0KGgo{filler}=" alt="{alt}">'
+    html = CLEAN_HTML.replace("</main>", image.format(filler="A" * 4000, alt="Sessions")
+                              + image.format(filler="B" * 4000, alt=escape(PLANTED[kind]))
+                              + "</main>")
+    result = next(r for r in check_report(subject(html=html)) if r.name == "no secrets")
+    assert not result.passed and kind in result.detail.split(", ")
+
+
 @pytest.mark.parametrize("prose", [
     "Password resets: 34 tickets, down from 41.",
     "The key figures of the month and the tokens of thanks we sent.",
@@ -141,3 +154,33 @@ def test_nbreport_check_fails_a_real_report_with_a_jwt_and_an_aws_secret(
     # escaped <img>: no alarm; the planted key names (snake_case) are jargon to a client too
     assert failed[0] == "no secrets" and set(failed) <= {"no secrets", "plain language"}
     assert "Traceback" not in result.stderr
+
+
+def _one_string_at_a_time(strings: list[str]) -> list[str]:
+    """The scan as it was before its one search over all strings: every plugin on every string."""
+    from nbreport.qa.secrets_scan import SUPPLEMENTARY, KEYWORD, _keyword_values, _plugins
+
+    found = [name for name, plugin in _plugins()
+             if any(any(True for _ in plugin.analyze_string(text)) for text in strings)]
+    if any(any(True for _ in _keyword_values(text)) for text in strings):
+        found.append(KEYWORD)
+    return found + [name for name, pattern in SUPPLEMENTARY.items()
+                    if any(pattern.search(text) for text in strings)]
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last", "alone"])
+@pytest.mark.parametrize("kind", sorted(PLANTED))
+def test_the_search_over_all_strings_finds_what_each_string_holds(kind: str, where: str) -> None:
+    """The scan searches all of a page's strings at once before it asks a plugin string by
+    string: a credential at either end of a string (where ``^``, ``$`` and ``\\b`` decide) and
+    anywhere among the strings is found exactly as one string at a time finds it."""
+    from nbreport.qa.secrets_scan import credential_kinds
+
+    noise = ["Sessions rose 12% to 4,210.", "Key takeaways", "Cost per lead: $41.20", "ROAS 3.1×"]
+    planted = PLANTED[kind]
+    strings = {"first": [planted, *noise], "middle": [*noise[:2], planted, *noise[2:]],
+               "last": [*noise, planted], "alone": [planted]}[where]
+    expected = _one_string_at_a_time(strings)
+    assert kind in expected
+    assert credential_kinds(strings) == expected
+    assert credential_kinds(noise) == _one_string_at_a_time(noise) == []

@@ -131,7 +131,8 @@ class _Prechecks:
         from nbreport.qa.gate import precheck
 
         try:
-            precheck(self.settings, result.period, result.client_id, result.summary)
+            precheck(self.settings, result.period, result.client_id, result.summary,
+                     result.gate_checks)
         except Exception:  # noqa: BLE001 - only a head start: the period's gate checks again
             log.debug("%s: precheck failed", result.client_id, exc_info=True)
 

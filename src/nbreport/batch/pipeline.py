@@ -106,6 +106,7 @@ class ClientWork:
     notebook: Any = None
     html_path: Path | None = None
     summary: dict[str, Any] = field(default_factory=dict)
+    gate_checks: Any = None  # what a QA gate check found (nbreport.qa.gate.CheckedReport)
 
     @property
     def client_dir(self) -> Path:
@@ -146,6 +147,7 @@ def run_client(task: ClientTask, settings: Settings, *, stop: StopToken | None =
                 raise ReportInterrupted("not published: the run was interrupted")
             _timed(result, "publish", lambda: publish(work))
             result.status, result.summary = "ok", work.summary
+            result.gate_checks = work.gate_checks
             result.files = published_files(task.client_id, work.summary)
             _timed(result, "pdf", lambda: _publish_other_formats(work.client_dir, settings, result))
         except Exception as exc:  # noqa: BLE001 - one client's failure must never stop the others

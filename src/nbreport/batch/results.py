@@ -64,13 +64,17 @@ class ClientResult:
     summary: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
+    # the QA gate's checks before publishing, for the period's verdict; never in the manifest
+    gate_checks: Any = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        recorded = asdict(self)
+        del recorded["gate_checks"]
+        return recorded
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ClientResult:

@@ -9,10 +9,7 @@ and into each client's manifest entry.
 from __future__ import annotations
 
 import fnmatch
-import functools
 import json
-import logging
-import os
 import threading
 from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, field
@@ -21,9 +18,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from nbreport.core.errors import ConfigError, ParamsError, ReportError
-from nbreport.core.yamlfile import read_yaml
-from nbreport.params import ClientParams, client_files, params_from_plain
-from nbreport.params.loader import DEFAULTS_FILE
+from nbreport.params import ClientParams, params_from_plain
 from nbreport.core.layout import (
     INDEX,
     MANIFEST,
@@ -32,6 +27,7 @@ from nbreport.core.layout import (
     ProjectLayout,
     evidence_file,
 )
+from nbreport.qa.gate_context import GateContext
 from nbreport.qa.checks import (
     CheckResult,
     ReportUnderCheck,
@@ -40,13 +36,10 @@ from nbreport.qa.checks import (
     previewed_drafts,
     find_secrets,
     foreign_markers_in,
-    referenced_env_names,
     without_embedded_data,
 )
 from nbreport.core.files import write_atomic
 from nbreport.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 class ReportHeldBack(ReportError):
@@ -131,7 +124,7 @@ def gate_period(settings: Settings, period: str, clients: list[str] | None = Non
     if not manifest_path.exists() and not on_disk:
         raise ConfigError(f"no reports for period '{period}' in {settings.outputs_dir.name}/")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    context = _GateContext.for_project(settings)
+    context = GateContext.for_project(settings)
     # the folder as well as the manifest: a report the manifest does not know is checked too
     known = {**{client_id: RECOVERED for client_id in on_disk}, **manifest.get("clients", {})}
     entries = {cid: e for cid, e in known.items() if not clients or cid in clients}
@@ -172,83 +165,49 @@ def record(report: GateReport, settings: Settings, *, published_anyway: bool = F
     write_atomic(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
-@dataclass
-class _GateContext:
-    """What the gate knows about every client of the project: canary markers and secrets."""
-
-    markers: dict[str, list[str]]
-    secrets: list[str]
-
-    @classmethod
-    def for_project(cls, settings: Settings) -> _GateContext:
-        """Every client's markers and referenced secrets, read from each params file alone.
-
-        Checking one report needs the other clients' canary markers, never their parameters:
-        each file is read with the bounded YAML reader and only ``qa.markers`` and references
-        to environment variables are taken from it, unmerged and unvalidated, so a broken or
-        hostile file of another client can neither stop nor slow this client's gate.
-        """
-        markers: dict[str, list[str]] = {}
-        secrets: list[str] = []
-        defaults = settings.params_dir / DEFAULTS_FILE
-        if defaults.is_file():
-            secrets += _canaries_of(defaults)[1]
-        for client_id, path in client_files(settings.params_dir).items():
-            client_markers, client_secrets = _canaries_of(path)
-            markers[client_id] = client_markers
-            secrets += client_secrets
-        return cls(markers, list(dict.fromkeys(secrets)))
-
-    def foreign_to(self, client_id: str) -> dict[str, list[str]]:
-        return {other: m for other, m in self.markers.items() if other != client_id and m}
-
-
-def _canaries_of(path: Path) -> tuple[list[str], list[str]]:
-    """``qa.markers`` and the values of the environment variables one params file names."""
-    try:
-        state = path.stat()
-    except OSError:
-        return [], []
-    markers, names = _read_canaries(path, state.st_mtime_ns, state.st_size)
-    return list(markers), [value for name in names if (value := os.environ.get(name))]
-
-
-@functools.lru_cache(maxsize=1024)
-def _read_canaries(path: Path, mtime_ns: int, size: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Read once per state of the file (its time and size are part of the cache key)."""
-    try:
-        data = read_yaml(path, path.name).data
-    except ParamsError:
-        log.info("%s: unreadable params; `nbreport validate` explains why", path.name)
-        return (), ()
-    qa = data.get("qa")
-    found = qa.get("markers") if isinstance(qa, dict) else None
-    markers = [str(m) for m in found if isinstance(m, (str, int, float))] if isinstance(found, list) else []
-    return tuple(markers), tuple(referenced_env_names(data))
-
-
 def check_before_publishing(work: Any) -> None:
     """The gate on one report before it reaches its final path (``nbreport run --publish passing``):
     a :data:`~nbreport.batch.pipeline.Check`: raises :class:`ReportHeldBack` naming the failed
     checks, which keeps the report unpublished (the previous good one stays).
+
+    The checks are kept on ``work`` (``gate_checks``), so that the period's verdict on the
+    report, once published, takes them instead of making every check twice.
     """
-    context = _GateContext.for_project(work.settings)
+    context = GateContext.for_project(work.settings)
     subject = ReportUnderCheck(
         client_id=work.task.client_id, html=work.html_path.read_text(encoding="utf-8"),
         notebook=work.notebook, summary=work.summary, params=work.task.params,
         foreign_markers=context.foreign_to(work.task.client_id), secrets=context.secrets,
         folder=work.work_dir)
-    failures = [c for c in check_report(subject) if not (c.passed or previewed_drafts(c, work.summary))]
+    checks = check_report(subject)
+    work.gate_checks = CheckedReport(context.fingerprint(), tuple(checks))
+    failures = [c for c in checks if not (c.passed or previewed_drafts(c, work.summary))]
     if failures:
         raise ReportHeldBack("held back by the QA gate: " + "; ".join(
             f"{check.name} ({check.detail})" if check.detail else check.name for check in failures))
 
 
-def precheck(settings: Settings, period: str, client_id: str, summary: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class CheckedReport:
+    """A report's checks as the gate made them before publishing, and under which markers and
+    secrets (:meth:`GateContext.fingerprint`)."""
+
+    context: str
+    checks: tuple[CheckResult, ...]
+
+
+def precheck(settings: Settings, period: str, client_id: str, summary: dict[str, Any],
+             checked: CheckedReport | None = None) -> None:
     """Work out the verdict on a report just published, while other clients are still running,
-    so that the period's gate at the end of the run finds it done (a batch calls this)."""
+    so that the period's gate at the end of the run finds it done (a batch calls this).
+
+    ``checked``: the checks made on this report before it was published; taken as they are
+    when the markers and secrets are still the same, so only the files beside the report are
+    checked here."""
+    context = GateContext.for_project(settings)
+    known = checked.checks if checked is not None and checked.context == context.fingerprint() else None
     _verdict(ProjectLayout.of(settings).period_dir(period), client_id,
-             {"status": "ok", "summary": summary}, _GateContext.for_project(settings))
+             {"status": "ok", "summary": summary}, context, known)
 
 
 # Verdicts already worked out in this process, by what they were worked out from: a report's
@@ -260,14 +219,14 @@ _VERDICTS_KEPT = 4096
 
 
 def _verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
-             context: _GateContext) -> ClientVerdict:
+             context: GateContext, known: Collection[CheckResult] | None = None) -> ClientVerdict:
     if entry.get("status") not in PUBLISHED_STATUSES:
         return _checked_verdict(period_dir, client_id, entry, context)
     key = _verdict_key(period_dir / client_id, entry, context)
     with _VERDICTS_LOCK:
         verdict = _VERDICTS.get(key)
     if verdict is None:
-        verdict = _checked_verdict(period_dir, client_id, entry, context)
+        verdict = _checked_verdict(period_dir, client_id, entry, context, known)
         with _VERDICTS_LOCK:
             if len(_VERDICTS) >= _VERDICTS_KEPT:
                 _VERDICTS.clear()
@@ -275,7 +234,7 @@ def _verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
     return verdict
 
 
-def _verdict_key(client_dir: Path, entry: dict[str, Any], context: _GateContext) -> tuple[Any, ...]:
+def _verdict_key(client_dir: Path, entry: dict[str, Any], context: GateContext) -> tuple[Any, ...]:
     files = []
     if client_dir.is_dir():
         for path in sorted(client_dir.iterdir()):
@@ -288,18 +247,22 @@ def _verdict_key(client_dir: Path, entry: dict[str, Any], context: _GateContext)
 
 
 def _checked_verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
-                     context: _GateContext) -> ClientVerdict:
+                     context: GateContext, known: Collection[CheckResult] | None = None
+                     ) -> ClientVerdict:
+    """The verdict on one report: every check (or ``known``, the same checks made on it before
+    it was published) and the files beside it."""
     html_path = period_dir / client_id / REPORT_HTML
     if entry.get("status") not in PUBLISHED_STATUSES or not html_path.exists():
         reason = (entry.get("error") or {}).get("message") or "no report at its final path"
         return ClientVerdict(client_id, [CheckResult(PRODUCED, False, reason.splitlines()[0][:200])])
-    notebook = _read_notebook(period_dir / client_id / REPORT_NOTEBOOK)
-    subject = ReportUnderCheck(
-        client_id=client_id, html=html_path.read_text(encoding="utf-8"), notebook=notebook,
-        summary=entry.get("summary") or {}, params=_params_of(notebook),
-        foreign_markers=context.foreign_to(client_id), secrets=context.secrets,
-        folder=period_dir / client_id)
-    checks = [CheckResult(PRODUCED, True), *check_report(subject)]
+    if known is None:
+        notebook = _read_notebook(period_dir / client_id / REPORT_NOTEBOOK)
+        known = check_report(ReportUnderCheck(
+            client_id=client_id, html=html_path.read_text(encoding="utf-8"), notebook=notebook,
+            summary=entry.get("summary") or {}, params=_params_of(notebook),
+            foreign_markers=context.foreign_to(client_id), secrets=context.secrets,
+            folder=period_dir / client_id))
+    checks = [CheckResult(PRODUCED, True), *known]
     checks.append(_assets_check(period_dir / client_id, context.foreign_to(client_id), context.secrets))
     return ClientVerdict(client_id, checks)
 
@@ -349,7 +312,7 @@ def rows_holding(path: Path, needles: Mapping[str, str]) -> list[str]:
 
 
 def _shared_checks(period_dir: Path, manifest: dict[str, Any],
-                   context: _GateContext) -> tuple[list[CheckResult], set[str]]:
+                   context: GateContext) -> tuple[list[CheckResult], set[str]]:
     """The checks of the period's shared pages, and the clients whose entry or row leaks."""
     results = []
     for name in (INDEX, MANIFEST):
@@ -370,7 +333,7 @@ def _shared_checks(period_dir: Path, manifest: dict[str, Any],
     return results, set(leaks) | index_leaking
 
 
-def _index_rows_check(index_path: Path, context: _GateContext) -> tuple[CheckResult, set[str]]:
+def _index_rows_check(index_path: Path, context: GateContext) -> tuple[CheckResult, set[str]]:
     from bs4 import BeautifulSoup
 
     if not index_path.exists():

@@ -23,6 +23,8 @@ EXCLUDED = frozenset({"Base64 High Entropy String", "Hex High Entropy String", "
                       "Secret Keyword"})
 KEYWORD = "Secret Keyword"
 SUPPLEMENTARY = {"Google API Key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")}  # gitleaks: gcp-api-key
+# the keyword rules all need one of these words in the line they read
+_KEYWORD_WORDS = ("pass", "pwd", "secret", "key", "token", "auth", "cred")
 MIN_KEYWORD_VALUE = 6  # "pwd: 1234" in prose is no credential
 
 
@@ -33,8 +35,14 @@ def detected_kinds() -> list[str]:
 
 def credential_kinds(strings: list[str]) -> list[str]:
     """The kinds of credential found in any of ``strings`` (never the values)."""
+    # One search of all the strings at once per plugin first: a page has thousands of
+    # strings and almost never a credential, and calling each plugin on each string costs
+    # most of the QA gate's time. Only a plugin whose patterns match somewhere is asked,
+    # string by string, what its own rules (and checks beyond the patterns) find.
+    joined = "\n".join(strings)
     found = [name for name, plugin in _plugins()
-             if any(any(True for _ in plugin.analyze_string(text)) for text in strings)]
+             if _may_match(name, joined)
+             and any(any(True for _ in plugin.analyze_string(text)) for text in strings)]
     if any(any(True for _ in _keyword_values(text)) for text in strings):
         found.append(KEYWORD)
     found += [name for name, pattern in SUPPLEMENTARY.items()
@@ -50,6 +58,32 @@ def _plugins() -> tuple[tuple[str, Any], ...]:
     return tuple((name, plugin()) for name, plugin in sorted(mapping.items()) if name not in EXCLUDED)
 
 
+def _may_match(name: str, joined: str) -> bool:
+    """Whether any of ``plugin``'s patterns matches ``joined`` (the strings, one per line).
+
+    Every match within one string is a match here too: the line breaks between the strings
+    are not word characters (so ``\\b``, ``\\W`` and ``(?!\\w)`` hold at them as at a string's
+    ends), and the patterns are searched in multi-line mode (so ``^`` and ``$`` hold there as
+    well). A plugin with no pattern list, or one anchored with ``\\A`` or ``\\Z``, is always asked.
+    """
+    patterns = _line_patterns()[name]
+    return patterns is None or any(pattern.search(joined) for pattern in patterns)
+
+
+@functools.cache
+def _line_patterns() -> dict[str, tuple[re.Pattern[str], ...] | None]:
+    """Each plugin's patterns in multi-line mode (None: the plugin is always asked)."""
+    return {name: _multi_line(plugin) for name, plugin in _plugins()}
+
+
+def _multi_line(plugin: Any) -> tuple[re.Pattern[str], ...] | None:
+    denylist = list(getattr(plugin, "denylist", None) or ())
+    if not denylist or not all(isinstance(p, re.Pattern) for p in denylist) or any(
+            r"\A" in p.pattern or r"\Z" in p.pattern for p in denylist):
+        return None
+    return tuple(re.compile(p.pattern, p.flags | re.MULTILINE) for p in denylist)
+
+
 @functools.cache
 def _keyword() -> tuple[Any, Any]:
     from detect_secrets.plugins.keyword import REGEX_BY_FILETYPE, KeywordDetector
@@ -63,9 +97,12 @@ def _keyword_values(text: str) -> Iterator[str]:
 
     detector, rules = _keyword()
     lowered = text.lower()
-    if not any(word in lowered for word in ("pass", "pwd", "secret", "key", "token", "auth", "cred")):
+    if not any(word in lowered for word in _KEYWORD_WORDS):
         return  # the keyword rules all need one of these words; most reports hold none
     for line in text.splitlines():
+        low_line = line.lower()
+        if not any(word in low_line for word in _KEYWORD_WORDS):
+            continue  # as for the whole text above, line by line: the rules read one line
         for value in detector.analyze_string(line, denylist_regex_to_group=rules):
             value = value.strip().strip("\"'")
             if len(value) < MIN_KEYWORD_VALUE or any(placeholder(value) for placeholder in (

@@ -35,6 +35,8 @@ MODULES = (
     "PIL.PngImagePlugin",
     "python_calamine",  # Excel exports
     "pandas.io.excel._calamine",
+    "bs4",  # the data pack reads the report's tables from its HTML
+    "openpyxl",  # and writes them to a workbook
 )
 
 
@@ -44,6 +46,7 @@ def preload() -> list[str]:
     A module that is not installed (prophet is optional) is skipped.
     """
     from nbreport.report.fragment import _environment
+    from nbreport.report.warmup import warm_up
 
     loaded = []
     for name in MODULES:
@@ -57,6 +60,7 @@ def preload() -> list[str]:
     for template in environment.list_templates():
         environment.get_template(template)
     _cache_keys_ready()
+    warm_up()  # then every kernel forked from here starts with the first chart's caches full
     return loaded
 
 

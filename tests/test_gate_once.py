@@ -1,0 +1,66 @@
+"""A batch checks each report once: the checks made before publishing are the period verdict's.
+
+Before, every report of a run was checked twice (before publishing, then again for the
+period's verdict while the other clients ran), which cost the run's parent process about
+half a second of CPU per client, taken from the kernels.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nbreport.settings import Settings
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.kernel
+
+
+def test_each_report_is_checked_once_and_the_verdict_is_the_same(
+        tmp_path: Path, demo_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nbreport.batch import run_batch
+    from nbreport.qa import gate
+
+    root = tmp_path / "project"
+    for folder in ("params", "notebooks", "templates", "commentary"):
+        shutil.copytree(REPO / folder, root / folder)
+    settings = Settings.for_project(root, data_dir=demo_data_dir)
+    checked: list[str] = []
+    real_check_report = gate.check_report
+
+    def counting(subject):  # type: ignore[no-untyped-def]
+        checked.append(subject.client_id)
+        return real_check_report(subject)
+
+    monkeypatch.setattr(gate, "check_report", counting)
+    clients = ["ledgerline", "harbourside-dental"]
+    outcome = run_batch(settings, clients, overrides={"period": "2026-10"})
+    assert outcome.exit_code == 0, [r.error for r in outcome.results]
+    assert sorted(checked) == sorted(clients)  # once each, before publishing
+
+    recorded = json.loads((settings.outputs_dir / "2026-10" / "qa.json").read_text())
+    gate._VERDICTS.clear()  # the period checked afresh, as `nbreport check` in a new process
+    afresh = gate.gate_period(settings, "2026-10").to_dict()
+    assert sorted(checked) == sorted(clients + clients)  # checked afresh: once more each
+    assert afresh["clients"] == recorded["clients"]
+    for verdict in recorded["clients"].values():
+        names = [check["name"] for check in verdict["checks"]]
+        assert len(names) == len(set(names)) > 10  # every check, each once, in the verdict
+
+
+def test_checks_made_under_other_markers_are_made_again(tmp_path: Path) -> None:
+    """A marker or secret added while the run went on: the checks before publishing did not
+    look for it, so the period's verdict does not take them."""
+    from nbreport.qa.checks import CheckResult
+    from nbreport.qa.gate import CheckedReport
+    from nbreport.qa.gate_context import GateContext
+
+    before = GateContext({"acme": ["CANARY-1"]}, [])
+    after = GateContext({"acme": ["CANARY-1"], "other": ["CANARY-2"]}, [])
+    handed = CheckedReport(before.fingerprint(), (CheckResult("no tracebacks", True),))
+    assert handed.context == GateContext({"acme": ["CANARY-1"]}, []).fingerprint()
+    assert handed.context != after.fingerprint()
+    assert before.fingerprint() != GateContext({"acme": ["CANARY-1"]}, ["s3cret"]).fingerprint()
