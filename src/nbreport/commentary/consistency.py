@@ -37,6 +37,7 @@ from nbreport.commentary.sentences import clauses, plain, sentence_spans
 
 __all__ = ["NOISE", "CheckSettings", "ConsistencyChecker", "Flag", "MetricFact", "sentence_spans"]
 from nbreport.core.formatting import Formatter
+from nbreport.core.word_trie import any_word
 from nbreport.metrics.daily import safe_divide
 
 NOISE = 0.0005  # a change this small has no direction
@@ -110,9 +111,8 @@ class ConsistencyChecker:
         self.ranks = RankChecker(rankings, settings.fmt)
         self.reader = NumberReader(settings.fmt.locale, settings.fmt.currency)
         self._by_name = _unambiguous_names(facts)
-        names = sorted(self._by_name, key=len, reverse=True)
-        self._names = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])"
-                                 ) if names else None
+        self._names = re.compile(r"(?<![\w-])(?:" + any_word(self._by_name) + r")(?![\w-])"
+                                 ) if self._by_name else None
 
     def check(self, sentence: str) -> list[Flag]:
         """Flags for every claim of ``sentence`` that contradicts the facts."""
