@@ -113,8 +113,13 @@ def _all_fits(recomputed: Recomputed) -> Counter[tuple[str, str]]:
 
 
 def _cache_files(settings: Settings) -> list[Path]:
+    """The computed entries (sources, fits, charts); not the QA gate's verdicts, which are of
+    the report files and so new with every report written."""
+    from nbreport.qa import verdict_store
+
     folder = settings.outputs_dir / CACHE_FOLDER
-    return sorted(path for path in folder.rglob("*") if path.is_file())
+    return sorted(path for path in folder.rglob("*")
+                  if path.is_file() and path.relative_to(folder).parts[0] != verdict_store.KIND)
 
 
 def test_a_second_run_recomputes_nothing_and_reports_the_same(

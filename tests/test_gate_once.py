@@ -1,4 +1,5 @@
-"""A batch checks each report once: the checks made before publishing are the period verdict's.
+"""A batch checks each report once: the checks made before publishing are the period verdict's,
+and a later run or `nbreport check` takes the stored verdict of a report whose files are unchanged.
 
 Before, every report of a run was checked twice (before publishing, then again for the
 period's verdict while the other clients ran), which cost the run's parent process about
@@ -42,13 +43,28 @@ def test_each_report_is_checked_once_and_the_verdict_is_the_same(
     assert sorted(checked) == sorted(clients)  # once each, before publishing
 
     recorded = json.loads((settings.outputs_dir / "2026-10" / "qa.json").read_text())
-    gate._VERDICTS.clear()  # the period checked afresh, as `nbreport check` in a new process
+    gate._VERDICTS.clear()  # a new process, as `nbreport check` or the next run is
+    again = gate.gate_period(settings, "2026-10").to_dict()
+    assert sorted(checked) == sorted(clients)  # the verdicts stored by the run: no check again
+    assert again["clients"] == recorded["clients"]
+
+    gate._VERDICTS.clear()
+    monkeypatch.setenv("NBREPORT_CACHE", "off")  # checked afresh, stored nothing read
     afresh = gate.gate_period(settings, "2026-10").to_dict()
-    assert sorted(checked) == sorted(clients + clients)  # checked afresh: once more each
+    assert sorted(checked) == sorted(clients + clients)  # once more each
     assert afresh["clients"] == recorded["clients"]
     for verdict in recorded["clients"].values():
         names = [check["name"] for check in verdict["checks"]]
         assert len(names) == len(set(names)) > 10  # every check, each once, in the verdict
+
+    monkeypatch.delenv("NBREPORT_CACHE")
+    gate._VERDICTS.clear()
+    report = settings.outputs_dir / "2026-10" / "ledgerline" / "report.html"
+    report.write_text(report.read_text().replace("</main>", "<p>Traceback (most recent call last):</p></main>"))
+    changed = {v.client_id: v for v in gate.gate_period(settings, "2026-10").clients}
+    assert sorted(checked) == sorted([*clients, *clients, "ledgerline"])  # the changed one only
+    assert [check.name for check in changed["ledgerline"].failures] == ["no tracebacks"]
+    assert changed["harbourside-dental"].passed
 
 
 def test_checks_made_under_other_markers_are_made_again(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from nbreport.core.layout import (
     evidence_file,
 )
 from nbreport.qa.gate_context import GateContext
+from nbreport.qa.verdict_store import store_checks, stored_checks
 from nbreport.qa.checks import (
     CheckResult,
     ReportUnderCheck,
@@ -212,7 +213,8 @@ def precheck(settings: Settings, period: str, client_id: str, summary: dict[str,
 
 # Verdicts already worked out in this process, by what they were worked out from: a report's
 # files (their size, time and inode change whenever a file is rewritten), its run summary and
-# every client's markers and secrets. Kept in memory only.
+# every client's markers and secrets. Kept in memory, and on disk between runs
+# (nbreport.qa.verdict_store).
 _VERDICTS: dict[tuple[Any, ...], ClientVerdict] = {}
 _VERDICTS_LOCK = threading.Lock()
 _VERDICTS_KEPT = 4096
@@ -226,11 +228,22 @@ def _verdict(period_dir: Path, client_id: str, entry: dict[str, Any],
     with _VERDICTS_LOCK:
         verdict = _VERDICTS.get(key)
     if verdict is None:
-        verdict = _checked_verdict(period_dir, client_id, entry, context, known)
+        verdict = _stored_or_checked(period_dir, client_id, entry, context, known, key)
         with _VERDICTS_LOCK:
             if len(_VERDICTS) >= _VERDICTS_KEPT:
                 _VERDICTS.clear()
             _VERDICTS[key] = verdict
+    return verdict
+
+
+def _stored_or_checked(period_dir: Path, client_id: str, entry: dict[str, Any], context: GateContext,
+                       known: Collection[CheckResult] | None, key: tuple[Any, ...]) -> ClientVerdict:
+    """The verdict a run before this one stored for the same files, or a new one (then stored)."""
+    stored = stored_checks(period_dir.parent, key)
+    if stored is not None:
+        return ClientVerdict(client_id, stored)
+    verdict = _checked_verdict(period_dir, client_id, entry, context, known)
+    store_checks(period_dir.parent, key, verdict.checks)
     return verdict
 
 
