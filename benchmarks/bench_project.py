@@ -28,13 +28,18 @@ def make_project(project: Path, count: int) -> list[str]:
     bases = list(PROFILES)
     clients = [f"{bases[i % len(bases)]}-{i:02d}" for i in range(count)]
     for client_id in clients:
-        params = yaml.safe_load((REPO / "params" / f"{client_id[:-3]}.yaml").read_text())
+        params = yaml.safe_load((REPO / "params" / f"{profile_of(client_id)}.yaml").read_text())
         params["client"]["id"] = client_id
         (project / "params" / f"{client_id}.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
         approve_drafts(project, client_id)
     with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
         list(pool.map(_generate, clients, [project / "data"] * count))
     return clients
+
+
+def profile_of(client_id: str) -> str:
+    """``northwind-outfitters-07`` (or ``-123``) -> ``northwind-outfitters``."""
+    return client_id.rsplit("-", 1)[0]
 
 
 def approve_drafts(project: Path, client_id: str) -> None:
@@ -70,7 +75,7 @@ def _generate(client_id: str, data_dir: Path) -> None:
     from nbreport.demo import PROFILES
     from nbreport.demo.generator import generate_client
 
-    profile = dataclasses.replace(PROFILES[client_id[:-3]], client_id=client_id)
+    profile = dataclasses.replace(PROFILES[profile_of(client_id)], client_id=client_id)
     generate_client(profile, data_dir / client_id)
 
 

@@ -32,6 +32,7 @@ SETUP = '''\
 import gc, os, signal, sys, tempfile, time
 from pathlib import Path
 preloaded = "pandas" in sys.modules
+warmed = "nbreport.report.warmup" in sys.modules and "openpyxl" in sys.modules
 import nbreport
 leaked = {"module": getattr(nbreport, "_canary", None), "env": os.environ.get("NBREPORT_CANARY")}
 nbreport._canary = client_id
@@ -73,7 +74,7 @@ SUMMARY = f'''\
 display({{"{SUMMARY_MIME}": {{"client_id": client_id, "headline": [], "sources": [],
     "artifacts": ["figure-data.txt"],
     "review": {{"publishable": True, "reasons": []}}, "reported": {{"end": "2026-10-31"}},
-    "seen": {{"preloaded": preloaded, "leaked": leaked, "pid": os.getpid(), "cwd": os.getcwd(),
+    "seen": {{"preloaded": preloaded, "warmed": warmed, "leaked": leaked, "pid": os.getpid(), "cwd": os.getcwd(),
              "temporary": temporary, "stan_folders": stan_folders, "frozen": gc.get_freeze_count()}}}}}}, raw=True)'''
 
 

@@ -84,6 +84,7 @@ def test_each_client_has_a_fresh_kernel_and_its_own_folders(batch: tuple[Setting
     seen = [summary_seen(settings, client_id) for client_id in ("ok-alpha", "ok-beta")]
     assert all(s["leaked"] == {"module": None, "env": None} for s in seen)  # nothing left over
     assert all(s["preloaded"] for s in seen)  # forked from the zygote: pandas already imported
+    assert all(s["warmed"] for s in seen)  # ...and charts drawn, the workbook writer ready
     assert all(s["frozen"] > 10_000 for s in seen)  # the zygote's imports are never collected
     assert seen[0]["pid"] != seen[1]["pid"] and seen[0]["cwd"] != seen[1]["cwd"]
     for s in seen:

@@ -80,3 +80,32 @@ def test_checks_made_under_other_markers_are_made_again(tmp_path: Path) -> None:
     assert handed.context == GateContext({"acme": ["CANARY-1"]}, []).fingerprint()
     assert handed.context != after.fingerprint()
     assert before.fingerprint() != GateContext({"acme": ["CANARY-1"]}, ["s3cret"]).fingerprint()
+
+
+def test_a_data_pack_beside_a_report_is_read_as_its_cells(tmp_path: Path) -> None:
+    """The files beside a report are scanned for other clients' markers and secrets; a data pack
+    by its cells (its compressed bytes read as text could never show a marker), even when the
+    report does not link it; a pack that does not open is read as text, as any other file."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from nbreport.qa.gate import _assets_check
+
+    book = Workbook()
+    book.active.append(["Campaign", "Note"])
+    book.active.append(["Search", "ask CANARY-OTHER-77 first"])
+    book.save(tmp_path / "data.xlsx")
+    with zipfile.ZipFile(tmp_path / "data.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("kpis.csv", "kpi,value\nsessions,4210\nkey,ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\n")
+    (tmp_path / "forecasts.json").write_text("{}")
+    result = _assets_check(tmp_path, {"other": ["CANARY-OTHER-77"]}, [])
+    assert not result.passed
+    assert "data.xlsx: marker #1 of other" in result.detail
+    assert "data.zip: GitHub Token" in result.detail
+
+    (tmp_path / "data.xlsx").write_text("not a workbook, but CANARY-OTHER-77 in plain text")
+    assert "data.xlsx: marker #1 of other" in _assets_check(tmp_path, {"other": ["CANARY-OTHER-77"]}, []).detail
+    (tmp_path / "data.xlsx").unlink()
+    (tmp_path / "data.zip").unlink()
+    assert _assets_check(tmp_path, {"other": ["CANARY-OTHER-77"]}, []).passed

@@ -135,6 +135,8 @@ class _Prechecks:
                      result.gate_checks)
         except Exception:  # noqa: BLE001 - only a head start: the period's gate checks again
             log.debug("%s: precheck failed", result.client_id, exc_info=True)
+        finally:
+            result.gate_checks = None  # handed over: not kept for the rest of the run
 
     def __enter__(self) -> _Prechecks:
         return self

@@ -38,7 +38,7 @@ def pack_problems(folder: Path | None, html: str, leaks: Leaks) -> list[str]:
     if missing:
         return [f"the report links {', '.join(missing)}, which is not beside it; run the client again"]
     problems = []
-    for name, read in ((DATA_XLSX, workbook_texts), (DATA_ZIP, zip_texts)):
+    for name, read in PACK_READERS.items():
         path = folder / name
         if not path.is_file():
             continue
@@ -75,3 +75,7 @@ def zip_texts(path: Path) -> list[str]:
             content = archive.read(member).decode("utf-8-sig", errors="replace")
             texts += [value for row in csv.reader(io.StringIO(content)) for value in row if value]
     return texts
+
+
+# each data pack file -> what reads its texts
+PACK_READERS: dict[str, Callable[[Path], list[str]]] = {DATA_XLSX: workbook_texts, DATA_ZIP: zip_texts}

@@ -27,6 +27,7 @@ from nbreport.core.layout import (
     ProjectLayout,
     evidence_file,
 )
+from nbreport.qa.data_pack import PACK_READERS
 from nbreport.qa.gate_context import GateContext
 from nbreport.qa.verdict_store import store_checks, stored_checks
 from nbreport.qa.checks import (
@@ -289,10 +290,23 @@ def _assets_check(client_dir: Path, foreign: dict[str, list[str]], secrets: list
         if fnmatch.fnmatch(path.name, evidence_file("*")):
             problems += [f"{path.name}: {p}" for p in _rows_problems(path, foreign, secrets)]
             continue
-        text = without_embedded_data(path.read_text(encoding="utf-8", errors="replace"))
+        texts = _pack_texts(path)
+        text = ("\n".join(texts) if texts is not None
+                else without_embedded_data(path.read_text(encoding="utf-8", errors="replace")))
         problems += [f"{path.name}: {p}" for p in foreign_markers_in(text, foreign)]
-        problems += [f"{path.name}: {p}" for p in find_secrets(text, secrets)]
+        problems += [f"{path.name}: {p}" for p in find_secrets(text, secrets, strings=texts)]
     return CheckResult("files beside the report clean", not problems, "; ".join(problems)[:300])
+
+
+def _pack_texts(path: Path) -> list[str] | None:
+    """A data pack's texts (its cells, as the client opens them); None for any other file, or a
+    pack that does not open (then read as text, as any other file). Its compressed bytes read
+    as text could never show a marker, and scanning them cost a tenth of a second a report."""
+    read = PACK_READERS.get(path.name)
+    try:
+        return read(path) if read is not None else None
+    except Exception:  # noqa: BLE001 - a broken file raises many kinds of error
+        return None
 
 
 def _rows_problems(path: Path, foreign: dict[str, list[str]], secrets: list[str]) -> list[str]:

@@ -59,7 +59,7 @@ def _plugins() -> tuple[tuple[str, Any], ...]:
 
 
 def _may_match(name: str, joined: str) -> bool:
-    """Whether any of ``plugin``'s patterns matches ``joined`` (the strings, one per line).
+    """Whether any of plugin ``name``'s patterns matches ``joined`` (the strings, one per line).
 
     Every match within one string is a match here too: the line breaks between the strings
     are not word characters (so ``\\b``, ``\\W`` and ``(?!\\w)`` hold at them as at a string's

@@ -19,9 +19,6 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
-# the widths each chart is drawn at (wide, phone, half): each has its own text sizes
-_WIDTHS = ("CHART_WIDTH_PX", "PHONE_CHART_WIDTH_PX", "HALF_CHART_WIDTH_PX")
-
 
 def warm_up() -> None:
     """Draw the report's kinds of chart at every width, parse a page and write a workbook."""
@@ -33,9 +30,10 @@ def warm_up() -> None:
 
 
 def _draw_charts() -> None:
-    from nbreport.charts import theme as chart_theme
     from nbreport.charts.compare import ranked_bars
     from nbreport.charts.embed import figure_to_png
+    from nbreport.charts.theme import (CHART_WIDTH_PX, HALF_CHART_WIDTH_PX, PHONE_CHART_WIDTH_PX,
+                                       ChartTheme)
     from nbreport.charts.trend import monthly_bars, time_lines
     from nbreport.core.formatting import Formatter
 
@@ -44,9 +42,9 @@ def _draw_charts() -> None:
     days = pd.date_range("2024-01-01", periods=90, freq="D")
     daily = pd.Series([40.0 + (i % 7) for i in range(90)], index=days)
     ranked = pd.Series([5400.0, 3100.0, 900.0], index=["Search - Brand", "Social", "Display"])
-    fmt, theme = Formatter(), chart_theme.ChartTheme()
-    for width_name in _WIDTHS:
-        width = getattr(chart_theme, width_name)
+    fmt, theme = Formatter(), ChartTheme()
+    # each width has text sizes of its own (wide, phone, half): each fills caches of its own
+    for width in (CHART_WIDTH_PX, PHONE_CHART_WIDTH_PX, HALF_CHART_WIDTH_PX):
         for figure in (
             monthly_bars(monthly, highlight=months[-1], title="Sessions", unit="count", fmt=fmt,
                          theme=theme, width_px=width),
