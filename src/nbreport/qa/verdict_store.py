@@ -20,7 +20,7 @@ from nbreport.core.compute_cache import cache_key, library_versions, project_cac
 from nbreport.qa.checks import CheckResult
 
 KIND = "verdicts"
-SUFFIX = ".json"
+SUFFIX = ".verdict"  # not .json: an entry is its digest, then the JSON
 GATE_MODULE = "nbreport.qa.gate"  # its import closure holds every check
 GATE_LIBRARIES = ("detect-secrets", "nbformat")
 
